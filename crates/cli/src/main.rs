@@ -1,0 +1,2 @@
+//! The `offerkit` command line.
+fn main() {}

@@ -1,0 +1,2 @@
+//! Repository automation: `cargo xtask codegen|bench|release`.
+fn main() {}
