@@ -1,2 +1,23 @@
-//! Repository automation: `cargo xtask codegen|bench|release`.
-fn main() {}
+//! Repository automation, run as `cargo xtask <task>`.
+//!
+//! Tasks: `codegen [--check]`, `bench`, `release [--dry-run] X.Y.Z`.
+
+mod codegen;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::run(args.iter().any(|a| a == "--check")),
+        Some(other) => Err(format!("unknown task `{other}`; expected codegen, bench or release")),
+        None => Err("usage: cargo xtask <codegen [--check] | bench | release [--dry-run] X.Y.Z>".to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
