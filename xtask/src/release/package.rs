@@ -1,0 +1,192 @@
+//! The dry run's packaging step, done on a copy of the workspace so the real tree is never touched.
+//!
+//! All crates are packaged by one `cargo package -p A -p B ...` call in publish order: cargo (1.90+) packages
+//! them into a temporary local registry that overlays crates.io, so a crate depending on a not-yet-published
+//! workspace crate verifies against the packaged one. Cargo stops at the first failure; the last
+//! `Packaging`/`Verifying` line it printed names the crate that failed.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// How many lines of cargo's output a failure report quotes.
+const TAIL_LINES: usize = 25;
+
+/// Copies the files git would see (tracked plus untracked-but-not-ignored, so `target/` is left out) from
+/// `root` into `dest`, which must not exist yet.
+pub fn copy_workspace(root: &Path, dest: &Path) -> Result<usize, String> {
+    let output = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("could not run `git ls-files`: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`git ls-files` failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let listing = String::from_utf8_lossy(&output.stdout);
+    let mut copied = 0;
+    for relative in listing.split('\0').filter(|p| !p.is_empty()) {
+        let from = root.join(relative);
+        // Deleted in the work tree but still in the index: the copy follows the work tree.
+        if !from.is_file() {
+            continue;
+        }
+        let to = dest.join(relative);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("could not create {}: {e}", parent.display()))?;
+        }
+        std::fs::copy(&from, &to).map_err(|e| format!("could not copy {relative}: {e}"))?;
+        copied += 1;
+    }
+    Ok(copied)
+}
+
+/// The crate a cargo progress line is about: `Packaging NAME vX.Y.Z (...)` or `Verifying NAME vX.Y.Z (...)`.
+pub fn progress_crate(line: &str) -> Option<&str> {
+    let mut words = line.split_whitespace();
+    match words.next() {
+        Some("Packaging" | "Verifying") => words.next(),
+        _ => None,
+    }
+}
+
+/// A failed packaging run: which crate, and why.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The crate cargo was packaging or verifying when it failed (`None` if it failed before starting one).
+    pub krate: Option<String>,
+    /// The end of cargo's output, errors first.
+    pub reason: String,
+}
+
+/// Reads cargo's output after a failed `cargo package` run.
+pub fn failure_from_output(lines: &[String]) -> Failure {
+    let krate = lines
+        .iter()
+        .rev()
+        .find_map(|l| progress_crate(l))
+        .map(str::to_owned);
+    let errors: Vec<&str> = lines
+        .iter()
+        .map(|l| l.as_str())
+        .filter(|l| l.starts_with("error"))
+        .collect();
+    let start = lines.len().saturating_sub(TAIL_LINES);
+    let mut reason = errors.join("\n");
+    if !reason.is_empty() {
+        reason.push_str("\n--- last lines of cargo's output ---\n");
+    }
+    reason.push_str(&lines[start..].join("\n"));
+    Failure { krate, reason }
+}
+
+/// Runs `cargo package` for `order` in the workspace at `root`, echoing cargo's output as it comes.
+///
+/// Returns the paths of the `.crate` files, or the first failure.
+pub fn package_all(
+    root: &Path,
+    order: &[String],
+    version: &str,
+    target_dir: &Path,
+) -> Result<Vec<PathBuf>, Failure> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command
+        .arg("package")
+        .arg("--color")
+        .arg("never")
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"));
+    command.arg("--target-dir").arg(target_dir);
+    for name in order {
+        command.arg("-p").arg(name);
+    }
+    command
+        .current_dir(root)
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::piped());
+    let not_run = |e: std::io::Error| Failure {
+        krate: None,
+        reason: format!("could not run `cargo package`: {e}"),
+    };
+    let mut child = command.spawn().map_err(not_run)?;
+    let mut lines = Vec::new();
+    if let Some(stderr) = child.stderr.take() {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            eprintln!("    | {line}");
+            lines.push(line.trim_start().to_owned());
+        }
+    }
+    let status = child.wait().map_err(not_run)?;
+    if !status.success() {
+        return Err(failure_from_output(&lines));
+    }
+    Ok(order
+        .iter()
+        .map(|name| {
+            target_dir
+                .join("package")
+                .join(format!("{name}-{version}.crate"))
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(|l| l.trim_start().to_owned()).collect()
+    }
+
+    #[test]
+    fn reads_progress_lines() {
+        assert_eq!(
+            progress_crate("   Packaging offerkit-models v0.1.0 (/w/crates/models)"),
+            Some("offerkit-models")
+        );
+        assert_eq!(
+            progress_crate("Verifying offerkit v0.1.0 (/w/crates/offerkit)"),
+            Some("offerkit")
+        );
+        assert_eq!(progress_crate("Compiling serde v1.0.0"), None);
+    }
+
+    #[test]
+    fn names_the_crate_being_verified_when_cargo_failed() {
+        let output = lines(
+            "   Packaging offerkit-models v0.1.0 (/w/crates/models)\n\
+             \x20   Packaged 4 files\n\
+             \x20  Verifying offerkit-models v0.1.0 (/w/crates/models)\n\
+             \x20  Verifying offerkit-transport v0.1.0 (/w/crates/transport)\n\
+             \x20  Compiling offerkit-transport v0.1.0\n\
+             error[E0425]: cannot find function `nope`\n\
+             error: failed to verify package tarball\n",
+        );
+        let failure = failure_from_output(&output);
+        assert_eq!(failure.krate.as_deref(), Some("offerkit-transport"));
+        assert!(
+            failure
+                .reason
+                .starts_with("error[E0425]: cannot find function `nope`\nerror: failed to verify")
+        );
+    }
+
+    #[test]
+    fn a_failure_before_any_crate_has_no_name() {
+        let failure = failure_from_output(&lines("error: no such package"));
+        assert_eq!(failure.krate, None);
+        assert!(failure.reason.contains("no such package"));
+    }
+}
