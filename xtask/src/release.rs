@@ -111,8 +111,9 @@ fn bump(root: &Path, order: &[String], version: Version) -> Result<bool, String>
     Ok(!changes.is_empty())
 }
 
-/// Fails unless every crate in `order` has `version` according to `cargo metadata` of the workspace at `root`.
-fn check_lockstep(root: &Path, order: &[String], version: Version) -> Result<(), String> {
+/// Fails unless every crate in `order` has `version` according to `cargo metadata` of the workspace at `root`;
+/// returns that metadata.
+fn check_lockstep(root: &Path, order: &[String], version: Version) -> Result<Metadata, String> {
     let metadata = Metadata::load(root)?;
     let wanted = version.to_string();
     let behind: Vec<String> = order
@@ -122,7 +123,7 @@ fn check_lockstep(root: &Path, order: &[String], version: Version) -> Result<(),
         .map(|p| format!("{} is at {}", p.name, p.version))
         .collect();
     if behind.is_empty() {
-        Ok(())
+        Ok(metadata)
     } else {
         Err(format!(
             "not every crate inherits the workspace version ({}): use `version.workspace = true`",
@@ -155,15 +156,20 @@ fn dry_run(root: &Path, order: &[String], version: Version) -> Result<(), String
         copy.0.display()
     );
     bump(&copy.0, order, version)?;
-    check_lockstep(&copy.0, order, version)?;
+    let copied = check_lockstep(&copy.0, order, version)?;
     eprintln!("- every publishable crate is at {version}");
+    let crates: Vec<(String, PathBuf)> = order
+        .iter()
+        .filter_map(|name| copied.package(name))
+        .map(|p| (p.name.clone(), p.dir().to_path_buf()))
+        .collect();
 
     let target_dir = root.join("target").join("xtask-release");
     eprintln!(
         "- packaging in order with `cargo package` (target dir {}):",
         target_dir.display()
     );
-    match package::package_all(&copy.0, order, &version.to_string(), &target_dir) {
+    match package::package_all(&copy.0, &crates, &version.to_string(), &target_dir) {
         Ok(files) => {
             for file in files {
                 eprintln!("    packaged {}", file.display());
@@ -174,19 +180,15 @@ fn dry_run(root: &Path, order: &[String], version: Version) -> Result<(), String
             Ok(())
         }
         Err(failure) => {
-            let krate = failure.krate.as_deref().unwrap_or("(before any crate)");
-            let done: Vec<&str> = order
-                .iter()
-                .map(String::as_str)
-                .take_while(|n| Some(*n) != failure.krate.as_deref())
-                .collect();
+            let krate = failure.krate.as_deref().unwrap_or("an unidentified crate");
+            let verified = if failure.verified.is_empty() {
+                "none".to_owned()
+            } else {
+                failure.verified.join(", ")
+            };
             Err(format!(
-                "dry run stopped at {krate} (crates before it packaged fine: {}); the work tree was left as it was.\nreason:\n{}",
-                if done.is_empty() {
-                    "none".to_owned()
-                } else {
-                    done.join(", ")
-                },
+                "dry run stopped at {krate} (crates packaged and verified before it: {verified}); \
+                 nothing was published and the work tree was left as it was.\nreason:\n{}",
                 failure.reason
             ))
         }

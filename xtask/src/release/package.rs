@@ -63,39 +63,84 @@ pub fn progress_crate(line: &str) -> Option<&str> {
 /// A failed packaging run: which crate, and why.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Failure {
-    /// The crate cargo was packaging or verifying when it failed (`None` if it failed before starting one).
+    /// The crate cargo was packaging or verifying when it failed, or whose folder its error names
+    /// (`None` when neither tells).
     pub krate: Option<String>,
+    /// The crates cargo verified before the failure (each `Verifying` line followed by another).
+    pub verified: Vec<String>,
     /// The end of cargo's output, errors first.
     pub reason: String,
 }
 
-/// Reads cargo's output after a failed `cargo package` run.
-pub fn failure_from_output(lines: &[String]) -> Failure {
+/// Whether `line` mentions the folder `dir` itself or a path inside it.
+fn mentions_dir(line: &str, dir: &Path) -> bool {
+    let dir = dir.to_string_lossy();
+    line.match_indices(dir.as_ref()).any(|(at, _)| {
+        line[at + dir.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'))
+    })
+}
+
+/// Reads cargo's output after a failed `cargo package` run over `crates` (name and folder of each).
+pub fn failure_from_output(lines: &[String], crates: &[(String, PathBuf)]) -> Failure {
+    let errors: Vec<&str> = lines
+        .iter()
+        .map(String::as_str)
+        .filter(|l| l.starts_with("error"))
+        .collect();
+    // Cargo checks some things (such as readmes) for every crate before packaging any: then the error
+    // names the crate's folder instead of a progress line.
+    let named_by_error = || {
+        errors.iter().find_map(|line| {
+            crates
+                .iter()
+                .find(|(_, dir)| mentions_dir(line, dir))
+                .map(|(n, _)| n.clone())
+        })
+    };
     let krate = lines
         .iter()
         .rev()
         .find_map(|l| progress_crate(l))
-        .map(str::to_owned);
-    let errors: Vec<&str> = lines
+        .map(str::to_owned)
+        .or_else(named_by_error);
+    let mut verified: Vec<String> = lines
         .iter()
-        .map(|l| l.as_str())
-        .filter(|l| l.starts_with("error"))
+        .filter(|l| l.starts_with("Verifying"))
+        .filter_map(|l| progress_crate(l))
+        .map(str::to_owned)
         .collect();
+    // The last crate cargo started verifying is the one that failed.
+    if verified.last() == krate.as_ref() {
+        verified.pop();
+    }
     let start = lines.len().saturating_sub(TAIL_LINES);
-    let mut reason = errors.join("\n");
+    // Short output is quoted whole; long output (a build) gets its error lines first, then its tail.
+    let mut reason = if start == 0 {
+        String::new()
+    } else {
+        errors.join("\n")
+    };
     if !reason.is_empty() {
         reason.push_str("\n--- last lines of cargo's output ---\n");
     }
     reason.push_str(&lines[start..].join("\n"));
-    Failure { krate, reason }
+    Failure {
+        krate,
+        verified,
+        reason,
+    }
 }
 
-/// Runs `cargo package` for `order` in the workspace at `root`, echoing cargo's output as it comes.
+/// Runs `cargo package` for `crates` (name and folder, in publish order) in the workspace at `root`, echoing
+/// cargo's output as it comes.
 ///
 /// Returns the paths of the `.crate` files, or the first failure.
 pub fn package_all(
     root: &Path,
-    order: &[String],
+    crates: &[(String, PathBuf)],
     version: &str,
     target_dir: &Path,
 ) -> Result<Vec<PathBuf>, Failure> {
@@ -108,7 +153,7 @@ pub fn package_all(
         .arg("--manifest-path")
         .arg(root.join("Cargo.toml"));
     command.arg("--target-dir").arg(target_dir);
-    for name in order {
+    for (name, _) in crates {
         command.arg("-p").arg(name);
     }
     command
@@ -117,6 +162,7 @@ pub fn package_all(
         .stderr(Stdio::piped());
     let not_run = |e: std::io::Error| Failure {
         krate: None,
+        verified: Vec::new(),
         reason: format!("could not run `cargo package`: {e}"),
     };
     let mut child = command.spawn().map_err(not_run)?;
@@ -130,11 +176,11 @@ pub fn package_all(
     }
     let status = child.wait().map_err(not_run)?;
     if !status.success() {
-        return Err(failure_from_output(&lines));
+        return Err(failure_from_output(&lines, crates));
     }
-    Ok(order
+    Ok(crates
         .iter()
-        .map(|name| {
+        .map(|(name, _)| {
             target_dir
                 .join("package")
                 .join(format!("{name}-{version}.crate"))
@@ -174,19 +220,58 @@ mod tests {
              error[E0425]: cannot find function `nope`\n\
              error: failed to verify package tarball\n",
         );
-        let failure = failure_from_output(&output);
+        let failure = failure_from_output(&output, &[]);
         assert_eq!(failure.krate.as_deref(), Some("offerkit-transport"));
+        assert_eq!(failure.verified, ["offerkit-models"]);
+        assert_eq!(
+            failure.reason,
+            output.join("\n"),
+            "short output is quoted whole"
+        );
+
+        let mut long = output.clone();
+        long.extend((0..40).map(|i| format!("note: line {i}")));
+        let failure = failure_from_output(&long, &[]);
         assert!(
             failure
                 .reason
-                .starts_with("error[E0425]: cannot find function `nope`\nerror: failed to verify")
+                .starts_with("error[E0425]: cannot find function `nope`\nerror: failed to verify"),
+            "{}",
+            failure.reason
         );
+        assert!(failure.reason.ends_with("note: line 39"));
     }
 
     #[test]
     fn a_failure_before_any_crate_has_no_name() {
-        let failure = failure_from_output(&lines("error: no such package"));
+        let failure = failure_from_output(&lines("error: no such package"), &[]);
         assert_eq!(failure.krate, None);
         assert!(failure.reason.contains("no such package"));
+    }
+
+    #[test]
+    fn names_the_crate_whose_folder_an_early_error_mentions() {
+        let crates = [
+            ("offerkit".to_owned(), PathBuf::from("/t/crates/offerkit")),
+            (
+                "offerkit-appcharge".to_owned(),
+                PathBuf::from("/t/crates/appcharge"),
+            ),
+        ];
+        let output = lines(
+            "error: readme `README.md` does not appear to exist (relative to `/t/crates/appcharge`).\n\
+             Please update the readme setting in the manifest at `/t/crates/appcharge/Cargo.toml`.",
+        );
+        let failure = failure_from_output(&output, &crates);
+        assert_eq!(failure.krate.as_deref(), Some("offerkit-appcharge"));
+        assert!(failure.verified.is_empty());
+        assert!(mentions_dir(
+            "at `/t/crates/offerkit/Cargo.toml`",
+            &crates[0].1
+        ));
+        assert!(!mentions_dir(
+            "at `/t/crates/offerkit-x/Cargo.toml`",
+            &crates[0].1
+        ));
     }
 }
