@@ -1,9 +1,12 @@
 //! The dry run's packaging step, done on a copy of the workspace so the real tree is never touched.
 //!
-//! All crates are packaged by one `cargo package -p A -p B ...` call in publish order: cargo (1.90+) packages
-//! them into a temporary local registry that overlays crates.io, so a crate depending on a not-yet-published
-//! workspace crate verifies against the packaged one. Cargo stops at the first failure; the last
-//! `Packaging`/`Verifying` line it printed names the crate that failed.
+//! All crates are packaged by one `cargo package -p A -p B ...` call (named in publish order): cargo (1.90+)
+//! packages them into a temporary local registry that overlays crates.io, so a crate depending on a
+//! not-yet-published workspace crate verifies against the packaged one. Packaging crates one by one cannot
+//! work before the first release (a dependent crate would look its workspace dependencies up on crates.io).
+//! Cargo verifies in its own dependency order (a topological order too, though not always ours: ties differ)
+//! and stops at the first failure; the last `Packaging`/`Verifying` line it printed, or the crate folder its
+//! error names, tells which crate failed.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
