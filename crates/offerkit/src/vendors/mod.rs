@@ -1,0 +1,49 @@
+//! Vendor wiring: one module per vendor, each behind its cargo feature, each turning a
+//! [`Config`] into that vendor's [`Retract`] impl. Adding a vendor = one module here +
+//! one arm in [`build`].
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::retract::Retract;
+use crate::vendor::VendorName;
+
+#[cfg(feature = "adobe-offers")]
+pub(crate) mod adobe_offers;
+#[cfg(feature = "appcharge")]
+pub(crate) mod appcharge;
+#[cfg(feature = "partner-center-ingestion")]
+pub(crate) mod partner_center_ingestion;
+#[cfg(feature = "partner-center-orders")]
+pub(crate) mod partner_center_orders;
+
+/// Builds `vendor`'s impl from `config`, or says why it cannot.
+pub(crate) fn build(vendor: VendorName, config: &Config) -> Result<Arc<dyn Retract>, Error> {
+    match vendor {
+        #[cfg(feature = "partner-center-ingestion")]
+        VendorName::PartnerCenterIngestion => partner_center_ingestion::build(config),
+        #[cfg(feature = "partner-center-orders")]
+        VendorName::PartnerCenterOrders => partner_center_orders::build(config),
+        #[cfg(feature = "adobe-offers")]
+        VendorName::Adobe => adobe_offers::build(config),
+        #[cfg(feature = "appcharge")]
+        VendorName::Appcharge => appcharge::build(config),
+        #[allow(unreachable_patterns)]
+        other => Err({
+            let _ = config;
+            Error::unsupported(format!(
+                "{other} is not compiled in (enable the `{}` cargo feature of offerkit)",
+                other.cargo_feature()
+            ))
+        }),
+    }
+}
+
+/// The answer of a vendor module whose crate has no facade impl yet.
+#[allow(dead_code)]
+pub(crate) fn not_wired(vendor: VendorName) -> Error {
+    Error::unsupported(format!(
+        "{vendor}: this build has the vendor crate but no facade implementation for it yet"
+    ))
+}
