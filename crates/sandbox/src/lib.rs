@@ -1,1 +1,81 @@
-//! Placeholder: filled by its issue.
+//! A stateful local emulator of the four APIs offerkit retracts offers and purchases through:
+//! Partner Center product ingestion (private offers), Partner Center orders, the Adobe Offer Library and
+//! Appcharge Offers V2, plus the Azure AD and Adobe IMS token endpoints. One server serves them all on
+//! their real paths, so a client only changes base URLs.
+//!
+//! Beyond the vendor APIs it has a control API under `/_sandbox/` (seed, reset, state, request journal
+//! with exact counters, deterministic fault injection in each vendor's error dialect, an OpenAPI
+//! document, and a report of request fields it did not recognise). See the crate README for paths,
+//! rules and curl examples.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), offerkit_sandbox::SandboxError> {
+//! use offerkit_sandbox::{FaultKind, FaultMode, FaultRule, Sandbox};
+//!
+//! let sandbox = Sandbox::start().await?;
+//! // The next two Appcharge deletes get a 429 with Retry-After: 1; the server does not act on them.
+//! sandbox.inject_fault(
+//!     FaultRule::new("DELETE", "/v2/offer/*", FaultKind::Throttle { retry_after_seconds: 1 })
+//!         .mode(FaultMode::NextN { next_n: 2 }),
+//! )?;
+//! println!("point your clients at {}", sandbox.base_url());
+//! sandbox.shutdown().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Modules, one job each:
+//! - `config`: [`SandboxConfig`] and its parts;
+//! - `server`: the [`Sandbox`] handle and the request pipeline;
+//! - `routes`: path table and one module per vendor, plus tokens and the control API;
+//! - `state`: in-memory stores (per-resource locks) and seeding;
+//! - `auth`: issued tokens and each vendor's credential check;
+//! - `faults`: fault rules; `journal`: request journal and counters;
+//! - `errors`: vendor error bodies; `fields`: documented field sets for the unknown-field report;
+//! - `openapi`: the OpenAPI document; `persist`: atomic state file; `reply`, `util`: plumbing.
+
+mod auth;
+mod config;
+mod errors;
+mod faults;
+mod fields;
+mod journal;
+mod openapi;
+mod persist;
+mod reply;
+mod routes;
+mod server;
+mod state;
+mod util;
+
+pub use auth::Audience;
+pub use config::{CancelWindows, ClientCredential, JobProgression, SandboxConfig};
+pub use faults::{FaultId, FaultKind, FaultMode, FaultRule, FaultTiming};
+pub use journal::JournalEntry;
+pub use server::{Sandbox, WARNING_HEADER};
+
+/// The OpenAPI 3 document describing every path the sandbox serves (also at `GET /_sandbox/openapi.json`).
+pub fn openapi_document() -> serde_json::Value {
+    openapi::document()
+}
+
+/// Errors starting, seeding or stopping a sandbox.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SandboxError {
+    /// The address could not be bound.
+    #[error("could not bind {0}: {1}")]
+    Bind(String, #[source] std::io::Error),
+    /// Reading or writing a file failed.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// A seed document was invalid (nothing was applied).
+    #[error("invalid seed: {0}")]
+    Seed(String),
+    /// A saved state file could not be loaded.
+    #[error("invalid state file: {0}")]
+    State(String),
+    /// A fault rule was invalid.
+    #[error("invalid fault rule: {0}")]
+    Fault(String),
+}

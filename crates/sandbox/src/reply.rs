@@ -1,0 +1,110 @@
+//! The request context handlers read and the reply they produce.
+
+use axum::http::{HeaderMap, Method, StatusCode};
+use serde_json::Value;
+
+use crate::errors::Vendor;
+
+/// What a handler sees of a request: already read, size-checked and decoded.
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) raw_query: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: bytes::Bytes,
+    pub(crate) vendor: Vendor,
+}
+
+impl Ctx {
+    /// First query parameter named `name` (exact match).
+    pub(crate) fn query(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// A header as text.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The request URL as a client would print it (path and query).
+    pub(crate) fn url(&self) -> String {
+        if self.raw_query.is_empty() { self.path.clone() } else { format!("{}?{}", self.path, self.raw_query) }
+    }
+
+    /// The body as (lossy) text, for error echoes.
+    pub(crate) fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Parses the body as JSON; `Err` holds a human-readable reason.
+    pub(crate) fn json(&self) -> Result<Value, String> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Err("the request body is empty; a JSON document is required".to_owned());
+        }
+        serde_json::from_slice(&self.body).map_err(|e| format!("the request body is not valid JSON: {e}"))
+    }
+}
+
+/// Body of a reply.
+#[derive(Debug, Clone)]
+pub(crate) enum ReplyBody {
+    Json(Value),
+    Empty,
+}
+
+/// A handler's answer, turned into bytes by the server.
+#[derive(Debug, Clone)]
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) body: ReplyBody,
+    pub(crate) headers: Vec<(String, String)>,
+    /// Request fields the handler did not recognise (reported in the journal and a warning header).
+    pub(crate) unknown_fields: Vec<String>,
+    /// The handler changed state.
+    pub(crate) mutated: bool,
+}
+
+impl Reply {
+    /// A JSON reply.
+    pub(crate) fn json(status: StatusCode, body: Value) -> Self {
+        Self { status, body: ReplyBody::Json(body), headers: Vec::new(), unknown_fields: Vec::new(), mutated: false }
+    }
+
+    /// A 200 JSON reply.
+    pub(crate) fn ok(body: Value) -> Self {
+        Self::json(StatusCode::OK, body)
+    }
+
+    /// A reply with no body.
+    pub(crate) fn empty(status: StatusCode) -> Self {
+        Self { status, body: ReplyBody::Empty, headers: Vec::new(), unknown_fields: Vec::new(), mutated: false }
+    }
+
+    /// Adds a header.
+    pub(crate) fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// Marks the reply as having changed state.
+    pub(crate) fn mutated(mut self) -> Self {
+        self.mutated = true;
+        self
+    }
+
+    /// Attaches unknown-field findings.
+    pub(crate) fn with_unknown(mut self, fields: Vec<String>) -> Self {
+        self.unknown_fields.extend(fields);
+        self
+    }
+
+    /// Serialises the body.
+    pub(crate) fn body_bytes(&self) -> Vec<u8> {
+        match &self.body {
+            ReplyBody::Json(v) => serde_json::to_vec(v).unwrap_or_default(),
+            ReplyBody::Empty => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,513 @@
+//! The server: the running [`Sandbox`] handle and the request pipeline every request goes through
+//! (body cap, routing, faults, auth, handler, unknown-field warning, journal).
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::serve::ListenerExt;
+use serde_json::Value;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::auth::{Audience, Tokens};
+use crate::config::SandboxConfig;
+use crate::errors::{self, Vendor};
+use crate::faults::{Decision, FaultId, FaultKind, FaultRule, FaultTiming, Faults};
+use crate::journal::{Journal, JournalEntry};
+use crate::reply::{Ctx, Reply, ReplyBody};
+use crate::routes::{self, Endpoint};
+use crate::state::{SeedMode, SeedSummary, Stores};
+use crate::util::{IdGen, now_rfc3339, parse_form};
+use crate::{SandboxError, fields, persist};
+
+/// Header carrying the unknown-field report.
+pub const WARNING_HEADER: &str = "x-offerkit-sandbox-warning";
+
+/// Everything the handlers share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) config: SandboxConfig,
+    pub(crate) base_url: String,
+    pub(crate) stores: Stores,
+    pub(crate) tokens: Tokens,
+    pub(crate) faults: Faults,
+    pub(crate) journal: Journal,
+    pub(crate) ids: IdGen,
+    pub(crate) ingestion_apply: Mutex<()>,
+    dirty: AtomicBool,
+}
+
+impl Shared {
+    /// Notes that the state file needs rewriting.
+    pub(crate) fn mark_dirty(&self) {
+        if self.config.state_file.is_some() {
+            self.dirty.store(true, Ordering::Release);
+        }
+    }
+
+    /// State in seed format, plus live tokens.
+    pub(crate) fn snapshot(&self) -> Value {
+        let mut v = self.stores.snapshot();
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("tokens".to_owned(), Value::Array(self.tokens.snapshot()));
+        }
+        v
+    }
+
+    /// Applies a seed document.
+    pub(crate) fn seed(&self, seed: &Value, mode: SeedMode) -> Result<SeedSummary, String> {
+        let summary = self.stores.apply_seed(seed, mode, &self.ids)?;
+        if let Some(tokens) = seed.get("tokens") {
+            self.tokens.restore(tokens);
+        }
+        self.mark_dirty();
+        Ok(summary)
+    }
+
+    fn flush(&self) -> Result<(), SandboxError> {
+        if let Some(path) = &self.config.state_file {
+            if self.dirty.swap(false, Ordering::AcqRel) {
+                persist::save(path, &self.snapshot()).map_err(|e| {
+                    self.dirty.store(true, Ordering::Release);
+                    SandboxError::Io(e)
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A running sandbox. Dropping it stops the server (use [`Sandbox::shutdown`] to also wait and
+/// flush the state file).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), offerkit_sandbox::SandboxError> {
+/// use offerkit_sandbox::Sandbox;
+/// let sandbox = Sandbox::start().await?;
+/// assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
+/// sandbox.seed(&serde_json::json!({"appcharge": {"offers": [
+///     {"publisherOfferId": "starter-pack", "name": "Starter pack", "type": "Bundle"}
+/// ]}}))?;
+/// assert_eq!(sandbox.count("DELETE", "/v2/offer/starter-pack"), 0);
+/// sandbox.shutdown().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Sandbox {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+    flusher: Option<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Starts a sandbox on 127.0.0.1 on a free port, with in-memory state.
+    pub async fn start() -> Result<Self, SandboxError> {
+        Self::start_with(SandboxConfig::default()).await
+    }
+
+    /// Starts a sandbox with `config`: binds, loads the state file (or else the seed file), and serves.
+    pub async fn start_with(config: SandboxConfig) -> Result<Self, SandboxError> {
+        let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port))
+            .await
+            .map_err(|e| SandboxError::Bind(format!("{}:{}", config.host, config.port), e))?;
+        let addr = listener.local_addr().map_err(SandboxError::Io)?;
+        let host = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
+        let base_url = if addr.is_ipv6() { format!("http://[{host}]:{}", addr.port()) } else { format!("http://{host}:{}", addr.port()) };
+        let shared = Arc::new(Shared {
+            tokens: Tokens::new(config.static_tokens.clone()),
+            journal: Journal::new(config.journal_capacity),
+            config,
+            base_url,
+            stores: Stores::default(),
+            faults: Faults::default(),
+            ids: IdGen::new(),
+            ingestion_apply: Mutex::new(()),
+            dirty: AtomicBool::new(false),
+        });
+        load_initial(&shared)?;
+
+        let router = Router::new().fallback(dispatch).with_state(shared.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let server = tokio::spawn(async move {
+            let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "sandbox server stopped with an error");
+            }
+        });
+        let flusher = shared.config.state_file.is_some().then(|| {
+            let sh = shared.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    let sh2 = sh.clone();
+                    let res = tokio::task::spawn_blocking(move || sh2.flush()).await;
+                    if let Ok(Err(e)) = res {
+                        tracing::warn!(error = %e, "could not write the sandbox state file");
+                    }
+                }
+            })
+        });
+        tracing::info!(base_url = %shared.base_url, "offerkit sandbox listening");
+        Ok(Self { shared, addr, stop: Some(stop), server: Some(server), flusher })
+    }
+
+    /// The root URL, e.g. `http://127.0.0.1:40123`. Every vendor's base URL is derived from it:
+    /// ingestion `{root}/rp/product-ingestion`, orders `{root}/v1`, Adobe `{root}/data/core/dps`,
+    /// Appcharge `{root}`, Azure AD `{root}/{tenant}/oauth2/token`, IMS `{root}/ims/token/v3`.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// The bound socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting requests, lets in-flight ones finish (up to 5 s) and writes the state file.
+    pub async fn shutdown(mut self) -> Result<(), SandboxError> {
+        self.stop_and_join().await
+    }
+
+    /// Serves until Ctrl-C (or SIGTERM on Unix), then shuts down like [`Sandbox::shutdown`]. For the CLI.
+    pub async fn wait(mut self) -> Result<(), SandboxError> {
+        wait_for_signal().await;
+        self.stop_and_join().await
+    }
+
+    async fn stop_and_join(&mut self) -> Result<(), SandboxError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let abort = server.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), server).await.is_err() {
+                abort.abort();
+            }
+        }
+        if let Some(f) = self.flusher.take() {
+            f.abort();
+        }
+        let sh = self.shared.clone();
+        tokio::task::spawn_blocking(move || sh.flush()).await.map_err(|e| SandboxError::Io(std::io::Error::other(e)))?
+    }
+
+    /// Journal entries kept in memory, oldest first (control-API calls are not journaled).
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.shared.journal.entries(None, None, None)
+    }
+
+    /// How many `method path` requests reached the server (path without query, e.g.
+    /// `count("DELETE", "/v2/offer/abc")`), faulted ones included.
+    pub fn count(&self, method: &str, path: &str) -> u64 {
+        self.shared.journal.count(method, path)
+    }
+
+    /// How many `method path` requests reached the handler (the server acted on them).
+    pub fn acted_count(&self, method: &str, path: &str) -> u64 {
+        self.shared.journal.acted_count(method, path)
+    }
+
+    /// The journal counters as JSON (`total`, `byPath`, `actedByPath`, `byRoute`).
+    pub fn counts(&self) -> Value {
+        self.shared.journal.counts_json()
+    }
+
+    /// Forgets journal entries and counters.
+    pub fn clear_journal(&self) {
+        self.shared.journal.clear();
+    }
+
+    /// Adds a fault rule (same rules as `POST /_sandbox/faults`).
+    pub fn inject_fault(&self, rule: FaultRule) -> Result<FaultId, SandboxError> {
+        self.shared.faults.add(rule).map_err(SandboxError::Fault)
+    }
+
+    /// Removes one fault rule; returns whether it existed.
+    pub fn remove_fault(&self, id: FaultId) -> bool {
+        self.shared.faults.remove(id.0)
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.shared.faults.clear();
+    }
+
+    /// Merges a seed document (the `--seed` / `GET /_sandbox/state` format) into the state.
+    pub fn seed(&self, seed: &Value) -> Result<(), SandboxError> {
+        self.shared.seed(seed, SeedMode::Merge).map(|_| ()).map_err(SandboxError::Seed)
+    }
+
+    /// Replaces the whole state with a seed document.
+    pub fn seed_replace(&self, seed: &Value) -> Result<(), SandboxError> {
+        self.shared.seed(seed, SeedMode::Replace).map(|_| ()).map_err(SandboxError::Seed)
+    }
+
+    /// Empties every store (tokens, faults and the journal are kept).
+    pub fn reset(&self) {
+        self.shared.stores.clear();
+        self.shared.mark_dirty();
+    }
+
+    /// The whole state in seed format.
+    pub fn state(&self) -> Value {
+        self.shared.snapshot()
+    }
+
+    /// Issues a bearer token without the token endpoint (lifetime from the config).
+    pub fn issue_token(&self, audience: Audience) -> String {
+        let lifetime = match audience {
+            Audience::Adobe => self.shared.config.ims_token_lifetime,
+            _ => self.shared.config.azure_token_lifetime,
+        };
+        let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX / 2);
+        self.shared.tokens.issue(&self.shared.ids, audience, "sandbox-test", secs).access_token
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(f) = self.flusher.take() {
+            f.abort();
+        }
+        let _ = self.shared.flush();
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = term => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn load_initial(sh: &Shared) -> Result<(), SandboxError> {
+    if let Some(path) = &sh.config.state_file {
+        if let Some(saved) = persist::load(path).map_err(SandboxError::Io)? {
+            sh.seed(&saved, SeedMode::Replace).map_err(|e| SandboxError::State(format!("{}: {e}", path.display())))?;
+            sh.dirty.store(false, Ordering::Release);
+            return Ok(());
+        }
+    }
+    if let Some(seed_path) = &sh.config.seed {
+        let text = std::fs::read(seed_path).map_err(SandboxError::Io)?;
+        let seed: Value = serde_json::from_slice(&text)
+            .map_err(|e| SandboxError::Seed(format!("{}: not valid JSON: {e}", seed_path.display())))?;
+        sh.seed(&seed, SeedMode::Replace).map_err(|e| SandboxError::Seed(format!("{}: {e}", seed_path.display())))?;
+    }
+    Ok(())
+}
+
+/// What the pipeline sends.
+enum Outcome {
+    Reply(Reply),
+    Truncate(Reply),
+    Drop,
+}
+
+/// The single entry point for every request.
+async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Response {
+    let started = Instant::now();
+    let time = now_rfc3339();
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_owned();
+    let raw_query = parts.uri.query().unwrap_or("").to_owned();
+    let vendor = Vendor::from_path(&path);
+    let cap = sh.config.max_body_bytes;
+    let declared_too_big = parts
+        .headers
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > cap as u64);
+    let (bytes, too_big) = if declared_too_big {
+        (bytes::Bytes::new(), true)
+    } else {
+        match axum::body::to_bytes(body, cap).await {
+            Ok(b) => (b, false),
+            Err(_) => (bytes::Bytes::new(), true),
+        }
+    };
+    let ctx = Ctx {
+        method: parts.method,
+        query: parse_form(&raw_query),
+        path,
+        raw_query,
+        headers: parts.headers,
+        body: bytes,
+        vendor,
+    };
+    let endpoint = routes::resolve(&ctx.path);
+    let is_control = matches!(endpoint, Some(Endpoint::Control(_)));
+    let decision = if is_control { None } else { sh.faults.decide(ctx.method.as_str(), &ctx.path) };
+
+    let mut acted = false;
+    let outcome = match decision {
+        Some(d) if d.timing == FaultTiming::Before && !matches!(d.kind, FaultKind::Delay { .. }) => {
+            fault_outcome(d, &ctx, None)
+        }
+        _ => {
+            if let Some(Decision { kind: FaultKind::Delay { millis }, timing: FaultTiming::Before }) = decision {
+                tokio::time::sleep(Duration::from_millis(millis)).await;
+            }
+            let reply = process(&ctx, &sh, endpoint.as_ref(), too_big, &mut acted);
+            if reply.mutated {
+                sh.mark_dirty();
+            }
+            match decision {
+                Some(d) if d.timing == FaultTiming::After => {
+                    if let FaultKind::Delay { millis } = d.kind {
+                        tokio::time::sleep(Duration::from_millis(millis)).await;
+                        Outcome::Reply(reply)
+                    } else {
+                        fault_outcome(d, &ctx, Some(reply))
+                    }
+                }
+                _ => Outcome::Reply(reply),
+            }
+        }
+    };
+
+    let (status, unknown) = match &outcome {
+        Outcome::Reply(r) | Outcome::Truncate(r) => (r.status.as_u16(), r.unknown_fields.clone()),
+        Outcome::Drop => (0, Vec::new()),
+    };
+    if !is_control {
+        sh.journal.record(JournalEntry {
+            seq: 0,
+            time,
+            method: ctx.method.to_string(),
+            path: ctx.path.clone(),
+            query: ctx.raw_query.clone(),
+            route: endpoint.as_ref().map(|e| e.template().to_owned()),
+            resource_id: endpoint.as_ref().and_then(|e| e.resource_id()).map(str::to_owned),
+            vendor: vendor.name().to_owned(),
+            status,
+            duration_micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            acted,
+            fault: decision.map(|d| d.label()),
+            unknown_fields: unknown,
+        });
+    }
+    into_response(outcome)
+}
+
+/// Routing, body cap, auth and the handler.
+fn process(ctx: &Ctx, sh: &Shared, endpoint: Option<&Endpoint>, too_big: bool, acted: &mut bool) -> Reply {
+    let url = ctx.url();
+    let Some(ep) = endpoint else {
+        return routes::not_found(ctx);
+    };
+    if !ep.methods().contains(&ctx.method) {
+        return routes::method_not_allowed(ctx, ep);
+    }
+    if too_big {
+        let msg = format!("The request body is larger than the sandbox limit of {} bytes.", sh.config.max_body_bytes);
+        return errors::for_vendor(ctx.vendor, StatusCode::PAYLOAD_TOO_LARGE, &msg, &url, "");
+    }
+    if routes::needs_auth(ep) {
+        if let Some(refusal) = crate::auth::authorize(ctx, &sh.tokens, &sh.config) {
+            return refusal;
+        }
+    }
+    *acted = true;
+    routes::handle(ep, ctx, sh)
+}
+
+fn fault_outcome(d: Decision, ctx: &Ctx, real: Option<Reply>) -> Outcome {
+    let url = ctx.url();
+    let body = ctx.body_text();
+    match d.kind {
+        FaultKind::Throttle { retry_after_seconds } => Outcome::Reply(errors::throttle(ctx.vendor, retry_after_seconds, &url)),
+        FaultKind::Status { status } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            let msg = format!("Injected fault: the service answered {status}.");
+            Outcome::Reply(errors::for_vendor(ctx.vendor, status, &msg, &url, &body))
+        }
+        FaultKind::Drop => Outcome::Drop,
+        FaultKind::Truncate => Outcome::Truncate(real.unwrap_or_else(|| {
+            errors::for_vendor(ctx.vendor, StatusCode::INTERNAL_SERVER_ERROR, "Injected fault: truncated error response.", &url, &body)
+        })),
+        FaultKind::Delay { .. } => Outcome::Reply(real.unwrap_or_else(|| Reply::empty(StatusCode::OK))),
+    }
+}
+
+fn into_response(outcome: Outcome) -> Response {
+    let (reply, truncate) = match outcome {
+        Outcome::Drop => {
+            let stream = futures::stream::iter(vec![Err::<bytes::Bytes, std::io::Error>(std::io::Error::other(
+                "injected fault: connection dropped",
+            ))]);
+            let mut resp = Response::new(Body::from_stream(stream));
+            resp.headers_mut().insert("content-length", HeaderValue::from_static("64"));
+            return resp;
+        }
+        Outcome::Reply(r) => (r, false),
+        Outcome::Truncate(r) => (r, true),
+    };
+    let bytes = reply.body_bytes();
+    let is_json = matches!(reply.body, ReplyBody::Json(_));
+    let mut resp = if truncate {
+        let full = bytes.len().max(2);
+        let half = bytes::Bytes::copy_from_slice(&bytes[..bytes.len() / 2]);
+        let stream = futures::stream::iter(vec![
+            Ok::<bytes::Bytes, std::io::Error>(half),
+            Err(std::io::Error::other("injected fault: truncated body")),
+        ]);
+        let mut resp = Response::new(Body::from_stream(stream));
+        if let Ok(v) = HeaderValue::from_str(&full.to_string()) {
+            resp.headers_mut().insert("content-length", v);
+        }
+        resp
+    } else {
+        Response::new(Body::from(bytes))
+    };
+    *resp.status_mut() = reply.status;
+    let headers = resp.headers_mut();
+    if is_json {
+        headers.insert("content-type", HeaderValue::from_static("application/json; charset=utf-8"));
+    }
+    for (name, value) in &reply.headers {
+        if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            headers.append(n, v);
+        }
+    }
+    if !reply.unknown_fields.is_empty() {
+        if let Ok(v) = HeaderValue::from_str(&fields::warning_header(&reply.unknown_fields)) {
+            headers.insert(WARNING_HEADER, v);
+        }
+    }
+    resp
+}
