@@ -9,7 +9,10 @@ use offerkit_sandbox::{Sandbox, SandboxConfig};
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let port = args.next().map(|p| p.parse()).transpose()?.unwrap_or(8080);
-    let mut config = SandboxConfig { port, ..SandboxConfig::default() };
+    let mut config = SandboxConfig {
+        port,
+        ..SandboxConfig::default()
+    };
     if let Some(token) = args.next() {
         config.static_tokens.push(token);
     }

@@ -80,11 +80,20 @@ pub(crate) struct Tokens {
 
 impl Tokens {
     pub(crate) fn new(statics: Vec<String>) -> Self {
-        Self { map: RwLock::default(), statics }
+        Self {
+            map: RwLock::default(),
+            statics,
+        }
     }
 
     /// Issues a token.
-    pub(crate) fn issue(&self, ids: &IdGen, audience: Audience, client_id: &str, lifetime_secs: i64) -> TokenInfo {
+    pub(crate) fn issue(
+        &self,
+        ids: &IdGen,
+        audience: Audience,
+        client_id: &str,
+        lifetime_secs: i64,
+    ) -> TokenInfo {
         let prefix = match audience {
             Audience::Adobe => "sbx-ims",
             _ => "sbx-aad",
@@ -105,8 +114,15 @@ impl Tokens {
     }
 
     /// Checks a bearer token for `vendor`.
-    pub(crate) fn check(&self, token: Option<&str>, vendor: errors::Vendor) -> Result<(), TokenProblem> {
-        let token = token.map(str::trim).filter(|t| !t.is_empty()).ok_or(TokenProblem::Missing)?;
+    pub(crate) fn check(
+        &self,
+        token: Option<&str>,
+        vendor: errors::Vendor,
+    ) -> Result<(), TokenProblem> {
+        let token = token
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(TokenProblem::Missing)?;
         if self.statics.iter().any(|s| s == token) {
             return Ok(());
         }
@@ -127,7 +143,10 @@ impl Tokens {
         let map = read(&self.map);
         tokens.extend(map.values().filter(|t| t.expires_at > now));
         tokens.sort_by(|a, b| a.access_token.cmp(&b.access_token));
-        tokens.iter().filter_map(|t| serde_json::to_value(t).ok()).collect()
+        tokens
+            .iter()
+            .filter_map(|t| serde_json::to_value(t).ok())
+            .collect()
     }
 
     pub(crate) fn restore(&self, tokens: &Value) {

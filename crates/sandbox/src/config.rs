@@ -105,6 +105,9 @@ pub struct CancelWindows {
 
 impl Default for CancelWindows {
     fn default() -> Self {
-        Self { perpetual: Duration::from_secs(30 * 86_400), subscription: Duration::from_secs(7 * 86_400) }
+        Self {
+            perpetual: Duration::from_secs(30 * 86_400),
+            subscription: Duration::from_secs(7 * 86_400),
+        }
     }
 }

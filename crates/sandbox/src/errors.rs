@@ -57,7 +57,10 @@ impl Vendor {
 
 /// Product ingestion: `{"error":{"code","message"}}`.
 pub(crate) fn ingestion(status: StatusCode, code: &str, message: impl Into<String>) -> Reply {
-    Reply::json(status, json!({"error": {"code": code, "message": message.into()}}))
+    Reply::json(
+        status,
+        json!({"error": {"code": code, "message": message.into()}}),
+    )
 }
 
 /// Partner Center: `{"code","description","data":[],"source":"PartnerFD"}` (numeric code, as in the examples).
@@ -95,12 +98,26 @@ pub(crate) fn adobe_problem(status: StatusCode, title: &str, detail: impl Into<S
 }
 
 /// Appcharge: `{"message","requestUrl","body"}`.
-pub(crate) fn appcharge(status: StatusCode, message: impl Into<String>, url: &str, body: &str) -> Reply {
-    Reply::json(status, json!({"message": message.into(), "requestUrl": url, "body": body}))
+pub(crate) fn appcharge(
+    status: StatusCode,
+    message: impl Into<String>,
+    url: &str,
+    body: &str,
+) -> Reply {
+    Reply::json(
+        status,
+        json!({"message": message.into(), "requestUrl": url, "body": body}),
+    )
 }
 
 /// Azure AD: `{"error","error_description":"AADSTS…","error_codes":[…],…}`.
-pub(crate) fn azure(status: StatusCode, error: &str, aadsts: u32, description: &str, trace: &str) -> Reply {
+pub(crate) fn azure(
+    status: StatusCode,
+    error: &str,
+    aadsts: u32,
+    description: &str,
+    trace: &str,
+) -> Reply {
     Reply::json(
         status,
         json!({
@@ -116,17 +133,30 @@ pub(crate) fn azure(status: StatusCode, error: &str, aadsts: u32, description: &
 
 /// Adobe IMS: `{"error","error_description"}`.
 pub(crate) fn ims(status: StatusCode, error: &str, description: &str) -> Reply {
-    Reply::json(status, json!({"error": error, "error_description": description}))
+    Reply::json(
+        status,
+        json!({"error": error, "error_description": description}),
+    )
 }
 
 /// Control API and unknown paths: `{"error","message"}`.
 pub(crate) fn control(status: StatusCode, message: impl Into<String>) -> Reply {
-    let error = status.canonical_reason().unwrap_or("error").to_ascii_lowercase().replace(' ', "_");
+    let error = status
+        .canonical_reason()
+        .unwrap_or("error")
+        .to_ascii_lowercase()
+        .replace(' ', "_");
     Reply::json(status, json!({"error": error, "message": message.into()}))
 }
 
 /// A generic error in `vendor`'s dialect for `status` (used by fault injection, 404/405/413, bad JSON).
-pub(crate) fn for_vendor(vendor: Vendor, status: StatusCode, message: &str, url: &str, body: &str) -> Reply {
+pub(crate) fn for_vendor(
+    vendor: Vendor,
+    status: StatusCode,
+    message: &str,
+    url: &str,
+    body: &str,
+) -> Reply {
     let code = status.as_u16();
     match vendor {
         Vendor::Ingestion => ingestion(status, ingestion_code(status), message),
@@ -147,14 +177,36 @@ pub(crate) fn for_vendor(vendor: Vendor, status: StatusCode, message: &str, url:
             401 => adobe_gateway(status, "401013", message),
             403 => adobe_gateway(status, "403003", message),
             429 => adobe_gateway(status, "429001", message),
-            _ => adobe_problem(status, status.canonical_reason().unwrap_or("Error"), message),
+            _ => adobe_problem(
+                status,
+                status.canonical_reason().unwrap_or("Error"),
+                message,
+            ),
         },
         Vendor::Appcharge => appcharge(status, message, url, body),
         Vendor::AzureAd => {
-            let error = if code >= 500 { "temporarily_unavailable" } else { "invalid_request" };
-            azure(status, error, 90000 + u32::from(code), message, "00000000-0000-0000-0000-000000000000")
+            let error = if code >= 500 {
+                "temporarily_unavailable"
+            } else {
+                "invalid_request"
+            };
+            azure(
+                status,
+                error,
+                90000 + u32::from(code),
+                message,
+                "00000000-0000-0000-0000-000000000000",
+            )
         }
-        Vendor::Ims => ims(status, if code >= 500 { "server_error" } else { "invalid_request" }, message),
+        Vendor::Ims => ims(
+            status,
+            if code >= 500 {
+                "server_error"
+            } else {
+                "invalid_request"
+            },
+            message,
+        ),
         Vendor::Control | Vendor::Unknown => control(status, message),
     }
 }
@@ -180,8 +232,15 @@ pub(crate) fn throttle(vendor: Vendor, retry_after: u64, url: &str) -> Reply {
     let msg = format!("Rate limit is exceeded. Try again in {retry_after} seconds.");
     let reply = match vendor {
         Vendor::Orders => orders_throttle(retry_after),
-        Vendor::Adobe => adobe_gateway(StatusCode::TOO_MANY_REQUESTS, "429001", "Too many requests"),
-        Vendor::Appcharge => appcharge(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded", url, ""),
+        Vendor::Adobe => {
+            adobe_gateway(StatusCode::TOO_MANY_REQUESTS, "429001", "Too many requests")
+        }
+        Vendor::Appcharge => appcharge(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Rate limit exceeded",
+            url,
+            "",
+        ),
         other => for_vendor(other, StatusCode::TOO_MANY_REQUESTS, &msg, url, ""),
     };
     reply.header("retry-after", retry_after.to_string())

@@ -40,7 +40,13 @@ pub struct FaultRule {
 impl FaultRule {
     /// A rule for `method` and path glob `path` that applies `fault` to every match.
     pub fn new(method: &str, path: &str, fault: FaultKind) -> Self {
-        Self { method: Some(method.to_owned()), path: path.to_owned(), mode: None, fault, when: None }
+        Self {
+            method: Some(method.to_owned()),
+            path: path.to_owned(),
+            mode: None,
+            fault,
+            when: None,
+        }
     }
 
     /// Sets the mode.
@@ -69,8 +75,12 @@ impl FaultRule {
             return Err("path must not be empty (use \"*\" for every path)".to_owned());
         }
         match self.mode {
-            Some(FaultMode::EveryK { every_k: 0 }) => return Err("everyK must be at least 1".to_owned()),
-            Some(FaultMode::Probability { probability, .. }) if !(0.0..=1.0).contains(&probability) => {
+            Some(FaultMode::EveryK { every_k: 0 }) => {
+                return Err("everyK must be at least 1".to_owned());
+            }
+            Some(FaultMode::Probability { probability, .. })
+                if !(0.0..=1.0).contains(&probability) =>
+            {
                 return Err("probability must be between 0 and 1".to_owned());
             }
             _ => {}
@@ -79,8 +89,12 @@ impl FaultRule {
             FaultKind::Status { status } if !(400..=599).contains(&status) => {
                 Err("status must be between 400 and 599".to_owned())
             }
-            FaultKind::Delay { millis } if millis > 600_000 => Err("delay millis must be at most 600000".to_owned()),
-            FaultKind::Throttle { retry_after_seconds } if retry_after_seconds > 86_400 => {
+            FaultKind::Delay { millis } if millis > 600_000 => {
+                Err("delay millis must be at most 600000".to_owned())
+            }
+            FaultKind::Throttle {
+                retry_after_seconds,
+            } if retry_after_seconds > 86_400 => {
                 Err("retryAfterSeconds must be at most 86400".to_owned())
             }
             _ => Ok(()),
@@ -207,7 +221,10 @@ impl Faults {
     /// Adds a rule after validating it.
     pub(crate) fn add(&self, rule: FaultRule) -> Result<FaultId, String> {
         rule.validate()?;
-        let id = self.next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let id = self
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
         let seed = match rule.mode {
             Some(FaultMode::Probability { seed, .. }) => seed,
             _ => id,
@@ -215,7 +232,11 @@ impl Faults {
         write(&self.rules).push(Arc::new(Active {
             id,
             rule,
-            state: Mutex::new(Counters { matched: 0, fired: 0, rng: XorShift::new(seed) }),
+            state: Mutex::new(Counters {
+                matched: 0,
+                fired: 0,
+                rng: XorShift::new(seed),
+            }),
         }));
         Ok(FaultId(id))
     }
@@ -241,7 +262,10 @@ impl Faults {
         }
         for active in rules.iter() {
             let rule = &active.rule;
-            let method_ok = rule.method.as_deref().is_none_or(|m| m == "*" || m.eq_ignore_ascii_case(method));
+            let method_ok = rule
+                .method
+                .as_deref()
+                .is_none_or(|m| m == "*" || m.eq_ignore_ascii_case(method));
             if !method_ok || !glob_match(&rule.path, path) {
                 continue;
             }
@@ -249,13 +273,18 @@ impl Faults {
             let fire = match rule.mode {
                 None => true,
                 Some(FaultMode::NextN { next_n }) => c.fired < u64::from(next_n),
-                Some(FaultMode::EveryK { every_k }) => (c.matched + 1) % u64::from(every_k.max(1)) == 0,
+                Some(FaultMode::EveryK { every_k }) => {
+                    (c.matched + 1) % u64::from(every_k.max(1)) == 0
+                }
                 Some(FaultMode::Probability { probability, .. }) => c.rng.next_f64() < probability,
             };
             c.matched += 1;
             if fire {
                 c.fired += 1;
-                return Some(Decision { kind: rule.fault, timing: rule.timing() });
+                return Some(Decision {
+                    kind: rule.fault,
+                    timing: rule.timing(),
+                });
             }
         }
         None
@@ -287,13 +316,19 @@ mod tests {
     use super::*;
 
     fn throttle() -> FaultKind {
-        FaultKind::Throttle { retry_after_seconds: 1 }
+        FaultKind::Throttle {
+            retry_after_seconds: 1,
+        }
     }
 
     #[test]
     fn next_n_fires_n_times() {
         let f = Faults::default();
-        f.add(FaultRule::new("DELETE", "/v2/offer/*", throttle()).mode(FaultMode::NextN { next_n: 2 })).unwrap();
+        f.add(
+            FaultRule::new("DELETE", "/v2/offer/*", throttle())
+                .mode(FaultMode::NextN { next_n: 2 }),
+        )
+        .unwrap();
         assert!(f.decide("DELETE", "/v2/offer/a").is_some());
         assert!(f.decide("GET", "/v2/offer/a").is_none());
         assert!(f.decide("DELETE", "/v2/offer/b").is_some());
@@ -303,7 +338,8 @@ mod tests {
     #[test]
     fn every_k() {
         let f = Faults::default();
-        f.add(FaultRule::new("*", "*", FaultKind::Drop).mode(FaultMode::EveryK { every_k: 3 })).unwrap();
+        f.add(FaultRule::new("*", "*", FaultKind::Drop).mode(FaultMode::EveryK { every_k: 3 }))
+            .unwrap();
         let fired: Vec<bool> = (0..6).map(|_| f.decide("GET", "/x").is_some()).collect();
         assert_eq!(fired, vec![false, false, true, false, false, true]);
     }
@@ -312,10 +348,18 @@ mod tests {
     fn probability_is_reproducible() {
         let run = || {
             let f = Faults::default();
-            f.add(FaultRule::new("GET", "*", FaultKind::Status { status: 503 })
-                .mode(FaultMode::Probability { probability: 0.3, seed: 7 }))
-                .unwrap();
-            (0..100).map(|_| f.decide("GET", "/a").is_some()).collect::<Vec<_>>()
+            f.add(
+                FaultRule::new("GET", "*", FaultKind::Status { status: 503 }).mode(
+                    FaultMode::Probability {
+                        probability: 0.3,
+                        seed: 7,
+                    },
+                ),
+            )
+            .unwrap();
+            (0..100)
+                .map(|_| f.decide("GET", "/a").is_some())
+                .collect::<Vec<_>>()
         };
         let a = run();
         assert_eq!(a, run());
@@ -326,10 +370,26 @@ mod tests {
     #[test]
     fn validation() {
         let f = Faults::default();
-        assert!(f.add(FaultRule::new("GET", "*", FaultKind::Status { status: 200 })).is_err());
-        assert!(f.add(FaultRule::new("GET", "*", throttle()).mode(FaultMode::EveryK { every_k: 0 })).is_err());
-        let parsed: FaultRule = serde_json::from_str(r#"{"path":"*","mode":{"probability":0.5,"seed":1},"fault":{"kind":"truncate"}}"#).unwrap();
+        assert!(
+            f.add(FaultRule::new(
+                "GET",
+                "*",
+                FaultKind::Status { status: 200 }
+            ))
+            .is_err()
+        );
+        assert!(
+            f.add(FaultRule::new("GET", "*", throttle()).mode(FaultMode::EveryK { every_k: 0 }))
+                .is_err()
+        );
+        let parsed: FaultRule = serde_json::from_str(
+            r#"{"path":"*","mode":{"probability":0.5,"seed":1},"fault":{"kind":"truncate"}}"#,
+        )
+        .unwrap();
         assert_eq!(parsed.timing(), FaultTiming::After);
-        assert!(serde_json::from_str::<FaultRule>(r#"{"path":"*","fault":{"kind":"explode"}}"#).is_err());
+        assert!(
+            serde_json::from_str::<FaultRule>(r#"{"path":"*","fault":{"kind":"explode"}}"#)
+                .is_err()
+        );
     }
 }

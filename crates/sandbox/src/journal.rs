@@ -64,7 +64,10 @@ pub(crate) fn count_key(method: &str, path: &str) -> String {
 
 impl Journal {
     pub(crate) fn new(capacity: usize) -> Self {
-        Self { capacity, inner: Mutex::new(Inner::default()) }
+        Self {
+            capacity,
+            inner: Mutex::new(Inner::default()),
+        }
     }
 
     /// Records a request; the entry's `seq` is assigned here.
@@ -90,7 +93,12 @@ impl Journal {
     }
 
     /// Kept entries, oldest first, optionally filtered.
-    pub(crate) fn entries(&self, method: Option<&str>, path_prefix: Option<&str>, limit: Option<usize>) -> Vec<JournalEntry> {
+    pub(crate) fn entries(
+        &self,
+        method: Option<&str>,
+        path_prefix: Option<&str>,
+        limit: Option<usize>,
+    ) -> Vec<JournalEntry> {
         let inner = lock(&self.inner);
         let matching: Vec<&JournalEntry> = inner
             .entries
@@ -104,12 +112,20 @@ impl Journal {
 
     /// Requests for `METHOD path` (all, including faulted ones).
     pub(crate) fn count(&self, method: &str, path: &str) -> u64 {
-        lock(&self.inner).by_path.get(&count_key(method, path)).copied().unwrap_or(0)
+        lock(&self.inner)
+            .by_path
+            .get(&count_key(method, path))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Requests for `METHOD path` that reached the handler.
     pub(crate) fn acted_count(&self, method: &str, path: &str) -> u64 {
-        lock(&self.inner).acted_by_path.get(&count_key(method, path)).copied().unwrap_or(0)
+        lock(&self.inner)
+            .acted_by_path
+            .get(&count_key(method, path))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The counters as JSON.

@@ -20,7 +20,10 @@ pub(crate) struct Ctx {
 impl Ctx {
     /// First query parameter named `name` (exact match).
     pub(crate) fn query(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// A header as text.
@@ -30,7 +33,11 @@ impl Ctx {
 
     /// The request URL as a client would print it (path and query).
     pub(crate) fn url(&self) -> String {
-        if self.raw_query.is_empty() { self.path.clone() } else { format!("{}?{}", self.path, self.raw_query) }
+        if self.raw_query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, self.raw_query)
+        }
     }
 
     /// The body as (lossy) text, for error echoes.
@@ -43,7 +50,8 @@ impl Ctx {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Err("the request body is empty; a JSON document is required".to_owned());
         }
-        serde_json::from_slice(&self.body).map_err(|e| format!("the request body is not valid JSON: {e}"))
+        serde_json::from_slice(&self.body)
+            .map_err(|e| format!("the request body is not valid JSON: {e}"))
     }
 }
 
@@ -69,7 +77,13 @@ pub(crate) struct Reply {
 impl Reply {
     /// A JSON reply.
     pub(crate) fn json(status: StatusCode, body: Value) -> Self {
-        Self { status, body: ReplyBody::Json(body), headers: Vec::new(), unknown_fields: Vec::new(), mutated: false }
+        Self {
+            status,
+            body: ReplyBody::Json(body),
+            headers: Vec::new(),
+            unknown_fields: Vec::new(),
+            mutated: false,
+        }
     }
 
     /// A 200 JSON reply.
@@ -79,7 +93,13 @@ impl Reply {
 
     /// A reply with no body.
     pub(crate) fn empty(status: StatusCode) -> Self {
-        Self { status, body: ReplyBody::Empty, headers: Vec::new(), unknown_fields: Vec::new(), mutated: false }
+        Self {
+            status,
+            body: ReplyBody::Empty,
+            headers: Vec::new(),
+            unknown_fields: Vec::new(),
+            mutated: false,
+        }
     }
 
     /// Adds a header.

@@ -121,8 +121,16 @@ impl Sandbox {
             .await
             .map_err(|e| SandboxError::Bind(format!("{}:{}", config.host, config.port), e))?;
         let addr = listener.local_addr().map_err(SandboxError::Io)?;
-        let host = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
-        let base_url = if addr.is_ipv6() { format!("http://[{host}]:{}", addr.port()) } else { format!("http://{host}:{}", addr.port()) };
+        let host = if addr.ip().is_unspecified() {
+            "127.0.0.1".to_owned()
+        } else {
+            addr.ip().to_string()
+        };
+        let base_url = if addr.is_ipv6() {
+            format!("http://[{host}]:{}", addr.port())
+        } else {
+            format!("http://{host}:{}", addr.port())
+        };
         let shared = Arc::new(Shared {
             tokens: Tokens::new(config.static_tokens.clone()),
             journal: Journal::new(config.journal_capacity),
@@ -163,7 +171,13 @@ impl Sandbox {
             })
         });
         tracing::info!(base_url = %shared.base_url, "offerkit sandbox listening");
-        Ok(Self { shared, addr, stop: Some(stop), server: Some(server), flusher })
+        Ok(Self {
+            shared,
+            addr,
+            stop: Some(stop),
+            server: Some(server),
+            flusher,
+        })
     }
 
     /// The root URL, e.g. `http://127.0.0.1:40123`. Every vendor's base URL is derived from it:
@@ -195,7 +209,10 @@ impl Sandbox {
         }
         if let Some(server) = self.server.take() {
             let abort = server.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(5), server).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(5), server)
+                .await
+                .is_err()
+            {
                 abort.abort();
             }
         }
@@ -203,7 +220,9 @@ impl Sandbox {
             f.abort();
         }
         let sh = self.shared.clone();
-        tokio::task::spawn_blocking(move || sh.flush()).await.map_err(|e| SandboxError::Io(std::io::Error::other(e)))?
+        tokio::task::spawn_blocking(move || sh.flush())
+            .await
+            .map_err(|e| SandboxError::Io(std::io::Error::other(e)))?
     }
 
     /// Journal entries kept in memory, oldest first (control-API calls are not journaled).
@@ -249,12 +268,18 @@ impl Sandbox {
 
     /// Merges a seed document (the `--seed` / `GET /_sandbox/state` format) into the state.
     pub fn seed(&self, seed: &Value) -> Result<(), SandboxError> {
-        self.shared.seed(seed, SeedMode::Merge).map(|_| ()).map_err(SandboxError::Seed)
+        self.shared
+            .seed(seed, SeedMode::Merge)
+            .map(|_| ())
+            .map_err(SandboxError::Seed)
     }
 
     /// Replaces the whole state with a seed document.
     pub fn seed_replace(&self, seed: &Value) -> Result<(), SandboxError> {
-        self.shared.seed(seed, SeedMode::Replace).map(|_| ()).map_err(SandboxError::Seed)
+        self.shared
+            .seed(seed, SeedMode::Replace)
+            .map(|_| ())
+            .map_err(SandboxError::Seed)
     }
 
     /// Empties every store (tokens, faults and the journal are kept).
@@ -275,7 +300,10 @@ impl Sandbox {
             _ => self.shared.config.azure_token_lifetime,
         };
         let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX / 2);
-        self.shared.tokens.issue(&self.shared.ids, audience, "sandbox-test", secs).access_token
+        self.shared
+            .tokens
+            .issue(&self.shared.ids, audience, "sandbox-test", secs)
+            .access_token
     }
 }
 
@@ -316,16 +344,19 @@ async fn wait_for_signal() {
 fn load_initial(sh: &Shared) -> Result<(), SandboxError> {
     if let Some(path) = &sh.config.state_file {
         if let Some(saved) = persist::load(path).map_err(SandboxError::Io)? {
-            sh.seed(&saved, SeedMode::Replace).map_err(|e| SandboxError::State(format!("{}: {e}", path.display())))?;
+            sh.seed(&saved, SeedMode::Replace)
+                .map_err(|e| SandboxError::State(format!("{}: {e}", path.display())))?;
             sh.dirty.store(false, Ordering::Release);
             return Ok(());
         }
     }
     if let Some(seed_path) = &sh.config.seed {
         let text = std::fs::read(seed_path).map_err(SandboxError::Io)?;
-        let seed: Value = serde_json::from_slice(&text)
-            .map_err(|e| SandboxError::Seed(format!("{}: not valid JSON: {e}", seed_path.display())))?;
-        sh.seed(&seed, SeedMode::Replace).map_err(|e| SandboxError::Seed(format!("{}: {e}", seed_path.display())))?;
+        let seed: Value = serde_json::from_slice(&text).map_err(|e| {
+            SandboxError::Seed(format!("{}: not valid JSON: {e}", seed_path.display()))
+        })?;
+        sh.seed(&seed, SeedMode::Replace)
+            .map_err(|e| SandboxError::Seed(format!("{}: {e}", seed_path.display())))?;
     }
     Ok(())
 }
@@ -371,15 +402,25 @@ async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     };
     let endpoint = routes::resolve(&ctx.path);
     let is_control = matches!(endpoint, Some(Endpoint::Control(_)));
-    let decision = if is_control { None } else { sh.faults.decide(ctx.method.as_str(), &ctx.path) };
+    let decision = if is_control {
+        None
+    } else {
+        sh.faults.decide(ctx.method.as_str(), &ctx.path)
+    };
 
     let mut acted = false;
     let outcome = match decision {
-        Some(d) if d.timing == FaultTiming::Before && !matches!(d.kind, FaultKind::Delay { .. }) => {
+        Some(d)
+            if d.timing == FaultTiming::Before && !matches!(d.kind, FaultKind::Delay { .. }) =>
+        {
             fault_outcome(d, &ctx, None)
         }
         _ => {
-            if let Some(Decision { kind: FaultKind::Delay { millis }, timing: FaultTiming::Before }) = decision {
+            if let Some(Decision {
+                kind: FaultKind::Delay { millis },
+                timing: FaultTiming::Before,
+            }) = decision
+            {
                 tokio::time::sleep(Duration::from_millis(millis)).await;
             }
             let reply = process(&ctx, &sh, endpoint.as_ref(), too_big, &mut acted);
@@ -412,7 +453,10 @@ async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Response {
             path: ctx.path.clone(),
             query: ctx.raw_query.clone(),
             route: endpoint.as_ref().map(|e| e.template().to_owned()),
-            resource_id: endpoint.as_ref().and_then(|e| e.resource_id()).map(str::to_owned),
+            resource_id: endpoint
+                .as_ref()
+                .and_then(|e| e.resource_id())
+                .map(str::to_owned),
             vendor: vendor.name().to_owned(),
             status,
             duration_micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
@@ -425,7 +469,13 @@ async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Response {
 }
 
 /// Routing, body cap, auth and the handler.
-fn process(ctx: &Ctx, sh: &Shared, endpoint: Option<&Endpoint>, too_big: bool, acted: &mut bool) -> Reply {
+fn process(
+    ctx: &Ctx,
+    sh: &Shared,
+    endpoint: Option<&Endpoint>,
+    too_big: bool,
+    acted: &mut bool,
+) -> Reply {
     let url = ctx.url();
     let Some(ep) = endpoint else {
         return routes::not_found(ctx);
@@ -434,7 +484,10 @@ fn process(ctx: &Ctx, sh: &Shared, endpoint: Option<&Endpoint>, too_big: bool, a
         return routes::method_not_allowed(ctx, ep);
     }
     if too_big {
-        let msg = format!("The request body is larger than the sandbox limit of {} bytes.", sh.config.max_body_bytes);
+        let msg = format!(
+            "The request body is larger than the sandbox limit of {} bytes.",
+            sh.config.max_body_bytes
+        );
         return errors::for_vendor(ctx.vendor, StatusCode::PAYLOAD_TOO_LARGE, &msg, &url, "");
     }
     if routes::needs_auth(ep) {
@@ -450,7 +503,9 @@ fn fault_outcome(d: Decision, ctx: &Ctx, real: Option<Reply>) -> Outcome {
     let url = ctx.url();
     let body = ctx.body_text();
     match d.kind {
-        FaultKind::Throttle { retry_after_seconds } => Outcome::Reply(errors::throttle(ctx.vendor, retry_after_seconds, &url)),
+        FaultKind::Throttle {
+            retry_after_seconds,
+        } => Outcome::Reply(errors::throttle(ctx.vendor, retry_after_seconds, &url)),
         FaultKind::Status { status } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
             let msg = format!("Injected fault: the service answered {status}.");
@@ -458,20 +513,29 @@ fn fault_outcome(d: Decision, ctx: &Ctx, real: Option<Reply>) -> Outcome {
         }
         FaultKind::Drop => Outcome::Drop,
         FaultKind::Truncate => Outcome::Truncate(real.unwrap_or_else(|| {
-            errors::for_vendor(ctx.vendor, StatusCode::INTERNAL_SERVER_ERROR, "Injected fault: truncated error response.", &url, &body)
+            errors::for_vendor(
+                ctx.vendor,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Injected fault: truncated error response.",
+                &url,
+                &body,
+            )
         })),
-        FaultKind::Delay { .. } => Outcome::Reply(real.unwrap_or_else(|| Reply::empty(StatusCode::OK))),
+        FaultKind::Delay { .. } => {
+            Outcome::Reply(real.unwrap_or_else(|| Reply::empty(StatusCode::OK)))
+        }
     }
 }
 
 fn into_response(outcome: Outcome) -> Response {
     let (reply, truncate) = match outcome {
         Outcome::Drop => {
-            let stream = futures::stream::iter(vec![Err::<bytes::Bytes, std::io::Error>(std::io::Error::other(
-                "injected fault: connection dropped",
-            ))]);
+            let stream = futures::stream::iter(vec![Err::<bytes::Bytes, std::io::Error>(
+                std::io::Error::other("injected fault: connection dropped"),
+            )]);
             let mut resp = Response::new(Body::from_stream(stream));
-            resp.headers_mut().insert("content-length", HeaderValue::from_static("64"));
+            resp.headers_mut()
+                .insert("content-length", HeaderValue::from_static("64"));
             return resp;
         }
         Outcome::Reply(r) => (r, false),
@@ -482,10 +546,15 @@ fn into_response(outcome: Outcome) -> Response {
     let mut resp = if truncate {
         let full = bytes.len().max(2);
         let half = bytes::Bytes::copy_from_slice(&bytes[..bytes.len() / 2]);
-        let stream = futures::stream::iter(vec![
-            Ok::<bytes::Bytes, std::io::Error>(half),
-            Err(std::io::Error::other("injected fault: truncated body")),
-        ]);
+        // Yield half the body, give hyper time to flush it, then fail the stream: the client sees
+        // the headers and a short body, then the connection closes.
+        let stream = futures::StreamExt::chain(
+            futures::stream::iter(vec![Ok::<bytes::Bytes, std::io::Error>(half)]),
+            futures::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                Err(std::io::Error::other("injected fault: truncated body"))
+            }),
+        );
         let mut resp = Response::new(Body::from_stream(stream));
         if let Ok(v) = HeaderValue::from_str(&full.to_string()) {
             resp.headers_mut().insert("content-length", v);
@@ -497,10 +566,16 @@ fn into_response(outcome: Outcome) -> Response {
     *resp.status_mut() = reply.status;
     let headers = resp.headers_mut();
     if is_json {
-        headers.insert("content-type", HeaderValue::from_static("application/json; charset=utf-8"));
+        headers.insert(
+            "content-type",
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
     }
     for (name, value) in &reply.headers {
-        if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
             headers.append(n, v);
         }
     }

@@ -13,7 +13,11 @@ pub(crate) struct XorShift(u64);
 impl XorShift {
     /// A generator for `seed` (a zero seed is replaced by a fixed constant).
     pub(crate) fn new(seed: u64) -> Self {
-        Self(if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed })
+        Self(if seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            seed
+        })
     }
 
     /// The next 64 random bits.
@@ -45,12 +49,17 @@ impl IdGen {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
-        Self { counter: AtomicU64::new(1), base: nanos ^ u64::from(std::process::id()) }
+        Self {
+            counter: AtomicU64::new(1),
+            base: nanos ^ u64::from(std::process::id()),
+        }
     }
 
     fn next(&self) -> u64 {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        let mut z = self.base.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut z = self
+            .base
+            .wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
@@ -88,12 +97,18 @@ impl IdGen {
 
 /// Seconds since the Unix epoch.
 pub(crate) fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// Milliseconds since the Unix epoch.
 pub(crate) fn unix_millis() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// RFC 3339 text for a Unix timestamp in seconds.
@@ -106,18 +121,27 @@ pub(crate) fn rfc3339_secs(secs: i64) -> String {
 
 /// The current time as RFC 3339 text (UTC, `Z`).
 pub(crate) fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }
 
 /// The current date as `YYYY-MM-DD`.
 pub(crate) fn today() -> String {
     let now = OffsetDateTime::now_utc();
-    format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    )
 }
 
 /// Parses RFC 3339 (any number of fractional digits, `Z` or an offset) to Unix seconds.
 pub(crate) fn parse_rfc3339(text: &str) -> Option<i64> {
-    OffsetDateTime::parse(text.trim(), &Rfc3339).ok().map(|t| t.unix_timestamp())
+    OffsetDateTime::parse(text.trim(), &Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
 }
 
 /// Decodes an `application/x-www-form-urlencoded` string (query strings and form bodies).
@@ -135,12 +159,16 @@ pub(crate) fn parse_form(input: &str) -> Vec<(String, String)> {
 /// Percent-decodes one form component (`+` is a space).
 pub(crate) fn decode_component(text: &str) -> String {
     let spaced = text.replace('+', " ");
-    percent_encoding::percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Percent-decodes one path segment (`+` stays a plus).
 pub(crate) fn decode_segment(text: &str) -> String {
-    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Encodes a query component.
@@ -184,7 +212,10 @@ mod tests {
     fn glob() {
         assert!(glob_match("/v2/offer/*", "/v2/offer/abc"));
         assert!(glob_match("*", "/x/y"));
-        assert!(glob_match("/v1/customers/*/orders/*", "/v1/customers/c/orders/o"));
+        assert!(glob_match(
+            "/v1/customers/*/orders/*",
+            "/v1/customers/c/orders/o"
+        ));
         assert!(!glob_match("/v2/offer/*", "/v2/offers"));
         assert!(glob_match("/v2/offer", "/v2/offer"));
     }
@@ -202,10 +233,16 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(parse_rfc3339("2019-12-12T17:33:56.1306495Z"), Some(1_576_172_036));
+        assert_eq!(
+            parse_rfc3339("2019-12-12T17:33:56.1306495Z"),
+            Some(1_576_172_036)
+        );
         assert!(parse_rfc3339("2018-03-06T17:37:05.253-08:00").is_some());
         assert!(parse_rfc3339("garbage").is_none());
-        assert_eq!(parse_form("a=1&b=x+y%21"), vec![("a".into(), "1".into()), ("b".into(), "x y!".into())]);
+        assert_eq!(
+            parse_form("a=1&b=x+y%21"),
+            vec![("a".into(), "1".into()), ("b".into(), "x y!".into())]
+        );
         let g = IdGen::new().guid();
         assert_eq!(g.len(), 36);
     }

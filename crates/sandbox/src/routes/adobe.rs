@@ -19,13 +19,19 @@ fn problem(status: StatusCode, title: &str, detail: impl Into<String>) -> Reply 
 
 /// `personalized` or `fallback` from `offer-type` (case-insensitive), or the 400.
 fn offer_type(ctx: &Ctx) -> Result<&'static str, Reply> {
-    match ctx.query("offer-type").map(str::to_ascii_lowercase).as_deref() {
+    match ctx
+        .query("offer-type")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("personalized") => Ok("personalized"),
         Some("fallback") => Ok("fallback"),
         Some(other) => Err(problem(
             StatusCode::BAD_REQUEST,
             "BadRequestError",
-            format!("Invalid offer-type '{other}'; use offer-type=personalized or offer-type=fallback."),
+            format!(
+                "Invalid offer-type '{other}'; use offer-type=personalized or offer-type=fallback."
+            ),
         )),
         None => Err(problem(
             StatusCode::BAD_REQUEST,
@@ -36,7 +42,11 @@ fn offer_type(ctx: &Ctx) -> Result<&'static str, Reply> {
 }
 
 fn store<'a>(sh: &'a Shared, kind: &str) -> &'a Collection {
-    if kind == "personalized" { &sh.stores.adobe_personalized } else { &sh.stores.adobe_fallback }
+    if kind == "personalized" {
+        &sh.stores.adobe_personalized
+    } else {
+        &sh.stores.adobe_fallback
+    }
 }
 
 fn schema_for(kind: &str) -> &'static str {
@@ -48,7 +58,11 @@ fn schema_for(kind: &str) -> &'static str {
 }
 
 fn not_found(id: &str, kind: &str) -> Reply {
-    problem(StatusCode::NOT_FOUND, "Resource not found", format!("No {kind} offer with id {id} was found."))
+    problem(
+        StatusCode::NOT_FOUND,
+        "Resource not found",
+        format!("No {kind} offer with id {id} was found."),
+    )
 }
 
 fn meta(v: &Value) -> Value {
@@ -63,14 +77,18 @@ fn meta(v: &Value) -> Value {
 fn fill(v: &mut Value, kind: &str, client: &str, sandbox: &str, ids: &IdGen) {
     let now = now_rfc3339();
     if let Some(obj) = v.as_object_mut() {
-        obj.entry("id").or_insert_with(|| json!(format!("{kind}Offer{}", ids.hex(16))));
+        obj.entry("id")
+            .or_insert_with(|| json!(format!("{kind}Offer{}", ids.hex(16))));
         obj.entry("status").or_insert(json!("draft"));
-        obj.entry("schemas").or_insert_with(|| json!([schema_for(kind)]));
+        obj.entry("schemas")
+            .or_insert_with(|| json!([schema_for(kind)]));
         obj.entry("etag").or_insert(json!(1));
         obj.entry("created").or_insert_with(|| json!(now));
         obj.entry("modified").or_insert_with(|| json!(now));
-        obj.entry("createdBy").or_insert_with(|| json!(format!("{client}@AdobeID")));
-        obj.entry("lastModifiedBy").or_insert_with(|| json!(format!("{client}@AdobeID")));
+        obj.entry("createdBy")
+            .or_insert_with(|| json!(format!("{client}@AdobeID")));
+        obj.entry("lastModifiedBy")
+            .or_insert_with(|| json!(format!("{client}@AdobeID")));
         obj.entry("createdByClientId").or_insert(json!(client));
         obj.entry("lastModifiedByClientId").or_insert(json!(client));
         obj.entry("sandboxId").or_insert(json!(sandbox));
@@ -88,22 +106,50 @@ pub(crate) fn create(ctx: &Ctx, sh: &Shared) -> Reply {
         Err(r) => return r,
     };
     if !body.is_object() {
-        return problem(StatusCode::BAD_REQUEST, "BadRequestError", "The request body must be a JSON object.");
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "BadRequestError",
+            "The request body must be a JSON object.",
+        );
     }
-    if !body.get("name").is_some_and(|n| n.as_str().is_some_and(|s| !s.trim().is_empty())) {
-        return problem(StatusCode::BAD_REQUEST, "BadRequestError", "name is required and must be a non-empty string.");
+    if !body
+        .get("name")
+        .is_some_and(|n| n.as_str().is_some_and(|s| !s.trim().is_empty()))
+    {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "BadRequestError",
+            "name is required and must be a non-empty string.",
+        );
     }
-    if body.get("id").is_some_and(|i| !i.as_str().is_some_and(|s| !s.is_empty() && !s.contains('/'))) {
-        return problem(StatusCode::BAD_REQUEST, "BadRequestError", "id, when given, must be a non-empty string without '/'.");
+    if body.get("id").is_some_and(|i| {
+        !i.as_str()
+            .is_some_and(|s| !s.is_empty() && !s.contains('/'))
+    }) {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "BadRequestError",
+            "id, when given, must be a non-empty string without '/'.",
+        );
     }
     for (field, ok) in [
-        ("representations", body.get("representations").is_none_or(Value::is_array)),
+        (
+            "representations",
+            body.get("representations").is_none_or(Value::is_array),
+        ),
         ("rank", body.get("rank").is_none_or(Value::is_object)),
-        ("selectionConstraint", body.get("selectionConstraint").is_none_or(Value::is_object)),
+        (
+            "selectionConstraint",
+            body.get("selectionConstraint").is_none_or(Value::is_object),
+        ),
         ("status", body.get("status").is_none_or(Value::is_string)),
     ] {
         if !ok {
-            return problem(StatusCode::BAD_REQUEST, "BadRequestError", format!("{field} has the wrong type."));
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "BadRequestError",
+                format!("{field} has the wrong type."),
+            );
         }
     }
     let mut unknown = Vec::new();
@@ -111,12 +157,22 @@ pub(crate) fn create(ctx: &Ctx, sh: &Shared) -> Reply {
     let client = ctx.header("x-api-key").unwrap_or("sandbox").to_owned();
     let sandbox = ctx.header("x-sandbox-name").unwrap_or("prod").to_owned();
     fill(&mut body, kind, &client, &sandbox, &sh.ids);
-    let id = body.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let id = body
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     let m = meta(&body);
     if !store(sh, kind).put_new(id.clone(), body) {
-        return problem(StatusCode::CONFLICT, "Conflict", format!("An offer with id {id} already exists."));
+        return problem(
+            StatusCode::CONFLICT,
+            "Conflict",
+            format!("An offer with id {id} already exists."),
+        );
     }
-    Reply::json(StatusCode::CREATED, m).with_unknown(unknown).mutated()
+    Reply::json(StatusCode::CREATED, m)
+        .with_unknown(unknown)
+        .mutated()
 }
 
 /// `GET /offers/{id}?offer-type=…`.
@@ -154,14 +210,21 @@ pub(crate) fn list(ctx: &Ctx, sh: &Shared) -> Reply {
         Some(l) => match l.trim().parse::<usize>() {
             Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
             _ => {
-                return problem(StatusCode::BAD_REQUEST, "BadRequestError", format!("limit must be an integer between 1 and {MAX_LIMIT}."));
+                return problem(
+                    StatusCode::BAD_REQUEST,
+                    "BadRequestError",
+                    format!("limit must be an integer between 1 and {MAX_LIMIT}."),
+                );
             }
         },
     };
     let start = ctx.query("start").filter(|s| !s.is_empty());
     let (page, total) = store(sh, kind).page(start, limit);
     let upper = kind.to_ascii_uppercase();
-    let self_href = format!("/offers?offer-type={upper}&limit={limit}{}", start.map_or(String::new(), |s| format!("&start={}", encode_component(s))));
+    let self_href = format!(
+        "/offers?offer-type={upper}&limit={limit}{}",
+        start.map_or(String::new(), |s| format!("&start={}", encode_component(s)))
+    );
     let mut links = json!({"self": {"href": self_href, "type": "application/json"}});
     if page.len() == limit {
         if let Some((last, _)) = page.last() {
@@ -182,21 +245,36 @@ pub(crate) fn list(ctx: &Ctx, sh: &Shared) -> Reply {
 
 /// Applies one JSON Patch operation (add / replace / remove) to `doc`.
 fn apply_op(doc: &mut Value, op: &Value) -> Result<(), String> {
-    let kind = op.get("op").and_then(Value::as_str).ok_or("each operation needs an \"op\" string")?;
-    let path = op.get("path").and_then(Value::as_str).ok_or("each operation needs a \"path\" string")?;
+    let kind = op
+        .get("op")
+        .and_then(Value::as_str)
+        .ok_or("each operation needs an \"op\" string")?;
+    let path = op
+        .get("path")
+        .and_then(Value::as_str)
+        .ok_or("each operation needs a \"path\" string")?;
     if !path.starts_with('/') || path.len() < 2 {
-        return Err(format!("path {path:?} must be a JSON pointer such as /name"));
+        return Err(format!(
+            "path {path:?} must be a JSON pointer such as /name"
+        ));
     }
     if matches!(path, "/id" | "/etag" | "/created" | "/createdBy") {
         return Err(format!("{path} is read-only"));
     }
     let (parent_ptr, last) = path.rsplit_once('/').unwrap_or(("", path));
     let last = last.replace("~1", "/").replace("~0", "~");
-    let parent = if parent_ptr.is_empty() { Some(&mut *doc) } else { doc.pointer_mut(parent_ptr) };
+    let parent = if parent_ptr.is_empty() {
+        Some(&mut *doc)
+    } else {
+        doc.pointer_mut(parent_ptr)
+    };
     let parent = parent.ok_or(format!("path {path} does not exist"))?;
     match (kind, parent) {
         ("add" | "replace", Value::Object(map)) => {
-            let value = op.get("value").cloned().ok_or("add and replace need a \"value\"")?;
+            let value = op
+                .get("value")
+                .cloned()
+                .ok_or("add and replace need a \"value\"")?;
             if kind == "replace" && !map.contains_key(&last) {
                 return Err(format!("path {path} does not exist"));
             }
@@ -204,12 +282,17 @@ fn apply_op(doc: &mut Value, op: &Value) -> Result<(), String> {
             Ok(())
         }
         ("add" | "replace", Value::Array(items)) => {
-            let value = op.get("value").cloned().ok_or("add and replace need a \"value\"")?;
+            let value = op
+                .get("value")
+                .cloned()
+                .ok_or("add and replace need a \"value\"")?;
             if last == "-" && kind == "add" {
                 items.push(value);
                 return Ok(());
             }
-            let i: usize = last.parse().map_err(|_| format!("{last} is not an array index"))?;
+            let i: usize = last
+                .parse()
+                .map_err(|_| format!("{last} is not an array index"))?;
             match kind {
                 "add" if i <= items.len() => items.insert(i, value),
                 "replace" if i < items.len() => items[i] = value,
@@ -217,9 +300,14 @@ fn apply_op(doc: &mut Value, op: &Value) -> Result<(), String> {
             }
             Ok(())
         }
-        ("remove", Value::Object(map)) => map.remove(&last).map(|_| ()).ok_or(format!("path {path} does not exist")),
+        ("remove", Value::Object(map)) => map
+            .remove(&last)
+            .map(|_| ())
+            .ok_or(format!("path {path} does not exist")),
         ("remove", Value::Array(items)) => {
-            let i: usize = last.parse().map_err(|_| format!("{last} is not an array index"))?;
+            let i: usize = last
+                .parse()
+                .map_err(|_| format!("{last} is not an array index"))?;
             if i < items.len() {
                 items.remove(i);
                 Ok(())
@@ -227,8 +315,12 @@ fn apply_op(doc: &mut Value, op: &Value) -> Result<(), String> {
                 Err(format!("index {i} is out of range"))
             }
         }
-        ("add" | "replace" | "remove", _) => Err(format!("path {path} does not point into an object or array")),
-        (other, _) => Err(format!("unsupported op {other:?}; use add, replace or remove")),
+        ("add" | "replace" | "remove", _) => Err(format!(
+            "path {path} does not point into an object or array"
+        )),
+        (other, _) => Err(format!(
+            "unsupported op {other:?}; use add, replace or remove"
+        )),
     }
 }
 
@@ -243,7 +335,11 @@ pub(crate) fn patch(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
         Err(r) => return r,
     };
     let Some(ops) = body.as_array() else {
-        return problem(StatusCode::BAD_REQUEST, "BadRequestError", "The body must be a JSON Patch array: [{\"op\":\"replace\",\"path\":\"/name\",\"value\":…}].");
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "BadRequestError",
+            "The body must be a JSON Patch array: [{\"op\":\"replace\",\"path\":\"/name\",\"value\":…}].",
+        );
     };
     let mut unknown = Vec::new();
     for (i, op) in ops.iter().enumerate() {
@@ -256,7 +352,11 @@ pub(crate) fn patch(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
     let mut next = stored.clone();
     for (i, op) in ops.iter().enumerate() {
         if let Err(e) = apply_op(&mut next, op) {
-            return problem(StatusCode::BAD_REQUEST, "BadRequestError", format!("operation {i}: {e}"));
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "BadRequestError",
+                format!("operation {i}: {e}"),
+            );
         }
     }
     if let Some(obj) = next.as_object_mut() {
@@ -270,21 +370,34 @@ pub(crate) fn patch(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
     *stored = next;
     let mut m = meta(&stored);
     if let Some(obj) = m.as_object_mut() {
-        obj.insert("datasetId".to_owned(), stored.get("datasetId").cloned().unwrap_or(Value::Null));
+        obj.insert(
+            "datasetId".to_owned(),
+            stored.get("datasetId").cloned().unwrap_or(Value::Null),
+        );
     }
     Reply::ok(m).with_unknown(unknown).mutated()
 }
 
 /// Normalises a seeded Adobe offer.
-pub(crate) fn normalize_seed_offer(offer: &Value, kind: &str, ids: &IdGen) -> Result<(String, Value), String> {
+pub(crate) fn normalize_seed_offer(
+    offer: &Value,
+    kind: &str,
+    ids: &IdGen,
+) -> Result<(String, Value), String> {
     let mut v = offer.clone();
     if !v.is_object() {
         return Err("an offer must be an object".to_owned());
     }
-    if v.get("id").is_some_and(|i| !i.as_str().is_some_and(|s| !s.is_empty())) {
+    if v.get("id")
+        .is_some_and(|i| !i.as_str().is_some_and(|s| !s.is_empty()))
+    {
         return Err("id must be a non-empty string".to_owned());
     }
     fill(&mut v, kind, "sandbox-seed", "prod", ids);
-    let id = v.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let id = v
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     Ok((id, v))
 }

@@ -27,17 +27,34 @@ fn validate(body: &Value) -> Result<String, String> {
     if id.contains('/') {
         return Err("publisherOfferId must not contain '/'".to_owned());
     }
-    if !body.get("name").and_then(Value::as_str).is_some_and(|s| s.chars().filter(|c| c.is_alphabetic()).count() >= 3) {
+    if !body
+        .get("name")
+        .and_then(Value::as_str)
+        .is_some_and(|s| s.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+    {
         return Err("name is required and must contain at least 3 letters".to_owned());
     }
-    if !body.get("type").and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
-        return Err("type is required (e.g. Bundle, SpecialOffer, RollingOffer, PopUp, CheckoutLink)".to_owned());
+    if !body
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|s| !s.is_empty())
+    {
+        return Err(
+            "type is required (e.g. Bundle, SpecialOffer, RollingOffer, PopUp, CheckoutLink)"
+                .to_owned(),
+        );
     }
     for (field, ok) in [
         ("active", body.get("active").is_none_or(Value::is_boolean)),
         ("segments", body.get("segments").is_none_or(Value::is_array)),
-        ("productsSequence", body.get("productsSequence").is_none_or(Value::is_array)),
-        ("priority", body.get("priority").is_none_or(Value::is_number)),
+        (
+            "productsSequence",
+            body.get("productsSequence").is_none_or(Value::is_array),
+        ),
+        (
+            "priority",
+            body.get("priority").is_none_or(Value::is_number),
+        ),
     ] {
         if !ok {
             return Err(format!("{field} has the wrong type"));
@@ -50,9 +67,16 @@ fn fill(v: &mut Value, ids: &IdGen, keep: Option<&Value>) {
     let now = now_rfc3339();
     if let Some(obj) = v.as_object_mut() {
         let old = |k: &str| keep.and_then(|o| o.get(k)).cloned();
-        obj.insert("offerId".to_owned(), old("offerId").unwrap_or_else(|| json!(ids.hex(24))));
-        obj.entry("publisherId").or_insert_with(|| old("publisherId").unwrap_or_else(|| json!("sandbox-publisher")));
-        obj.insert("createdAt".to_owned(), old("createdAt").unwrap_or_else(|| json!(now)));
+        obj.insert(
+            "offerId".to_owned(),
+            old("offerId").unwrap_or_else(|| json!(ids.hex(24))),
+        );
+        obj.entry("publisherId")
+            .or_insert_with(|| old("publisherId").unwrap_or_else(|| json!("sandbox-publisher")));
+        obj.insert(
+            "createdAt".to_owned(),
+            old("createdAt").unwrap_or_else(|| json!(now)),
+        );
         obj.insert("updatedAt".to_owned(), json!(now));
         obj.entry("active").or_insert(json!(true));
         if !obj.contains_key("displayName") {
@@ -76,9 +100,15 @@ pub(crate) fn create(ctx: &Ctx, sh: &Shared) -> Reply {
     fields::unknown_keys(&body, fields::APPCHARGE_OFFER, "", &mut unknown);
     fill(&mut body, &sh.ids, None);
     if !sh.stores.appcharge.put_new(id.clone(), body.clone()) {
-        return error(ctx, StatusCode::CONFLICT, format!("An offer with publisherOfferId {id} already exists"));
+        return error(
+            ctx,
+            StatusCode::CONFLICT,
+            format!("An offer with publisherOfferId {id} already exists"),
+        );
     }
-    Reply::json(StatusCode::CREATED, body).with_unknown(unknown).mutated()
+    Reply::json(StatusCode::CREATED, body)
+        .with_unknown(unknown)
+        .mutated()
 }
 
 /// `PUT /v2/offer/{publisherOfferId}`: replaces the offer (keeps `offerId` and `createdAt`).
@@ -92,7 +122,11 @@ pub(crate) fn update(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
     }
     match validate(&body) {
         Ok(body_id) if body_id != id => {
-            return error(ctx, StatusCode::BAD_REQUEST, format!("publisherOfferId {body_id} in the body does not match {id} in the path"));
+            return error(
+                ctx,
+                StatusCode::BAD_REQUEST,
+                format!("publisherOfferId {body_id} in the body does not match {id} in the path"),
+            );
         }
         Ok(_) => {}
         Err(msg) => return error(ctx, StatusCode::BAD_REQUEST, msg),
@@ -110,9 +144,17 @@ pub(crate) fn update(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
 
 /// `GET /v2/offer?publisherOfferIds=a,b`.
 pub(crate) fn list(ctx: &Ctx, sh: &Shared) -> Reply {
-    let offers: Vec<Value> = match ctx.query("publisherOfferIds").filter(|s| !s.trim().is_empty()) {
+    let offers: Vec<Value> = match ctx
+        .query("publisherOfferIds")
+        .filter(|s| !s.trim().is_empty())
+    {
         None => sh.stores.appcharge.values(),
-        Some(ids) => ids.split(',').map(str::trim).filter(|s| !s.is_empty()).filter_map(|id| sh.stores.appcharge.get_clone(id)).collect(),
+        Some(ids) => ids
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .filter_map(|id| sh.stores.appcharge.get_clone(id))
+            .collect(),
     };
     Reply::ok(json!({"totalCount": offers.len(), "offers": offers}))
 }

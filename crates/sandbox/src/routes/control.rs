@@ -69,7 +69,9 @@ fn bad(msg: impl Into<String>) -> Reply {
 pub(crate) fn handle(c: &ControlPath, ctx: &Ctx, sh: &Shared) -> Reply {
     let m = &ctx.method;
     match c {
-        ControlPath::Health => Reply::ok(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})),
+        ControlPath::Health => {
+            Reply::ok(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
+        }
         ControlPath::OpenApi => Reply::ok(crate::openapi::document()),
         ControlPath::State => Reply::ok(sh.snapshot()),
         ControlPath::Reset => {
@@ -101,7 +103,9 @@ pub(crate) fn handle(c: &ControlPath, ctx: &Ctx, sh: &Shared) -> Reply {
                 Some(Ok(n)) => Some(n),
                 Some(Err(_)) => return bad("limit must be a non-negative integer"),
             };
-            let entries = sh.journal.entries(ctx.query("method"), ctx.query("pathPrefix"), limit);
+            let entries = sh
+                .journal
+                .entries(ctx.query("method"), ctx.query("pathPrefix"), limit);
             Reply::ok(json!({"entries": entries, "counts": sh.journal.counts_json()}))
         }
         ControlPath::Faults if m == Method::POST => {

@@ -35,9 +35,15 @@ fn bad(message: impl Into<String>) -> Reply {
 
 fn check_version(ctx: &Ctx, allowed: &[&str]) -> Option<Reply> {
     match ctx.query("$version") {
-        None => Some(bad(format!("The $version query parameter is required (use $version={}).", allowed.join(" or $version=")))),
+        None => Some(bad(format!(
+            "The $version query parameter is required (use $version={}).",
+            allowed.join(" or $version=")
+        ))),
         Some(v) if allowed.contains(&v.trim()) => None,
-        Some(v) => Some(bad(format!("Unsupported $version '{v}' for this operation; use {}.", allowed.join(" or ")))),
+        Some(v) => Some(bad(format!(
+            "Unsupported $version '{v}' for this operation; use {}.",
+            allowed.join(" or ")
+        ))),
     }
 }
 
@@ -47,40 +53,72 @@ fn squash(text: &str) -> String {
 }
 
 fn canonical(value: &str, allowed: &[&str]) -> Option<&'static str> {
-    OFFER_TYPES.iter().chain(STATES.iter()).copied().find(|a| allowed.contains(a) && a.eq_ignore_ascii_case(value.trim()))
+    OFFER_TYPES
+        .iter()
+        .chain(STATES.iter())
+        .copied()
+        .find(|a| allowed.contains(a) && a.eq_ignore_ascii_case(value.trim()))
 }
 
 fn is_private_offer(resource: &Value) -> bool {
-    resource.get("$schema").and_then(Value::as_str).is_some_and(|s| squash(s).contains("/private-offer/"))
-        || resource.get("$schema").and_then(Value::as_str).is_some_and(|s| squash(s).contains("/private-offer-mpo"))
+    resource
+        .get("$schema")
+        .and_then(Value::as_str)
+        .is_some_and(|s| squash(s).contains("/private-offer/"))
+        || resource
+            .get("$schema")
+            .and_then(Value::as_str)
+            .is_some_and(|s| squash(s).contains("/private-offer-mpo"))
 }
 
 /// Validates the envelope; returns unknown fields on success.
 fn validate_envelope(body: &Value) -> Result<Vec<String>, String> {
-    let obj = body.as_object().ok_or("Schema validation failed: the request body must be a JSON object.")?;
-    let schema = obj.get("$schema").and_then(Value::as_str).ok_or("Schema validation failed: '$schema' is required.")?;
+    let obj = body
+        .as_object()
+        .ok_or("Schema validation failed: the request body must be a JSON object.")?;
+    let schema = obj
+        .get("$schema")
+        .and_then(Value::as_str)
+        .ok_or("Schema validation failed: '$schema' is required.")?;
     if !squash(schema).ends_with("/configure/2022-07-01") {
-        return Err(format!("Schema validation failed: '$schema' must be {CONFIGURE_SCHEMA}, got '{schema}'."));
+        return Err(format!(
+            "Schema validation failed: '$schema' must be {CONFIGURE_SCHEMA}, got '{schema}'."
+        ));
     }
     let resources = obj
         .get("resources")
         .and_then(Value::as_array)
         .ok_or("Schema validation failed: 'resources' is required and must be an array.")?;
     if resources.is_empty() {
-        return Err("Schema validation failed: 'resources' must contain at least one resource.".to_owned());
+        return Err(
+            "Schema validation failed: 'resources' must contain at least one resource.".to_owned(),
+        );
     }
     let mut unknown = Vec::new();
     fields::unknown_keys(body, fields::CONFIGURE, "", &mut unknown);
     for (i, r) in resources.iter().enumerate() {
-        let ro = r.as_object().ok_or(format!("Schema validation failed: resources[{i}] must be an object."))?;
-        let rs = ro.get("$schema").and_then(Value::as_str).ok_or(format!("Schema validation failed: resources[{i}].$schema is required."))?;
+        let ro = r.as_object().ok_or(format!(
+            "Schema validation failed: resources[{i}] must be an object."
+        ))?;
+        let rs = ro.get("$schema").and_then(Value::as_str).ok_or(format!(
+            "Schema validation failed: resources[{i}].$schema is required."
+        ))?;
         if !is_private_offer(r) {
-            if !squash(rs).contains("schema.mp.microsoft.com") && !squash(rs).contains("product-ingestion") {
-                return Err(format!("Schema validation failed: resources[{i}].$schema '{rs}' is not a known resource schema."));
+            if !squash(rs).contains("schema.mp.microsoft.com")
+                && !squash(rs).contains("product-ingestion")
+            {
+                return Err(format!(
+                    "Schema validation failed: resources[{i}].$schema '{rs}' is not a known resource schema."
+                ));
             }
             continue;
         }
-        fields::unknown_keys(r, fields::PRIVATE_OFFER, &format!("resources[{i}]."), &mut unknown);
+        fields::unknown_keys(
+            r,
+            fields::PRIVATE_OFFER,
+            &format!("resources[{i}]."),
+            &mut unknown,
+        );
         for (field, allowed) in [("privateOfferType", OFFER_TYPES), ("state", STATES)] {
             match ro.get(field) {
                 None | Some(Value::Null) => {}
@@ -96,25 +134,44 @@ fn validate_envelope(body: &Value) -> Result<Vec<String>, String> {
         match ro.get("id") {
             None | Some(Value::Null) => {
                 if !ro.get("name").is_some_and(Value::is_string) {
-                    return Err(format!("Schema validation failed: resources[{i}].name is required to create a private offer."));
+                    return Err(format!(
+                        "Schema validation failed: resources[{i}].name is required to create a private offer."
+                    ));
                 }
                 if ro.get("privateOfferType").is_none() {
-                    return Err(format!("Schema validation failed: resources[{i}].privateOfferType is required to create a private offer."));
+                    return Err(format!(
+                        "Schema validation failed: resources[{i}].privateOfferType is required to create a private offer."
+                    ));
                 }
             }
-            Some(Value::String(id)) if id.starts_with("private-offer/") && id.len() > "private-offer/".len() => {}
+            Some(Value::String(id))
+                if id.starts_with("private-offer/") && id.len() > "private-offer/".len() => {}
             Some(other) => {
-                return Err(format!("Schema validation failed: resources[{i}].id must look like \"private-offer/<id>\", got {other}."));
+                return Err(format!(
+                    "Schema validation failed: resources[{i}].id must look like \"private-offer/<id>\", got {other}."
+                ));
             }
         }
         for field in ["name", "preparedBy", "notes", "start", "end", "acceptBy"] {
-            if ro.get(field).is_some_and(|v| !v.is_string() && !v.is_null()) {
-                return Err(format!("Schema validation failed: resources[{i}].{field} must be a string."));
+            if ro
+                .get(field)
+                .is_some_and(|v| !v.is_string() && !v.is_null())
+            {
+                return Err(format!(
+                    "Schema validation failed: resources[{i}].{field} must be a string."
+                ));
             }
         }
-        for field in ["pricing", "beneficiaries", "partners", "notificationContacts"] {
+        for field in [
+            "pricing",
+            "beneficiaries",
+            "partners",
+            "notificationContacts",
+        ] {
             if ro.get(field).is_some_and(|v| !v.is_array() && !v.is_null()) {
-                return Err(format!("Schema validation failed: resources[{i}].{field} must be an array."));
+                return Err(format!(
+                    "Schema validation failed: resources[{i}].{field} must be an array."
+                ));
             }
         }
     }
@@ -139,12 +196,18 @@ pub(crate) fn configure(ctx: &Ctx, sh: &Shared) -> Reply {
         created_ms: unix_millis(),
         polls: 0,
         job_start: now_rfc3339(),
-        resources: body.get("resources").and_then(Value::as_array).cloned().unwrap_or_default(),
+        resources: body
+            .get("resources")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
         outcome: None,
     };
     let view = status_json(&job, 0, sh);
     sh.stores.jobs.put(job);
-    Reply::json(StatusCode::ACCEPTED, view).with_unknown(unknown).mutated()
+    Reply::json(StatusCode::ACCEPTED, view)
+        .with_unknown(unknown)
+        .mutated()
 }
 
 fn step_of(job: &Job, progression: JobProgression) -> u32 {
@@ -152,7 +215,13 @@ fn step_of(job: &Job, progression: JobProgression) -> u32 {
         return 2;
     }
     match progression {
-        JobProgression::Polls(0) => if job.polls > 0 { 2 } else { 0 },
+        JobProgression::Polls(0) => {
+            if job.polls > 0 {
+                2
+            } else {
+                0
+            }
+        }
         JobProgression::Polls(k) => (job.polls / k).min(2),
         JobProgression::Time(d) => {
             let elapsed = u128::try_from(unix_millis().saturating_sub(job.created_ms)).unwrap_or(0);
@@ -166,7 +235,10 @@ fn step_of(job: &Job, progression: JobProgression) -> u32 {
 
 fn status_json(job: &Job, step: u32, sh: &Shared) -> Value {
     let (status, result) = match (&job.outcome, step) {
-        (Some(o), _) => ("completed", if o.succeeded { "succeeded" } else { "failed" }),
+        (Some(o), _) => (
+            "completed",
+            if o.succeeded { "succeeded" } else { "failed" },
+        ),
         (None, 0) => ("notStarted", "pending"),
         (None, _) => ("running", "pending"),
     };
@@ -179,7 +251,10 @@ fn status_json(job: &Job, step: u32, sh: &Shared) -> Value {
         "jobEnd": job.outcome.as_ref().map_or(NOT_ENDED.to_owned(), |o| o.job_end.clone()),
         "errors": job.outcome.as_ref().map_or(Vec::new(), |o| o.errors.clone()),
     });
-    if let (Some(uri), Some(obj)) = (job.outcome.as_ref().and_then(|o| o.resource_uri.clone()), v.as_object_mut()) {
+    if let (Some(uri), Some(obj)) = (
+        job.outcome.as_ref().and_then(|o| o.resource_uri.clone()),
+        v.as_object_mut(),
+    ) {
         obj.insert("resourceUri".to_owned(), json!(uri));
     }
     let _ = sh;
@@ -217,11 +292,19 @@ pub(crate) fn job_status(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
         return r;
     }
     let Some(cell) = sh.stores.jobs.get(id) else {
-        return errors::ingestion(StatusCode::NOT_FOUND, "NotFound", format!("Job {id} was not found."));
+        return errors::ingestion(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            format!("Job {id} was not found."),
+        );
     };
     let (view, completed_now) = observe(sh, &cell, true);
     let reply = Reply::ok(view);
-    if completed_now { reply.mutated() } else { reply }
+    if completed_now {
+        reply.mutated()
+    } else {
+        reply
+    }
 }
 
 /// `GET /configure/{jobId}`: the resources of a completed job.
@@ -230,13 +313,19 @@ pub(crate) fn job_details(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
         return r;
     }
     let Some(cell) = sh.stores.jobs.get(id) else {
-        return errors::ingestion(StatusCode::NOT_FOUND, "NotFound", format!("Job {id} was not found."));
+        return errors::ingestion(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            format!("Job {id} was not found."),
+        );
     };
     settle_due(sh);
     let job = lock(&cell);
     match &job.outcome {
         Some(o) => Reply::ok(json!({"$schema": CONFIGURE_SCHEMA, "resources": o.resources})),
-        None => bad(format!("Job {id} has not completed yet; poll /configure/{id}/status until jobStatus is completed.")),
+        None => bad(format!(
+            "Job {id} has not completed yet; poll /configure/{id}/status until jobStatus is completed."
+        )),
     }
 }
 
@@ -284,14 +373,21 @@ fn touch(v: &mut Value, state: Option<&str>, ids: &IdGen) {
 }
 
 /// Evaluates one resource against the working set; `Err` is the job error.
-fn plan_one(res: &Value, work: &mut HashMap<String, Value>, sh: &Shared) -> Result<(Option<String>, bool), Value> {
+fn plan_one(
+    res: &Value,
+    work: &mut HashMap<String, Value>,
+    sh: &Shared,
+) -> Result<(Option<String>, bool), Value> {
     let requested_state = canonical(text(res, "state"), STATES);
     let role_partner = is_partner(text(res, "privateOfferType"));
     let Some(id) = res.get("id").and_then(Value::as_str) else {
         // Create.
         let state = requested_state.unwrap_or("draft");
         if !matches!(state, "draft" | "live") {
-            return Err(err("BadRequest", format!("A new private offer can be created in state draft or live, not {state}.")));
+            return Err(err(
+                "BadRequest",
+                format!("A new private offer can be created in state draft or live, not {state}."),
+            ));
         }
         let key = format!("private-offer/{}", sh.ids.guid());
         let mut offer = res.clone();
@@ -309,7 +405,12 @@ fn plan_one(res: &Value, work: &mut HashMap<String, Value>, sh: &Shared) -> Resu
         Some(v) => v.clone(),
         None => match sh.stores.offers.get_clone(id) {
             Some(v) => v,
-            None => return Err(err("NotFound", format!("Private offer {id} was not found."))),
+            None => {
+                return Err(err(
+                    "NotFound",
+                    format!("Private offer {id} was not found."),
+                ));
+            }
         },
     };
     let stored_state = text(&current, "state").to_ascii_lowercase();
@@ -319,10 +420,20 @@ fn plan_one(res: &Value, work: &mut HashMap<String, Value>, sh: &Shared) -> Resu
     match requested_state {
         Some("deleted") => {
             if role_partner {
-                return Err(err("Forbidden", format!("Only the originator (ISV) can delete multiparty private offer {id}; the channel partner cannot.")));
+                return Err(err(
+                    "Forbidden",
+                    format!(
+                        "Only the originator (ISV) can delete multiparty private offer {id}; the channel partner cannot."
+                    ),
+                ));
             }
             if stored_state != "draft" {
-                return Err(err("Conflict", format!("Private offer {id} is {stored_state}; only a draft private offer can be deleted (withdraw a live offer instead).")));
+                return Err(err(
+                    "Conflict",
+                    format!(
+                        "Private offer {id} is {stored_state}; only a draft private offer can be deleted (withdraw a live offer instead)."
+                    ),
+                ));
             }
             touch(&mut next, Some("deleted"), &sh.ids);
             work.insert(id.to_owned(), next);
@@ -330,10 +441,18 @@ fn plan_one(res: &Value, work: &mut HashMap<String, Value>, sh: &Shared) -> Resu
         }
         Some("withdrawn") => {
             if stored_state == "withdrawn" {
-                return Err(err("Conflict", format!("Private offer {id} is already withdrawn.")));
+                return Err(err(
+                    "Conflict",
+                    format!("Private offer {id} is already withdrawn."),
+                ));
             }
             if stored_state != "live" {
-                return Err(err("Conflict", format!("Private offer {id} is {stored_state}; only a live private offer can be withdrawn (delete a draft instead).")));
+                return Err(err(
+                    "Conflict",
+                    format!(
+                        "Private offer {id} is {stored_state}; only a live private offer can be withdrawn (delete a draft instead)."
+                    ),
+                ));
             }
             let sub = match current.get("subState").and_then(Value::as_str) {
                 Some(s) => s.to_ascii_lowercase(),
@@ -341,14 +460,29 @@ fn plan_one(res: &Value, work: &mut HashMap<String, Value>, sh: &Shared) -> Resu
                 None => "pendingacceptance".to_owned(),
             };
             if sub == "accepted" {
-                return Err(err("Conflict", format!("Private offer {id} has been accepted by the customer and can no longer be withdrawn.")));
+                return Err(err(
+                    "Conflict",
+                    format!(
+                        "Private offer {id} has been accepted by the customer and can no longer be withdrawn."
+                    ),
+                ));
             }
             if role_partner {
                 if !is_mpo {
-                    return Err(err("Forbidden", format!("Private offer {id} is not a multiparty private offer; a channel partner cannot withdraw it.")));
+                    return Err(err(
+                        "Forbidden",
+                        format!(
+                            "Private offer {id} is not a multiparty private offer; a channel partner cannot withdraw it."
+                        ),
+                    ));
                 }
                 if sub == "pendingpartneraction" {
-                    return Err(err("Conflict", format!("The selling partner has not published private offer {id}; there is nothing for the partner to withdraw.")));
+                    return Err(err(
+                        "Conflict",
+                        format!(
+                            "The selling partner has not published private offer {id}; there is nothing for the partner to withdraw."
+                        ),
+                    ));
                 }
                 if let Some(obj) = next.as_object_mut() {
                     obj.insert("subState".to_owned(), json!("pendingPartnerAction"));
@@ -356,7 +490,12 @@ fn plan_one(res: &Value, work: &mut HashMap<String, Value>, sh: &Shared) -> Resu
                 touch(&mut next, None, &sh.ids);
             } else {
                 if is_mpo && sub == "pendingacceptance" {
-                    return Err(err("Conflict", format!("The selling partner has published private offer {id} to the customer; the partner must withdraw it before the ISV can.")));
+                    return Err(err(
+                        "Conflict",
+                        format!(
+                            "The selling partner has published private offer {id} to the customer; the partner must withdraw it before the ISV can."
+                        ),
+                    ));
                 }
                 touch(&mut next, Some("withdrawn"), &sh.ids);
             }
@@ -365,7 +504,12 @@ fn plan_one(res: &Value, work: &mut HashMap<String, Value>, sh: &Shared) -> Resu
         }
         other => {
             if stored_state != "draft" {
-                return Err(err("Conflict", format!("Private offer {id} is {stored_state}; only a draft private offer can be updated.")));
+                return Err(err(
+                    "Conflict",
+                    format!(
+                        "Private offer {id} is {stored_state}; only a draft private offer can be updated."
+                    ),
+                ));
             }
             if let (Some(target), Some(src)) = (next.as_object_mut(), res.as_object()) {
                 for (k, v) in src {
@@ -402,7 +546,13 @@ fn apply(sh: &Shared, job: &Job) -> JobOutcome {
     }
     let end = now_rfc3339();
     if !errs.is_empty() {
-        return JobOutcome { succeeded: false, errors: errs, resource_uri: None, job_end: end, resources: Vec::new() };
+        return JobOutcome {
+            succeeded: false,
+            errors: errs,
+            resource_uri: None,
+            job_end: end,
+            resources: Vec::new(),
+        };
     }
     for (k, v) in &work {
         sh.stores.offers.put(k.clone(), v.clone());
@@ -414,16 +564,28 @@ fn apply(sh: &Shared, job: &Job) -> JobOutcome {
             Err(other) => other,
         })
         .collect();
-    let resource_uri = (!only_deletes)
-        .then(|| format!("{}/rp/product-ingestion/configure/{}?$version={CONFIGURE_VERSION}", sh.base_url, job.job_id));
+    let resource_uri = (!only_deletes).then(|| {
+        format!(
+            "{}/rp/product-ingestion/configure/{}?$version={CONFIGURE_VERSION}",
+            sh.base_url, job.job_id
+        )
+    });
     sh.mark_dirty();
-    JobOutcome { succeeded: true, errors: Vec::new(), resource_uri, job_end: end, resources }
+    JobOutcome {
+        succeeded: true,
+        errors: Vec::new(),
+        resource_uri,
+        job_end: end,
+        resources,
+    }
 }
 
 /// Normalises a seeded private offer: `id` gets its `private-offer/` prefix, `state` defaults to draft.
 pub(crate) fn normalize_seed_offer(offer: &Value, ids: &IdGen) -> Result<(String, Value), String> {
     let mut v = offer.clone();
-    let obj = v.as_object_mut().ok_or("a private offer must be an object")?;
+    let obj = v
+        .as_object_mut()
+        .ok_or("a private offer must be an object")?;
     let id = match obj.get("id") {
         None | Some(Value::Null) => format!("private-offer/{}", ids.guid()),
         Some(Value::String(s)) if s.starts_with("private-offer/") => s.clone(),

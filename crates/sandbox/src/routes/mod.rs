@@ -49,7 +49,9 @@ impl Endpoint {
             Self::IngOffer(_) => "/rp/product-ingestion/private-offer/{id}",
             Self::Orders(_) => "/v1/customers/{customerId}/orders",
             Self::Order(..) => "/v1/customers/{customerId}/orders/{orderId}",
-            Self::OrderProvisioning(..) => "/v1/customers/{customerId}/orders/{orderId}/provisioningstatus",
+            Self::OrderProvisioning(..) => {
+                "/v1/customers/{customerId}/orders/{orderId}/provisioningstatus"
+            }
             Self::AdobeOffers => "/data/core/dps/offers",
             Self::AdobeOffer(_) => "/data/core/dps/offers/{id}",
             Self::AcOffers => "/v2/offer",
@@ -61,7 +63,9 @@ impl Endpoint {
     /// Methods the endpoint answers.
     pub(crate) fn methods(&self) -> &'static [Method] {
         match self {
-            Self::AzureTokenV1 | Self::AzureTokenV2 | Self::ImsToken | Self::IngConfigure => &[Method::POST],
+            Self::AzureTokenV1 | Self::AzureTokenV2 | Self::ImsToken | Self::IngConfigure => {
+                &[Method::POST]
+            }
             Self::IngJobStatus(_)
             | Self::IngJob(_)
             | Self::IngOfferQuery
@@ -78,9 +82,11 @@ impl Endpoint {
     /// The resource id named by the path, if any.
     pub(crate) fn resource_id(&self) -> Option<&str> {
         match self {
-            Self::IngJobStatus(id) | Self::IngJob(id) | Self::IngOffer(id) | Self::AdobeOffer(id) | Self::AcOffer(id) => {
-                Some(id)
-            }
+            Self::IngJobStatus(id)
+            | Self::IngJob(id)
+            | Self::IngOffer(id)
+            | Self::AdobeOffer(id)
+            | Self::AcOffer(id) => Some(id),
             Self::Order(_, id) | Self::OrderProvisioning(_, id) => Some(id),
             _ => None,
         }
@@ -89,7 +95,11 @@ impl Endpoint {
 
 /// Resolves a path (tolerating repeated and trailing slashes).
 pub(crate) fn resolve(path: &str) -> Option<Endpoint> {
-    let segs: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(decode_segment).collect();
+    let segs: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode_segment)
+        .collect();
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();
     let own = |x: &str| x.to_owned();
     Some(match s.as_slice() {
@@ -102,14 +112,23 @@ pub(crate) fn resolve(path: &str) -> Option<Endpoint> {
             ["configure", job, "status"] => Endpoint::IngJobStatus(own(job)),
             ["configure", job] => Endpoint::IngJob(own(job)),
             ["private-offer", "query"] => Endpoint::IngOfferQuery,
-            ["private-offer", id] | ["private-offer", "private-offer", id] => Endpoint::IngOffer(own(id)),
+            ["private-offer", id] | ["private-offer", "private-offer", id] => {
+                Endpoint::IngOffer(own(id))
+            }
             _ => return None,
         },
         ["v1", "customers", customer, "orders"] => Endpoint::Orders(own(customer)),
-        ["v1", "customers", customer, "orders", order] => Endpoint::Order(own(customer), own(order)),
-        ["v1", "customers", customer, "orders", order, "provisioningstatus"] => {
-            Endpoint::OrderProvisioning(own(customer), own(order))
+        ["v1", "customers", customer, "orders", order] => {
+            Endpoint::Order(own(customer), own(order))
         }
+        [
+            "v1",
+            "customers",
+            customer,
+            "orders",
+            order,
+            "provisioningstatus",
+        ] => Endpoint::OrderProvisioning(own(customer), own(order)),
         ["data", "core", "dps", "offers"] => Endpoint::AdobeOffers,
         ["data", "core", "dps", "offers", id] => Endpoint::AdobeOffer(own(id)),
         ["v2", "offer"] => Endpoint::AcOffers,
@@ -120,7 +139,10 @@ pub(crate) fn resolve(path: &str) -> Option<Endpoint> {
 
 /// Whether the endpoint needs vendor credentials.
 pub(crate) fn needs_auth(ep: &Endpoint) -> bool {
-    !matches!(ep, Endpoint::AzureTokenV1 | Endpoint::AzureTokenV2 | Endpoint::ImsToken | Endpoint::Control(_))
+    !matches!(
+        ep,
+        Endpoint::AzureTokenV1 | Endpoint::AzureTokenV2 | Endpoint::ImsToken | Endpoint::Control(_)
+    )
 }
 
 /// Runs the handler for an endpoint whose method is allowed.
@@ -166,13 +188,33 @@ pub(crate) fn not_found(ctx: &Ctx) -> Reply {
 /// 405 with an `Allow` header.
 pub(crate) fn method_not_allowed(ctx: &Ctx, ep: &Endpoint) -> Reply {
     let allow: Vec<&str> = ep.methods().iter().map(Method::as_str).collect();
-    let msg = format!("{} is not supported on {}; allowed: {}", ctx.method, ep.template(), allow.join(", "));
-    errors::for_vendor(ctx.vendor, StatusCode::METHOD_NOT_ALLOWED, &msg, &ctx.url(), "").header("allow", allow.join(", "))
+    let msg = format!(
+        "{} is not supported on {}; allowed: {}",
+        ctx.method,
+        ep.template(),
+        allow.join(", ")
+    );
+    errors::for_vendor(
+        ctx.vendor,
+        StatusCode::METHOD_NOT_ALLOWED,
+        &msg,
+        &ctx.url(),
+        "",
+    )
+    .header("allow", allow.join(", "))
 }
 
 /// The body as JSON, or the vendor's 400.
 pub(crate) fn json_body(ctx: &Ctx) -> Result<serde_json::Value, Reply> {
-    ctx.json().map_err(|e| errors::for_vendor(ctx.vendor, StatusCode::BAD_REQUEST, &e, &ctx.url(), &ctx.body_text()))
+    ctx.json().map_err(|e| {
+        errors::for_vendor(
+            ctx.vendor,
+            StatusCode::BAD_REQUEST,
+            &e,
+            &ctx.url(),
+            &ctx.body_text(),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -181,11 +223,26 @@ mod tests {
 
     #[test]
     fn resolves_vendor_paths() {
-        assert_eq!(resolve("/rp/product-ingestion/private-offer/query"), Some(Endpoint::IngOfferQuery));
-        assert_eq!(resolve("/rp/product-ingestion/private-offer/private-offer/x"), Some(Endpoint::IngOffer("x".into())));
-        assert_eq!(resolve("/data/core/dps//offers/a%20b/"), Some(Endpoint::AdobeOffer("a b".into())));
-        assert_eq!(resolve("/t/oauth2/v2.0/token"), Some(Endpoint::AzureTokenV2));
-        assert_eq!(resolve("/v1/customers/c/orders/o"), Some(Endpoint::Order("c".into(), "o".into())));
+        assert_eq!(
+            resolve("/rp/product-ingestion/private-offer/query"),
+            Some(Endpoint::IngOfferQuery)
+        );
+        assert_eq!(
+            resolve("/rp/product-ingestion/private-offer/private-offer/x"),
+            Some(Endpoint::IngOffer("x".into()))
+        );
+        assert_eq!(
+            resolve("/data/core/dps//offers/a%20b/"),
+            Some(Endpoint::AdobeOffer("a b".into()))
+        );
+        assert_eq!(
+            resolve("/t/oauth2/v2.0/token"),
+            Some(Endpoint::AzureTokenV2)
+        );
+        assert_eq!(
+            resolve("/v1/customers/c/orders/o"),
+            Some(Endpoint::Order("c".into(), "o".into()))
+        );
         assert_eq!(resolve("/nope"), None);
     }
 }

@@ -15,7 +15,11 @@ fn bad(code: u32, msg: impl Into<String>) -> Reply {
 }
 
 fn not_found(order: &str, customer: &str) -> Reply {
-    errors::orders(StatusCode::NOT_FOUND, 20000, format!("Order Id not found: order {order} does not exist for customer {customer}."))
+    errors::orders(
+        StatusCode::NOT_FOUND,
+        20000,
+        format!("Order Id not found: order {order} does not exist for customer {customer}."),
+    )
 }
 
 /// Adds the `MS-RequestId` / `MS-CorrelationId` echo headers.
@@ -40,35 +44,63 @@ fn links(customer: &str, id: &str) -> Value {
 
 /// Fills the server-side fields of an order being created or seeded; validates line items.
 fn complete_order(order: &mut Value, customer: &str, ids: &IdGen) -> Result<(), String> {
-    let obj = order.as_object_mut().ok_or("the order must be a JSON object")?;
-    let items = obj.get_mut("lineItems").and_then(Value::as_array_mut).ok_or("lineItems is required and must be an array")?;
+    let obj = order
+        .as_object_mut()
+        .ok_or("the order must be a JSON object")?;
+    let items = obj
+        .get_mut("lineItems")
+        .and_then(Value::as_array_mut)
+        .ok_or("lineItems is required and must be an array")?;
     if items.is_empty() {
         return Err("lineItems must contain at least one line item".to_owned());
     }
     for (i, item) in items.iter_mut().enumerate() {
-        let it = item.as_object_mut().ok_or(format!("lineItems[{i}] must be an object"))?;
-        if !it.get("offerId").is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty())) {
-            return Err(format!("lineItems[{i}].offerId is required and must be a non-empty string"));
+        let it = item
+            .as_object_mut()
+            .ok_or(format!("lineItems[{i}] must be an object"))?;
+        if !it
+            .get("offerId")
+            .is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+        {
+            return Err(format!(
+                "lineItems[{i}].offerId is required and must be a non-empty string"
+            ));
         }
         match it.get("quantity") {
             None => {
                 it.insert("quantity".to_owned(), json!(1));
             }
             Some(q) if q.as_u64().is_some() => {}
-            Some(q) => return Err(format!("lineItems[{i}].quantity must be a non-negative integer, got {q}")),
+            Some(q) => {
+                return Err(format!(
+                    "lineItems[{i}].quantity must be a non-negative integer, got {q}"
+                ));
+            }
         }
         match it.get("lineItemNumber") {
             None => {
                 it.insert("lineItemNumber".to_owned(), json!(i));
             }
             Some(n) if n.as_u64().is_some() => {}
-            Some(n) => return Err(format!("lineItems[{i}].lineItemNumber must be a non-negative integer, got {n}")),
+            Some(n) => {
+                return Err(format!(
+                    "lineItems[{i}].lineItemNumber must be a non-negative integer, got {n}"
+                ));
+            }
         }
-        if it.get("termDuration").is_some_and(|v| !v.is_string() && !v.is_null()) {
-            return Err(format!("lineItems[{i}].termDuration must be an ISO-8601 duration string such as P1M"));
+        if it
+            .get("termDuration")
+            .is_some_and(|v| !v.is_string() && !v.is_null())
+        {
+            return Err(format!(
+                "lineItems[{i}].termDuration must be an ISO-8601 duration string such as P1M"
+            ));
         }
     }
-    let mut numbers: Vec<u64> = items.iter().filter_map(|i| i.get("lineItemNumber").and_then(Value::as_u64)).collect();
+    let mut numbers: Vec<u64> = items
+        .iter()
+        .filter_map(|i| i.get("lineItemNumber").and_then(Value::as_u64))
+        .collect();
     numbers.sort_unstable();
     numbers.dedup();
     if numbers.len() != items.len() {
@@ -79,7 +111,11 @@ fn complete_order(order: &mut Value, customer: &str, ids: &IdGen) -> Result<(), 
             obj.insert("creationDate".to_owned(), json!(now_rfc3339()));
         }
         Some(Value::String(s)) if parse_rfc3339(s).is_some() => {}
-        Some(other) => return Err(format!("creationDate must be an RFC 3339 date-time, got {other}")),
+        Some(other) => {
+            return Err(format!(
+                "creationDate must be an RFC 3339 date-time, got {other}"
+            ));
+        }
     }
     let id = match obj.get("id") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
@@ -87,14 +123,17 @@ fn complete_order(order: &mut Value, customer: &str, ids: &IdGen) -> Result<(), 
         Some(other) => return Err(format!("id must be a string, got {other}")),
     };
     obj.insert("id".to_owned(), json!(id));
-    obj.entry("alternateId").or_insert_with(|| json!(ids.hex(12)));
+    obj.entry("alternateId")
+        .or_insert_with(|| json!(ids.hex(12)));
     obj.insert("referenceCustomerId".to_owned(), json!(customer));
     obj.entry("billingCycle").or_insert(json!("one_time"));
     obj.entry("currencyCode").or_insert(json!("USD"));
     obj.entry("currencySymbol").or_insert(json!("$"));
-    obj.entry("transactionType").or_insert(json!("UserPurchase"));
+    obj.entry("transactionType")
+        .or_insert(json!("UserPurchase"));
     obj.entry("links").or_insert_with(|| links(customer, &id));
-    obj.entry("attributes").or_insert(json!({"objectType": "Order"}));
+    obj.entry("attributes")
+        .or_insert(json!({"objectType": "Order"}));
     let status = order_status(order);
     if let Some(obj) = order.as_object_mut() {
         obj.entry("status").or_insert(json!(status));
@@ -107,7 +146,11 @@ fn order_status(order: &Value) -> &'static str {
     let all_zero = order
         .get("lineItems")
         .and_then(Value::as_array)
-        .is_some_and(|items| items.iter().all(|i| i.get("quantity").and_then(Value::as_u64) == Some(0)));
+        .is_some_and(|items| {
+            items
+                .iter()
+                .all(|i| i.get("quantity").and_then(Value::as_u64) == Some(0))
+        });
     if all_zero { "cancelled" } else { "completed" }
 }
 
@@ -121,11 +164,31 @@ pub(crate) fn create(ctx: &Ctx, sh: &Shared, customer: &str) -> Reply {
     if let Err(msg) = complete_order(&mut body, customer, &sh.ids) {
         return echo(ctx, bad(800002, format!("Invalid request input: {msg}")));
     }
-    let id = body.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
-    if !sh.stores.orders.put_new(order_key(customer, &id), body.clone()) {
-        return echo(ctx, errors::orders(StatusCode::CONFLICT, 800002, format!("Invalid request input: order {id} already exists.")));
+    let id = body
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if !sh
+        .stores
+        .orders
+        .put_new(order_key(customer, &id), body.clone())
+    {
+        return echo(
+            ctx,
+            errors::orders(
+                StatusCode::CONFLICT,
+                800002,
+                format!("Invalid request input: order {id} already exists."),
+            ),
+        );
     }
-    echo(ctx, Reply::json(StatusCode::CREATED, body).with_unknown(unknown).mutated())
+    echo(
+        ctx,
+        Reply::json(StatusCode::CREATED, body)
+            .with_unknown(unknown)
+            .mutated(),
+    )
 }
 
 /// `GET /v1/customers/{c}/orders/{o}`.
@@ -138,7 +201,10 @@ pub(crate) fn get(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Reply 
 
 /// `GET /v1/customers/{c}/orders`.
 pub(crate) fn list(ctx: &Ctx, sh: &Shared, customer: &str) -> Reply {
-    let items = sh.stores.orders.values_with_prefix(&format!("{}/", customer.to_ascii_lowercase()));
+    let items = sh
+        .stores
+        .orders
+        .values_with_prefix(&format!("{}/", customer.to_ascii_lowercase()));
     echo(
         ctx,
         Reply::ok(json!({
@@ -172,12 +238,19 @@ pub(crate) fn provisioning(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) 
                 .collect()
         })
         .unwrap_or_default();
-    echo(ctx, Reply::ok(json!({"totalCount": items.len(), "items": items, "attributes": {"objectType": "Collection"}})))
+    echo(
+        ctx,
+        Reply::ok(
+            json!({"totalCount": items.len(), "items": items, "attributes": {"objectType": "Collection"}}),
+        ),
+    )
 }
 
 /// Perpetual (no `termDuration`) or subscription (has one).
 fn is_subscription(item: &Value) -> bool {
-    item.get("termDuration").and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty())
+    item.get("termDuration")
+        .and_then(Value::as_str)
+        .is_some_and(|s| !s.trim().is_empty())
 }
 
 /// `PATCH /v1/customers/{c}/orders/{o}`: cancel line items (all when `lineItems` is absent or empty).
@@ -187,16 +260,28 @@ pub(crate) fn cancel(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Rep
         Err(r) => return echo(ctx, r),
     };
     if !body.is_object() {
-        return echo(ctx, bad(800002, "Invalid request input: the body must be an Order object."));
+        return echo(
+            ctx,
+            bad(
+                800002,
+                "Invalid request input: the body must be an Order object.",
+            ),
+        );
     }
     let unknown = fields::unknown_order_fields(&body);
     match body.get("status") {
         Some(Value::String(s)) if s.eq_ignore_ascii_case("cancelled") => {}
         other => {
-            return echo(ctx, bad(800002, format!(
-                "Invalid request input: only cancellation is supported on this order; set \"status\": \"cancelled\" (got {}).",
-                other.map_or("nothing".to_owned(), Value::to_string)
-            )));
+            return echo(
+                ctx,
+                bad(
+                    800002,
+                    format!(
+                        "Invalid request input: only cancellation is supported on this order; set \"status\": \"cancelled\" (got {}).",
+                        other.map_or("nothing".to_owned(), Value::to_string)
+                    ),
+                ),
+            );
         }
     }
     let Some(cell) = sh.stores.orders.get(&order_key(customer, order)) else {
@@ -204,50 +289,112 @@ pub(crate) fn cancel(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Rep
     };
     let mut stored = lock(&cell);
     if let Some(id) = body.get("id").filter(|v| !v.is_null()) {
-        let matches = id.as_str().is_some_and(|s| Some(s) == stored.get("id").and_then(Value::as_str) || Some(s) == stored.get("alternateId").and_then(Value::as_str));
+        let matches = id.as_str().is_some_and(|s| {
+            Some(s) == stored.get("id").and_then(Value::as_str)
+                || Some(s) == stored.get("alternateId").and_then(Value::as_str)
+        });
         if !matches {
-            return echo(ctx, bad(3000, format!("Invalid property: body id {id} does not match order {order} in the path.")));
+            return echo(
+                ctx,
+                bad(
+                    3000,
+                    format!(
+                        "Invalid property: body id {id} does not match order {order} in the path."
+                    ),
+                ),
+            );
         }
     }
-    let lines = stored.get("lineItems").and_then(Value::as_array).cloned().unwrap_or_default();
+    let lines = stored
+        .get("lineItems")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let requested: Vec<(u64, Option<String>)> = match body.get("lineItems") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => {
             let mut out = Vec::new();
             for (i, item) in items.iter().enumerate() {
                 let Some(n) = item.get("lineItemNumber").and_then(Value::as_u64) else {
-                    return echo(ctx, bad(3000, format!("Invalid property: lineItems[{i}].lineItemNumber is required and must be a non-negative integer.")));
+                    return echo(
+                        ctx,
+                        bad(
+                            3000,
+                            format!(
+                                "Invalid property: lineItems[{i}].lineItemNumber is required and must be a non-negative integer."
+                            ),
+                        ),
+                    );
                 };
                 let offer = match item.get("offerId") {
                     None | Some(Value::Null) => None,
                     Some(Value::String(s)) => Some(s.clone()),
-                    Some(other) => return echo(ctx, bad(3000, format!("Invalid property: lineItems[{i}].offerId must be a string, got {other}."))),
+                    Some(other) => {
+                        return echo(
+                            ctx,
+                            bad(
+                                3000,
+                                format!(
+                                    "Invalid property: lineItems[{i}].offerId must be a string, got {other}."
+                                ),
+                            ),
+                        );
+                    }
                 };
                 out.push((n, offer));
             }
             out
         }
-        Some(_) => return echo(ctx, bad(3000, "Invalid property: lineItems must be an array.")),
+        Some(_) => {
+            return echo(
+                ctx,
+                bad(3000, "Invalid property: lineItems must be an array."),
+            );
+        }
     };
     let targets: Vec<usize> = if requested.is_empty() {
         (0..lines.len()).collect()
     } else {
         let mut t = Vec::new();
         for (n, offer) in &requested {
-            let Some(pos) = lines.iter().position(|l| l.get("lineItemNumber").and_then(Value::as_u64) == Some(*n)) else {
-                return echo(ctx, bad(3000, format!("Invalid property: order {order} has no line item {n}.")));
+            let Some(pos) = lines
+                .iter()
+                .position(|l| l.get("lineItemNumber").and_then(Value::as_u64) == Some(*n))
+            else {
+                return echo(
+                    ctx,
+                    bad(
+                        3000,
+                        format!("Invalid property: order {order} has no line item {n}."),
+                    ),
+                );
             };
             if let Some(o) = offer {
-                let actual = lines[pos].get("offerId").and_then(Value::as_str).unwrap_or("");
+                let actual = lines[pos]
+                    .get("offerId")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
                 if !o.eq_ignore_ascii_case(actual) {
-                    return echo(ctx, bad(3000, format!("Invalid property: line item {n} has offerId {actual}, not {o}.")));
+                    return echo(
+                        ctx,
+                        bad(
+                            3000,
+                            format!(
+                                "Invalid property: line item {n} has offerId {actual}, not {o}."
+                            ),
+                        ),
+                    );
                 }
             }
             t.push(pos);
         }
         t
     };
-    let created = stored.get("creationDate").and_then(Value::as_str).and_then(parse_rfc3339).unwrap_or_else(unix_now);
+    let created = stored
+        .get("creationDate")
+        .and_then(Value::as_str)
+        .and_then(parse_rfc3339)
+        .unwrap_or_else(unix_now);
     let now = unix_now();
     for &pos in &targets {
         let line = &lines[pos];
@@ -255,20 +402,32 @@ pub(crate) fn cancel(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Rep
             continue;
         }
         let (kind, window) = if is_subscription(line) {
-            ("software subscription", sh.config.cancel_windows.subscription)
+            (
+                "software subscription",
+                sh.config.cancel_windows.subscription,
+            )
         } else {
             ("perpetual software", sh.config.cancel_windows.perpetual)
         };
         let deadline = created.saturating_add(i64::try_from(window.as_secs()).unwrap_or(i64::MAX));
         if now > deadline {
-            let n = line.get("lineItemNumber").and_then(Value::as_u64).unwrap_or(0);
-            return echo(ctx, bad(4018, format!(
-                "Unable to process this order: line item {n} ({kind}, offer {}) was purchased on {} and the cancellation window of {} days ended on {}. Nothing was cancelled.",
-                line.get("offerId").and_then(Value::as_str).unwrap_or(""),
-                rfc3339_secs(created),
-                window.as_secs() / 86_400,
-                rfc3339_secs(deadline),
-            )));
+            let n = line
+                .get("lineItemNumber")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            return echo(
+                ctx,
+                bad(
+                    4018,
+                    format!(
+                        "Unable to process this order: line item {n} ({kind}, offer {}) was purchased on {} and the cancellation window of {} days ended on {}. Nothing was cancelled.",
+                        line.get("offerId").and_then(Value::as_str).unwrap_or(""),
+                        rfc3339_secs(created),
+                        window.as_secs() / 86_400,
+                        rfc3339_secs(deadline),
+                    ),
+                ),
+            );
         }
     }
     if let Some(items) = stored.get_mut("lineItems").and_then(Value::as_array_mut) {
@@ -282,7 +441,10 @@ pub(crate) fn cancel(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Rep
     if let Some(obj) = stored.as_object_mut() {
         obj.insert("status".to_owned(), json!(status));
     }
-    echo(ctx, Reply::ok(stored.clone()).with_unknown(unknown).mutated())
+    echo(
+        ctx,
+        Reply::ok(stored.clone()).with_unknown(unknown).mutated(),
+    )
 }
 
 /// Normalises a seeded order (needs `referenceCustomerId`).
@@ -295,6 +457,10 @@ pub(crate) fn normalize_seed_order(order: &Value, ids: &IdGen) -> Result<(String
         .to_owned();
     let mut v = order.clone();
     complete_order(&mut v, &customer, ids)?;
-    let id = v.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let id = v
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     Ok((order_key(&customer, &id), v))
 }

@@ -17,13 +17,18 @@ fn params(ctx: &Ctx) -> Vec<(String, String)> {
 }
 
 fn get<'a>(p: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    p.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.trim().is_empty())
+    p.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.trim().is_empty())
 }
 
 fn client_ok(sh: &Shared, id: &str, secret: &str) -> bool {
     match &sh.config.clients {
         None => true,
-        Some(list) => list.iter().any(|c| c.client_id == id && c.client_secret == secret),
+        Some(list) => list
+            .iter()
+            .any(|c| c.client_id == id && c.client_secret == secret),
     }
 }
 
@@ -31,9 +36,15 @@ fn client_ok(sh: &Shared, id: &str, secret: &str) -> bool {
 pub(crate) fn azure(ctx: &Ctx, sh: &Shared, v2: bool) -> Reply {
     let trace = sh.ids.guid();
     let p = params(ctx);
-    let bad = |error: &str, code: u32, desc: &str| errors::azure(StatusCode::BAD_REQUEST, error, code, desc, &trace);
+    let bad = |error: &str, code: u32, desc: &str| {
+        errors::azure(StatusCode::BAD_REQUEST, error, code, desc, &trace)
+    };
     let Some(grant) = get(&p, "grant_type") else {
-        return bad("invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
+        return bad(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'grant_type'.",
+        );
     };
     if grant != "client_credentials" {
         return bad(
@@ -43,7 +54,11 @@ pub(crate) fn azure(ctx: &Ctx, sh: &Shared, v2: bool) -> Reply {
         );
     }
     let Some(client_id) = get(&p, "client_id") else {
-        return bad("invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
+        return bad(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'client_id'.",
+        );
     };
     let Some(secret) = get(&p, "client_secret") else {
         return errors::azure(
@@ -54,10 +69,22 @@ pub(crate) fn azure(ctx: &Ctx, sh: &Shared, v2: bool) -> Reply {
             &trace,
         );
     };
-    let target = if v2 { get(&p, "scope") } else { get(&p, "resource") };
+    let target = if v2 {
+        get(&p, "scope")
+    } else {
+        get(&p, "resource")
+    };
     let Some(target) = target else {
-        let (name, code) = if v2 { ("scope", 900144) } else { ("resource", 50001) };
-        return bad("invalid_request", code, &format!("The request body must contain the following parameter: '{name}'."));
+        let (name, code) = if v2 {
+            ("scope", 900144)
+        } else {
+            ("resource", 50001)
+        };
+        return bad(
+            "invalid_request",
+            code,
+            &format!("The request body must contain the following parameter: '{name}'."),
+        );
     };
     if !client_ok(sh, client_id, secret) {
         return errors::azure(
@@ -69,7 +96,12 @@ pub(crate) fn azure(ctx: &Ctx, sh: &Shared, v2: bool) -> Reply {
         );
     }
     let lifetime = sh.config.azure_token_lifetime.as_secs() as i64;
-    let info = sh.tokens.issue(&sh.ids, Audience::from_resource(target), client_id, lifetime);
+    let info = sh.tokens.issue(
+        &sh.ids,
+        Audience::from_resource(target),
+        client_id,
+        lifetime,
+    );
     let now = unix_now();
     let body = if v2 {
         json!({"token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime, "access_token": info.access_token})
@@ -91,20 +123,49 @@ pub(crate) fn azure(ctx: &Ctx, sh: &Shared, v2: bool) -> Reply {
 pub(crate) fn ims(ctx: &Ctx, sh: &Shared) -> Reply {
     let p = params(ctx);
     let Some(client_id) = get(&p, "client_id") else {
-        return errors::ims(StatusCode::BAD_REQUEST, "invalid_client", "invalid client_id parameter");
+        return errors::ims(
+            StatusCode::BAD_REQUEST,
+            "invalid_client",
+            "invalid client_id parameter",
+        );
     };
     match get(&p, "grant_type") {
         Some("client_credentials") => {}
-        Some(_) => return errors::ims(StatusCode::BAD_REQUEST, "unsupported_grant_type", "unsupported grant_type parameter"),
-        None => return errors::ims(StatusCode::BAD_REQUEST, "invalid_request", "missing grant_type parameter"),
+        Some(_) => {
+            return errors::ims(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "unsupported grant_type parameter",
+            );
+        }
+        None => {
+            return errors::ims(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "missing grant_type parameter",
+            );
+        }
     }
     let Some(secret) = get(&p, "client_secret") else {
-        return errors::ims(StatusCode::UNAUTHORIZED, "invalid_client", "invalid client_secret parameter");
+        return errors::ims(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "invalid client_secret parameter",
+        );
     };
     if !client_ok(sh, client_id, secret) {
-        return errors::ims(StatusCode::UNAUTHORIZED, "invalid_client", "invalid client_secret parameter");
+        return errors::ims(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "invalid client_secret parameter",
+        );
     }
     let lifetime = sh.config.ims_token_lifetime.as_secs() as i64;
-    let info = sh.tokens.issue(&sh.ids, Audience::Adobe, client_id, lifetime);
-    Reply::ok(json!({"access_token": info.access_token, "token_type": "bearer", "expires_in": lifetime})).mutated()
+    let info = sh
+        .tokens
+        .issue(&sh.ids, Audience::Adobe, client_id, lifetime);
+    Reply::ok(
+        json!({"access_token": info.access_token, "token_type": "bearer", "expires_in": lifetime}),
+    )
+    .mutated()
 }

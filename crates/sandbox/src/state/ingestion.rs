@@ -66,14 +66,23 @@ impl Jobs {
     /// Jobs not yet completed.
     pub(crate) fn pending(&self) -> Vec<Arc<Mutex<Job>>> {
         let cells: Vec<_> = read(&self.map).values().cloned().collect();
-        cells.into_iter().filter(|c| lock(c).outcome.is_none()).collect()
+        cells
+            .into_iter()
+            .filter(|c| lock(c).outcome.is_none())
+            .collect()
     }
 
     pub(crate) fn snapshot(&self) -> Vec<Value> {
         let cells: Vec<_> = read(&self.map).values().cloned().collect();
         let mut jobs: Vec<Job> = cells.iter().map(|c| lock(c).clone()).collect();
-        jobs.sort_by(|a, b| a.created_ms.cmp(&b.created_ms).then_with(|| a.job_id.cmp(&b.job_id)));
-        jobs.iter().filter_map(|j| serde_json::to_value(j).ok()).collect()
+        jobs.sort_by(|a, b| {
+            a.created_ms
+                .cmp(&b.created_ms)
+                .then_with(|| a.job_id.cmp(&b.job_id))
+        });
+        jobs.iter()
+            .filter_map(|j| serde_json::to_value(j).ok())
+            .collect()
     }
 
     pub(crate) fn clear(&self) {

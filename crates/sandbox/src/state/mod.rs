@@ -68,8 +68,11 @@ impl Collection {
 
     /// Copies of all resources whose key starts with `prefix`, in key order.
     pub(crate) fn values_with_prefix(&self, prefix: &str) -> Vec<Value> {
-        let cells: Vec<Arc<Mutex<Value>>> =
-            read(&self.map).range(prefix.to_owned()..).take_while(|(k, _)| k.starts_with(prefix)).map(|(_, v)| v.clone()).collect();
+        let cells: Vec<Arc<Mutex<Value>>> = read(&self.map)
+            .range(prefix.to_owned()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .map(|(_, v)| v.clone())
+            .collect();
         cells.iter().map(|c| lock(c).clone()).collect()
     }
 
@@ -88,10 +91,20 @@ impl Collection {
                 .take(limit)
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
-            None => map.iter().take(limit).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            None => map
+                .iter()
+                .take(limit)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         };
         drop(map);
-        (cells.into_iter().map(|(k, c)| (k, lock(&c).clone())).collect(), total)
+        (
+            cells
+                .into_iter()
+                .map(|(k, c)| (k, lock(&c).clone()))
+                .collect(),
+            total,
+        )
     }
 
     /// Empties the collection.
@@ -151,10 +164,24 @@ impl Stores {
     }
 
     /// Validates a seed document fully, then applies it. Nothing changes when it is invalid.
-    pub(crate) fn apply_seed(&self, seed: &Value, mode: SeedMode, ids: &IdGen) -> Result<SeedSummary, String> {
+    pub(crate) fn apply_seed(
+        &self,
+        seed: &Value,
+        mode: SeedMode,
+        ids: &IdGen,
+    ) -> Result<SeedSummary, String> {
         let obj = seed.as_object().ok_or("a seed must be a JSON object")?;
         for key in obj.keys() {
-            if !["ingestion", "orders", "adobe", "appcharge", "tokens", "$comment"].contains(&key.as_str()) {
+            if ![
+                "ingestion",
+                "orders",
+                "adobe",
+                "appcharge",
+                "tokens",
+                "$comment",
+            ]
+            .contains(&key.as_str())
+            {
                 return Err(format!(
                     "unknown top-level seed key {key:?}; expected ingestion, orders, adobe, appcharge, tokens"
                 ));
@@ -164,19 +191,28 @@ impl Stores {
         let offers = list(ing, "privateOffers", "ingestion.privateOffers")?
             .iter()
             .enumerate()
-            .map(|(i, o)| crate::routes::ingestion::normalize_seed_offer(o, ids).map_err(|e| format!("ingestion.privateOffers[{i}]: {e}")))
+            .map(|(i, o)| {
+                crate::routes::ingestion::normalize_seed_offer(o, ids)
+                    .map_err(|e| format!("ingestion.privateOffers[{i}]: {e}"))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let jobs = list(ing, "jobs", "ingestion.jobs")?
             .iter()
             .enumerate()
-            .map(|(i, j)| serde_json::from_value::<Job>(j.clone()).map_err(|e| format!("ingestion.jobs[{i}]: {e}")))
+            .map(|(i, j)| {
+                serde_json::from_value::<Job>(j.clone())
+                    .map_err(|e| format!("ingestion.jobs[{i}]: {e}"))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let orders = match obj.get("orders") {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(items)) => items
                 .iter()
                 .enumerate()
-                .map(|(i, o)| crate::routes::orders::normalize_seed_order(o, ids).map_err(|e| format!("orders[{i}]: {e}")))
+                .map(|(i, o)| {
+                    crate::routes::orders::normalize_seed_order(o, ids)
+                        .map_err(|e| format!("orders[{i}]: {e}"))
+                })
                 .collect::<Result<Vec<_>, _>>()?,
             Some(_) => return Err("orders must be an array of orders".to_owned()),
         };
@@ -193,7 +229,10 @@ impl Stores {
         let ac_offers = list(ac, "offers", "appcharge.offers")?
             .iter()
             .enumerate()
-            .map(|(i, o)| crate::routes::appcharge::normalize_seed_offer(o, ids).map_err(|e| format!("appcharge.offers[{i}]: {e}")))
+            .map(|(i, o)| {
+                crate::routes::appcharge::normalize_seed_offer(o, ids)
+                    .map_err(|e| format!("appcharge.offers[{i}]: {e}"))
+            })
             .collect::<Result<Vec<_>, _>>()?;
 
         if mode == SeedMode::Replace {

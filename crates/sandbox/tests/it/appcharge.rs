@@ -1,0 +1,74 @@
+use reqwest::Method;
+use serde_json::json;
+
+use crate::Env;
+
+#[tokio::test]
+async fn create_get_delete_returns_the_stored_offer() {
+    let env = Env::new().await;
+    let offer = json!({"publisherOfferId": "bundle-1", "name": "Mega bundle", "type": "Bundle", "segments": ["\"New User\""],
+        "productsSequence": [{"index": 1, "priceInUsdCents": 499, "products": [{"publisherProductId": "gems", "quantity": "100", "priority": "Main"}]}],
+        "offerUi": null});
+    let (s, created) = env
+        .send(Method::POST, "/v2/offer", Some(offer.clone()))
+        .await;
+    assert_eq!(s, 201);
+    assert!(created["offerId"].is_string());
+    assert_eq!(
+        created["productsSequence"], offer["productsSequence"],
+        "what a client wrote is what it reads back"
+    );
+    assert_eq!(created["offerUi"], json!(null));
+    let (s, dup) = env
+        .send(Method::POST, "/v2/offer", Some(offer.clone()))
+        .await;
+    assert_eq!(s, 409);
+    assert_eq!(dup["requestUrl"], "/v2/offer");
+    let (_, list) = env
+        .get("/v2/offer?publisherOfferIds=bundle-1,missing")
+        .await;
+    assert_eq!(list["totalCount"], 1);
+    assert_eq!(list["offers"][0], created);
+    let (s, deleted) = env.send(Method::DELETE, "/v2/offer/bundle-1", None).await;
+    assert_eq!((s, &deleted), (200, &created));
+    let (s, b) = env.send(Method::DELETE, "/v2/offer/bundle-1", None).await;
+    assert_eq!(s, 404);
+    assert_eq!(b["requestUrl"], "/v2/offer/bundle-1");
+    let (_, list) = env.get("/v2/offer").await;
+    assert_eq!(list["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn put_replaces_and_validation_errors() {
+    let env = Env::new().await;
+    env.sb.seed(&json!({"appcharge": {"offers": [{"publisherOfferId": "r1", "name": "Rolling", "type": "RollingOffer", "offerId": "abc"}]}})).unwrap();
+    let (s, up) = env
+        .send(
+            Method::PUT,
+            "/v2/offer/r1",
+            Some(json!({"name": "Rolling two", "type": "RollingOffer", "active": false})),
+        )
+        .await;
+    assert_eq!(s, 200, "{up}");
+    assert_eq!(up["offerId"], "abc");
+    assert_eq!(up["active"], false);
+    for bad in [
+        json!({"name": "abc", "type": "Bundle"}),
+        json!({"publisherOfferId": "x", "type": "Bundle"}),
+        json!({"publisherOfferId": "x", "name": "Pack"}),
+        json!({"publisherOfferId": "x", "name": "Pack", "type": "Bundle", "active": "yes"}),
+        json!("str"),
+    ] {
+        let (s, b) = env.send(Method::POST, "/v2/offer", Some(bad.clone())).await;
+        assert_eq!(s, 400, "{bad}");
+        assert!(b["message"].is_string() && b["body"].is_string());
+    }
+    let (s, _) = env
+        .send(
+            Method::PUT,
+            "/v2/offer/missing",
+            Some(json!({"name": "Pack", "type": "Bundle"})),
+        )
+        .await;
+    assert_eq!(s, 404);
+}

@@ -1,0 +1,190 @@
+use offerkit_sandbox::SandboxConfig;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::{Env, read};
+
+const WRITE_PATHS: &[(&str, &str)] = &[
+    (
+        "POST",
+        "/rp/product-ingestion/configure?$version=2022-07-01",
+    ),
+    ("POST", "/v1/customers/c/orders"),
+    ("PATCH", "/v1/customers/c/orders/o1"),
+    ("POST", "/data/core/dps/offers?offer-type=personalized"),
+    ("PATCH", "/data/core/dps/offers/a1?offer-type=personalized"),
+    ("POST", "/v2/offer"),
+    ("PUT", "/v2/offer/x"),
+];
+
+async fn seeded() -> Env {
+    let env = Env::new().await;
+    env.sb.seed(&json!({
+        "orders": [{"id": "o1", "referenceCustomerId": "c", "lineItems": [{"offerId": "A:B:C", "quantity": 1}]}],
+        "adobe": {"personalized": [{"id": "a1", "name": "x"}]},
+        "appcharge": {"offers": [{"publisherOfferId": "x", "name": "Pack", "type": "Bundle"}]}
+    })).unwrap();
+    env
+}
+
+#[tokio::test]
+async fn malformed_json_gets_a_vendor_style_400() {
+    let env = seeded().await;
+    for (m, p) in WRITE_PATHS {
+        for body in [
+            "{not json",
+            "",
+            "[",
+            "\"just a string\"",
+            "null",
+            "12",
+            "{\"a\":",
+            "\u{0}\u{1}",
+        ] {
+            let method = Method::from_bytes(m.as_bytes()).unwrap();
+            let resp = env
+                .req(method, p)
+                .header("content-type", "application/json")
+                .body(body.to_owned())
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status().as_u16();
+            let text = resp.text().await.unwrap();
+            assert!(
+                (400..500).contains(&status),
+                "{m} {p} {body:?} -> {status} {text}"
+            );
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert!(v.is_object(), "{text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn wrong_types_never_5xx() {
+    let env = seeded().await;
+    let values = [
+        json!(null),
+        json!(1),
+        json!("s"),
+        json!(true),
+        json!([]),
+        json!({}),
+        json!([{}]),
+        json!({"lineItems": {}}),
+        json!({"resources": "x", "$schema": 1}),
+        json!({"status": 5, "lineItems": [null, 1, "x"]}),
+        json!([{"op": 1, "path": []}]),
+    ];
+    for (m, p) in WRITE_PATHS {
+        for v in &values {
+            let method = Method::from_bytes(m.as_bytes()).unwrap();
+            let (s, _) = env.send(method, p, Some(v.clone())).await;
+            assert!(s < 500, "{m} {p} {v} -> {s}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn huge_bodies_are_capped() {
+    let env = Env::with(SandboxConfig {
+        max_body_bytes: 1024,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let big = format!("{{\"name\":\"{}\"}}", "x".repeat(4096));
+    let (s, b) = read(
+        env.req(Method::POST, "/v2/offer")
+            .body(big.clone())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 413);
+    assert!(b["message"].is_string(), "Appcharge-style body: {b}");
+    let (s, b) = read(
+        env.req(Method::POST, "/v1/customers/c/orders")
+            .body(big.clone())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, b["source"].as_str()), (413, Some("PartnerFD")));
+    // Chunked (no content-length) is capped too.
+    let stream = futures::stream::iter(vec![
+        Ok::<_, std::io::Error>(big.clone().into_bytes()),
+        Ok(big.into_bytes()),
+    ]);
+    let (s, _) = read(
+        env.req(Method::POST, "/v2/offer")
+            .body(reqwest::Body::wrap_stream(stream))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 413);
+    let (s, _) = env.get("/v2/offer").await;
+    assert_eq!(s, 200, "still serving");
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods() {
+    let env = Env::new().await;
+    let (s, b) = read(env.http.get(env.url("/nothing/here")).send().await.unwrap()).await;
+    assert_eq!(s, 404);
+    assert_eq!(b["error"], "not_found");
+    let (s, b) = env.get("/v1/customers/c/nothing").await;
+    assert_eq!((s, b["code"].as_u64()), (404, Some(1000)));
+    let (s, b) = env.get("/rp/product-ingestion/unknown").await;
+    assert_eq!((s, b["error"]["code"].as_str()), (404, Some("NotFound")));
+    let resp = env
+        .req(Method::DELETE, "/v1/customers/c/orders/o1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 405);
+    assert_eq!(resp.headers()["allow"], "GET, PATCH");
+    let (s, _) = read(
+        env.http
+            .put(env.url("/_sandbox/state"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 405);
+    let (s, _) = read(env.http.get(env.url("/%ff%fe/%00")).send().await.unwrap()).await;
+    assert_eq!(s, 404);
+}
+
+#[tokio::test]
+async fn parallel_requests_on_many_resources() {
+    let env = std::sync::Arc::new(Env::new().await);
+    let mut tasks = Vec::new();
+    for i in 0..32 {
+        let env = env.clone();
+        tasks.push(tokio::spawn(async move {
+            let id = format!("offer-{i}");
+            let (s, _) = env
+                .send(
+                    Method::POST,
+                    "/v2/offer",
+                    Some(json!({"publisherOfferId": id, "name": "Pack", "type": "Bundle"})),
+                )
+                .await;
+            assert_eq!(s, 201);
+            let (s, _) = env
+                .send(Method::DELETE, &format!("/v2/offer/{id}"), None)
+                .await;
+            assert_eq!(s, 200);
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(env.sb.counts()["total"], 64);
+}
