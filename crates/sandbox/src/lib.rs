@@ -34,6 +34,8 @@
 //! - `errors`: vendor error bodies; `fields`: documented field sets for the unknown-field report;
 //! - `openapi`: the OpenAPI document; `persist`: atomic state file; `reply`, `util`: plumbing.
 
+#![recursion_limit = "512"]
+
 mod auth;
 mod config;
 mod errors;
