@@ -1,0 +1,194 @@
+//! Azure AD / Microsoft Entra client credentials (Partner Center).
+
+use std::fmt;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use url::Url;
+
+use super::env::{Env, process_env};
+use super::token_endpoint::request_token;
+use super::{AuthHeaders, Credential, TokenCache};
+use crate::urls::{build_url, encode_segment, parse_base_url};
+use crate::{Error, Secret, Transport};
+
+const PROVIDER: &str = "Azure AD";
+
+/// Which token endpoint form to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AzureTokenRequest {
+    /// v1: `POST {authority}/{tenant}/oauth2/token` with `resource=...` (the form Microsoft documents
+    /// for both Partner Center APIs).
+    Resource(String),
+    /// v2: `POST {authority}/{tenant}/oauth2/v2.0/token` with `scope=...` (for example
+    /// `https://graph.microsoft.com/.default`).
+    Scope(String),
+}
+
+/// Client-credentials flow against Azure AD / Entra: `tenant`, `client id`, `client secret` and a
+/// resource (v1) or scope (v2). Tokens are cached and refreshed as described in [`TokenCache`].
+///
+/// Environment (see [`AzureClientCredentials::from_lookup`]): `OFFERKIT_AZURE_TENANT_ID`,
+/// `OFFERKIT_AZURE_CLIENT_ID`, `OFFERKIT_AZURE_CLIENT_SECRET`, optional `OFFERKIT_AZURE_AUTHORITY`.
+///
+/// ```
+/// use offerkit_transport::AzureClientCredentials;
+/// # fn main() -> Result<(), offerkit_transport::Error> {
+/// let cred = AzureClientCredentials::partner_center("contoso.onmicrosoft.com", "app-id", "s3cret")?
+///     .with_authority("http://127.0.0.1:8080")?; // the offerkit sandbox emulates the token endpoint
+/// assert!(!format!("{cred:?}").contains("s3cret"));
+/// # Ok(()) }
+/// ```
+pub struct AzureClientCredentials {
+    tenant_id: String,
+    client_id: String,
+    client_secret: Secret,
+    authority: Url,
+    request: AzureTokenRequest,
+    cache: TokenCache,
+}
+
+impl AzureClientCredentials {
+    /// The public Azure AD authority.
+    pub const DEFAULT_AUTHORITY: &'static str = "https://login.microsoftonline.com";
+    /// The v1 resource for product ingestion (Microsoft Graph).
+    pub const PRODUCT_INGESTION_RESOURCE: &'static str = "https://graph.microsoft.com/";
+    /// The v1 resource for the Partner Center REST API.
+    pub const PARTNER_CENTER_RESOURCE: &'static str = "https://api.partnercenter.microsoft.com";
+
+    /// Credentials for any resource or scope.
+    pub fn new(
+        tenant_id: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+        request: AzureTokenRequest,
+    ) -> Result<Self, Error> {
+        let tenant_id = tenant_id.into();
+        let client_id = client_id.into();
+        let client_secret = client_secret.into();
+        encode_segment(&tenant_id, "tenant_id")?;
+        if client_id.trim().is_empty() {
+            return Err(Error::invalid_input("client_id", "must not be empty"));
+        }
+        if client_secret.is_empty() {
+            return Err(Error::invalid_input("client_secret", "must not be empty"));
+        }
+        Ok(Self {
+            tenant_id,
+            client_id,
+            client_secret,
+            authority: parse_base_url(Self::DEFAULT_AUTHORITY, "authority")?,
+            request,
+            cache: TokenCache::new(),
+        })
+    }
+
+    /// Credentials for Partner Center product ingestion (v1, resource `https://graph.microsoft.com/`).
+    pub fn product_ingestion(
+        tenant_id: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Result<Self, Error> {
+        let request = AzureTokenRequest::Resource(Self::PRODUCT_INGESTION_RESOURCE.to_owned());
+        Self::new(tenant_id, client_id, client_secret, request)
+    }
+
+    /// Credentials for Partner Center orders (v1, resource `https://api.partnercenter.microsoft.com`).
+    pub fn partner_center(
+        tenant_id: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Result<Self, Error> {
+        let request = AzureTokenRequest::Resource(Self::PARTNER_CENTER_RESOURCE.to_owned());
+        Self::new(tenant_id, client_id, client_secret, request)
+    }
+
+    /// Reads `OFFERKIT_AZURE_*` from the process environment.
+    pub fn from_env(request: AzureTokenRequest) -> Result<Self, Error> {
+        Self::from_lookup(request, &process_env)
+    }
+
+    /// Reads `OFFERKIT_AZURE_TENANT_ID`, `OFFERKIT_AZURE_CLIENT_ID`, `OFFERKIT_AZURE_CLIENT_SECRET`
+    /// and optional `OFFERKIT_AZURE_AUTHORITY` through `lookup`.
+    pub fn from_lookup(
+        request: AzureTokenRequest,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        let env = Env::new(lookup);
+        let cred = Self::new(
+            env.required("OFFERKIT_AZURE_TENANT_ID")?,
+            env.required("OFFERKIT_AZURE_CLIENT_ID")?,
+            env.secret("OFFERKIT_AZURE_CLIENT_SECRET")?,
+            request,
+        )?;
+        match env.optional("OFFERKIT_AZURE_AUTHORITY") {
+            Some(authority) => cred.with_authority(&authority),
+            None => Ok(cred),
+        }
+    }
+
+    /// Sets the token endpoint base URL (default `https://login.microsoftonline.com`).
+    pub fn with_authority(mut self, authority: &str) -> Result<Self, Error> {
+        self.authority = parse_base_url(authority, "authority")?;
+        Ok(self)
+    }
+
+    /// Sets how long before expiry the token is refreshed (default 5 minutes).
+    pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
+        self.cache = TokenCache::with_refresh_margin(margin);
+        self
+    }
+
+    fn token_url(&self) -> Result<Url, Error> {
+        let tenant = encode_segment(&self.tenant_id, "tenant_id")?;
+        let tail: &[&str] = match self.request {
+            AzureTokenRequest::Resource(_) => &["oauth2", "token"],
+            AzureTokenRequest::Scope(_) => &["oauth2", "v2.0", "token"],
+        };
+        let mut segments = vec![tenant];
+        segments.extend(tail.iter().map(|s| (*s).to_owned()));
+        Ok(build_url(&self.authority, &segments, &[]))
+    }
+
+    async fn fetch(&self, transport: &Transport) -> Result<super::AccessToken, Error> {
+        let (key, value) = match &self.request {
+            AzureTokenRequest::Resource(r) => ("resource", r.as_str()),
+            AzureTokenRequest::Scope(s) => ("scope", s.as_str()),
+        };
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", self.client_id.as_str()),
+            ("client_secret", self.client_secret.expose()),
+            (key, value),
+        ];
+        request_token(transport, PROVIDER, self.token_url()?, &form).await
+    }
+}
+
+impl fmt::Debug for AzureClientCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AzureClientCredentials")
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("authority", &self.authority.as_str())
+            .field("request", &self.request)
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl Credential for AzureClientCredentials {
+    async fn auth_headers(&self, transport: &Transport) -> Result<AuthHeaders, Error> {
+        let (token, generation) = self.cache.get(|| self.fetch(transport)).await?;
+        AuthHeaders::new()
+            .with_generation(generation)
+            .with_secret("authorization", &format!("Bearer {}", token.expose()))
+    }
+
+    async fn invalidate(&self, rejected: &AuthHeaders) -> bool {
+        self.cache.invalidate(rejected.generation()).await;
+        true
+    }
+}

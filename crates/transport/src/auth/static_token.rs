@@ -1,0 +1,117 @@
+//! Credentials that never change: a bearer token, a single header, or nothing.
+
+use std::fmt;
+
+use async_trait::async_trait;
+
+use super::env::{Env, process_env};
+use super::{AuthHeaders, Credential};
+use crate::{Error, Secret, Transport};
+
+/// A fixed bearer token: `Authorization: Bearer <token>`.
+///
+/// ```
+/// use offerkit_transport::StaticToken;
+/// let cred = StaticToken::new("eyJ0eXAi...");
+/// assert!(!format!("{cred:?}").contains("eyJ0"));
+/// ```
+#[derive(Clone)]
+pub struct StaticToken {
+    token: Secret,
+}
+
+impl StaticToken {
+    /// A bearer token.
+    pub fn new(token: impl Into<Secret>) -> Self {
+        Self {
+            token: token.into(),
+        }
+    }
+}
+
+impl fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StaticToken")
+            .field("token", &self.token)
+            .finish()
+    }
+}
+
+#[async_trait]
+impl Credential for StaticToken {
+    async fn auth_headers(&self, _transport: &Transport) -> Result<AuthHeaders, Error> {
+        AuthHeaders::new().with_secret("authorization", &format!("Bearer {}", self.token.expose()))
+    }
+}
+
+/// A fixed secret header, for example Appcharge's `x-publisher-token`.
+///
+/// ```
+/// use offerkit_transport::StaticHeader;
+/// let cred = StaticHeader::appcharge("pub-token");
+/// assert!(!format!("{cred:?}").contains("pub-token"));
+/// ```
+#[derive(Clone)]
+pub struct StaticHeader {
+    name: String,
+    value: Secret,
+}
+
+impl StaticHeader {
+    /// The header Appcharge reads the publisher token from.
+    pub const APPCHARGE_HEADER: &'static str = "x-publisher-token";
+    /// The environment variable [`StaticHeader::appcharge_from_env`] reads.
+    pub const APPCHARGE_ENV: &'static str = "OFFERKIT_APPCHARGE_PUBLISHER_TOKEN";
+
+    /// Any header name with a secret value.
+    pub fn new(name: impl Into<String>, value: impl Into<Secret>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+
+    /// Appcharge: `x-publisher-token: <token>`.
+    pub fn appcharge(token: impl Into<Secret>) -> Self {
+        Self::new(Self::APPCHARGE_HEADER, token)
+    }
+
+    /// Appcharge, token from `OFFERKIT_APPCHARGE_PUBLISHER_TOKEN`.
+    pub fn appcharge_from_env() -> Result<Self, Error> {
+        Self::appcharge_from_lookup(&process_env)
+    }
+
+    /// Appcharge, token from a lookup function (for tests and custom config sources).
+    pub fn appcharge_from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        Ok(Self::appcharge(
+            Env::new(lookup).secret(Self::APPCHARGE_ENV)?,
+        ))
+    }
+}
+
+impl fmt::Debug for StaticHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StaticHeader")
+            .field("name", &self.name)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+#[async_trait]
+impl Credential for StaticHeader {
+    async fn auth_headers(&self, _transport: &Transport) -> Result<AuthHeaders, Error> {
+        AuthHeaders::new().with_secret(&self.name, self.value.expose())
+    }
+}
+
+/// No authentication (token endpoints, public resources, tests).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoCredential;
+
+#[async_trait]
+impl Credential for NoCredential {
+    async fn auth_headers(&self, _transport: &Transport) -> Result<AuthHeaders, Error> {
+        Ok(AuthHeaders::new())
+    }
+}

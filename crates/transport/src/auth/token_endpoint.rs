@@ -1,0 +1,130 @@
+//! The OAuth client-credentials token call shared by Azure AD and Adobe IMS.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, header};
+use serde::Deserialize;
+use serde_json::Value;
+use url::Url;
+
+use super::AccessToken;
+use crate::client::Call;
+use crate::error::AuthError;
+use crate::{Error, Idempotency, Secret, Transport};
+
+/// Lifetime assumed when the provider sends no `expires_in`.
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
+
+#[derive(Deserialize)]
+struct TokenBody {
+    access_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct TokenErrorBody {
+    error: Option<Value>,
+    error_description: Option<String>,
+    message: Option<String>,
+}
+
+/// POSTs a form to a token endpoint and reads `{access_token, expires_in}` (`expires_in` may be a
+/// number or a string).
+pub(crate) async fn request_token(
+    transport: &Transport,
+    provider: &'static str,
+    url: Url,
+    form: &[(&str, &str)],
+) -> Result<AccessToken, Error> {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    let call = Call {
+        service: provider,
+        vendor: None,
+        operation: "token",
+        method: Method::POST,
+        url,
+        headers,
+        body: Bytes::from(body),
+        // A token request has no side effect: safe to repeat.
+        idempotency: Idempotency::Idempotent,
+        credential: None,
+        total_timeout: None,
+        retry: None,
+        accepted: &[],
+    };
+    let fail = |status, error, description, source| {
+        Error::Auth(Box::new(AuthError {
+            provider,
+            status,
+            error,
+            description,
+            source,
+        }))
+    };
+    let exchange = match transport.execute(call).await {
+        Ok(x) => x,
+        Err(e) => return Err(fail(None, None, None, Some(Box::new(e)))),
+    };
+    let response = exchange.response;
+    if !response.status.is_success() {
+        let parsed: Option<TokenErrorBody> = serde_json::from_slice(&response.body).ok();
+        let (error, description) = match parsed {
+            Some(b) => (
+                b.error
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
+                b.error_description.or(b.message),
+            ),
+            None => (
+                None,
+                Some(String::from_utf8_lossy(&response.body).into_owned()),
+            ),
+        };
+        return Err(fail(Some(response.status), error, description, None));
+    }
+    let parsed: TokenBody = serde_json::from_slice(&response.body).map_err(|e| {
+        fail(
+            Some(response.status),
+            None,
+            Some(format!("the token response is not valid JSON ({e})")),
+            None,
+        )
+    })?;
+    let token = parsed
+        .access_token
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            fail(
+                Some(response.status),
+                None,
+                Some("the token response has no access_token".into()),
+                None,
+            )
+        })?;
+    let expires_in = parsed
+        .expires_in
+        .as_ref()
+        .and_then(seconds)
+        .unwrap_or(DEFAULT_LIFETIME);
+    Ok(AccessToken::new(Secret::new(token), expires_in))
+}
+
+/// `3600`, `"3600"` or `3600.0` as a duration.
+fn seconds(v: &Value) -> Option<Duration> {
+    match v {
+        Value::Number(n) => n
+            .as_u64()
+            .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
+        Value::String(s) => s.trim().parse::<u64>().ok(),
+        _ => None,
+    }
+    .map(Duration::from_secs)
+}

@@ -1,0 +1,444 @@
+//! [`Transport`]: the shared HTTP pipeline (timeouts, retries, auth per attempt, body cap, tracing).
+//!
+//! For each logical call the pipeline runs, in order:
+//! 1. fix the total deadline and the request ids (same on every attempt);
+//! 2. per attempt: ask the credential for headers (a refreshed token is used on retry);
+//! 3. send through the [`HttpSend`] with the per-attempt timeout (never past the deadline) and the
+//!    body cap;
+//! 4. on 401 with a token credential: drop the token and try once more with a fresh one;
+//! 5. ask the [`RetryPolicy`] whether and when to retry, sleep, go to 2.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use tracing::Instrument;
+use url::Url;
+
+use crate::http_send::{HttpRequest, HttpResponse, HttpSend, ReqwestSend, SendError, SendOptions};
+use crate::retry::{Decision, Outcome, decide, parse_retry_after};
+use crate::{Credential, Error, Idempotency, RetryPolicy, Vendor};
+
+/// The shared HTTP pipeline. Cheap to clone (an `Arc` inside); build one and share it between all
+/// vendor clients so they reuse connections.
+///
+/// ```
+/// use std::time::Duration;
+/// use offerkit_transport::{RetryPolicy, Transport};
+/// # fn main() -> Result<(), offerkit_transport::Error> {
+/// let transport = Transport::builder()
+///     .timeout(Duration::from_secs(20))
+///     .retry_policy(RetryPolicy::default().with_max_retries(5))
+///     .build()?;
+/// # let _ = transport; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: Arc<dyn HttpSend>,
+    retry: RetryPolicy,
+    timeout: Duration,
+    total_timeout: Duration,
+    max_body_bytes: usize,
+    user_agent: HeaderValue,
+}
+
+impl Transport {
+    /// The default connect timeout: 10 s.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The default per-attempt timeout: 30 s.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+    /// The default total deadline of one call across all attempts: 60 s.
+    pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(60);
+    /// The default response body cap: 8 MiB.
+    pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+    /// A transport with every default (rustls, retries on, timeouts as documented).
+    pub fn new() -> Result<Self, Error> {
+        Self::builder().build()
+    }
+
+    /// Starts configuring a transport.
+    pub fn builder() -> TransportBuilder {
+        TransportBuilder::default()
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The response body cap in bytes.
+    pub fn max_body_bytes(&self) -> usize {
+        self.inner.max_body_bytes
+    }
+
+    /// Runs one logical call through the pipeline; returns the final response whatever its status.
+    pub(crate) async fn execute(&self, call: Call<'_>) -> Result<Exchange, Error> {
+        let span = tracing::debug_span!(
+            "offerkit.request",
+            vendor = call.vendor.map_or(call.service, Vendor::id),
+            operation = call.operation,
+            method = %call.method,
+            path = call.url.path(),
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.run(call, span.clone()).instrument(span).await
+    }
+
+    async fn run(&self, call: Call<'_>, span: tracing::Span) -> Result<Exchange, Error> {
+        let inner = &*self.inner;
+        let policy = call.retry.as_ref().unwrap_or(&inner.retry);
+        let start = tokio::time::Instant::now();
+        let deadline = start + call.total_timeout.unwrap_or(inner.total_timeout);
+        let mut headers = call.headers.clone();
+        headers
+            .entry(header::USER_AGENT)
+            .or_insert_with(|| inner.user_agent.clone());
+        let mut attempts = 0u32;
+        let mut retries = 0u32;
+        let mut auth_retried = false;
+        loop {
+            attempts += 1;
+            span.record("attempt", attempts);
+            let auth = match call.credential {
+                Some(c) => Some(c.auth_headers(self).await?),
+                None => None,
+            };
+            let mut request_headers = headers.clone();
+            if let Some(a) = &auth {
+                for (name, value) in a.headers() {
+                    request_headers.insert(name.clone(), value.clone());
+                }
+            }
+            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if remaining.is_zero() {
+                return Err(timeout_error(&call, start, attempts));
+            }
+            let options = SendOptions::new(inner.timeout.min(remaining), inner.max_body_bytes);
+            let request = HttpRequest {
+                method: call.method.clone(),
+                url: call.url.clone(),
+                headers: request_headers,
+                body: call.body.clone(),
+            };
+            let result = match tokio::time::timeout(
+                options.timeout,
+                inner.http.send(request, options),
+            )
+            .await
+            {
+                Ok(Ok(r)) if r.body.len() > inner.max_body_bytes => Err(SendError::BodyTooLarge),
+                Ok(r) => r,
+                Err(_) => Err(SendError::Timeout),
+            };
+            let outcome = match &result {
+                Ok(response) => {
+                    span.record("status", response.status.as_u16());
+                    if response.status == StatusCode::UNAUTHORIZED
+                        && !auth_retried
+                        && let (Some(c), Some(a)) = (call.credential, &auth)
+                        && c.invalidate(a).await
+                    {
+                        auth_retried = true;
+                        tracing::debug!(
+                            attempt = attempts,
+                            "401: token dropped, retrying once with a fresh token"
+                        );
+                        continue;
+                    }
+                    Outcome::Status {
+                        status: response.status,
+                        retry_after: parse_retry_after(&response.headers, SystemTime::now()),
+                    }
+                }
+                Err(SendError::BodyTooLarge) => {
+                    return Err(Error::BodyTooLarge {
+                        service: call.service,
+                        operation: call.operation,
+                        limit: inner.max_body_bytes,
+                    });
+                }
+                Err(SendError::Connect(_)) => Outcome::Connect,
+                Err(SendError::Timeout) => Outcome::Timeout,
+                Err(SendError::Io(_)) => Outcome::Io,
+            };
+            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let decision = match &result {
+                Ok(r) if call.accepted.contains(&r.status) => Decision::Stop,
+                _ => decide(
+                    policy,
+                    outcome,
+                    retries,
+                    call.idempotency,
+                    remaining,
+                    fastrand::f64(),
+                ),
+            };
+            match decision {
+                Decision::Retry(delay) => {
+                    tracing::debug!(
+                        attempt = attempts,
+                        ?outcome,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    retries += 1;
+                }
+                Decision::Stop => {
+                    span.record("elapsed_ms", start.elapsed().as_millis() as u64);
+                    return match result {
+                        Ok(response) => {
+                            let request_id = call
+                                .vendor
+                                .map(Vendor::request_id_headers)
+                                .unwrap_or_default()
+                                .iter()
+                                .find_map(|name| {
+                                    response.headers.get(*name).and_then(|v| v.to_str().ok())
+                                })
+                                .map(str::to_owned);
+                            span.record("request_id", request_id.as_deref());
+                            Ok(Exchange {
+                                response,
+                                attempts,
+                                request_id,
+                            })
+                        }
+                        Err(e) => Err(send_error(&call, e, start, attempts, inner.max_body_bytes)),
+                    };
+                }
+            }
+        }
+    }
+}
+
+fn timeout_error(call: &Call<'_>, start: tokio::time::Instant, attempts: u32) -> Error {
+    Error::Timeout {
+        service: call.service,
+        operation: call.operation,
+        elapsed: start.elapsed(),
+        attempts,
+    }
+}
+
+fn send_error(
+    call: &Call<'_>,
+    err: SendError,
+    start: tokio::time::Instant,
+    attempts: u32,
+    limit: usize,
+) -> Error {
+    let (service, operation) = (call.service, call.operation);
+    match err {
+        SendError::Connect(source) => {
+            let mut url = call.url.clone();
+            url.set_query(None);
+            Error::Connect {
+                service,
+                operation,
+                url: url.to_string(),
+                attempts,
+                source,
+            }
+        }
+        SendError::Timeout => timeout_error(call, start, attempts),
+        SendError::Io(source) => Error::Io {
+            service,
+            operation,
+            attempts,
+            source,
+        },
+        SendError::BodyTooLarge => Error::BodyTooLarge {
+            service,
+            operation,
+            limit,
+        },
+    }
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("http", &self.inner.http)
+            .field("retry", &self.inner.retry)
+            .field("timeout", &self.inner.timeout)
+            .field("total_timeout", &self.inner.total_timeout)
+            .field("max_body_bytes", &self.inner.max_body_bytes)
+            .finish()
+    }
+}
+
+/// One logical call as the pipeline sees it.
+pub(crate) struct Call<'a> {
+    pub(crate) service: &'static str,
+    pub(crate) vendor: Option<Vendor>,
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) idempotency: Idempotency,
+    pub(crate) credential: Option<&'a dyn Credential>,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+    /// Statuses the caller interprets itself: never retried.
+    pub(crate) accepted: &'a [StatusCode],
+}
+
+/// The final response of a call and how many attempts it took.
+pub(crate) struct Exchange {
+    pub(crate) response: HttpResponse,
+    pub(crate) attempts: u32,
+    /// The vendor's request id from the response headers.
+    pub(crate) request_id: Option<String>,
+}
+
+/// Configures a [`Transport`]. Every setting has a documented default.
+pub struct TransportBuilder {
+    connect_timeout: Duration,
+    timeout: Duration,
+    total_timeout: Duration,
+    max_body_bytes: usize,
+    retry: RetryPolicy,
+    http: Option<Arc<dyn HttpSend>>,
+    reqwest: Option<reqwest::Client>,
+    user_agent: String,
+    #[cfg(feature = "native-tls")]
+    native_tls: bool,
+}
+
+impl Default for TransportBuilder {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Transport::DEFAULT_CONNECT_TIMEOUT,
+            timeout: Transport::DEFAULT_TIMEOUT,
+            total_timeout: Transport::DEFAULT_TOTAL_TIMEOUT,
+            max_body_bytes: Transport::DEFAULT_MAX_BODY_BYTES,
+            retry: RetryPolicy::default(),
+            http: None,
+            reqwest: None,
+            user_agent: concat!("offerkit/", env!("CARGO_PKG_VERSION")).to_owned(),
+            #[cfg(feature = "native-tls")]
+            native_tls: false,
+        }
+    }
+}
+
+impl TransportBuilder {
+    /// Time allowed to open a connection (default 10 s). Applies to the built-in reqwest client only.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one attempt, body included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one call across all attempts and waits (default 60 s).
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = timeout;
+        self
+    }
+
+    /// The largest response body read (default 8 MiB); larger is [`Error::BodyTooLarge`].
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Replaces the retry policy ([`RetryPolicy::none`] turns retries off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Uses your own `reqwest::Client` (proxy, TLS roots, ...). Its redirect, proxy and connect
+    /// timeout settings apply; offerkit's per-attempt timeout, retries and body cap still do.
+    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
+        self.reqwest = Some(client);
+        self
+    }
+
+    /// Uses any [`HttpSend`] (another HTTP stack, or `MockTransport` from the `test-util` feature).
+    pub fn http_client(mut self, http: impl HttpSend + 'static) -> Self {
+        self.http = Some(Arc::new(http));
+        self
+    }
+
+    /// Sets the `User-Agent` (default `offerkit/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Uses the platform TLS stack instead of rustls for the built-in client.
+    #[cfg(feature = "native-tls")]
+    pub fn native_tls(mut self, on: bool) -> Self {
+        self.native_tls = on;
+        self
+    }
+
+    /// Builds the transport.
+    pub fn build(self) -> Result<Transport, Error> {
+        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
+            Error::invalid_input("user_agent", "contains characters not allowed in a header")
+        })?;
+        let http: Arc<dyn HttpSend> = match (self.http, self.reqwest) {
+            (Some(http), _) => http,
+            (None, Some(client)) => Arc::new(ReqwestSend::new(client)),
+            (None, None) => {
+                #[allow(unused_mut)]
+                let mut builder = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .pool_idle_timeout(Duration::from_secs(90));
+                #[cfg(feature = "native-tls")]
+                if self.native_tls {
+                    builder = builder.use_native_tls();
+                }
+                let client = builder.build().map_err(|e| {
+                    Error::invalid_input(
+                        "http client",
+                        format!("the HTTP client could not be built: {e}"),
+                    )
+                })?;
+                Arc::new(ReqwestSend::new(client))
+            }
+        };
+        Ok(Transport {
+            inner: Arc::new(Inner {
+                http,
+                retry: self.retry,
+                timeout: self.timeout,
+                total_timeout: self.total_timeout,
+                max_body_bytes: self.max_body_bytes,
+                user_agent,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for TransportBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportBuilder")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}

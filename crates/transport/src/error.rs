@@ -1,0 +1,391 @@
+//! [`Error`]: every way a call can fail, each saying whether the request reached the server.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::Duration;
+
+use http::StatusCode;
+
+use crate::{Vendor, VendorError};
+
+/// A boxed error from the HTTP stack.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Whether a failed request reached the server, which decides whether repeating it is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RequestSent {
+    /// The request was never sent (invalid input, connect failure, token failure).
+    No,
+    /// The request may have been sent (timeout, connection dropped mid-flight).
+    Maybe,
+    /// The server answered.
+    Yes,
+}
+
+/// The error returned by every offerkit call.
+///
+/// Match on the kind; each variant documents whether the request was sent (also
+/// available as [`Error::request_sent`]).
+///
+/// ```
+/// use offerkit_transport::Error;
+/// fn describe(err: &Error) -> String {
+///     match err {
+///         Error::Api(api) if api.status.as_u16() == 404 => "no such offer".to_owned(),
+///         Error::Api(api) => format!("vendor said {}", api.status),
+///         Error::Throttled(t) => format!("throttled, retry after {:?}", t.retry_after),
+///         other => other.to_string(),
+///     }
+/// }
+/// # let _ = describe;
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument was refused before anything was sent. Not sent.
+    #[error("invalid {argument}: {reason}")]
+    InvalidInput {
+        /// The argument or setting (for example `offer_id`, `base_url`, `OFFERKIT_AZURE_TENANT_ID`).
+        argument: Cow<'static, str>,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// No connection could be made. Not sent; always safe to repeat.
+    #[error(
+        "could not connect to {service} for `{operation}` at {url} after {attempts} attempt(s); \
+         check the base URL, proxy and network ({source})"
+    )]
+    Connect {
+        /// The service (vendor name or identity provider).
+        service: &'static str,
+        /// The operation.
+        operation: &'static str,
+        /// The URL without its query.
+        url: String,
+        /// Attempts made.
+        attempts: u32,
+        /// The underlying error.
+        #[source]
+        source: BoxError,
+    },
+    /// No answer within the per-attempt timeout or the total deadline. Maybe sent.
+    #[error(
+        "{service} `{operation}` timed out after {elapsed:?} ({attempts} attempt(s)); it may have been \
+         processed, so check its effect before repeating it, or raise the timeout"
+    )]
+    Timeout {
+        /// The service.
+        service: &'static str,
+        /// The operation.
+        operation: &'static str,
+        /// Time spent on the whole call.
+        elapsed: Duration,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// The response body was larger than the configured cap. Sent.
+    #[error(
+        "the {service} `{operation}` response body is larger than the {limit}-byte limit; \
+         raise TransportBuilder::max_body_bytes if this is expected"
+    )]
+    BodyTooLarge {
+        /// The service.
+        service: &'static str,
+        /// The operation.
+        operation: &'static str,
+        /// The configured limit in bytes.
+        limit: usize,
+    },
+    /// The connection failed after the request may have been written. Maybe sent.
+    #[error(
+        "the connection to {service} failed during `{operation}` after {attempts} attempt(s): {source}"
+    )]
+    Io {
+        /// The service.
+        service: &'static str,
+        /// The operation.
+        operation: &'static str,
+        /// Attempts made.
+        attempts: u32,
+        /// The underlying error.
+        #[source]
+        source: BoxError,
+    },
+    /// A token could not be obtained. The API request was not sent.
+    #[error(transparent)]
+    Auth(Box<AuthError>),
+    /// The vendor answered with an error status. Sent.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The vendor answered with a body that does not match the expected type. Sent.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// The vendor was still throttling (429, or 503 with `Retry-After`) when retries ran out. Sent.
+    #[error(transparent)]
+    Throttled(Box<ThrottledError>),
+}
+
+impl Error {
+    /// Builds an [`Error::InvalidInput`].
+    pub fn invalid_input(
+        argument: impl Into<Cow<'static, str>>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self::InvalidInput {
+            argument: argument.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Whether the request reached the server.
+    pub fn request_sent(&self) -> RequestSent {
+        match self {
+            Self::InvalidInput { .. } | Self::Connect { .. } | Self::Auth(_) => RequestSent::No,
+            Self::Timeout { .. } | Self::Io { .. } => RequestSent::Maybe,
+            Self::BodyTooLarge { .. } | Self::Api(_) | Self::Decode(_) | Self::Throttled(_) => {
+                RequestSent::Yes
+            }
+        }
+    }
+
+    /// The HTTP status of the vendor's answer, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(e) => Some(e.status),
+            Self::Throttled(e) => Some(e.last.status),
+            Self::Decode(e) => Some(e.status),
+            Self::Auth(e) => e.status,
+            _ => None,
+        }
+    }
+
+    /// `true` for an API answer of 404 Not Found.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND) && matches!(self, Self::Api(_))
+    }
+
+    /// `true` for an API answer of 409 Conflict.
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(StatusCode::CONFLICT) && matches!(self, Self::Api(_))
+    }
+
+    /// The vendor's request id (or the id offerkit sent), when known.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(e) => e.request_id.as_deref(),
+            Self::Throttled(e) => e.last.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The parsed vendor error body, when the answer had one.
+    pub fn vendor_error(&self) -> Option<&VendorError> {
+        match self {
+            Self::Api(e) => e.vendor_error.as_ref(),
+            Self::Throttled(e) => e.last.vendor_error.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// `true` if trying the same call later may succeed (connect, timeout, throttling, 5xx).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Connect { .. } | Self::Timeout { .. } | Self::Io { .. } | Self::Throttled(_) => {
+                true
+            }
+            Self::Api(e) => matches!(e.status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504),
+            Self::Auth(e) => e.source.as_ref().is_some_and(|s| s.is_transient()),
+            _ => false,
+        }
+    }
+}
+
+/// A token request to an identity provider failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AuthError {
+    /// `Azure AD` or `Adobe IMS`.
+    pub provider: &'static str,
+    /// The token endpoint's HTTP status, when it answered.
+    pub status: Option<StatusCode>,
+    /// The provider's error code (`error`, for example `invalid_client`).
+    pub error: Option<String>,
+    /// The provider's error text (`error_description`), or the raw body when it did not parse.
+    pub description: Option<String>,
+    /// The transport error, when the token endpoint could not be reached.
+    pub source: Option<Box<Error>>,
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the {} token request failed", self.provider)?;
+        if let Some(status) = self.status {
+            write!(f, " with HTTP {status}")?;
+        }
+        if let Some(code) = &self.error {
+            write!(f, " ({code})")?;
+        }
+        if let Some(text) = &self.description {
+            write!(f, ": {}", excerpt(text, 300))?;
+        }
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        f.write_str("; check the tenant / org id, client id, client secret and scopes")
+    }
+}
+
+impl std::error::Error for AuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// The vendor answered with an error status.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The vendor.
+    pub vendor: Vendor,
+    /// The operation.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The vendor's error body, parsed, when it parsed.
+    pub vendor_error: Option<VendorError>,
+    /// The raw body text (lossy UTF-8), always kept.
+    pub body: String,
+    /// The vendor's request id, or the id offerkit sent.
+    pub request_id: Option<String>,
+    /// The correlation id offerkit sent (Partner Center), if any.
+    pub correlation_id: Option<String>,
+    /// The `Retry-After` the server sent, if any.
+    pub retry_after: Option<Duration>,
+    /// Attempts made.
+    pub attempts: u32,
+}
+
+impl ApiError {
+    /// The vendor's error code, when the body had one.
+    pub fn code(&self) -> Option<String> {
+        self.vendor_error.as_ref().and_then(VendorError::code)
+    }
+
+    /// The vendor's error message, when the body had one.
+    pub fn message(&self) -> Option<String> {
+        self.vendor_error.as_ref().and_then(VendorError::message)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} `{}` failed with HTTP {}",
+            self.vendor, self.operation, self.status
+        )?;
+        let code = self.code();
+        let message = self.message();
+        if let Some(code) = &code {
+            write!(f, " [{code}]")?;
+        }
+        match (&message, self.body.trim()) {
+            (Some(m), _) => write!(f, ": {}", excerpt(m, 300))?,
+            (None, "") => {}
+            (None, body) if code.is_none() => write!(f, ": {}", excerpt(body, 200))?,
+            (None, _) => {}
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A response body did not match the expected type.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The service.
+    pub service: &'static str,
+    /// The operation.
+    pub operation: &'static str,
+    /// The HTTP status of the response.
+    pub status: StatusCode,
+    /// The Rust type that failed to decode.
+    pub type_name: &'static str,
+    /// The JSON path of the failure (for example `offers[3].schedule.timeFrames[0].startTime`).
+    pub path: String,
+    /// The start of the body (at most 200 characters).
+    pub excerpt: String,
+    /// The serde error.
+    pub source: serde_json::Error,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not read the {} `{}` response as {} at `{}`: {} (body starts with: {})",
+            self.service, self.operation, self.type_name, self.path, self.source, self.excerpt
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// The vendor kept throttling until retries or the deadline ran out.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ThrottledError {
+    /// The last `Retry-After` the server sent.
+    pub retry_after: Option<Duration>,
+    /// The last answer.
+    pub last: ApiError,
+}
+
+impl fmt::Display for ThrottledError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} `{}` is still throttled (HTTP {}) after {} attempt(s)",
+            self.last.vendor, self.last.operation, self.last.status, self.last.attempts
+        )?;
+        match self.retry_after {
+            Some(d) => write!(
+                f,
+                "; the server asked to wait {}s before trying again",
+                d.as_secs()
+            )?,
+            None => f.write_str("; try again later")?,
+        }
+        if let Some(id) = &self.last.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ThrottledError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.last)
+    }
+}
+
+/// The first `max` characters of `text`, with an ellipsis when cut.
+pub(crate) fn excerpt(text: &str, max: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_owned(),
+    }
+}

@@ -1,0 +1,431 @@
+//! [`VendorClient`] (one vendor's base URL + credential over a [`Transport`]) and [`Request`]
+//! (one operation, built in one expression by a vendor crate).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::client::Call;
+use crate::http_send::RedactedHeaders;
+use crate::ids::new_uuid;
+use crate::urls::{build_url, encode_segment, parse_base_url, resolve_link};
+use crate::{Credential, Error, Idempotency, Response, RetryPolicy, Transport, Vendor};
+
+/// One vendor's endpoint: the [`Transport`], a base URL and a [`Credential`]. Cheap to clone.
+///
+/// ```
+/// use std::sync::Arc;
+/// use offerkit_transport::{StaticHeader, Transport, Vendor, VendorClient};
+/// # fn main() -> Result<(), offerkit_transport::Error> {
+/// let transport = Transport::new()?;
+/// let appcharge = VendorClient::new(
+///     Vendor::Appcharge,
+///     &transport,
+///     "https://api-sandbox.appcharge.com",
+///     Arc::new(StaticHeader::appcharge("publisher-token")),
+/// )?;
+/// assert_eq!(appcharge.base_url().as_str(), "https://api-sandbox.appcharge.com/");
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct VendorClient {
+    inner: Arc<ClientInner>,
+}
+
+#[derive(Clone)]
+struct ClientInner {
+    vendor: Vendor,
+    transport: Transport,
+    base_url: Url,
+    credential: Arc<dyn Credential>,
+    default_headers: HeaderMap,
+}
+
+impl VendorClient {
+    /// A client for `vendor` at `base_url` (`https://`, or `http://` on a loopback host only).
+    pub fn new(
+        vendor: Vendor,
+        transport: &Transport,
+        base_url: &str,
+        credential: Arc<dyn Credential>,
+    ) -> Result<Self, Error> {
+        let mut default_headers = HeaderMap::new();
+        default_headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        Ok(Self {
+            inner: Arc::new(ClientInner {
+                vendor,
+                transport: transport.clone(),
+                base_url: parse_base_url(base_url, "base_url")?,
+                credential,
+                default_headers,
+            }),
+        })
+    }
+
+    /// A client for `vendor` at its production base URL ([`Vendor::default_base_url`]).
+    pub fn with_default_url(
+        vendor: Vendor,
+        transport: &Transport,
+        credential: Arc<dyn Credential>,
+    ) -> Result<Self, Error> {
+        Self::new(vendor, transport, vendor.default_base_url(), credential)
+    }
+
+    /// Adds a header sent on every request of this client (for example `MS-Contract-Version`).
+    pub fn with_default_header(mut self, name: &str, value: &str) -> Result<Self, Error> {
+        let (name, value) = header_pair(name, value)?;
+        Arc::make_mut(&mut self.inner)
+            .default_headers
+            .insert(name, value);
+        Ok(self)
+    }
+
+    /// The vendor.
+    pub fn vendor(&self) -> Vendor {
+        self.inner.vendor
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+
+    /// Starts a request for `operation` (a stable name used in traces and errors).
+    pub fn request(&self, method: Method, operation: &'static str) -> Request {
+        Request::new(self, method, operation)
+    }
+
+    /// `GET` (idempotent).
+    pub fn get(&self, operation: &'static str) -> Request {
+        self.request(Method::GET, operation)
+    }
+
+    /// `POST` (not idempotent unless declared).
+    pub fn post(&self, operation: &'static str) -> Request {
+        self.request(Method::POST, operation)
+    }
+
+    /// `PUT` (idempotent).
+    pub fn put(&self, operation: &'static str) -> Request {
+        self.request(Method::PUT, operation)
+    }
+
+    /// `PATCH` (not idempotent unless declared).
+    pub fn patch(&self, operation: &'static str) -> Request {
+        self.request(Method::PATCH, operation)
+    }
+
+    /// `DELETE` (idempotent).
+    pub fn delete(&self, operation: &'static str) -> Request {
+        self.request(Method::DELETE, operation)
+    }
+}
+
+impl fmt::Debug for VendorClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VendorClient")
+            .field("vendor", &self.inner.vendor)
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("credential", &self.inner.credential)
+            .field(
+                "default_headers",
+                &RedactedHeaders(&self.inner.default_headers),
+            )
+            .finish()
+    }
+}
+
+/// One call to a vendor operation. Errors in building (a bad id, a body that does not serialize)
+/// are kept and returned by `send`, so an operation reads as one expression:
+///
+/// ```no_run
+/// # use offerkit_transport::{Error, Idempotency, VendorClient};
+/// # #[derive(serde::Deserialize)] struct Offer {}
+/// # async fn delete_offer(client: &VendorClient, publisher_offer_id: &str) -> Result<Offer, Error> {
+/// client
+///     .delete("delete_offer")
+///     .path("v2/offer")
+///     .path_param("publisher_offer_id", publisher_offer_id)
+///     .send_json::<Offer>()
+///     .await
+/// # }
+/// ```
+#[must_use = "a request does nothing until it is sent"]
+pub struct Request {
+    client: VendorClient,
+    operation: &'static str,
+    method: Method,
+    segments: Vec<String>,
+    link: Option<String>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+    idempotency: Idempotency,
+    idempotency_key: Option<String>,
+    correlation_id: Option<String>,
+    accepted: Vec<StatusCode>,
+    total_timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    error: Option<Error>,
+}
+
+impl Request {
+    /// A request; the idempotency defaults from the method ([`Idempotency::for_method`]).
+    pub fn new(client: &VendorClient, method: Method, operation: &'static str) -> Self {
+        Self {
+            client: client.clone(),
+            operation,
+            idempotency: Idempotency::for_method(&method),
+            method,
+            segments: Vec::new(),
+            link: None,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            idempotency_key: None,
+            correlation_id: None,
+            accepted: Vec::new(),
+            total_timeout: None,
+            retry: None,
+            error: None,
+        }
+    }
+
+    fn fail(mut self, err: Error) -> Self {
+        self.error.get_or_insert(err);
+        self
+    }
+
+    /// Appends fixed path segments written in the vendor crate (`"v1/customers"`), split on `/`
+    /// and taken as they are. Never pass user input here: use [`Request::path_param`].
+    pub fn path(mut self, fixed: &'static str) -> Self {
+        self.segments.extend(
+            fixed
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+        );
+        self
+    }
+
+    /// Appends one segment from user input, percent-encoded so it can never change the path or
+    /// query (`../x` and `a/b?c` stay one segment). `argument` names it in errors; empty, `.` and
+    /// `..` are refused.
+    pub fn path_param(mut self, argument: &'static str, value: impl AsRef<str>) -> Self {
+        match encode_segment(value.as_ref(), argument) {
+            Ok(segment) => {
+                self.segments.push(segment);
+                self
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Sends to a link the vendor returned (for example Adobe `_links.next.href`), absolute or
+    /// relative, instead of the path. It must have the base URL's origin.
+    pub fn link(mut self, href: impl Into<String>) -> Self {
+        self.link = Some(href.into());
+        self
+    }
+
+    /// Adds a query parameter (encoded).
+    pub fn query(mut self, key: &str, value: impl ToString) -> Self {
+        self.query.push((key.to_owned(), value.to_string()));
+        self
+    }
+
+    /// Adds a query parameter when `value` is `Some`.
+    pub fn query_opt(self, key: &str, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(v) => self.query(key, v),
+            None => self,
+        }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        match header_pair(name, value) {
+            Ok((n, v)) => {
+                self.headers.insert(n, v);
+                self
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Serializes `body` as the JSON body (`Content-Type: application/json`).
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Bytes::from(bytes);
+                self.headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                self
+            }
+            Err(e) => self.fail(Error::invalid_input(
+                "body",
+                format!("could not be serialized as JSON: {e}"),
+            )),
+        }
+    }
+
+    /// Sets a raw body and its content type.
+    pub fn body(mut self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
+        self.body = body.into();
+        self.headers
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        self
+    }
+
+    /// Declares whether the operation is safe to repeat (default from the method).
+    pub fn idempotency(mut self, idempotency: Idempotency) -> Self {
+        self.idempotency = idempotency;
+        self
+    }
+
+    /// Uses this idempotency key (Partner Center `MS-RequestId`) instead of a fresh UUID.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Uses this correlation id (Partner Center `MS-CorrelationId`) instead of a fresh UUID.
+    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+        self.correlation_id = Some(id.into());
+        self
+    }
+
+    /// Treats `status` as an answer for the caller to interpret rather than an error: `send`
+    /// returns the [`Response`] (and does not retry it).
+    pub fn accept_status(mut self, status: StatusCode) -> Self {
+        self.accepted.push(status);
+        self
+    }
+
+    /// Overrides the transport's total deadline for this call.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the transport's retry policy for this call.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Sends; 2xx and accepted statuses are `Ok`, any other status is [`Error::Api`] or
+    /// [`Error::Throttled`].
+    pub async fn send(self) -> Result<Response, Error> {
+        let accepted = self.accepted.clone();
+        let response = self.send_raw().await?;
+        if response.is_success() || accepted.contains(&response.status()) {
+            Ok(response)
+        } else {
+            Err(response.into_error())
+        }
+    }
+
+    /// Sends and decodes a 2xx body as `T` (errors name the JSON path that failed).
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        self.send().await?.json()
+    }
+
+    /// Sends and returns the response whatever its status (retries still apply).
+    pub async fn send_raw(mut self) -> Result<Response, Error> {
+        if let Some(err) = self.error.take() {
+            return Err(err);
+        }
+        let client = &*self.client.inner;
+        let vendor = client.vendor;
+        let url = match &self.link {
+            Some(link) => resolve_link(&client.base_url, link, &self.query)?,
+            None => build_url(&client.base_url, &self.segments, &self.query),
+        };
+        let mut headers = client.default_headers.clone();
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        let request_id = vendor
+            .idempotency_key_header()
+            .map(|name| (name, self.idempotency_key.take().unwrap_or_else(new_uuid)));
+        let correlation_id = vendor
+            .correlation_header()
+            .map(|name| (name, self.correlation_id.take().unwrap_or_else(new_uuid)));
+        for (name, value) in request_id.iter().chain(correlation_id.iter()) {
+            let (name, value) = header_pair(name, value)?;
+            headers.insert(name, value);
+        }
+        let call = Call {
+            service: vendor.name(),
+            vendor: Some(vendor),
+            operation: self.operation,
+            method: self.method.clone(),
+            url,
+            headers,
+            body: self.body.clone(),
+            idempotency: self.idempotency,
+            credential: Some(&*client.credential),
+            total_timeout: self.total_timeout,
+            retry: self.retry.take(),
+            accepted: &self.accepted,
+        };
+        let exchange = client.transport.execute(call).await?;
+        let response = exchange.response;
+        let request_id = exchange.request_id.or_else(|| request_id.map(|(_, id)| id));
+        Ok(Response {
+            vendor,
+            operation: self.operation,
+            status: response.status,
+            headers: response.headers,
+            body: response.body,
+            request_id,
+            correlation_id: correlation_id.map(|(_, id)| id),
+            attempts: exchange.attempts,
+        })
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("vendor", &self.client.inner.vendor)
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("segments", &self.segments)
+            .field("query", &self.query)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body_len", &self.body.len())
+            .field("idempotency", &self.idempotency)
+            .finish_non_exhaustive()
+    }
+}
+
+fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
+    let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+        Error::invalid_input(
+            "header name",
+            format!("`{name}` is not a valid header name"),
+        )
+    })?;
+    let v = HeaderValue::from_str(value).map_err(|_| {
+        Error::invalid_input(
+            format!("{name} header"),
+            "the value contains characters not allowed in a header",
+        )
+    })?;
+    Ok((n, v))
+}

@@ -1,0 +1,172 @@
+//! [`Response`]: a buffered vendor answer, and JSON decoding with the failing path.
+
+use std::fmt;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, DecodeError, ThrottledError, excerpt};
+use crate::http_send::RedactedHeaders;
+use crate::retry::parse_retry_after;
+use crate::{Error, Vendor, VendorError};
+
+/// A vendor's answer: status, headers, the whole body, and ids for support requests.
+#[derive(Clone)]
+pub struct Response {
+    pub(crate) vendor: Vendor,
+    pub(crate) operation: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) request_id: Option<String>,
+    pub(crate) correlation_id: Option<String>,
+    pub(crate) attempts: u32,
+}
+
+impl Response {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// `true` for 2xx.
+    pub fn is_success(&self) -> bool {
+        self.status.is_success()
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// One header as text, if present and visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The vendor's request id (from [`Vendor::request_id_headers`]), or the `MS-RequestId` offerkit sent.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The `MS-CorrelationId` offerkit sent (Partner Center orders).
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.correlation_id.as_deref()
+    }
+
+    /// How many attempts the call took.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The vendor.
+    pub fn vendor(&self) -> Vendor {
+        self.vendor
+    }
+
+    /// The operation name.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// Decodes the body as `T`; on failure the error names the type and the JSON path.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        decode(self.vendor.name(), self.operation, self.status, &self.body)
+    }
+
+    /// Like [`Response::json`], but an empty (or whitespace-only) body is `None`
+    /// (Adobe answers DELETE with 200 and no body).
+    pub fn json_opt<T: DeserializeOwned>(&self) -> Result<Option<T>, Error> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        self.json().map(Some)
+    }
+
+    /// `Ok(self)` for 2xx; otherwise the [`Error`] offerkit would return for this answer.
+    pub fn error_for_status(self) -> Result<Self, Error> {
+        if self.status.is_success() {
+            Ok(self)
+        } else {
+            Err(self.into_error())
+        }
+    }
+
+    /// The error for this answer: [`Error::Throttled`] for 429 (and 503 with `Retry-After`),
+    /// [`Error::Api`] otherwise, with the vendor's error body parsed.
+    pub fn into_error(self) -> Error {
+        let retry_after = parse_retry_after(&self.headers, SystemTime::now());
+        let api = ApiError {
+            vendor: self.vendor,
+            operation: self.operation,
+            status: self.status,
+            vendor_error: VendorError::parse(self.vendor, &self.body),
+            body: String::from_utf8_lossy(&self.body).into_owned(),
+            request_id: self.request_id,
+            correlation_id: self.correlation_id,
+            retry_after,
+            attempts: self.attempts,
+        };
+        let throttled = api.status == StatusCode::TOO_MANY_REQUESTS
+            || (api.status == StatusCode::SERVICE_UNAVAILABLE && retry_after.is_some());
+        if throttled {
+            Error::Throttled(Box::new(ThrottledError {
+                retry_after,
+                last: api,
+            }))
+        } else {
+            Error::Api(Box::new(api))
+        }
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("vendor", &self.vendor)
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body_len", &self.body.len())
+            .field("request_id", &self.request_id)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+/// Decodes JSON with the path of the first failure.
+pub(crate) fn decode<T: DeserializeOwned>(
+    service: &'static str,
+    operation: &'static str,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
+    let fail = |path: String, source: serde_json::Error| {
+        Error::Decode(Box::new(DecodeError {
+            service,
+            operation,
+            status,
+            type_name: std::any::type_name::<T>(),
+            path,
+            excerpt: excerpt(&String::from_utf8_lossy(body), 200),
+            source,
+        }))
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| fail(e.path().to_string(), e.into_inner()))?;
+    de.end().map_err(|e| fail(".".to_owned(), e))?;
+    Ok(value)
+}
