@@ -1,0 +1,344 @@
+//! The command tree (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::batch::rate::LimitOverride;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (batch: every target retracted, already retracted or done earlier)
+  1  vendor/API or network failure (batch: at least one such failure)
+  2  usage or input error: bad arguments, invalid target, missing credentials
+     (batch: invalid lines or user errors, and no vendor failure)
+  3  already retracted (single commands only; nothing was changed)";
+
+/// Retract commercial offers and purchases: Partner Center private offers and orders,
+/// Adobe Offer Library offers, Appcharge offers.
+#[derive(Debug, Parser)]
+#[command(name = "offerkit", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Global options.
+    #[command(flatten)]
+    pub global: Global,
+    /// The operation.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options valid with every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Print the typed response as JSON instead of a readable summary.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Start the embedded sandbox in-process and point every vendor at it.
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+    /// TOML profile with endpoints and credentials (env vars OFFERKIT_* override it).
+    #[arg(long, global = true, value_name = "FILE", env = "OFFERKIT_PROFILE")]
+    pub profile: Option<PathBuf>,
+    /// Partner Center product-ingestion base URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub ingestion_url: Option<String>,
+    /// Token endpoint for ingestion (`{tenant}` is replaced by the tenant id).
+    #[arg(long, global = true, value_name = "URL")]
+    pub ingestion_token_url: Option<String>,
+    /// Partner Center REST (orders) base URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub orders_url: Option<String>,
+    /// Token endpoint for orders (`{tenant}` is replaced by the tenant id).
+    #[arg(long, global = true, value_name = "URL")]
+    pub orders_token_url: Option<String>,
+    /// Adobe Offer Library base URL (…/data/core/dps).
+    #[arg(long, global = true, value_name = "URL")]
+    pub adobe_url: Option<String>,
+    /// Adobe IMS token endpoint.
+    #[arg(long, global = true, value_name = "URL")]
+    pub adobe_token_url: Option<String>,
+    /// Appcharge publisher API base URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub appcharge_url: Option<String>,
+    /// Interval between two ingestion job status polls, in milliseconds
+    /// (default 60000, the documented maximum rate; 50 with --sandbox).
+    #[arg(long, global = true, value_name = "MS")]
+    pub poll_interval_ms: Option<u64>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Partner Center private offers (product-ingestion API).
+    #[command(subcommand)]
+    Ingestion(IngestionCmd),
+    /// Partner Center software orders.
+    #[command(subcommand)]
+    Orders(OrdersCmd),
+    /// Adobe Journey Optimizer Offer Library offers.
+    #[command(subcommand)]
+    Adobe(AdobeCmd),
+    /// Appcharge Offers V2.
+    #[command(subcommand)]
+    Appcharge(AppchargeCmd),
+    /// Retract every target of a JSONL file, resumably.
+    Batch(BatchArgs),
+    /// Start the sandbox, seed it, and retract one target of every kind.
+    Demo(DemoArgs),
+    /// The local vendor emulator.
+    #[command(subcommand)]
+    Sandbox(SandboxCmd),
+}
+
+/// `offerkit ingestion …`
+#[derive(Debug, Subcommand)]
+pub enum IngestionCmd {
+    /// Delete a draft private offer (waits for the configure job).
+    Delete(OfferRef),
+    /// Withdraw a private offer.
+    Withdraw {
+        /// The offer.
+        #[command(flatten)]
+        offer: OfferRef,
+        /// Who withdraws: the ISV (originator) or the selling partner.
+        #[arg(long, value_enum)]
+        role: Role,
+    },
+    /// Show a configure job's status.
+    Status {
+        /// The job id.
+        #[arg(long)]
+        job_id: String,
+    },
+    /// Show a private offer.
+    Get {
+        /// The offer id.
+        #[arg(long)]
+        offer_id: String,
+    },
+}
+
+/// A private offer as named on the command line.
+#[derive(Debug, Clone, Args)]
+pub struct OfferRef {
+    /// The offer id (with or without the `private-offer/` prefix).
+    #[arg(long)]
+    pub offer_id: String,
+    /// The offer's name (read from the offer if omitted).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The offer's privateOfferType (read from the offer if omitted).
+    #[arg(long)]
+    pub private_offer_type: Option<String>,
+}
+
+/// Withdraw roles.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Role {
+    /// The ISV / MPO originator.
+    Isv,
+    /// The channel partner.
+    SellingPartner,
+}
+
+/// `offerkit orders …`
+#[derive(Debug, Subcommand)]
+pub enum OrdersCmd {
+    /// Cancel a software order, whole or some line items.
+    Cancel {
+        /// The order.
+        #[command(flatten)]
+        order: OrderRef,
+        /// A line item number to cancel (repeat; none = the whole order).
+        #[arg(long = "line-item", value_name = "N")]
+        line_items: Vec<u32>,
+    },
+    /// Show an order.
+    Get(OrderRef),
+    /// List a customer's orders.
+    List {
+        /// The customer tenant id.
+        #[arg(long)]
+        customer: String,
+    },
+}
+
+/// An order as named on the command line.
+#[derive(Debug, Clone, Args)]
+pub struct OrderRef {
+    /// The customer tenant id.
+    #[arg(long)]
+    pub customer: String,
+    /// The order id.
+    #[arg(long)]
+    pub order: String,
+}
+
+/// `offerkit adobe …`
+#[derive(Debug, Subcommand)]
+pub enum AdobeCmd {
+    /// Delete an offer (verified by a 404 read-back).
+    Delete(AdobeRef),
+    /// Show an offer.
+    Get(AdobeRef),
+    /// List offers of one type.
+    List {
+        /// personalized or fallback.
+        #[arg(long, value_enum)]
+        offer_type: AdobeType,
+        /// At most this many offers.
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+}
+
+/// An Adobe offer as named on the command line.
+#[derive(Debug, Clone, Args)]
+pub struct AdobeRef {
+    /// The offer id.
+    #[arg(long)]
+    pub offer_id: String,
+    /// personalized or fallback.
+    #[arg(long, value_enum)]
+    pub offer_type: AdobeType,
+}
+
+/// Adobe offer types.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AdobeType {
+    /// Personalized offers.
+    Personalized,
+    /// Fallback offers.
+    Fallback,
+}
+
+/// `offerkit appcharge …`
+#[derive(Debug, Subcommand)]
+pub enum AppchargeCmd {
+    /// Delete an offer.
+    Delete {
+        /// The publisher's offer id.
+        #[arg(long)]
+        publisher_offer_id: String,
+    },
+    /// Show an offer.
+    Get {
+        /// The publisher's offer id.
+        #[arg(long)]
+        publisher_offer_id: String,
+    },
+}
+
+/// `offerkit batch FILE.jsonl`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Each line is one target, e.g.
+  {\"vendor\":\"appcharge\",\"action\":\"delete\",\"publisherOfferId\":\"special-offer-1\"}
+Blank lines and lines starting with # are skipped. Results go to stdout (or --output) as
+JSONL; progress and the summary table go to stderr.")]
+pub struct BatchArgs {
+    /// The input: one JSON target per line.
+    pub file: PathBuf,
+    /// At most this many targets in flight.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
+    /// Override a vendor's rate limit in requests per minute (0 = none), e.g.
+    /// `partner-center-orders=300`. Defaults: ingestion 60, orders 500 per tenant,
+    /// adobe 600, appcharge 5000.
+    #[arg(long = "rate-limit", value_name = "VENDOR=N")]
+    pub rate_limits: Vec<LimitOverride>,
+    /// Validate every line and show what would happen; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Journal file (default: FILE.journal next to the input).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_journal")]
+    pub journal: Option<PathBuf>,
+    /// Run without a journal (not resumable).
+    #[arg(long)]
+    pub no_journal: bool,
+    /// Write results JSONL here instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `offerkit demo`
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the demo's input, journal and results in this directory (default: a temp dir).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// `offerkit sandbox …`
+#[derive(Debug, Subcommand)]
+pub enum SandboxCmd {
+    /// Serve the emulator until Ctrl-C.
+    Serve {
+        /// Port on 127.0.0.1 (0 = any free port).
+        #[arg(long, default_value_t = 8787)]
+        port: u16,
+        /// Seed file (JSON) loaded at start when there is no state file.
+        #[arg(long, value_name = "FILE")]
+        seed: Option<PathBuf>,
+        /// State file: loaded at start if present, saved on change.
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_the_documented_forms() {
+        let cli = Cli::try_parse_from([
+            "offerkit",
+            "--json",
+            "orders",
+            "cancel",
+            "--customer",
+            "c",
+            "--order",
+            "o",
+            "--line-item",
+            "0",
+            "--line-item",
+            "2",
+        ])
+        .expect("parse");
+        assert!(cli.global.json);
+        match cli.command {
+            Command::Orders(OrdersCmd::Cancel { line_items, .. }) => assert_eq!(line_items, [0, 2]),
+            other => panic!("{other:?}"),
+        }
+        let cli = Cli::try_parse_from([
+            "offerkit",
+            "batch",
+            "t.jsonl",
+            "--sandbox",
+            "--concurrency",
+            "4",
+            "--rate-limit",
+            "adobe=10",
+            "--dry-run",
+        ])
+        .expect("parse");
+        assert!(cli.global.sandbox);
+        match cli.command {
+            Command::Batch(b) => {
+                assert_eq!(b.concurrency, 4);
+                assert!(b.dry_run);
+                assert_eq!(b.rate_limits.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(Cli::try_parse_from(["offerkit", "batch", "t", "--concurrency", "0"]).is_err());
+    }
+}

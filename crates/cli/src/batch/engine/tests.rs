@@ -1,0 +1,295 @@
+//! Engine tests with fake vendors: exactly-once across an interrupted run.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use offerkit::{
+    Client, Details, Error, JobHandle, JobId, JobInfo, Outcome, Probe, Retract, RetractContext,
+    Target, VendorName, async_trait,
+};
+
+use super::*;
+use crate::batch::input;
+use crate::testutil::TempDir;
+
+/// What the fake "vendor side" remembers, shared across runs.
+#[derive(Default)]
+struct World {
+    /// key → number of times the retraction took effect vendor-side.
+    effects: Mutex<HashMap<String, usize>>,
+    /// job id → key, submitted but not finished.
+    jobs: Mutex<HashMap<String, String>>,
+    /// (event, key) in call order: "retract", "probe", "resume".
+    events: Mutex<Vec<(&'static str, String)>>,
+    calls: AtomicUsize,
+    hung: AtomicUsize,
+}
+
+impl World {
+    fn event(&self, kind: &'static str, target: &Target) {
+        self.events.lock().expect("lock").push((kind, target.key()));
+    }
+    fn effect(&self, key: &str) {
+        *self
+            .effects
+            .lock()
+            .expect("lock")
+            .entry(key.to_owned())
+            .or_default() += 1;
+    }
+    fn is_gone(&self, key: &str) -> bool {
+        self.effects.lock().expect("lock").contains_key(key)
+    }
+}
+
+struct Fake {
+    vendor: VendorName,
+    world: Arc<World>,
+    /// Calls numbered from this on hang forever (even ones after taking effect or
+    /// submitting their job, odd ones before reaching the vendor).
+    hang_from: Option<usize>,
+}
+
+#[async_trait]
+impl Retract for Fake {
+    fn vendor(&self) -> VendorName {
+        self.vendor
+    }
+
+    async fn retract(&self, target: &Target, ctx: &RetractContext) -> Outcome {
+        self.world.event("retract", target);
+        let n = self.world.calls.fetch_add(1, Ordering::SeqCst);
+        let key = target.key();
+        let hang = self.hang_from.is_some_and(|k| n >= k);
+        if hang && n % 2 == 1 {
+            self.world.hung.fetch_add(1, Ordering::SeqCst);
+            return std::future::pending().await;
+        }
+        if self.world.is_gone(&key) {
+            return Outcome::AlreadyRetracted(Details::new());
+        }
+        if self.vendor == VendorName::PartnerCenterIngestion {
+            let id = format!("job-{n}");
+            self.world
+                .jobs
+                .lock()
+                .expect("lock")
+                .insert(id.clone(), key.clone());
+            let handle = JobHandle::new(JobId::new(id.clone()).expect("id"));
+            if let Err(error) = ctx.record_job(target, &handle).await {
+                return Outcome::failed(error);
+            }
+            if hang {
+                self.world.hung.fetch_add(1, Ordering::SeqCst);
+                return std::future::pending().await; // polling, then killed
+            }
+            self.world.jobs.lock().expect("lock").remove(&id);
+            self.world.effect(&key);
+            let job = JobInfo::new(handle.id, "completed", Some("succeeded".into()));
+            return Outcome::Retracted(Details::new().with_job(job));
+        }
+        self.world.effect(&key);
+        if hang {
+            self.world.hung.fetch_add(1, Ordering::SeqCst);
+            return std::future::pending().await; // response lost
+        }
+        Outcome::Retracted(Details::new().with_request_id(format!("req-{n}")))
+    }
+
+    async fn probe(&self, target: &Target) -> Result<Probe, Error> {
+        self.world.event("probe", target);
+        Ok(if self.world.is_gone(&target.key()) {
+            Probe::Gone(Details::new())
+        } else {
+            Probe::Present(Details::new())
+        })
+    }
+
+    async fn resume(&self, target: &Target, job: &JobHandle, _: &RetractContext) -> Outcome {
+        self.world.event("resume", target);
+        let finished = self
+            .world
+            .jobs
+            .lock()
+            .expect("lock")
+            .remove(job.id.as_str());
+        match finished {
+            Some(key) => {
+                self.world.effect(&key);
+                Outcome::Retracted(Details::new())
+            }
+            None => Outcome::AlreadyRetracted(Details::new()),
+        }
+    }
+}
+
+fn client(world: &Arc<World>, hang_from: Option<usize>) -> Arc<Client> {
+    let fake = |vendor| {
+        Arc::new(Fake {
+            vendor,
+            world: Arc::clone(world),
+            hang_from,
+        })
+    };
+    Arc::new(
+        Client::builder()
+            .register(fake(VendorName::Appcharge))
+            .register(fake(VendorName::PartnerCenterIngestion))
+            .build(),
+    )
+}
+
+fn input_text(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            if i % 2 == 0 {
+                format!(r#"{{"vendor":"appcharge","action":"delete","publisherOfferId":"p{i}"}}"#)
+            } else {
+                format!(
+                    r#"{{"vendor":"partner-center-ingestion","action":"delete","offerId":"o{i}"}}"#
+                )
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn options(journal: Option<PathBuf>) -> Options {
+    Options {
+        concurrency: 4,
+        journal,
+        limits: Limits::unlimited(),
+        ..Options::default()
+    }
+}
+
+#[tokio::test]
+async fn interrupted_run_resumes_without_repeating_or_skipping() {
+    let dir = TempDir::new("engine");
+    let journal_path = dir.path().join("targets.jsonl.journal");
+    let text = input_text(20);
+    let world = Arc::new(World::default());
+
+    // Run 1: the 9th call onwards hangs; kill the run once all 4 slots are stuck.
+    {
+        let first_options = options(Some(journal_path.clone()));
+        let run = run(
+            client(&world, Some(8)),
+            input::parse(&text),
+            &first_options,
+            |_| {},
+        );
+        tokio::pin!(run);
+        loop {
+            tokio::select! {
+                _ = &mut run => panic!("run 1 should not finish"),
+                _ = tokio::time::sleep(Duration::from_millis(1)) => {
+                    if world.hung.load(Ordering::SeqCst) == 4 { break; }
+                }
+            }
+        }
+    } // dropped = killed
+    let in_flight: HashSet<String> = {
+        let events = world.events.lock().expect("lock");
+        events[8..].iter().map(|(_, key)| key.clone()).collect()
+    };
+    assert_eq!(in_flight.len(), 4);
+    world.events.lock().expect("lock").clear();
+
+    // Run 2: no hangs.
+    let mut results = Vec::new();
+    let summary = run(
+        client(&world, None),
+        input::parse(&text),
+        &options(Some(journal_path.clone())),
+        |r| results.push(r.clone()),
+    )
+    .await
+    .expect("run 2");
+
+    // Every target took effect exactly once.
+    let effects = world.effects.lock().expect("lock").clone();
+    assert_eq!(effects.len(), 20, "{effects:?}");
+    assert!(effects.values().all(|n| *n == 1), "{effects:?}");
+    // The 8 finished in run 1 were skipped, never touched again.
+    assert_eq!(summary.total(LineStatus::SkippedDone), 8);
+    assert_eq!(summary.total(LineStatus::Failed), 0);
+    // Every in-flight target was read back (or its job resumed) before anything else.
+    let events = world.events.lock().expect("lock").clone();
+    for key in &in_flight {
+        let first = events.iter().find(|(_, k)| k == key).expect("touched");
+        assert!(
+            first.0 == "probe" || first.0 == "resume",
+            "{key} acted before reading back: {events:?}"
+        );
+    }
+    // Nothing else was probed, and nothing done was touched.
+    let touched: HashSet<&String> = events.iter().map(|(_, k)| k).collect();
+    assert_eq!(touched.len(), 12);
+    let resumed: Vec<_> = results.iter().filter(|r| r.resumed.is_some()).collect();
+    assert_eq!(resumed.len(), 4);
+
+    // Run 3: everything is done.
+    world.events.lock().expect("lock").clear();
+    let summary = run(
+        client(&world, None),
+        input::parse(&text),
+        &options(Some(journal_path)),
+        |_| {},
+    )
+    .await
+    .expect("run 3");
+    assert_eq!(summary.total(LineStatus::SkippedDone), 20);
+    assert!(world.events.lock().expect("lock").is_empty());
+}
+
+#[tokio::test]
+async fn bad_lines_do_not_stop_the_others_and_dry_run_calls_nothing() {
+    let world = Arc::new(World::default());
+    let text = format!(
+        "{}\n{{\"vendor\":\"appcharge\"}}\n{}\n{}",
+        r#"{"vendor":"appcharge","action":"delete","publisherOfferId":"a"}"#,
+        r#"{"vendor":"appcharge","action":"delete","publisherOfferId":"a"}"#,
+        r#"{"vendor":"adobe","action":"delete","offerId":"x","offerType":"fallback"}"#,
+    );
+    let dry = Options {
+        dry_run: true,
+        ..options(None)
+    };
+    let mut results = Vec::new();
+    let summary = run(client(&world, None), input::parse(&text), &dry, |r| {
+        results.push(r.clone())
+    })
+    .await
+    .expect("dry run");
+    assert!(world.events.lock().expect("lock").is_empty());
+    results.sort_by_key(|r| r.line);
+    let statuses: Vec<_> = results.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            LineStatus::WouldRetract,
+            LineStatus::Invalid,
+            LineStatus::Duplicate,
+            LineStatus::Failed // adobe not registered
+        ]
+    );
+    assert_eq!(
+        results[1].error.as_deref(),
+        Some("line 2: field `action`: is required")
+    );
+    assert_eq!(summary.invalid, 1);
+
+    let summary = run(
+        client(&world, None),
+        input::parse(&text),
+        &options(None),
+        |_| {},
+    )
+    .await
+    .expect("run");
+    assert_eq!(summary.total(LineStatus::Retracted), 1);
+    assert_eq!(summary.failures.get(&ErrorClass::User), Some(&2));
+}

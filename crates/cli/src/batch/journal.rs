@@ -1,0 +1,333 @@
+//! The durable batch journal: append-only JSONL, every record fsync'd before the call
+//! it describes goes on.
+//!
+//! Record: `{"line":N,"key":"vendor:action:ids","state":"started"|"job-submitted"|"done",
+//! "job"?:{"id":…},"outcome"?:{…},"at":"RFC 3339"}`.
+//!
+//! Replay keeps the last record per key. A line that does not parse (a torn last line after
+//! `kill -9`, or garbage) is ignored and counted.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use offerkit::{Error, ErrorKind, JobHandle, JobRecorder, Outcome, Target, async_trait};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The state a record declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    /// About to call the vendor (written before the call).
+    Started,
+    /// The vendor accepted an asynchronous job (written before polling).
+    JobSubmitted,
+    /// The call ended; `outcome` says how.
+    Done,
+}
+
+/// One journal line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Input line number (informational; identity is `key`).
+    pub line: usize,
+    /// [`Target::key`].
+    pub key: String,
+    /// What happened.
+    pub state: State,
+    /// The job, for `job-submitted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<JobHandle>,
+    /// The serialized [`Outcome`], for `done`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Value>,
+    /// When it was written (RFC 3339, UTC).
+    pub at: String,
+}
+
+/// What an earlier run left for one key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prior {
+    /// Finished and the target is gone: skip it.
+    Done {
+        /// The recorded outcome.
+        outcome: Value,
+    },
+    /// Finished as failed: try again, but read back first (the vendor may have acted).
+    Failed {
+        /// The recorded outcome.
+        outcome: Value,
+    },
+    /// A job was accepted and never seen to the end: resume it.
+    JobSubmitted {
+        /// The job.
+        job: JobHandle,
+    },
+    /// The call may or may not have reached the vendor: read back before acting.
+    InFlight,
+}
+
+/// The replayed journal.
+#[derive(Debug, Default)]
+pub struct Replay {
+    /// Last state per key.
+    pub priors: HashMap<String, Prior>,
+    /// Lines that did not parse (torn last line, corruption).
+    pub ignored_lines: usize,
+}
+
+/// Reads a journal; a missing file is an empty journal.
+pub fn replay(path: &Path) -> Result<Replay, Error> {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Replay::default()),
+        Err(e) => {
+            return Err(Error::new(
+                ErrorKind::Input,
+                format!("cannot read journal {}: {e}", path.display()),
+            ));
+        }
+    };
+    Ok(replay_text(&text))
+}
+
+/// Replays journal text (see [`replay`]).
+pub fn replay_text(text: &str) -> Replay {
+    let mut replay = Replay::default();
+    for raw in text.split('\n') {
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let Ok(record) = serde_json::from_str::<Record>(raw) else {
+            replay.ignored_lines += 1;
+            continue;
+        };
+        let prior = match record.state {
+            State::Started => Prior::InFlight,
+            State::JobSubmitted => match record.job {
+                Some(job) => Prior::JobSubmitted { job },
+                None => Prior::InFlight,
+            },
+            State::Done => {
+                let outcome = record.outcome.unwrap_or(Value::Null);
+                let succeeded = matches!(
+                    outcome.get("status").and_then(Value::as_str),
+                    Some("retracted" | "already-retracted")
+                );
+                if succeeded {
+                    Prior::Done { outcome }
+                } else {
+                    Prior::Failed { outcome }
+                }
+            }
+        };
+        // A later `started` (a retry) must not hide an earlier job: keep the job so the
+        // retry resumes it instead of submitting another.
+        let keep_job = matches!(
+            (replay.priors.get(&record.key), &prior),
+            (Some(Prior::JobSubmitted { .. }), Prior::InFlight)
+        );
+        if !keep_job {
+            replay.priors.insert(record.key, prior);
+        }
+    }
+    replay
+}
+
+/// An open journal; cheap to clone, safe to share between tasks.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    path: PathBuf,
+    file: Mutex<File>,
+}
+
+impl Journal {
+    /// Opens `path` for appending (creating it). A torn last line from a killed run is
+    /// terminated first so the next record starts on its own line.
+    pub fn open(path: &Path) -> Result<Journal, Error> {
+        let io_err = |e: std::io::Error| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("cannot open journal {}: {e}", path.display()),
+            )
+        };
+        let needs_newline = match std::fs::read(path) {
+            Ok(bytes) => bytes.last().is_some_and(|b| *b != b'\n'),
+            Err(_) => false,
+        };
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(io_err)?;
+        if needs_newline {
+            file.write_all(b"\n").map_err(io_err)?;
+            file.sync_data().map_err(io_err)?;
+        }
+        Ok(Journal {
+            inner: Arc::new(Inner {
+                path: path.to_owned(),
+                file: Mutex::new(file),
+            }),
+        })
+    }
+
+    /// The file path.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Appends one record and waits until it is on disk (`sync_data`).
+    pub async fn append(&self, record: Record) -> Result<(), Error> {
+        let inner = Arc::clone(&self.inner);
+        let write = move || -> Result<(), Error> {
+            let mut text = serde_json::to_string(&record)
+                .map_err(|e| Error::new(ErrorKind::Internal, format!("journal record: {e}")))?;
+            text.push('\n');
+            let io_err = |e: std::io::Error| {
+                Error::new(
+                    ErrorKind::Internal,
+                    format!("cannot write journal {}: {e}", inner.path.display()),
+                )
+            };
+            let mut file = inner
+                .file
+                .lock()
+                .map_err(|_| Error::new(ErrorKind::Internal, "journal lock poisoned"))?;
+            file.write_all(text.as_bytes()).map_err(io_err)?;
+            file.sync_data().map_err(io_err)
+        };
+        tokio::task::spawn_blocking(write)
+            .await
+            .map_err(|e| Error::new(ErrorKind::Internal, format!("journal writer: {e}")))?
+    }
+
+    /// Records `started` for `target` from input line `line`.
+    pub async fn started(&self, line: usize, target: &Target) -> Result<(), Error> {
+        self.append(record(line, target.key(), State::Started))
+            .await
+    }
+
+    /// Records `done` with `outcome`.
+    pub async fn done(&self, line: usize, target: &Target, outcome: &Outcome) -> Result<(), Error> {
+        let mut rec = record(line, target.key(), State::Done);
+        rec.outcome = Some(serde_json::to_value(outcome).unwrap_or(Value::Null));
+        self.append(rec).await
+    }
+
+    /// A [`JobRecorder`] writing `job-submitted` records tagged with `line`.
+    pub fn recorder(&self, line: usize) -> Arc<dyn JobRecorder> {
+        Arc::new(LineRecorder {
+            journal: self.clone(),
+            line,
+        })
+    }
+}
+
+struct LineRecorder {
+    journal: Journal,
+    line: usize,
+}
+
+#[async_trait]
+impl JobRecorder for LineRecorder {
+    async fn record_job(&self, target: &Target, job: &JobHandle) -> Result<(), Error> {
+        let mut rec = record(self.line, target.key(), State::JobSubmitted);
+        rec.job = Some(job.clone());
+        self.journal.append(rec).await
+    }
+}
+
+fn record(line: usize, key: String, state: State) -> Record {
+    Record {
+        line,
+        key,
+        state,
+        job: None,
+        outcome: None,
+        at: now(),
+    }
+}
+
+/// The current time as RFC 3339 UTC.
+pub fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// The default journal path: the input path plus `.journal`.
+pub fn default_path(input: &Path) -> PathBuf {
+    let mut name = input.as_os_str().to_owned();
+    name.push(".journal");
+    PathBuf::from(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use offerkit::JobId;
+
+    fn line(key: &str, state: &str, extra: &str) -> String {
+        format!(r#"{{"line":1,"key":"{key}","state":"{state}"{extra},"at":"t"}}"#)
+    }
+
+    #[test]
+    fn replay_distinguishes_done_failed_inflight_and_jobs() {
+        let text = [
+            line("a", "started", ""),
+            line("a", "done", r#","outcome":{"status":"retracted"}"#),
+            line("b", "started", ""),
+            line("c", "started", ""),
+            line("c", "job-submitted", r#","job":{"id":"j1"}"#),
+            line("d", "started", ""),
+            line("d", "done", r#","outcome":{"status":"failed"}"#),
+            line("e", "started", ""),
+            line("e", "job-submitted", r#","job":{"id":"j2"}"#),
+            line("e", "started", ""),
+        ]
+        .join("\n")
+            + "\n"
+            + r#"{"line":9,"key":"f","sta"#; // torn by kill -9
+        let replay = replay_text(&text);
+        assert_eq!(replay.ignored_lines, 1);
+        assert!(matches!(replay.priors["a"], Prior::Done { .. }));
+        assert_eq!(replay.priors["b"], Prior::InFlight);
+        let job = JobHandle::new(JobId::new("j1").expect("id"));
+        assert_eq!(replay.priors["c"], Prior::JobSubmitted { job });
+        assert!(matches!(replay.priors["d"], Prior::Failed { .. }));
+        assert!(matches!(replay.priors["e"], Prior::JobSubmitted { .. }));
+        assert!(!replay.priors.contains_key("f"));
+    }
+
+    #[tokio::test]
+    async fn appends_survive_reopen_after_a_torn_line() {
+        let dir = crate::testutil::TempDir::new("journal");
+        let path = dir.path().join("in.jsonl.journal");
+        std::fs::write(&path, r#"{"line":1,"key":"x","state":"star"#).expect("write");
+        let journal = Journal::open(&path).expect("open");
+        let target =
+            Target::from_json(r#"{"vendor":"appcharge","action":"delete","publisherOfferId":"p"}"#)
+                .expect("target");
+        journal.started(1, &target).await.expect("append");
+        let replay = replay(&path).expect("replay");
+        assert_eq!(replay.ignored_lines, 1);
+        assert_eq!(replay.priors["appcharge:delete:p"], Prior::InFlight);
+    }
+
+    #[test]
+    fn default_path_sits_next_to_the_input() {
+        assert_eq!(
+            default_path(Path::new("/tmp/x/targets.jsonl")),
+            PathBuf::from("/tmp/x/targets.jsonl.journal")
+        );
+    }
+}

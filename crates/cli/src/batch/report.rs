@@ -1,0 +1,235 @@
+//! Batch output: progress (bar on a terminal, plain lines otherwise), results JSONL and
+//! the summary table.
+
+use std::io::Write;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use offerkit::VendorName;
+
+use super::engine::{LineResult, LineStatus, Summary};
+
+/// How progress is shown on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressMode {
+    /// An indicatif bar (stderr is a terminal).
+    Bar,
+    /// One plain line per finished target.
+    Lines,
+    /// Nothing.
+    Quiet,
+}
+
+impl ProgressMode {
+    /// `Bar` if stderr is a terminal, else `Lines`.
+    pub fn detect() -> Self {
+        use std::io::IsTerminal;
+        if std::io::stderr().is_terminal() {
+            ProgressMode::Bar
+        } else {
+            ProgressMode::Lines
+        }
+    }
+}
+
+/// Progress display for `total` lines.
+pub struct Progress {
+    mode: ProgressMode,
+    bar: Option<ProgressBar>,
+    done: usize,
+    total: usize,
+}
+
+impl Progress {
+    /// Starts showing progress.
+    pub fn new(total: usize, mode: ProgressMode) -> Self {
+        let bar = (mode == ProgressMode::Bar).then(|| {
+            let bar = ProgressBar::new(total as u64);
+            let style = ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar
+        });
+        Progress {
+            mode,
+            bar,
+            done: 0,
+            total,
+        }
+    }
+
+    /// Reports one finished line.
+    pub fn finished(&mut self, result: &LineResult) {
+        self.done += 1;
+        let text = describe(result);
+        match (&self.bar, self.mode) {
+            (Some(bar), _) => {
+                bar.inc(1);
+                if matches!(
+                    result.status,
+                    LineStatus::Failed | LineStatus::Invalid | LineStatus::Duplicate
+                ) {
+                    bar.println(text);
+                } else {
+                    bar.set_message(text);
+                }
+            }
+            (None, ProgressMode::Lines) => {
+                eprintln!("[{}/{}] {text}", self.done, self.total);
+            }
+            _ => {}
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(self) {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// One human line for a result: `line 3 appcharge:delete:p1 retracted (req r-1)`.
+pub fn describe(result: &LineResult) -> String {
+    let mut text = format!("line {} ", result.line);
+    if let Some(key) = &result.key {
+        text.push_str(key);
+        text.push(' ');
+    }
+    text.push_str(result.status.as_str());
+    if let Some(how) = result.resumed {
+        text.push_str(&format!(" (resumed by {how})"));
+    }
+    let outcome = result.outcome.as_ref();
+    if let Some(job) = outcome.and_then(|o| o.get("job")) {
+        let id = job.get("id").and_then(|v| v.as_str()).unwrap_or("?");
+        let status = job.get("status").and_then(|v| v.as_str()).unwrap_or("?");
+        let result = job.get("result").and_then(|v| v.as_str()).unwrap_or("");
+        text.push_str(&format!(" [job {id} {status} {result}]"));
+    }
+    if let Some(req) = outcome
+        .and_then(|o| o.get("requestId"))
+        .and_then(|v| v.as_str())
+    {
+        text.push_str(&format!(" (request {req})"));
+    }
+    if let Some(message) = outcome
+        .and_then(|o| o.get("error"))
+        .and_then(|e| e.get("message"))
+        .and_then(|v| v.as_str())
+    {
+        text.push_str(&format!(": {message}"));
+    }
+    if let Some(error) = &result.error {
+        text.push_str(&format!(": {error}"));
+    }
+    text.trim_end().to_owned()
+}
+
+/// Writes one result as a JSON line.
+pub fn write_jsonl(out: &mut dyn Write, result: &LineResult) -> std::io::Result<()> {
+    let line = serde_json::to_string(result).map_err(std::io::Error::other)?;
+    writeln!(out, "{line}")?;
+    out.flush()
+}
+
+const COLUMNS: [LineStatus; 7] = [
+    LineStatus::Retracted,
+    LineStatus::AlreadyRetracted,
+    LineStatus::Failed,
+    LineStatus::SkippedDone,
+    LineStatus::WouldRetract,
+    LineStatus::WouldCheckThenRetract,
+    LineStatus::WouldResumeJob,
+];
+
+/// The summary table: one row per vendor with any target, one column per status seen.
+pub fn summary_table(summary: &Summary) -> String {
+    let columns: Vec<LineStatus> = COLUMNS
+        .into_iter()
+        .filter(|s| summary.total(*s) > 0)
+        .collect();
+    let vendors: Vec<VendorName> = VendorName::ALL
+        .into_iter()
+        .filter(|v| summary.counts.keys().any(|(vendor, _)| vendor == v))
+        .collect();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut header = vec!["vendor".to_owned()];
+    header.extend(columns.iter().map(|c| c.as_str().to_owned()));
+    rows.push(header);
+    for vendor in &vendors {
+        let mut row = vec![vendor.as_str().to_owned()];
+        for column in &columns {
+            let n = summary
+                .counts
+                .get(&(*vendor, *column))
+                .copied()
+                .unwrap_or(0);
+            row.push(n.to_string());
+        }
+        rows.push(row);
+    }
+    let mut total = vec!["total".to_owned()];
+    total.extend(columns.iter().map(|c| summary.total(*c).to_string()));
+    rows.push(total);
+
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                if i == 0 {
+                    format!("{cell:<w$}", w = widths[i])
+                } else {
+                    format!("{cell:>w$}", w = widths[i])
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    if summary.invalid > 0 || summary.duplicates > 0 {
+        out.push_str(&format!(
+            "invalid lines: {}, duplicate lines: {}\n",
+            summary.invalid, summary.duplicates
+        ));
+    }
+    if summary.journal_ignored_lines > 0 {
+        out.push_str(&format!(
+            "journal: ignored {} unreadable line(s) (torn write from an interrupted run)\n",
+            summary.journal_ignored_lines
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_has_vendor_rows_and_totals() {
+        let mut summary = Summary::default();
+        summary
+            .counts
+            .insert((VendorName::Appcharge, LineStatus::Retracted), 3);
+        summary
+            .counts
+            .insert((VendorName::Adobe, LineStatus::Failed), 1);
+        summary.invalid = 2;
+        let table = summary_table(&summary);
+        assert_eq!(
+            table,
+            "vendor     retracted  failed\n\
+             adobe              0       1\n\
+             appcharge          3       0\n\
+             total              3       1\n\
+             invalid lines: 2, duplicate lines: 0\n"
+        );
+    }
+}

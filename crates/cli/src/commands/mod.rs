@@ -1,0 +1,6 @@
+//! One module per non-trivial subcommand.
+
+pub mod batch;
+pub mod demo;
+pub mod sandbox;
+pub mod single;

@@ -1,0 +1,269 @@
+//! `offerkit ingestion|orders|adobe|appcharge …`: one retraction or one read.
+
+use offerkit::{
+    AdobeDelete, AdobeOfferId, AdobeOfferType, AppchargeDelete, Client, Details, Error,
+    IngestionDelete, IngestionWithdraw, JobHandle, JobId, ListQuery, OrderId, OrdersCancel,
+    Outcome, PrivateOfferId, PublisherOfferId, Query, ResourceRef, Target, TenantId, VendorName,
+    WithdrawRole,
+};
+
+use crate::args::{
+    AdobeCmd, AdobeRef, AdobeType, AppchargeCmd, Command, IngestionCmd, OfferRef, OrderRef,
+    OrdersCmd, Role,
+};
+use crate::exit::Exit;
+
+/// What a vendor subcommand asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    /// A retraction.
+    Retract(Target),
+    /// A read.
+    Query(Query),
+}
+
+/// Translates a vendor subcommand; `None` for non-vendor commands.
+pub fn op(command: &Command) -> Option<Result<Op, Error>> {
+    let op = match command {
+        Command::Ingestion(cmd) => ingestion(cmd),
+        Command::Orders(cmd) => orders(cmd),
+        Command::Adobe(cmd) => adobe(cmd),
+        Command::Appcharge(cmd) => appcharge(cmd),
+        _ => return None,
+    };
+    Some(op)
+}
+
+/// Runs `op` and prints the result; returns the exit code.
+pub async fn run(client: &Client, op: &Op, json: bool) -> Exit {
+    match op {
+        Op::Retract(target) => {
+            let outcome = client.retract(target).await;
+            print_outcome(target, &outcome, json);
+            Exit::for_outcome(&outcome)
+        }
+        Op::Query(query) => match client.query(query).await {
+            Ok(details) => {
+                print_details(&details, json);
+                Exit::Success
+            }
+            Err(error) => {
+                crate::print_error(&error, json);
+                Exit::for_error(&error)
+            }
+        },
+    }
+}
+
+fn print_outcome(target: &Target, outcome: &Outcome, json: bool) {
+    if json {
+        crate::print_json(outcome);
+        return;
+    }
+    let details = outcome.details();
+    println!("{} {}", outcome.status().as_str(), target.key());
+    if let Some(job) = &details.job {
+        println!(
+            "  job {} {}{}",
+            job.id,
+            job.status,
+            job.result
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        );
+    }
+    if let Some(id) = &details.request_id {
+        println!("  request id {id}");
+    }
+    if let Some(note) = &details.note {
+        println!("  {note}");
+    }
+    if let Some(error) = outcome.error() {
+        eprintln!("error: {error}");
+    }
+}
+
+fn print_details(details: &Details, json: bool) {
+    match (&details.response, json) {
+        (Some(response), true) => crate::print_json(response),
+        (Some(response), false) => {
+            if let Some(id) = &details.request_id {
+                println!("request id {id}");
+            }
+            crate::print_json(response);
+        }
+        (None, _) => println!("(no content)"),
+    }
+}
+
+fn ingestion(cmd: &IngestionCmd) -> Result<Op, Error> {
+    Ok(match cmd {
+        IngestionCmd::Delete(offer) => {
+            let mut t = IngestionDelete::new(offer_id(offer)?);
+            t.name = offer.name.clone();
+            t.private_offer_type = offer.private_offer_type.clone();
+            Op::Retract(Target::IngestionDelete(t))
+        }
+        IngestionCmd::Withdraw { offer, role } => {
+            let role = match role {
+                Role::Isv => WithdrawRole::Isv,
+                Role::SellingPartner => WithdrawRole::SellingPartner,
+            };
+            let mut t = IngestionWithdraw::new(offer_id(offer)?, role);
+            t.name = offer.name.clone();
+            t.private_offer_type = offer.private_offer_type.clone();
+            Op::Retract(Target::IngestionWithdraw(t))
+        }
+        IngestionCmd::Status { job_id } => Op::Query(Query::JobStatus {
+            vendor: VendorName::PartnerCenterIngestion,
+            job: JobHandle::new(JobId::new(job_id.clone()).map_err(|e| e.in_field("--job-id"))?),
+        }),
+        IngestionCmd::Get { offer_id } => Op::Query(Query::Get(ResourceRef::PrivateOffer(
+            PrivateOfferId::parse_lenient(offer_id).map_err(|e| e.in_field("--offer-id"))?,
+        ))),
+    })
+}
+
+fn offer_id(offer: &OfferRef) -> Result<PrivateOfferId, Error> {
+    Ok(PrivateOfferId::parse_lenient(&offer.offer_id).map_err(|e| e.in_field("--offer-id"))?)
+}
+
+fn order_ids(order: &OrderRef) -> Result<(TenantId, OrderId), Error> {
+    Ok((
+        TenantId::new(order.customer.clone()).map_err(|e| e.in_field("--customer"))?,
+        OrderId::new(order.order.clone()).map_err(|e| e.in_field("--order"))?,
+    ))
+}
+
+fn orders(cmd: &OrdersCmd) -> Result<Op, Error> {
+    Ok(match cmd {
+        OrdersCmd::Cancel { order, line_items } => {
+            let (tenant, order) = order_ids(order)?;
+            Op::Retract(Target::OrdersCancel(OrdersCancel::new(
+                tenant,
+                order,
+                line_items.clone(),
+            )))
+        }
+        OrdersCmd::Get(order) => {
+            let (customer_tenant_id, order_id) = order_ids(order)?;
+            Op::Query(Query::Get(ResourceRef::Order {
+                customer_tenant_id,
+                order_id,
+            }))
+        }
+        OrdersCmd::List { customer } => Op::Query(Query::List(
+            ListQuery::new(VendorName::PartnerCenterOrders).with_customer(
+                TenantId::new(customer.clone()).map_err(|e| e.in_field("--customer"))?,
+            ),
+        )),
+    })
+}
+
+fn adobe_type(t: AdobeType) -> AdobeOfferType {
+    match t {
+        AdobeType::Personalized => AdobeOfferType::Personalized,
+        AdobeType::Fallback => AdobeOfferType::Fallback,
+    }
+}
+
+fn adobe_id(r: &AdobeRef) -> Result<AdobeOfferId, Error> {
+    Ok(AdobeOfferId::new(r.offer_id.clone()).map_err(|e| e.in_field("--offer-id"))?)
+}
+
+fn adobe(cmd: &AdobeCmd) -> Result<Op, Error> {
+    Ok(match cmd {
+        AdobeCmd::Delete(r) => Op::Retract(Target::AdobeDelete(AdobeDelete::new(
+            adobe_id(r)?,
+            adobe_type(r.offer_type),
+        ))),
+        AdobeCmd::Get(r) => Op::Query(Query::Get(ResourceRef::AdobeOffer {
+            offer_id: adobe_id(r)?,
+            offer_type: adobe_type(r.offer_type),
+        })),
+        AdobeCmd::List { offer_type, limit } => {
+            let mut q =
+                ListQuery::new(VendorName::Adobe).with_adobe_offer_type(adobe_type(*offer_type));
+            if let Some(limit) = limit {
+                q = q.with_limit(*limit);
+            }
+            Op::Query(Query::List(q))
+        }
+    })
+}
+
+fn publisher_id(raw: &str) -> Result<PublisherOfferId, Error> {
+    Ok(PublisherOfferId::new(raw).map_err(|e| e.in_field("--publisher-offer-id"))?)
+}
+
+fn appcharge(cmd: &AppchargeCmd) -> Result<Op, Error> {
+    Ok(match cmd {
+        AppchargeCmd::Delete { publisher_offer_id } => Op::Retract(Target::AppchargeDelete(
+            AppchargeDelete::new(publisher_id(publisher_offer_id)?),
+        )),
+        AppchargeCmd::Get { publisher_offer_id } => Op::Query(Query::Get(
+            ResourceRef::AppchargeOffer(publisher_id(publisher_offer_id)?),
+        )),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::Cli;
+    use clap::Parser;
+
+    fn op_of(args: &[&str]) -> Result<Op, Error> {
+        let cli = Cli::try_parse_from(args).expect("parse");
+        op(&cli.command).expect("vendor command")
+    }
+
+    #[test]
+    fn subcommands_build_the_same_targets_as_jsonl() {
+        let Ok(Op::Retract(t)) = op_of(&[
+            "offerkit",
+            "orders",
+            "cancel",
+            "--customer",
+            "c",
+            "--order",
+            "o",
+            "--line-item",
+            "2",
+            "--line-item",
+            "0",
+        ]) else {
+            panic!("retract")
+        };
+        assert_eq!(t.key(), "partner-center-orders:cancel:c:o:0,2");
+        let Ok(Op::Retract(t)) = op_of(&[
+            "offerkit",
+            "ingestion",
+            "withdraw",
+            "--offer-id",
+            "private-offer/x",
+            "--role",
+            "selling-partner",
+        ]) else {
+            panic!("retract")
+        };
+        assert_eq!(
+            t.key(),
+            "partner-center-ingestion:withdraw:x:selling-partner"
+        );
+        let err = op_of(&[
+            "offerkit",
+            "appcharge",
+            "delete",
+            "--publisher-offer-id",
+            "",
+        ])
+        .expect_err("empty id");
+        assert_eq!(
+            err.to_string(),
+            "input: field `--publisher-offer-id`: must not be empty"
+        );
+        assert_eq!(Exit::for_error(&err), Exit::Usage);
+    }
+}

@@ -1,0 +1,84 @@
+//! The `offerkit` command line, as a library so tests and the demo can drive it in-process.
+//!
+//! - [`args`]: the clap command tree and exit-code help;
+//! - [`setup`]: profile/env/flags/`--sandbox` → client;
+//! - [`commands`]: one module per subcommand family;
+//! - [`batch`]: the resumable batch engine (input, journal, rate limits, reporting);
+//! - [`exit`]: exit codes.
+
+pub mod args;
+pub mod batch;
+pub mod commands;
+pub mod exit;
+pub mod setup;
+#[cfg(test)]
+mod testutil;
+
+use clap::Parser;
+use serde::Serialize;
+
+use args::{Cli, Command, SandboxCmd};
+use exit::Exit;
+
+/// Parses the process arguments, runs the command, returns the exit code.
+pub async fn main() -> Exit {
+    let cli = Cli::parse();
+    run(cli).await
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> Exit {
+    let json = cli.global.json;
+    match &cli.command {
+        Command::Demo(args) => return commands::demo::run(args.dir.clone(), json).await,
+        Command::Sandbox(SandboxCmd::Serve { port, seed, state }) => {
+            return commands::sandbox::serve(*port, seed.clone(), state.clone(), json).await;
+        }
+        _ => {}
+    }
+    let session = match setup::session(&cli.global).await {
+        Ok(session) => session,
+        Err(error) => {
+            print_error(&error, json);
+            return Exit::for_error(&error);
+        }
+    };
+    let exit = match &cli.command {
+        Command::Batch(args) => commands::batch::run(session.client.clone(), args, json).await,
+        command => match commands::single::op(command) {
+            Some(Ok(op)) => commands::single::run(&session.client, &op, json).await,
+            Some(Err(error)) => {
+                print_error(&error, json);
+                Exit::for_error(&error)
+            }
+            None => Exit::Usage,
+        },
+    };
+    session.close().await;
+    exit
+}
+
+/// Prints an error on stderr (as `{"error":…}` with `--json`).
+pub fn print_error(error: &offerkit::Error, json: bool) {
+    if json {
+        eprintln!("{}", serde_json::json!({ "error": error }));
+    } else {
+        eprintln!("error: {error}");
+    }
+}
+
+/// Pretty-prints `value` as JSON on stdout.
+pub fn print_json(value: &impl Serialize) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("error: cannot serialize output: {e}"),
+    }
+}
+
+/// Prints `value` as one JSON line on stdout.
+pub fn print_json_line(value: &impl Serialize) {
+    match serde_json::to_string(value) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("error: cannot serialize output: {e}"),
+    }
+}
