@@ -42,12 +42,15 @@ impl Audience {
     }
 
     fn allows(self, vendor: errors::Vendor) -> bool {
-        match (self, vendor) {
-            (Self::Graph | Self::AnyMicrosoft, errors::Vendor::Ingestion) => true,
-            (Self::PartnerCenter | Self::AnyMicrosoft, errors::Vendor::Orders) => true,
-            (Self::Adobe, errors::Vendor::Adobe) => true,
-            _ => false,
-        }
+        matches!(
+            (self, vendor),
+            (Self::Graph | Self::AnyMicrosoft, errors::Vendor::Ingestion)
+                | (
+                    Self::PartnerCenter | Self::AnyMicrosoft,
+                    errors::Vendor::Orders
+                )
+                | (Self::Adobe, errors::Vendor::Adobe)
+        )
     }
 }
 

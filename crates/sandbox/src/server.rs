@@ -72,13 +72,13 @@ impl Shared {
     }
 
     fn flush(&self) -> Result<(), SandboxError> {
-        if let Some(path) = &self.config.state_file {
-            if self.dirty.swap(false, Ordering::AcqRel) {
-                persist::save(path, &self.snapshot()).map_err(|e| {
-                    self.dirty.store(true, Ordering::Release);
-                    SandboxError::Io(e)
-                })?;
-            }
+        if let Some(path) = &self.config.state_file
+            && self.dirty.swap(false, Ordering::AcqRel)
+        {
+            persist::save(path, &self.snapshot()).map_err(|e| {
+                self.dirty.store(true, Ordering::Release);
+                SandboxError::Io(e)
+            })?;
         }
         Ok(())
     }
@@ -342,13 +342,13 @@ async fn wait_for_signal() {
 }
 
 fn load_initial(sh: &Shared) -> Result<(), SandboxError> {
-    if let Some(path) = &sh.config.state_file {
-        if let Some(saved) = persist::load(path).map_err(SandboxError::Io)? {
-            sh.seed(&saved, SeedMode::Replace)
-                .map_err(|e| SandboxError::State(format!("{}: {e}", path.display())))?;
-            sh.dirty.store(false, Ordering::Release);
-            return Ok(());
-        }
+    if let Some(path) = &sh.config.state_file
+        && let Some(saved) = persist::load(path).map_err(SandboxError::Io)?
+    {
+        sh.seed(&saved, SeedMode::Replace)
+            .map_err(|e| SandboxError::State(format!("{}: {e}", path.display())))?;
+        sh.dirty.store(false, Ordering::Release);
+        return Ok(());
     }
     if let Some(seed_path) = &sh.config.seed {
         let text = std::fs::read(seed_path).map_err(SandboxError::Io)?;
@@ -490,10 +490,10 @@ fn process(
         );
         return errors::for_vendor(ctx.vendor, StatusCode::PAYLOAD_TOO_LARGE, &msg, &url, "");
     }
-    if routes::needs_auth(ep) {
-        if let Some(refusal) = crate::auth::authorize(ctx, &sh.tokens, &sh.config) {
-            return refusal;
-        }
+    if routes::needs_auth(ep)
+        && let Some(refusal) = crate::auth::authorize(ctx, &sh.tokens, &sh.config)
+    {
+        return refusal;
     }
     *acted = true;
     routes::handle(ep, ctx, sh)
@@ -579,10 +579,10 @@ fn into_response(outcome: Outcome) -> Response {
             headers.append(n, v);
         }
     }
-    if !reply.unknown_fields.is_empty() {
-        if let Ok(v) = HeaderValue::from_str(&fields::warning_header(&reply.unknown_fields)) {
-            headers.insert(WARNING_HEADER, v);
-        }
+    if !reply.unknown_fields.is_empty()
+        && let Ok(v) = HeaderValue::from_str(&fields::warning_header(&reply.unknown_fields))
+    {
+        headers.insert(WARNING_HEADER, v);
     }
     resp
 }

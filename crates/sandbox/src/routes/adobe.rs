@@ -112,9 +112,9 @@ pub(crate) fn create(ctx: &Ctx, sh: &Shared) -> Reply {
             "The request body must be a JSON object.",
         );
     }
-    if !body
+    if body
         .get("name")
-        .is_some_and(|n| n.as_str().is_some_and(|s| !s.trim().is_empty()))
+        .is_none_or(|n| n.as_str().is_none_or(|s| s.trim().is_empty()))
     {
         return problem(
             StatusCode::BAD_REQUEST,
@@ -226,17 +226,17 @@ pub(crate) fn list(ctx: &Ctx, sh: &Shared) -> Reply {
         start.map_or(String::new(), |s| format!("&start={}", encode_component(s)))
     );
     let mut links = json!({"self": {"href": self_href, "type": "application/json"}});
-    if page.len() == limit {
-        if let Some((last, _)) = page.last() {
-            let (more, _) = store(sh, kind).page(Some(last), 1);
-            if !more.is_empty() {
-                if let Some(obj) = links.as_object_mut() {
-                    obj.insert(
+    if page.len() == limit
+        && let Some((last, _)) = page.last()
+    {
+        let (more, _) = store(sh, kind).page(Some(last), 1);
+        if !more.is_empty()
+            && let Some(obj) = links.as_object_mut()
+        {
+            obj.insert(
                         "next".to_owned(),
                         json!({"href": format!("/offers?offer-type={upper}&limit={limit}&start={}", encode_component(last)), "type": "application/json"}),
                     );
-                }
-            }
         }
     }
     let results: Vec<Value> = page.into_iter().map(|(_, v)| v).collect();
@@ -389,7 +389,7 @@ pub(crate) fn normalize_seed_offer(
         return Err("an offer must be an object".to_owned());
     }
     if v.get("id")
-        .is_some_and(|i| !i.as_str().is_some_and(|s| !s.is_empty()))
+        .is_some_and(|i| i.as_str().is_none_or(|s| s.is_empty()))
     {
         return Err("id must be a non-empty string".to_owned());
     }

@@ -27,17 +27,17 @@ fn validate(body: &Value) -> Result<String, String> {
     if id.contains('/') {
         return Err("publisherOfferId must not contain '/'".to_owned());
     }
-    if !body
+    if body
         .get("name")
         .and_then(Value::as_str)
-        .is_some_and(|s| s.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+        .is_none_or(|s| s.chars().filter(|c| c.is_alphabetic()).count() < 3)
     {
         return Err("name is required and must contain at least 3 letters".to_owned());
     }
-    if !body
+    if body
         .get("type")
         .and_then(Value::as_str)
-        .is_some_and(|s| !s.is_empty())
+        .is_none_or(|s| s.is_empty())
     {
         return Err(
             "type is required (e.g. Bundle, SpecialOffer, RollingOffer, PopUp, CheckoutLink)"

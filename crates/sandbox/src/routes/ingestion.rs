@@ -595,10 +595,10 @@ pub(crate) fn normalize_seed_offer(offer: &Value, ids: &IdGen) -> Result<(String
     obj.insert("id".to_owned(), json!(id));
     obj.entry("$schema").or_insert(json!(OFFER_SCHEMA));
     obj.entry("state").or_insert(json!("draft"));
-    if let Some(s) = obj.get("state").and_then(Value::as_str) {
-        if canonical(s, STATES).is_none() {
-            return Err(format!("state must be one of {}", STATES.join(", ")));
-        }
+    if let Some(s) = obj.get("state").and_then(Value::as_str)
+        && canonical(s, STATES).is_none()
+    {
+        return Err(format!("state must be one of {}", STATES.join(", ")));
     }
     Ok((id, v))
 }

@@ -58,9 +58,9 @@ fn complete_order(order: &mut Value, customer: &str, ids: &IdGen) -> Result<(), 
         let it = item
             .as_object_mut()
             .ok_or(format!("lineItems[{i}] must be an object"))?;
-        if !it
+        if it
             .get("offerId")
-            .is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+            .is_none_or(|v| v.as_str().is_none_or(|s| s.is_empty()))
         {
             return Err(format!(
                 "lineItems[{i}].offerId is required and must be a non-empty string"

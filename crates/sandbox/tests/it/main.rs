@@ -1,5 +1,8 @@
 //! End-to-end tests of the sandbox over HTTP.
 
+// Test helpers may unwrap (clippy.toml allows it inside #[test] functions only).
+#![allow(clippy::unwrap_used)]
+
 mod adobe;
 mod appcharge;
 mod auth;
