@@ -122,7 +122,11 @@ pub fn describe(result: &LineResult) -> String {
         text.push_str(&format!(": {message}"));
     }
     if let Some(error) = &result.error {
-        text.push_str(&format!(": {error}"));
+        let prefix = format!("line {}: ", result.line);
+        text.push_str(&format!(
+            ": {}",
+            error.strip_prefix(&prefix).unwrap_or(error)
+        ));
     }
     text.trim_end().to_owned()
 }

@@ -123,3 +123,27 @@ async fn run_inner(dir: Option<PathBuf>, json_output: bool) -> Result<Summary, E
     let _ = sandbox.shutdown().await;
     Ok(summary)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_target_is_valid_and_distinct() {
+        let text: String = targets().iter().map(|t| format!("{t}\n")).collect();
+        let entries = crate::batch::input::parse(&text);
+        assert_eq!(entries.len(), 8);
+        assert!(
+            entries
+                .iter()
+                .all(|e| matches!(e, crate::batch::input::Entry::Valid { .. }))
+        );
+    }
+
+    #[tokio::test]
+    async fn the_sandbox_accepts_the_demo_seed() {
+        let sandbox = setup::start_sandbox().await.expect("start");
+        sandbox.seed(&seed()).expect("seed accepted");
+        let _ = sandbox.shutdown().await;
+    }
+}
