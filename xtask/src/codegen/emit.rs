@@ -11,7 +11,7 @@
 //!   serde's try-each-in-turn.
 //!
 //! Property types: `$ref` to a local def, `$ref` to a def of a hand-written spec (`lenient.schema.json`,
-//! mapped to `crate::<x-rust-module>::Name`), `string`, `integer` (i64), `number` (f64), `boolean`,
+//! mapped to `crate::<x-rust-module>::Name`), `string`, `integer` (i64), `number` (`serde_json::Number`, so `2` and `2.0` are written back as read), `boolean`,
 //! `array` (Vec), `object` without properties (`serde_json::Map`), and `{}` (`serde_json::Value`).
 //! `x-rust-name` overrides a field name.
 
@@ -281,7 +281,7 @@ impl Ctx<'_> {
         match schema.get("type").and_then(Value::as_str) {
             Some("string") => Ok("String".to_owned()),
             Some("integer") => Ok("i64".to_owned()),
-            Some("number") => Ok("f64".to_owned()),
+            Some("number") => Ok("serde_json::Number".to_owned()),
             Some("boolean") => Ok("bool".to_owned()),
             Some("array") => {
                 let items = schema.get("items").ok_or("an array needs `items`")?;

@@ -264,7 +264,7 @@ pub struct OfferUi {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub border_width: Option<f64>,
+    pub border_width: Option<serde_json::Number>,
     /// Special-offer template settings.
     #[serde(
         rename = "specialOffer",
@@ -718,7 +718,7 @@ FixedAmount => "fixed_amount",
 pub struct ProductSale {
     /// Amount of the sale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sale: Option<f64>,
+    pub sale: Option<serde_json::Number>,
     /// How `sale` is expressed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DiscountKind>,
@@ -746,7 +746,7 @@ impl serde::Serialize for ProductSale {
 pub struct PriceDiscount {
     /// Amount of the discount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount: Option<f64>,
+    pub discount: Option<serde_json::Number>,
     /// How `discount` is expressed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DiscountKind>,
@@ -756,7 +756,7 @@ pub struct PriceDiscount {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub price_before_discount: Option<f64>,
+    pub price_before_discount: Option<serde_json::Number>,
     /// Fields this SDK does not model, kept verbatim so a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -291,14 +291,14 @@ pub struct Pricing {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub discount_percentage: Option<f64>,
+    pub discount_percentage: Option<serde_json::Number>,
     /// Markup in percent (MPO seller).
     #[serde(
         rename = "markupPercentage",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub markup_percentage: Option<f64>,
+    pub markup_percentage: Option<serde_json::Number>,
     /// Absolute pricing: a reference in requests, a durable id in responses.
     #[serde(
         rename = "priceDetails",
