@@ -21,11 +21,14 @@ pub fn json_examples(text: &str) -> Vec<String> {
         let fence = line.trim_start();
         if let Some(lang) = fence.strip_prefix("```") {
             let lang = lang.trim().to_ascii_lowercase();
-            let body: Vec<&str> = lines.by_ref().take_while(|l| !l.trim_start().starts_with("```")).collect();
-            if lang == "json" || lang == "http" {
-                if let Some(start) = body.iter().position(|l| l.trim_start().starts_with('{')) {
-                    out.push(body[start..].join("\n"));
-                }
+            let body: Vec<&str> = lines
+                .by_ref()
+                .take_while(|l| !l.trim_start().starts_with("```"))
+                .collect();
+            if (lang == "json" || lang == "http")
+                && let Some(start) = body.iter().position(|l| l.trim_start().starts_with('{'))
+            {
+                out.push(body[start..].join("\n"));
             }
         } else if line == "{" {
             let mut body = vec![line];
@@ -64,20 +67,27 @@ pub fn parse_lossless_canonical<T>(text: &str, canonical: &[(&str, &str)]) -> T
 where
     T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
 {
-    let parsed: T = serde_json::from_str(text).unwrap_or_else(|e| panic!("parse failed: {e}\n{text}"));
-    let written = serde_json::to_value(&parsed).unwrap();
+    let parsed: T =
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("parse failed: {e}\n{text}"));
+    let written = serde_json::to_value(&parsed).expect("serialize");
     let mut expected = text.to_owned();
     for (sent, canonical) in canonical {
         expected = repair(&expected, "canonical enum casing", sent, canonical);
     }
-    let original: Value = serde_json::from_str(&expected).unwrap();
+    let original: Value = serde_json::from_str(&expected).expect("original is JSON");
     assert_eq!(written, original, "writing back lost or changed something");
-    let reparsed: T = serde_json::from_value(written).unwrap();
-    assert_eq!(reparsed, parsed, "parse -> serialize -> parse changed the value");
+    let reparsed: T = serde_json::from_value(written).expect("reparse");
+    assert_eq!(
+        reparsed, parsed,
+        "parse -> serialize -> parse changed the value"
+    );
     parsed
 }
 
 /// `serde_json` rejects `text` (the seed example really is invalid, so the repair is needed).
 pub fn assert_invalid_json(text: &str) {
-    assert!(serde_json::from_str::<Value>(text).is_err(), "expected invalid JSON:\n{text}");
+    assert!(
+        serde_json::from_str::<Value>(text).is_err(),
+        "expected invalid JSON:\n{text}"
+    );
 }
