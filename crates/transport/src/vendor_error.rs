@@ -1,16 +1,31 @@
 //! [`VendorError`]: the vendor's error body, parsed.
 
+use offerkit_models::VendorErrorBody;
 use serde_json::Value;
 
 use crate::Vendor;
 
 /// A vendor's error body.
 ///
-/// With a vendor's cargo feature on (`appcharge`, `adobe-offers`, ...), its body is parsed into the
-/// offerkit-models type for that vendor; any other JSON error body lands in [`VendorError::Other`].
+/// With a vendor's cargo feature on (`partner-center-ingestion`, `partner-center-orders`,
+/// `adobe-offers`, `appcharge`), its body is parsed into the offerkit-models type for that vendor;
+/// otherwise, or when that type does not fit the body, any JSON body lands in [`VendorError::Other`].
+/// [`VendorError::code`] and [`VendorError::message`] work the same for every variant.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum VendorError {
+    /// Partner Center product ingestion: `{"error": {"code", "message", ...}}`.
+    #[cfg(feature = "partner-center-ingestion")]
+    PartnerCenterIngestion(offerkit_models::partner_center_ingestion::IngestionErrorResponse),
+    /// Partner Center orders: `{code, description, ...}` or the 429 `{statusCode, message}`.
+    #[cfg(feature = "partner-center-orders")]
+    PartnerCenterOrders(offerkit_models::partner_center_orders::OrdersErrorBody),
+    /// Adobe Experience Platform: gateway `{error_code, message}` or problem details.
+    #[cfg(feature = "adobe-offers")]
+    AdobeOffers(offerkit_models::adobe_offers::AepError),
+    /// Appcharge: `{message, ...}`.
+    #[cfg(feature = "appcharge")]
+    Appcharge(offerkit_models::appcharge::AppchargeErrorBody),
     /// A JSON error body read generically (`code`/`error_code`/`statusCode`/`error.code` and
     /// `message`/`description`/`detail`/`title`/`error.message`).
     Other(GenericErrorBody),
@@ -19,22 +34,47 @@ pub enum VendorError {
 impl VendorError {
     /// Parses an error body sent by `vendor`. `None` when the body is not JSON.
     pub fn parse(vendor: Vendor, body: &[u8]) -> Option<Self> {
-        let _ = vendor;
-        GenericErrorBody::parse(body).map(Self::Other)
+        let typed = match vendor {
+            #[cfg(feature = "partner-center-ingestion")]
+            Vendor::PartnerCenterIngestion => serde_json::from_slice(body)
+                .ok()
+                .map(Self::PartnerCenterIngestion),
+            #[cfg(feature = "partner-center-orders")]
+            Vendor::PartnerCenterOrders => serde_json::from_slice(body)
+                .ok()
+                .map(Self::PartnerCenterOrders),
+            #[cfg(feature = "adobe-offers")]
+            Vendor::AdobeOffers => serde_json::from_slice(body).ok().map(Self::AdobeOffers),
+            #[cfg(feature = "appcharge")]
+            Vendor::Appcharge => serde_json::from_slice(body).ok().map(Self::Appcharge),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        };
+        typed.or_else(|| GenericErrorBody::parse(body).map(Self::Other))
+    }
+
+    fn body(&self) -> &dyn VendorErrorBody {
+        match self {
+            #[cfg(feature = "partner-center-ingestion")]
+            Self::PartnerCenterIngestion(b) => b,
+            #[cfg(feature = "partner-center-orders")]
+            Self::PartnerCenterOrders(b) => b,
+            #[cfg(feature = "adobe-offers")]
+            Self::AdobeOffers(b) => b,
+            #[cfg(feature = "appcharge")]
+            Self::Appcharge(b) => b,
+            Self::Other(b) => b,
+        }
     }
 
     /// The vendor's error code, if the body had one.
     pub fn code(&self) -> Option<String> {
-        match self {
-            Self::Other(b) => b.code.clone(),
-        }
+        self.body().code()
     }
 
     /// The vendor's error message, if the body had one.
     pub fn message(&self) -> Option<String> {
-        match self {
-            Self::Other(b) => b.message.clone(),
-        }
+        self.body().message()
     }
 }
 
@@ -78,6 +118,16 @@ fn text(v: &Value) -> Option<String> {
         Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+impl VendorErrorBody for GenericErrorBody {
+    fn code(&self) -> Option<String> {
+        self.code.clone()
+    }
+
+    fn message(&self) -> Option<String> {
+        self.message.clone()
     }
 }
 
@@ -125,5 +175,44 @@ mod tests {
             assert_eq!(parsed.message.as_deref(), *message, "{body}");
         }
         assert!(GenericErrorBody::parse(b"<html>").is_none());
+    }
+
+    #[test]
+    fn vendor_bodies_give_code_and_message() {
+        let cases: &[(Vendor, &str, &str, &str)] = &[
+            (
+                Vendor::PartnerCenterOrders,
+                r#"{"code":"2000","description":"Order not found"}"#,
+                "2000",
+                "Order not found",
+            ),
+            (
+                Vendor::PartnerCenterOrders,
+                r#"{"statusCode":429,"message":"Rate limit"}"#,
+                "429",
+                "Rate limit",
+            ),
+            (
+                Vendor::AdobeOffers,
+                r#"{"error_code":"401013","message":"Oauth token is not valid"}"#,
+                "401013",
+                "Oauth token is not valid",
+            ),
+            (
+                Vendor::PartnerCenterIngestion,
+                r#"{"error":{"code":"notFound","message":"Resource not found"}}"#,
+                "notFound",
+                "Resource not found",
+            ),
+        ];
+        for (vendor, body, code, message) in cases {
+            let parsed = VendorError::parse(*vendor, body.as_bytes()).expect("json");
+            assert_eq!(parsed.code().as_deref(), Some(*code), "{body}");
+            assert_eq!(parsed.message().as_deref(), Some(*message), "{body}");
+        }
+        let appcharge =
+            VendorError::parse(Vendor::Appcharge, br#"{"message":"bad offer"}"#).expect("json");
+        assert_eq!(appcharge.message().as_deref(), Some("bad offer"));
+        assert!(VendorError::parse(Vendor::Appcharge, b"Not Authorized").is_none());
     }
 }

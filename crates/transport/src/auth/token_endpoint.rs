@@ -12,16 +12,10 @@ use super::AccessToken;
 use crate::client::Call;
 use crate::error::AuthError;
 use crate::{Error, Idempotency, Secret, Transport};
+use offerkit_models::auth::TokenResponse;
 
 /// Lifetime assumed when the provider sends no `expires_in`.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
-
-#[derive(Deserialize)]
-struct TokenBody {
-    access_token: Option<String>,
-    #[serde(default)]
-    expires_in: Option<Value>,
-}
 
 #[derive(Deserialize)]
 struct TokenErrorBody {
@@ -90,41 +84,44 @@ pub(crate) async fn request_token(
         };
         return Err(fail(Some(response.status), error, description, None));
     }
-    let parsed: TokenBody = serde_json::from_slice(&response.body).map_err(|e| {
-        fail(
+    // `TokenResponse` derives `Debug` with the token in it: move the token into a `Secret` at once
+    // and never format the parsed value.
+    let parsed: TokenResponse = serde_json::from_slice(&response.body).map_err(|e| {
+        let reason = format!(
+            "the token response is not a valid token response ({})",
+            e.classify_name()
+        );
+        fail(Some(response.status), None, Some(reason), None)
+    })?;
+    if parsed.access_token.is_empty() {
+        return Err(fail(
             Some(response.status),
             None,
-            Some(format!("the token response is not valid JSON ({e})")),
+            Some("the token response has no access_token".into()),
             None,
-        )
-    })?;
-    let token = parsed
-        .access_token
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            fail(
-                Some(response.status),
-                None,
-                Some("the token response has no access_token".into()),
-                None,
-            )
-        })?;
+        ));
+    }
     let expires_in = parsed
-        .expires_in
-        .as_ref()
-        .and_then(seconds)
-        .unwrap_or(DEFAULT_LIFETIME);
-    Ok(AccessToken::new(Secret::new(token), expires_in))
+        .expires_in_seconds()
+        .map_or(DEFAULT_LIFETIME, Duration::from_secs);
+    Ok(AccessToken::new(
+        Secret::new(parsed.access_token),
+        expires_in,
+    ))
 }
 
-/// `3600`, `"3600"` or `3600.0` as a duration.
-fn seconds(v: &Value) -> Option<Duration> {
-    match v {
-        Value::Number(n) => n
-            .as_u64()
-            .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
-        Value::String(s) => s.trim().parse::<u64>().ok(),
-        _ => None,
+trait ClassifyName {
+    fn classify_name(&self) -> &'static str;
+}
+
+impl ClassifyName for serde_json::Error {
+    /// The error category only: serde messages can quote the input, which holds the token.
+    fn classify_name(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "I/O error",
+            serde_json::error::Category::Syntax => "invalid JSON",
+            serde_json::error::Category::Data => "unexpected field types",
+            serde_json::error::Category::Eof => "truncated JSON",
+        }
     }
-    .map(Duration::from_secs)
 }
