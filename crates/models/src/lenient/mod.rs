@@ -9,6 +9,7 @@
 //!   sentinels read as "not set" and unparsable text stays available.
 //! - [`StringOrNumber`]: numbers that some samples send as strings (`"quantity": "100"`, `"expires_in": "3600"`).
 //! - [`SchemaUri`]: `$schema` values, recognised even with stray spaces.
+//! - [`RedactedString`]: access tokens that never appear in `Debug` output.
 //! - [`nullable`] and [`from_slice_tolerant`]: explicit `null` kept apart from "absent", and duplicate-key
 //!   tolerant parsing.
 
@@ -17,6 +18,7 @@ mod dedup;
 mod enums;
 mod nullable;
 mod number;
+mod redacted;
 mod schema_uri;
 
 pub use date::{CalendarDate, DateValue, LenientDateTime, TimeOfDay, Timestamp};
@@ -24,4 +26,5 @@ pub use dedup::{deserialize_via_value, from_slice_tolerant, from_str_tolerant};
 pub use enums::enum_text_eq;
 pub use nullable::nullable;
 pub use number::StringOrNumber;
+pub use redacted::RedactedString;
 pub use schema_uri::SchemaUri;

@@ -105,7 +105,7 @@ pub(crate) async fn request_token(
         .expires_in_seconds()
         .map_or(DEFAULT_LIFETIME, Duration::from_secs);
     Ok(AccessToken::new(
-        Secret::new(parsed.access_token),
+        Secret::new(parsed.access_token.into_inner()),
         expires_in,
     ))
 }
