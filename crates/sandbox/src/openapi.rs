@@ -379,6 +379,8 @@ fn paths() -> Value {
 fn schemas() -> Value {
     let s = json!({"type": "string"});
     let obj = json!({"type": "object"});
+    // Non-blank text (the sandbox rejects empty and whitespace-only values).
+    let ne = json!({"type": "string", "pattern": "\\S"});
     json!({
         "IngestionError": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": s, "message": s}}}},
         "PartnerCenterError": {"type": "object", "required": ["code", "description", "data", "source"], "properties": {"code": {"type": "integer"}, "description": s, "data": {"type": "array"}, "source": s}},
@@ -389,15 +391,15 @@ fn schemas() -> Value {
         "AzureTokenError": {"type": "object", "required": ["error", "error_description"], "properties": {"error": s, "error_description": s, "error_codes": {"type": "array", "items": {"type": "integer"}}}},
         "ImsTokenError": {"type": "object", "required": ["error"], "properties": {"error": s, "error_description": s}},
         "ControlError": {"type": "object", "required": ["error", "message"], "properties": {"error": s, "message": s}},
-        "AzureV1TokenRequest": {"type": "object", "required": ["grant_type", "client_id", "client_secret", "resource"], "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]}, "client_id": s, "client_secret": s, "resource": s}},
-        "AzureV2TokenRequest": {"type": "object", "required": ["grant_type", "client_id", "client_secret", "scope"], "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]}, "client_id": s, "client_secret": s, "scope": s}},
-        "ImsTokenRequest": {"type": "object", "required": ["grant_type", "client_id", "client_secret"], "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]}, "client_id": s, "client_secret": s, "scope": s}},
+        "AzureV1TokenRequest": {"type": "object", "required": ["grant_type", "client_id", "client_secret", "resource"], "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]}, "client_id": ne, "client_secret": ne, "resource": ne}},
+        "AzureV2TokenRequest": {"type": "object", "required": ["grant_type", "client_id", "client_secret", "scope"], "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]}, "client_id": ne, "client_secret": ne, "scope": ne}},
+        "ImsTokenRequest": {"type": "object", "required": ["grant_type", "client_id", "client_secret"], "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]}, "client_id": ne, "client_secret": ne, "scope": s}},
         "AzureV1Token": {"type": "object", "required": ["token_type", "expires_in", "access_token"], "properties": {"token_type": s, "expires_in": s, "ext_expires_in": s, "expires_on": s, "not_before": s, "resource": s, "access_token": s}},
         "AzureV2Token": {"type": "object", "required": ["token_type", "expires_in", "access_token"], "properties": {"token_type": s, "expires_in": {"type": "integer"}, "ext_expires_in": {"type": "integer"}, "access_token": s}},
         "ImsToken": {"type": "object", "required": ["access_token", "token_type", "expires_in"], "properties": {"access_token": s, "token_type": s, "expires_in": {"type": "integer"}}},
-        "ConfigureRequest": {"type": "object", "required": ["$schema", "resources"], "properties": {"$schema": {"type": "string", "example": "https://schema.mp.microsoft.com/schema/configure/2022-07-01"}, "resources": {"type": "array", "minItems": 1, "items": r("PrivateOffer")}}},
+        "ConfigureRequest": {"type": "object", "required": ["$schema", "resources"], "properties": {"$schema": {"type": "string", "pattern": "configure/\\s*2022-07-01\\s*$", "example": "https://schema.mp.microsoft.com/schema/configure/2022-07-01"}, "resources": {"type": "array", "minItems": 1, "items": r("PrivateOffer")}}},
         "PrivateOffer": {"type": "object", "required": ["$schema"], "properties": {
-            "$schema": {"type": "string", "example": "https://schema.mp.microsoft.com/schema/private-offer/2023-07-15"},
+            "$schema": {"type": "string", "pattern": "schema\\.mp\\.microsoft\\.com|product-ingestion", "example": "https://schema.mp.microsoft.com/schema/private-offer/2023-07-15"},
             "id": {"type": "string", "example": "private-offer/456e-a345-c457-1234"}, "name": s, "resourceName": s,
             "privateOfferType": {"type": "string", "enum": ["customerPromotion", "cspPromotion", "multipartyPromotionOriginator", "multipartyPromotionChannelPartner"]},
             "state": {"type": "string", "enum": ["draft", "live", "withdrawn", "deleted"]},
@@ -410,7 +412,7 @@ fn schemas() -> Value {
             "jobResult": {"type": "string", "enum": ["pending", "succeeded", "failed"]}, "jobStart": s, "jobEnd": s, "resourceUri": s,
             "errors": {"type": "array", "items": {"type": "object", "properties": {"code": s, "message": s}}}}},
         "OrderLineItem": {"type": "object", "required": ["offerId"], "properties": {
-            "lineItemNumber": {"type": "integer", "minimum": 0}, "offerId": {"type": "string", "minLength": 1, "example": "DG7GMGF0FKZV:0003:DG7GMGF0DWMS"},
+            "lineItemNumber": {"type": "integer", "minimum": 0}, "offerId": {"type": "string", "pattern": "\\S", "example": "DG7GMGF0FKZV:0003:DG7GMGF0DWMS"},
             "quantity": {"type": "integer", "minimum": 0}, "termDuration": {"type": "string", "example": "P1Y"}, "friendlyName": s, "subscriptionId": s, "transactionType": s}},
         "Order": {"type": "object", "required": ["lineItems"], "properties": {
             "id": s, "alternateId": s, "referenceCustomerId": s, "billingCycle": s, "creationDate": {"type": "string", "format": "date-time"},
@@ -421,21 +423,21 @@ fn schemas() -> Value {
             "lineItems": {"type": "array", "items": {"type": "object", "required": ["lineItemNumber"], "properties": {"lineItemNumber": {"type": "integer", "minimum": 0}, "offerId": s}}}}},
         "OrderCollection": {"type": "object", "required": ["totalCount", "items"], "properties": {"totalCount": {"type": "integer"}, "items": {"type": "array", "items": r("Order")}, "links": obj, "attributes": obj}},
         "AdobeOffer": {"type": "object", "required": ["name"], "properties": {
-            "id": s, "name": {"type": "string", "minLength": 1}, "description": s, "status": {"type": "string", "enum": ["draft", "approved", "archived"]},
+            "id": {"type": "string", "pattern": "^[^/]+$"}, "name": {"type": "string", "pattern": "\\S"}, "description": s, "status": {"type": "string", "enum": ["draft", "approved", "archived"]},
             "representations": {"type": "array", "items": obj}, "selectionConstraint": obj, "rank": {"type": "object", "properties": {"priority": {"type": "integer"}}},
             "cappingConstraint": obj, "frequencyCappingConstraints": {"type": "array", "items": obj}, "etag": {"type": "integer"}, "created": s, "modified": s}},
         "AdobeOfferMeta": {"type": "object", "required": ["id"], "properties": {"id": s, "etag": {"type": "integer"}, "createdDate": s, "lastModifiedDate": s, "sandboxId": s}},
         "AdobeOfferList": {"type": "object", "required": ["results", "count", "total", "_links"], "properties": {"results": {"type": "array", "items": r("AdobeOffer")}, "count": {"type": "integer"}, "total": {"type": "integer"}, "_links": obj}},
         "JsonPatchOp": {"type": "object", "required": ["op", "path"], "properties": {"op": {"type": "string", "enum": ["add", "replace", "remove"]}, "path": s, "value": {}}},
         "AppchargeOffer": {"type": "object", "required": ["publisherOfferId", "name", "type"], "properties": {
-            "publisherOfferId": {"type": "string", "minLength": 1}, "name": {"type": "string", "minLength": 3}, "type": {"type": "string", "example": "Bundle"},
+            "publisherOfferId": {"type": "string", "pattern": "^[^/]*\\S[^/]*$"}, "name": {"type": "string", "pattern": "(\\S.*){3}"}, "type": {"type": "string", "pattern": "\\S"},
             "offerId": s, "publisherId": s, "displayName": s, "description": s, "subType": s, "active": {"type": "boolean"},
             "segments": {"type": "array", "items": s}, "productsSequence": {"type": "array", "items": obj}, "priority": {"type": "integer"},
             "offerUi": {"type": "object", "nullable": true}, "schedule": obj, "createdAt": s, "updatedAt": s}},
         "AppchargeOfferList": {"type": "object", "required": ["totalCount", "offers"], "properties": {"totalCount": {"type": "integer"}, "offers": {"type": "array", "items": r("AppchargeOffer")}}},
         "Seed": {"type": "object", "properties": {
             "ingestion": {"type": "object", "properties": {"privateOffers": {"type": "array", "items": r("PrivateOffer")}, "jobs": {"type": "array", "items": obj}}},
-            "orders": {"type": "array", "items": r("Order")},
+            "orders": {"type": "array", "items": {"allOf": [r("Order"), {"type": "object", "required": ["referenceCustomerId"], "properties": {"referenceCustomerId": ne}}]}},
             "adobe": {"type": "object", "properties": {"personalized": {"type": "array", "items": r("AdobeOffer")}, "fallback": {"type": "array", "items": r("AdobeOffer")}}},
             "appcharge": {"type": "object", "properties": {"offers": {"type": "array", "items": r("AppchargeOffer")}}},
             "tokens": {"type": "array", "items": obj}}},

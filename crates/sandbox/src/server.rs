@@ -63,6 +63,16 @@ impl Shared {
 
     /// Applies a seed document.
     pub(crate) fn seed(&self, seed: &Value, mode: SeedMode) -> Result<SeedSummary, String> {
+        match seed.get("tokens") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(items)) if items.iter().all(Value::is_object) => {}
+            Some(_) => {
+                return Err(
+                    "tokens must be an array of token objects (as GET /_sandbox/state shows them)"
+                        .to_owned(),
+                );
+            }
+        }
         let summary = self.stores.apply_seed(seed, mode, &self.ids)?;
         if let Some(tokens) = seed.get("tokens") {
             self.tokens.restore(tokens);

@@ -30,9 +30,9 @@ fn validate(body: &Value) -> Result<String, String> {
     if body
         .get("name")
         .and_then(Value::as_str)
-        .is_none_or(|s| s.chars().filter(|c| c.is_alphabetic()).count() < 3)
+        .is_none_or(|s| s.chars().filter(|c| !c.is_whitespace()).count() < 3)
     {
-        return Err("name is required and must contain at least 3 letters".to_owned());
+        return Err("name is required and must have at least 3 non-blank characters".to_owned());
     }
     if body
         .get("type")

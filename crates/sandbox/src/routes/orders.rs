@@ -118,8 +118,9 @@ fn complete_order(order: &mut Value, customer: &str, ids: &IdGen) -> Result<(), 
         }
     }
     let id = match obj.get("id") {
-        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
         None | Some(Value::Null) => ids.hex(33),
+        Some(Value::String(_)) => ids.hex(33),
         Some(other) => return Err(format!("id must be a string, got {other}")),
     };
     obj.insert("id".to_owned(), json!(id));
