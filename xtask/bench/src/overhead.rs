@@ -1,0 +1,109 @@
+//! Figure 1: client overhead. `requests` sequential Appcharge deletes through the offerkit client
+//! vs the same DELETE through a bare `reqwest::Client`, both against one in-process [`Stub`].
+//! Rounds alternate (offerkit, bare, offerkit, bare, ...) after a warm-up of each; the figure is
+//! the ratio of the median round times.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use offerkit_transport::{StaticHeader, Transport, Vendor, VendorClient};
+use serde_json::{Value, json};
+
+use crate::Result;
+use crate::stats::median;
+use crate::stub::Stub;
+
+/// The deleted offer the stub returns (what the sandbox returns for a small offer).
+const BODY: &[u8] = br#"{"publisherOfferId":"bench-offer","offerId":"65a1f0c2e4b0a1b2c3d4e5f6","publisherId":"sandbox-publisher","name":"Bench Offer","displayName":"Bench Offer","type":"SpecialOffer","active":true,"segments":[],"productsSequence":[],"createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-01T00:00:00Z"}"#;
+const OFFER_ID: &str = "bench-offer";
+const TOKEN: &str = "bench-publisher-token";
+const WARMUP: usize = 200;
+
+/// Runs the figure and returns its JSON.
+pub(crate) fn run(requests: usize, rounds: usize) -> Result<Value> {
+    let stub = Stub::start(BODY)?;
+    let base = format!("http://{}", stub.addr);
+    let result = crate::runtime(1)?.block_on(measure(&base, requests, rounds.max(1)));
+    stub.stop();
+    result
+}
+
+async fn measure(base: &str, requests: usize, rounds: usize) -> Result<Value> {
+    let offerkit = offerkit_client(base)?;
+    let bare = reqwest::Client::new();
+    offerkit_round(&offerkit, WARMUP).await?;
+    bare_round(&bare, base, WARMUP).await?;
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        ours.push(ms(offerkit_round(&offerkit, requests).await?));
+        theirs.push(ms(bare_round(&bare, base, requests).await?));
+    }
+    let (ours_ms, bare_ms) = (median(&mut ours.clone()), median(&mut theirs.clone()));
+    Ok(json!({
+        "requests": requests,
+        "rounds": rounds,
+        "offerkit_rounds_ms": ours,
+        "bare_rounds_ms": theirs,
+        "offerkit_ms": ours_ms,
+        "bare_ms": bare_ms,
+        "offerkit_us_per_request": ours_ms * 1000.0 / requests as f64,
+        "bare_us_per_request": bare_ms * 1000.0 / requests as f64,
+        "ratio": ours_ms / bare_ms,
+        "offerkit_path": "offerkit-transport VendorClient (Appcharge, StaticHeader x-publisher-token) DELETE /v2/offer/{id} -> serde_json::Value",
+        "bare_path": "reqwest::Client::new() DELETE with x-publisher-token and accept headers -> bytes -> serde_json::Value",
+    }))
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn offerkit_client(base: &str) -> Result<VendorClient> {
+    let transport = Transport::new().map_err(|e| format!("offerkit transport: {e}"))?;
+    VendorClient::new(
+        Vendor::Appcharge,
+        &transport,
+        base,
+        Arc::new(StaticHeader::appcharge(TOKEN)),
+    )
+    .map_err(|e| format!("offerkit client: {e}"))
+}
+
+async fn offerkit_round(client: &VendorClient, n: usize) -> Result<Duration> {
+    let start = Instant::now();
+    for _ in 0..n {
+        let deleted: Value = client
+            .delete("delete_offer")
+            .path("v2/offer")
+            .path_param("publisher_offer_id", OFFER_ID)
+            .send_json()
+            .await
+            .map_err(|e| format!("offerkit delete: {e}"))?;
+        std::hint::black_box(deleted);
+    }
+    Ok(start.elapsed())
+}
+
+async fn bare_round(client: &reqwest::Client, base: &str, n: usize) -> Result<Duration> {
+    let start = Instant::now();
+    for _ in 0..n {
+        let response = client
+            .delete(format!("{base}/v2/offer/{OFFER_ID}"))
+            .header("x-publisher-token", TOKEN)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| format!("bare delete: {e}"))?;
+        if !response.status().is_success() {
+            return Err(format!("bare delete: HTTP {}", response.status()));
+        }
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| format!("bare delete body: {e}"))?;
+        let deleted: Value =
+            serde_json::from_slice(&bytes).map_err(|e| format!("bare delete json: {e}"))?;
+        std::hint::black_box(deleted);
+    }
+    Ok(start.elapsed())
+}
