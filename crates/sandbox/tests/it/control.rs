@@ -370,6 +370,38 @@ async fn unknown_fields_are_reported() {
         .await
         .unwrap();
     assert!(resp.headers().get(WARNING_HEADER).is_none());
+    let configure = json!({"$schema": "https://schema.mp.microsoft.com/schema/configure/2022-07-01", "resources": [
+        {"$schema": "https://schema.mp.microsoft.com/schema/private-offer/2023-07-15", "name": "x", "privateOfferType": "customerPromotion", "pricng": []}]});
+    let resp = env
+        .req(
+            Method::POST,
+            "/rp/product-ingestion/configure?$version=2022-07-01",
+        )
+        .json(&configure)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 202);
+    assert!(
+        resp.headers()[WARNING_HEADER]
+            .to_str()
+            .unwrap()
+            .contains("resources[0].pricng")
+    );
+    env.sb
+        .seed(&json!({"adobe": {"fallback": [{"id": "f", "name": "n"}]}}))
+        .unwrap();
+    let resp = env
+        .req(Method::PATCH, "/data/core/dps/offers/f?offer-type=fallback")
+        .json(&json!([{"op": "add", "path": "/name", "value": "m", "vlaue": 1}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        env.sb.journal().pop().unwrap().unknown_fields,
+        vec!["[0].vlaue".to_owned()]
+    );
 }
 
 #[tokio::test]
