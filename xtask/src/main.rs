@@ -1,8 +1,9 @@
 //! Repository automation, run as `cargo xtask <task>`.
 //!
-//! Tasks: `codegen [--check]`, `bench`, `release [--dry-run] [--allow-dirty] X.Y.Z`.
+//! Tasks: `codegen [--check]`, `bench [--quick] [--only N]`, `release [--dry-run] [--allow-dirty] X.Y.Z`.
 //! `cargo test -p xtask` also runs the repository hygiene checks in `tidy`.
 
+mod bench;
 mod codegen;
 mod metadata;
 mod release;
@@ -15,10 +16,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(args.iter().any(|a| a == "--check")),
-        Some("bench") => Err("`bench` is not yet implemented".to_owned()),
+        Some("bench") => bench::run(&args[1..]),
         Some("release") => release::run(&args[1..]),
         Some(other) => Err(format!("unknown task `{other}`; expected codegen, bench or release")),
-        None => Err("usage: cargo xtask <codegen [--check] | bench | release [--dry-run] [--allow-dirty] X.Y.Z>".to_owned()),
+        None => Err("usage: cargo xtask <codegen [--check] | bench [--quick] [--only N] | release [--dry-run] [--allow-dirty] X.Y.Z>".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,200 @@
+//! Child processes and plain HTTP/1.1 probes (std only, loopback only): servers that are killed when
+//! dropped, timed runs with peak RSS, JSON-printing bench commands.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// A server process we started; killed (by its own pid, via `Child::kill`) when dropped.
+pub struct Server {
+    child: Child,
+    /// When it was spawned.
+    pub spawned: Instant,
+}
+
+impl Server {
+    /// Spawns `command` with stdout and stderr appended to `log`.
+    pub fn spawn(mut command: Command, log: &Path) -> Result<Self, String> {
+        let file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let err = file.try_clone().map_err(|e| e.to_string())?;
+        let spawned = Instant::now();
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(file)
+            .stderr(err)
+            .spawn()
+            .map_err(|e| format!("cannot start {command:?}: {e}"))?;
+        Ok(Self { child, spawned })
+    }
+
+    /// Polls `GET path` until a 2xx answer; returns the time since spawn.
+    pub fn wait_ready(
+        &mut self,
+        port: u16,
+        path: &str,
+        header: Option<(&str, &str)>,
+        limit: Duration,
+    ) -> Result<Duration, String> {
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!("exited before answering ({status})"));
+            }
+            if let Ok((status, _)) = get(port, path, header)
+                && (200..300).contains(&status)
+            {
+                return Ok(self.spawned.elapsed());
+            }
+            if self.spawned.elapsed() > limit {
+                return Err(format!("no answer within {} s", limit.as_secs()));
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A free loopback port (bound, then released).
+pub fn free_port() -> Result<u16, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
+}
+
+/// One `Connection: close` request to 127.0.0.1; returns the status and the body.
+pub fn request(
+    method: &str,
+    port: u16,
+    path: &str,
+    header: Option<(&str, &str)>,
+    body: Option<&str>,
+) -> Result<(u16, String), String> {
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream =
+        TcpStream::connect_timeout(&addr, Duration::from_millis(500)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .map_err(|e| e.to_string())?;
+    let extra = header.map_or(String::new(), |(n, v)| format!("{n}: {v}\r\n"));
+    let body = body.unwrap_or("");
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\nConnection: close\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream
+        .write_all(head.as_bytes())
+        .and_then(|()| stream.write_all(body.as_bytes()))
+        .map_err(|e| e.to_string())?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&raw);
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| "no HTTP status line".to_owned())?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, b)| b.to_owned());
+    Ok((status, body))
+}
+
+/// `GET` shorthand for [`request`].
+pub fn get(port: u16, path: &str, header: Option<(&str, &str)>) -> Result<(u16, String), String> {
+    request("GET", port, path, header, None)
+}
+
+/// Runs a bench command that prints one JSON object; returns it.
+pub fn run_json(mut command: Command) -> Result<Value, String> {
+    let output = command
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("{command:?} failed ({})", output.status));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| format!("{command:?}: bad JSON: {e}"))
+}
+
+/// What a timed run measured.
+#[derive(Debug, Clone, Copy)]
+pub struct Timed {
+    /// Wall time from spawn to exit.
+    pub wall: Duration,
+    /// Peak resident set size in KiB (`ru_maxrss` via `/usr/bin/time`, or the last `VmHWM` seen).
+    pub max_rss_kib: Option<u64>,
+    /// Whether it exited 0.
+    pub success: bool,
+}
+
+/// Runs `program args` to completion with stdout to `stdout`, stderr to `stderr`, measuring wall time
+/// and peak RSS. Uses `/usr/bin/time -f %M` when installed, else polls `/proc/PID/status` `VmHWM`.
+pub fn timed(
+    program: &Path,
+    args: &[String],
+    envs: &[(String, String)],
+    stdout: &Path,
+    stderr: &Path,
+) -> Result<Timed, String> {
+    let time_bin = Path::new("/usr/bin/time");
+    let rss_file: PathBuf = stderr.with_extension("rss");
+    let mut command = if time_bin.exists() {
+        let mut c = Command::new(time_bin);
+        c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    command.args(args).envs(envs.iter().map(|(k, v)| (k, v)));
+    let out = std::fs::File::create(stdout).map_err(|e| format!("{}: {e}", stdout.display()))?;
+    let err = std::fs::File::create(stderr).map_err(|e| format!("{}: {e}", stderr.display()))?;
+    let start = Instant::now();
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+    let mut hwm = None;
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if !time_bin.exists() {
+            hwm = vm_hwm(child.id()).or(hwm);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let wall = start.elapsed();
+    let max_rss_kib = if time_bin.exists() {
+        std::fs::read_to_string(&rss_file)
+            .ok()
+            .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()))
+    } else {
+        hwm
+    };
+    Ok(Timed {
+        wall,
+        max_rss_kib,
+        success: status.success(),
+    })
+}
+
+fn vm_hwm(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
