@@ -1,0 +1,264 @@
+//! The Offers V2 operations: delete one offer, read offers back.
+
+use offerkit_models::appcharge::{Offer, OfferList};
+use offerkit_transport::{StatusCode, Vendor, VendorError};
+
+use crate::{AppchargeClient, Error, PublisherOfferId, Retraction};
+
+/// How many ids go into one `GET /v2/offer?publisherOfferIds=…` request; longer lists are split so
+/// the URL stays far below the common 8 KiB limit.
+pub const MAX_IDS_PER_REQUEST: usize = 50;
+
+impl AppchargeClient {
+    /// `DELETE /v2/offer/{publisherOfferId}`: deletes the offer and returns it as Appcharge sent it.
+    ///
+    /// A 404 is [`Retraction::AlreadyRetracted`] (the offer was gone before this call), not an
+    /// error. The deleted offer is parsed leniently (duplicate keys, `quantity` as text, `offerUi:
+    /// null`, unknown fields kept in `extra`). Appcharge may echo a different `publisherOfferId`
+    /// than the one in the path (a documented sample does); the answer is returned as sent.
+    /// DELETE is idempotent, so transient failures (timeouts, 5xx) are retried by the transport.
+    ///
+    /// ```no_run
+    /// use offerkit_appcharge::{AppchargeClient, PublisherOfferId, Retraction};
+    /// # async fn run(client: AppchargeClient) -> Result<(), offerkit_appcharge::Error> {
+    /// let id = PublisherOfferId::new("special-offer-1")?;
+    /// if let Retraction::Retracted { value: offer, request_id } = client.delete_offer(&id).await? {
+    ///     println!("deleted {:?} (request {request_id:?})", offer.display_name);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete_offer(&self, id: &PublisherOfferId) -> Result<Retraction<Offer>, Error> {
+        const OPERATION: &str = "delete_offer";
+        tracing::debug!(publisher_offer_id = %id, "appcharge: deleting offer");
+        let response = self
+            .http
+            .delete(OPERATION)
+            .path("v2/offer")
+            .path_param(PublisherOfferId::ARGUMENT, id.as_str())
+            // Appcharge's documented request sends it although there is no body.
+            .header("content-type", "application/json")
+            .accept_status(StatusCode::NOT_FOUND)
+            .send()
+            .await
+            .map_err(|e| Error::from_transport(OPERATION, e))?;
+        let request_id = response.request_id().map(str::to_owned);
+        if response.status() == StatusCode::NOT_FOUND {
+            let message =
+                VendorError::parse(Vendor::Appcharge, response.body()).and_then(|e| e.message());
+            tracing::debug!(publisher_offer_id = %id, "appcharge: offer already gone (404)");
+            return Ok(Retraction::AlreadyRetracted {
+                message,
+                request_id,
+            });
+        }
+        // An empty 2xx body is not documented; treat it as "deleted, nothing echoed".
+        let offer = response.json_opt::<Offer>()?.unwrap_or_else(|| Offer {
+            publisher_offer_id: Some(id.as_str().to_owned()),
+            ..Offer::default()
+        });
+        if offer
+            .publisher_offer_id
+            .as_deref()
+            .is_some_and(|echoed| echoed != id.as_str())
+        {
+            tracing::debug!(
+                publisher_offer_id = %id,
+                echoed = offer.publisher_offer_id.as_deref().unwrap_or_default(),
+                "appcharge: the deleted offer carries another publisherOfferId than the path"
+            );
+        }
+        Ok(Retraction::Retracted {
+            value: offer,
+            request_id,
+        })
+    }
+
+    /// `GET /v2/offer?publisherOfferIds=a,b`: the offers with these ids that exist (absent ids are
+    /// simply not in the list).
+    ///
+    /// More than [`MAX_IDS_PER_REQUEST`] ids are fetched in several requests and merged
+    /// (`totalCount` is then the number of offers returned). An empty slice is refused (use
+    /// [`AppchargeClient::list_offers`] for everything), and so is an id containing a comma, which
+    /// the comma-separated parameter cannot carry.
+    ///
+    /// ```no_run
+    /// use offerkit_appcharge::{AppchargeClient, PublisherOfferId};
+    /// # async fn run(client: AppchargeClient) -> Result<(), offerkit_appcharge::Error> {
+    /// let ids = [PublisherOfferId::new("bundle-1")?, PublisherOfferId::new("rolling-1")?];
+    /// let list = client.get_offers(&ids).await?;
+    /// for offer in list.offers.unwrap_or_default() {
+    ///     println!("{:?} active={:?}", offer.publisher_offer_id, offer.active);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_offers(&self, ids: &[PublisherOfferId]) -> Result<OfferList, Error> {
+        const ARGUMENT: &str = "publisher_offer_ids";
+        if ids.is_empty() {
+            return Err(Error::InvalidArgument {
+                argument: ARGUMENT,
+                reason: "pass at least one id (list_offers reads every offer)".to_owned(),
+            });
+        }
+        if let Some(bad) = ids.iter().find(|id| id.as_str().contains(',')) {
+            return Err(Error::InvalidArgument {
+                argument: ARGUMENT,
+                reason: format!(
+                    "`{bad}` contains a comma, which publisherOfferIds uses as its separator; \
+                     read it with get_offer instead"
+                ),
+            });
+        }
+        let mut chunks = ids.chunks(MAX_IDS_PER_REQUEST);
+        let first = chunks.next().unwrap_or_default();
+        let mut merged = self.get_offers_once(first).await?;
+        let mut rest = chunks.peekable();
+        if rest.peek().is_none() {
+            return Ok(merged);
+        }
+        let mut offers = merged.offers.take().unwrap_or_default();
+        for chunk in rest {
+            offers.extend(
+                self.get_offers_once(chunk)
+                    .await?
+                    .offers
+                    .unwrap_or_default(),
+            );
+        }
+        merged.total_count = i64::try_from(offers.len()).ok();
+        merged.offers = Some(offers);
+        Ok(merged)
+    }
+
+    async fn get_offers_once(&self, ids: &[PublisherOfferId]) -> Result<OfferList, Error> {
+        const OPERATION: &str = "get_offers";
+        let joined = ids
+            .iter()
+            .map(PublisherOfferId::as_str)
+            .collect::<Vec<_>>()
+            .join(",");
+        tracing::debug!(count = ids.len(), "appcharge: reading offers");
+        self.http
+            .get(OPERATION)
+            .path("v2/offer")
+            .query("publisherOfferIds", joined)
+            .send_json::<OfferList>()
+            .await
+            .map_err(|e| Error::from_transport(OPERATION, e))
+    }
+
+    /// One offer by id, or `None` when Appcharge does not have it (absent from the list, or 404).
+    ///
+    /// Only an offer whose `publisherOfferId` equals `id` is returned, so a server that ignored
+    /// the filter cannot make another offer look present.
+    ///
+    /// ```no_run
+    /// use offerkit_appcharge::{AppchargeClient, PublisherOfferId};
+    /// # async fn run(client: AppchargeClient) -> Result<(), offerkit_appcharge::Error> {
+    /// let id = PublisherOfferId::new("special-offer-1")?;
+    /// match client.get_offer(&id).await? {
+    ///     Some(offer) => println!("still there, active={:?}", offer.active),
+    ///     None => println!("gone"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_offer(&self, id: &PublisherOfferId) -> Result<Option<Offer>, Error> {
+        let list = match self.get_offers_once(std::slice::from_ref(id)).await {
+            Ok(list) => list,
+            Err(e) if e.status() == Some(404) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(list
+            .offers
+            .unwrap_or_default()
+            .into_iter()
+            .find(|offer| offer.publisher_offer_id.as_deref() == Some(id.as_str())))
+    }
+
+    /// `GET /v2/offer` without a filter: every offer of the publisher. Appcharge documents no
+    /// paging for V2, so this is one request.
+    ///
+    /// ```no_run
+    /// # async fn run(client: offerkit_appcharge::AppchargeClient) -> Result<(), offerkit_appcharge::Error> {
+    /// let all = client.list_offers().await?;
+    /// println!("{} offers", all.total_count.unwrap_or_default());
+    /// # Ok(()) }
+    /// ```
+    pub async fn list_offers(&self) -> Result<OfferList, Error> {
+        const OPERATION: &str = "list_offers";
+        self.http
+            .get(OPERATION)
+            .path("v2/offer")
+            .send_json::<OfferList>()
+            .await
+            .map_err(|e| Error::from_transport(OPERATION, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Unit tests without a server: how a downstream crate can test code that uses this client,
+    //! with `offerkit-transport`'s `test-util` feature.
+
+    use offerkit_transport::mock::{MockResponse, MockTransport};
+    use serde_json::json;
+
+    use super::*;
+
+    fn client(mock: &MockTransport) -> AppchargeClient {
+        AppchargeClient::builder()
+            .publisher_token("t")
+            .transport(mock.transport())
+            .build()
+            .expect("client")
+    }
+
+    #[tokio::test]
+    async fn delete_then_repeat_with_a_mock_transport() {
+        let deleted = std::sync::atomic::AtomicBool::new(false);
+        let mock = MockTransport::new(move |req| match (req.method.as_str(), req.url.path()) {
+            ("DELETE", "/v2/offer/summer-sale")
+                if !deleted.swap(true, std::sync::atomic::Ordering::SeqCst) =>
+            {
+                MockResponse::json(
+                    200,
+                    &json!({"publisherOfferId": "summer-sale", "active": true}),
+                )
+                .header("x-request-id", "r-1")
+            }
+            _ => MockResponse::json(404, &json!({"message": "Offer summer-sale not found"})),
+        });
+        let c = client(&mock);
+        let id = PublisherOfferId::new("summer-sale").expect("id");
+
+        let first = c.delete_offer(&id).await.expect("first");
+        assert_eq!(first.request_id(), Some("r-1"));
+        assert_eq!(first.value().and_then(|o| o.active), Some(true));
+
+        let second = c.delete_offer(&id).await.expect("second");
+        assert!(second.is_already_retracted());
+
+        let requests = mock.requests();
+        assert_eq!(requests.len(), 2);
+        assert_eq!(requests[0].header("x-publisher-token"), Some("t"));
+        assert_eq!(
+            requests[0].url.as_str(),
+            "https://api.appcharge.com/v2/offer/summer-sale"
+        );
+    }
+
+    #[tokio::test]
+    async fn get_offer_reads_the_list_form() {
+        let mock = MockTransport::new(|req| {
+            assert_eq!(req.url.query(), Some("publisherOfferIds=a"));
+            MockResponse::json(
+                200,
+                &json!({"totalCount": 1, "offers": [{"publisherOfferId": "a"}]}),
+            )
+        });
+        let found = client(&mock)
+            .get_offer(&PublisherOfferId::new("a").expect("id"))
+            .await
+            .expect("get");
+        assert!(found.is_some());
+    }
+}
