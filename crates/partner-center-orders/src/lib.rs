@@ -78,3 +78,6 @@ pub use retraction::{Evidence, Retraction};
 
 /// The Partner Center order models (`Order`, `OrderLineItem`, `OrderCollection`, ...).
 pub use offerkit_models::partner_center_orders as models;
+/// The transport this crate sends through (credentials such as `AzureClientCredentials`, `Transport`,
+/// `RetryPolicy`), re-exported so callers need no extra dependency.
+pub use offerkit_transport as transport;
