@@ -1,0 +1,182 @@
+//! Reading private offers: `GET /private-offer/{id}` and `GET /private-offer/query` (`$version=2023-07-15`).
+
+use offerkit_models::partner_center_ingestion::{
+    PRIVATE_OFFER_VERSION, PrivateOffer, PrivateOfferDocument, PrivateOfferPage,
+};
+use serde::Deserialize;
+use tracing::Instrument;
+
+use crate::{Error, IngestionClient, PrivateOfferId};
+
+/// How many `@nextLink` pages a query follows at most, so a vendor that keeps answering with a next link
+/// cannot loop forever.
+const MAX_PAGES: usize = 1000;
+
+impl IngestionClient {
+    /// Reads one private offer (`GET /private-offer/{id}?$version=2023-07-15`).
+    ///
+    /// Accepts both the 2023 bare resource and the legacy `{"$schema", "resources": [...]}` envelope (the
+    /// resource with the matching id, else the first). A 404 is [`Error::OfferNotFound`].
+    ///
+    /// ```no_run
+    /// use offerkit_partner_center_ingestion::{IngestionClient, PrivateOfferId};
+    /// use offerkit_partner_center_ingestion::models::PrivateOfferState;
+    /// # async fn run(client: IngestionClient) -> Result<(), offerkit_partner_center_ingestion::Error> {
+    /// let offer = client.get_private_offer(&PrivateOfferId::new("456e-a345-c457-1234")?).await?;
+    /// if offer.state == Some(PrivateOfferState::Draft) {
+    ///     println!("{} can be deleted", offer.name.unwrap_or_default());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_private_offer(
+        &self,
+        offer_id: &PrivateOfferId,
+    ) -> Result<PrivateOffer, Error> {
+        let result = self
+            .http
+            .get("get_private_offer")
+            .path("private-offer")
+            .path_param("offer_id", offer_id.as_str())
+            .query("$version", PRIVATE_OFFER_VERSION)
+            .send_json::<PrivateOfferDocument>()
+            .instrument(tracing::debug_span!("ingestion.get_private_offer", offer_id = %offer_id))
+            .await;
+        let document = match result {
+            Ok(document) => document,
+            Err(e) if e.is_not_found() => {
+                return Err(Error::OfferNotFound {
+                    offer_id: offer_id.clone(),
+                    source: e,
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        pick_offer(document.into_offers(), offer_id).ok_or_else(|| Error::UnexpectedResponse {
+            operation: "get_private_offer",
+            reason: "the legacy private-offer envelope has no resources".to_owned(),
+        })
+    }
+
+    /// Lists private offers (`GET /private-offer/query?$version=2023-07-15`), following `@nextLink`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: offerkit_partner_center_ingestion::IngestionClient) -> Result<(), offerkit_partner_center_ingestion::Error> {
+    /// let offers = client.query_private_offers().limit(50).send().await?;
+    /// for offer in offers {
+    ///     println!("{:?} {:?}", offer.id, offer.state);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn query_private_offers(&self) -> PrivateOfferQuery {
+        PrivateOfferQuery {
+            client: self.clone(),
+            limit: None,
+        }
+    }
+}
+
+/// The resource with `offer_id` among `offers`, else the first private offer, else the first resource.
+fn pick_offer(offers: Vec<PrivateOffer>, offer_id: &PrivateOfferId) -> Option<PrivateOffer> {
+    let wanted = offer_id.resource_id();
+    let index = offers
+        .iter()
+        .position(|o| {
+            o.id.as_deref()
+                .is_some_and(|id| id == wanted || id == offer_id.as_str())
+        })
+        .or_else(|| offers.iter().position(PrivateOffer::is_private_offer))
+        .unwrap_or(0);
+    offers.into_iter().nth(index)
+}
+
+/// A private-offer query; [`PrivateOfferQuery::send`] runs it.
+///
+/// The response shape of `/private-offer/query` is not documented: both `{"value": [...], "@nextLink": …}`
+/// pages and a bare JSON array are accepted.
+///
+/// ```no_run
+/// # async fn run(client: offerkit_partner_center_ingestion::IngestionClient) -> Result<(), offerkit_partner_center_ingestion::Error> {
+/// let first_ten = client.query_private_offers().limit(10).send().await?;
+/// # let _ = first_ten; Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a query does nothing until sent"]
+pub struct PrivateOfferQuery {
+    client: IngestionClient,
+    limit: Option<usize>,
+}
+
+impl PrivateOfferQuery {
+    /// Stops after `limit` offers (no more pages are fetched once reached).
+    ///
+    /// ```no_run
+    /// # async fn run(client: offerkit_partner_center_ingestion::IngestionClient) -> Result<(), offerkit_partner_center_ingestion::Error> {
+    /// let five = client.query_private_offers().limit(5).send().await?;
+    /// assert!(five.len() <= 5);
+    /// # Ok(()) }
+    /// ```
+    pub fn limit(mut self, limit: usize) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Fetches the pages and returns the offers.
+    ///
+    /// ```no_run
+    /// # async fn run(client: offerkit_partner_center_ingestion::IngestionClient) -> Result<(), offerkit_partner_center_ingestion::Error> {
+    /// let all = client.query_private_offers().send().await?;
+    /// # let _ = all; Ok(()) }
+    /// ```
+    pub async fn send(self) -> Result<Vec<PrivateOffer>, Error> {
+        let limit = self.limit.unwrap_or(usize::MAX);
+        let mut offers = Vec::new();
+        let mut next: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            if offers.len() >= limit {
+                break;
+            }
+            let request = self.client.http.get("query_private_offers");
+            let request = match &next {
+                // The link is opaque; add `$version` only when it does not carry one.
+                Some(link) if link.contains("$version=") || link.contains("%24version=") => {
+                    request.link(link.clone())
+                }
+                Some(link) => request
+                    .link(link.clone())
+                    .query("$version", PRIVATE_OFFER_VERSION),
+                None => request
+                    .path("private-offer/query")
+                    .query("$version", PRIVATE_OFFER_VERSION),
+            };
+            let page: QueryPage = request
+                .send_json()
+                .instrument(tracing::debug_span!("ingestion.query_private_offers"))
+                .await?;
+            let (items, link) = page.into_parts();
+            offers.extend(items);
+            match link {
+                Some(link) if !link.trim().is_empty() => next = Some(link),
+                _ => break,
+            }
+        }
+        offers.truncate(limit);
+        Ok(offers)
+    }
+}
+
+/// One answer of the query: a `{value, @nextLink}` page or a bare array.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum QueryPage {
+    Array(Vec<PrivateOffer>),
+    Page(PrivateOfferPage),
+}
+
+impl QueryPage {
+    fn into_parts(self) -> (Vec<PrivateOffer>, Option<String>) {
+        match self {
+            Self::Array(offers) => (offers, None),
+            Self::Page(page) => (page.value.unwrap_or_default(), page.next_link),
+        }
+    }
+}
