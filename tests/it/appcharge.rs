@@ -1,0 +1,259 @@
+//! Appcharge end to end: offerkit-appcharge and the offerkit facade against the sandbox.
+
+use offerkit::{Client, Config, ErrorKind, Probe, Query, ResourceRef, Status, Target, VendorName};
+use offerkit_appcharge::transport::{RetryPolicy, Transport};
+use offerkit_appcharge::{AppchargeClient, PublisherOfferId, Retraction};
+use offerkit_sandbox::{FaultKind, FaultMode, FaultRule, FaultTiming, Sandbox, SandboxConfig};
+use serde_json::{Value, json};
+
+/// The offer of the Appcharge delete-offer documentation page (the seed document).
+fn seed_offer() -> Value {
+    json!({
+        "publisherId": "35nb7861ec9924a6b69a0fe59",
+        "offerId": "226cff96123a8717",
+        "publisherOfferId": "special-offer-1",
+        "displayName": "My Special Offer",
+        "description": "This is my special offer description.",
+        "name": "My Special Offer",
+        "type": "SpecialOffer",
+        "active": true,
+        "segments": ["New User"],
+        "publisherTabId": "tab-1",
+        "offerUi": {"offerUiId": "2bc77ff889b", "active": true, "offerUiType": "SpecialOffer", "name": "specialOffer1",
+            "borderColor": {"colorOne": "#ffffff", "colorTwo": "", "direction": ""}, "borderWidth": 2, "externalId": "specialOffer1"},
+        "productsSequence": [{"index": 1, "playerAvailability": 12, "priceInUsdCents": 980, "badges": [], "id": "68b4092c7a895e559a3ac8d9",
+            "products": [{"product": {"publisherProductId": "6cb43621ccf1", "name": "Coins", "type": "Quantity"},
+                "publisherProductId": "6cb43621ccf1", "quantity": 1000, "priority": "Main"}]}],
+        "productSale": {"type": "percentage", "sale": 100},
+        "priceDiscount": {"type": "percentage", "discount": 20},
+        "offerExternalUiId": "2bc22377ff889cc",
+        "badges": [{"publisherBadgeId": "12ac77ff889b"}],
+        "createdAt": "2025-04-06T10:00:44.528Z",
+        "updatedAt": "2025-04-06T10:00:44.528Z"
+    })
+}
+
+async fn sandbox_with(offers: Vec<Value>) -> Sandbox {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    sandbox
+        .seed(&json!({"appcharge": {"offers": offers}}))
+        .expect("seed");
+    sandbox
+}
+
+fn client(sandbox: &Sandbox, token: &str) -> AppchargeClient {
+    let transport = Transport::builder()
+        .retry_policy(RetryPolicy::immediate(2))
+        .build()
+        .expect("transport");
+    AppchargeClient::builder()
+        .base_url(sandbox.base_url())
+        .publisher_token(token)
+        .transport(transport)
+        .build()
+        .expect("client")
+}
+
+fn id(raw: &str) -> PublisherOfferId {
+    PublisherOfferId::new(raw).expect("id")
+}
+
+#[tokio::test]
+async fn appcharge_delete_read_back_and_repeat() {
+    let sandbox = sandbox_with(vec![seed_offer()]).await;
+    let c = client(&sandbox, "sandbox-publisher-token");
+    let offer_id = id("special-offer-1");
+    let path = "/v2/offer/special-offer-1";
+
+    let before = c
+        .get_offer(&offer_id)
+        .await
+        .expect("get")
+        .expect("seeded offer is there");
+    assert_eq!(serde_json::to_value(&before).expect("ser"), seed_offer());
+
+    let deleted = c.delete_offer(&offer_id).await.expect("delete");
+    assert_eq!(
+        sandbox.count("DELETE", path),
+        1,
+        "exactly one call reached the server"
+    );
+    assert_eq!(sandbox.acted_count("DELETE", path), 1);
+    assert_eq!(
+        deleted.value(),
+        Some(&before),
+        "the delete returns the stored offer"
+    );
+
+    assert!(
+        c.get_offer(&offer_id).await.expect("read back").is_none(),
+        "gone after the delete"
+    );
+
+    let again = c.delete_offer(&offer_id).await.expect("repeat");
+    let Retraction::AlreadyRetracted { message, .. } = &again else {
+        panic!("expected AlreadyRetracted, got {again:?}");
+    };
+    assert!(
+        message
+            .as_deref()
+            .is_some_and(|m| m.contains("special-offer-1")),
+        "{message:?}"
+    );
+    assert_eq!(sandbox.count("DELETE", path), 2);
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn appcharge_wrong_token_is_unauthorized() {
+    let sandbox = Sandbox::start_with(SandboxConfig {
+        publisher_tokens: Some(vec!["the-right-token".to_owned()]),
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    sandbox
+        .seed(&json!({"appcharge": {"offers": [seed_offer()]}}))
+        .expect("seed");
+    let err = client(&sandbox, "a-wrong-token")
+        .delete_offer(&id("special-offer-1"))
+        .await
+        .expect_err("refused");
+    assert!(err.is_unauthorized(), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("The publisher token is missing or invalid"),
+        "{err}"
+    );
+    assert_eq!(
+        sandbox.acted_count("DELETE", "/v2/offer/special-offer-1"),
+        0
+    );
+    assert!(
+        client(&sandbox, "the-right-token")
+            .delete_offer(&id("special-offer-1"))
+            .await
+            .expect("accepted")
+            .is_retracted()
+    );
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn appcharge_throttled_delete_is_retried_once_and_acts_once() {
+    let sandbox = sandbox_with(vec![seed_offer()]).await;
+    sandbox
+        .inject_fault(
+            FaultRule::new(
+                "DELETE",
+                "/v2/offer/*",
+                FaultKind::Throttle {
+                    retry_after_seconds: 0,
+                },
+            )
+            .mode(FaultMode::NextN { next_n: 1 }),
+        )
+        .expect("fault");
+    let out = client(&sandbox, "t")
+        .delete_offer(&id("special-offer-1"))
+        .await
+        .expect("delete");
+    assert!(out.is_retracted());
+    assert_eq!(sandbox.count("DELETE", "/v2/offer/special-offer-1"), 2);
+    assert_eq!(
+        sandbox.acted_count("DELETE", "/v2/offer/special-offer-1"),
+        1
+    );
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn appcharge_lost_response_is_retried_and_reported_already_retracted() {
+    // The server deletes, then the answer is a 500: the retry sees 404. The offer is gone either
+    // way; the crate documents that this case reads as AlreadyRetracted.
+    let sandbox = sandbox_with(vec![seed_offer()]).await;
+    sandbox
+        .inject_fault(
+            FaultRule::new("DELETE", "/v2/offer/*", FaultKind::Status { status: 500 })
+                .mode(FaultMode::NextN { next_n: 1 })
+                .when(FaultTiming::After),
+        )
+        .expect("fault");
+    let out = client(&sandbox, "t")
+        .delete_offer(&id("special-offer-1"))
+        .await
+        .expect("delete");
+    assert!(out.is_already_retracted(), "{out:?}");
+    assert_eq!(sandbox.count("DELETE", "/v2/offer/special-offer-1"), 2);
+    assert_eq!(sandbox.state()["appcharge"]["offers"], json!([]));
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn appcharge_through_the_facade() {
+    let mut second = seed_offer();
+    second["publisherOfferId"] = json!("rolling-1");
+    second["type"] = json!("RollingOffer");
+    let sandbox = sandbox_with(vec![seed_offer(), second]).await;
+    let config = Config::new()
+        .with_base_url(VendorName::Appcharge, sandbox.base_url())
+        .with_credential(VendorName::Appcharge, "publisher-token", "facade-token");
+    let client = Client::from_config(&config);
+    let appcharge = client.vendor(VendorName::Appcharge).expect("wired");
+    let target = Target::from_json(
+        r#"{"vendor":"appcharge","action":"delete","publisherOfferId":"special-offer-1"}"#,
+    )
+    .expect("target");
+
+    assert!(matches!(
+        appcharge.probe(&target).await.expect("probe"),
+        Probe::Present(_)
+    ));
+
+    let out = client.retract(&target).await;
+    assert_eq!(out.status(), Status::Retracted, "{out:?}");
+    let response = out.details().response.as_ref().expect("response");
+    assert_eq!(response["publisherOfferId"], "special-offer-1");
+    assert_eq!(response["offerId"], "226cff96123a8717");
+    assert_eq!(
+        sandbox.count("DELETE", "/v2/offer/special-offer-1"),
+        1,
+        "exactly one call reached the server"
+    );
+
+    assert!(matches!(
+        appcharge.probe(&target).await.expect("probe"),
+        Probe::Gone(_)
+    ));
+    let again = client.retract(&target).await;
+    assert_eq!(again.status(), Status::AlreadyRetracted, "{again:?}");
+    assert!(again.is_success());
+
+    let resource = target.resource();
+    let err = appcharge
+        .query(&Query::Get(resource))
+        .await
+        .expect_err("deleted");
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    let rolling = appcharge
+        .query(&Query::Get(ResourceRef::AppchargeOffer(
+            offerkit::PublisherOfferId::new("rolling-1").expect("id"),
+        )))
+        .await
+        .expect("get");
+    assert_eq!(
+        rolling.response.as_ref().map(|r| r["type"].clone()),
+        Some(json!("RollingOffer"))
+    );
+    let list = appcharge
+        .query(&Query::List(offerkit::ListQuery::new(
+            VendorName::Appcharge,
+        )))
+        .await
+        .expect("list");
+    assert_eq!(
+        list.response.as_ref().map(|r| r["totalCount"].clone()),
+        Some(json!(1))
+    );
+    sandbox.shutdown().await.expect("shutdown");
+}
