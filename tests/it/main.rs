@@ -1,3 +1,4 @@
 //! One test binary for every end-to-end test.
 
 mod appcharge;
+mod partner_center_orders;
