@@ -3,10 +3,9 @@
 //! Rounds alternate (offerkit, bare, offerkit, bare, ...) after a warm-up of each; the figure is
 //! the ratio of the median round times.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use offerkit_transport::{StaticHeader, Transport, Vendor, VendorClient};
+use offerkit_appcharge::{AppchargeClient, Offer, PublisherOfferId, Retraction};
 use serde_json::{Value, json};
 
 use crate::Result;
@@ -49,8 +48,8 @@ async fn measure(base: &str, requests: usize, rounds: usize) -> Result<Value> {
         "offerkit_us_per_request": ours_ms * 1000.0 / requests as f64,
         "bare_us_per_request": bare_ms * 1000.0 / requests as f64,
         "ratio": ours_ms / bare_ms,
-        "offerkit_path": "offerkit-transport VendorClient (Appcharge, StaticHeader x-publisher-token) DELETE /v2/offer/{id} -> serde_json::Value",
-        "bare_path": "reqwest::Client::new() DELETE with x-publisher-token and accept headers -> bytes -> serde_json::Value",
+        "offerkit_path": "offerkit_appcharge::AppchargeClient::delete_offer (default transport: retries, timeouts, tracing spans, request ids) -> Retraction<Offer>",
+        "bare_path": "reqwest::Client::new() DELETE with x-publisher-token, accept and content-type headers -> bytes -> serde_json::from_slice::<Offer>",
     }))
 }
 
@@ -58,28 +57,25 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn offerkit_client(base: &str) -> Result<VendorClient> {
-    let transport = Transport::new().map_err(|e| format!("offerkit transport: {e}"))?;
-    VendorClient::new(
-        Vendor::Appcharge,
-        &transport,
-        base,
-        Arc::new(StaticHeader::appcharge(TOKEN)),
-    )
-    .map_err(|e| format!("offerkit client: {e}"))
+fn offerkit_client(base: &str) -> Result<AppchargeClient> {
+    AppchargeClient::builder()
+        .base_url(base)
+        .publisher_token(TOKEN)
+        .build()
+        .map_err(|e| format!("offerkit client: {e}"))
 }
 
-async fn offerkit_round(client: &VendorClient, n: usize) -> Result<Duration> {
+async fn offerkit_round(client: &AppchargeClient, n: usize) -> Result<Duration> {
+    let id = PublisherOfferId::new(OFFER_ID).map_err(|e| e.to_string())?;
     let start = Instant::now();
     for _ in 0..n {
-        let deleted: Value = client
-            .delete("delete_offer")
-            .path("v2/offer")
-            .path_param("publisher_offer_id", OFFER_ID)
-            .send_json()
-            .await
-            .map_err(|e| format!("offerkit delete: {e}"))?;
-        std::hint::black_box(deleted);
+        match client.delete_offer(&id).await {
+            Ok(Retraction::Retracted { value, .. }) => {
+                std::hint::black_box(value);
+            }
+            Ok(_) => return Err("offerkit delete: not retracted".to_owned()),
+            Err(e) => return Err(format!("offerkit delete: {e}")),
+        }
     }
     Ok(start.elapsed())
 }
@@ -91,6 +87,7 @@ async fn bare_round(client: &reqwest::Client, base: &str, n: usize) -> Result<Du
             .delete(format!("{base}/v2/offer/{OFFER_ID}"))
             .header("x-publisher-token", TOKEN)
             .header("accept", "application/json")
+            .header("content-type", "application/json")
             .send()
             .await
             .map_err(|e| format!("bare delete: {e}"))?;
@@ -101,7 +98,7 @@ async fn bare_round(client: &reqwest::Client, base: &str, n: usize) -> Result<Du
             .bytes()
             .await
             .map_err(|e| format!("bare delete body: {e}"))?;
-        let deleted: Value =
+        let deleted: Offer =
             serde_json::from_slice(&bytes).map_err(|e| format!("bare delete json: {e}"))?;
         std::hint::black_box(deleted);
     }

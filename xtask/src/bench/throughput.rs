@@ -226,6 +226,8 @@ fn wiremock(ctx: &Ctx, dir: &Path, node: &Path, body: &str) -> Result<Served, St
             "127.0.0.1",
             "--disable-banner",
             "--no-request-journal",
+            "--container-threads",
+            "200",
             "--root-dir",
         ])
         .arg(&root);
