@@ -11,6 +11,10 @@ use offerkit_transport::{
 use crate::Error;
 
 /// Environment variable overriding the base URL in [`IngestionClient::from_env`].
+///
+/// ```
+/// assert_eq!(offerkit_partner_center_ingestion::BASE_URL_ENV, "OFFERKIT_INGESTION_URL");
+/// ```
 pub const BASE_URL_ENV: &str = "OFFERKIT_INGESTION_URL";
 
 /// A client of the Partner Center product-ingestion API (private offers). Cheap to clone.

@@ -342,8 +342,18 @@ pub struct Poller {
 
 impl Poller {
     /// The documented cadence: at most one status request per minute.
+    ///
+    /// ```
+    /// # use offerkit_partner_center_ingestion::Poller;
+    /// assert_eq!(Poller::DEFAULT_POLL_INTERVAL.as_secs(), 60);
+    /// ```
     pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(60);
     /// How long [`Poller::wait`] waits by default before [`Error::JobTimeout`].
+    ///
+    /// ```
+    /// # use offerkit_partner_center_ingestion::Poller;
+    /// assert_eq!(Poller::DEFAULT_DEADLINE.as_secs(), 30 * 60);
+    /// ```
     pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30 * 60);
 
     /// Sets the time between two status calls (default 60 s, the documented maximum rate).
