@@ -43,50 +43,10 @@ fn measure(ctx: &Ctx, count: usize) -> Result<(Vec<Row>, Value), String> {
     let mix = run_json(generate)?;
 
     let (cli, cli_counts) = with_sandbox(ctx, &dir, &seed, "cli", |port| {
-        let journal = dir.join("targets.jsonl.journal");
-        let _ = std::fs::remove_file(&journal);
-        let base = format!("http://127.0.0.1:{port}");
-        let mut args: Vec<String> = [
-            ("--ingestion-url", format!("{base}/rp/product-ingestion")),
-            (
-                "--ingestion-token-url",
-                format!("{base}/{{tenant}}/oauth2/token"),
-            ),
-            ("--orders-url", base.clone()),
-            (
-                "--orders-token-url",
-                format!("{base}/{{tenant}}/oauth2/token"),
-            ),
-            ("--adobe-url", format!("{base}/data/core/dps")),
-            ("--adobe-token-url", format!("{base}/ims/token/v3")),
-            ("--appcharge-url", base.clone()),
-            ("--poll-interval-ms", POLL_MS.to_string()),
-        ]
-        .into_iter()
-        .flat_map(|(k, v)| [k.to_owned(), v])
-        .collect();
-        args.extend(["batch".to_owned(), path_arg(&targets)]);
-        args.extend(["--concurrency".to_owned(), CONCURRENCY.to_string()]);
-        for vendor in [
-            "partner-center-ingestion",
-            "partner-center-orders",
-            "adobe",
-            "appcharge",
-        ] {
-            args.extend(["--rate-limit".to_owned(), format!("{vendor}=0")]);
-        }
-        args.extend(["--journal".to_owned(), path_arg(&journal)]);
-        args.extend([
-            "--output".to_owned(),
-            path_arg(&dir.join("cli-results.jsonl")),
-        ]);
-        timed(
-            &ctx.cli(),
-            &args,
-            &credentials(),
-            &dir.join("cli-stdout.log"),
-            &dir.join("cli-stderr.log"),
-        )
+        cli_batch(ctx, &dir, &targets, port, true)
+    })?;
+    let (unjournaled, _) = with_sandbox(ctx, &dir, &seed, "cli-no-journal", |port| {
+        cli_batch(ctx, &dir, &targets, port, false)
     })?;
     let (bare, bare_counts) = with_sandbox(ctx, &dir, &seed, "bare", |port| {
         let args = vec![
@@ -147,14 +107,90 @@ fn measure(ctx: &Ctx, count: usize) -> Result<(Vec<Row>, Value), String> {
         target: format!("< {RSS_TARGET_MIB} MiB"),
         pass: cli_mib.map(|m| m < RSS_TARGET_MIB),
     };
+    let attribution = Row {
+        figure: "2 bulk wall, CLI with --no-journal (where the time goes; not a target)".to_owned(),
+        offerkit: format!(
+            "{:.0} ms (exit {})",
+            ms(unjournaled.wall),
+            if unjournaled.success {
+                "ok"
+            } else {
+                "non-zero"
+            }
+        ),
+        baseline: format!("{:.0} ms", ms(bare.wall)),
+        ratio: Some(ms(unjournaled.wall) / ms(bare.wall)),
+        target: "-".to_owned(),
+        pass: None,
+    };
     let raw = json!({
         "mix": mix,
         "cli": {"wall_ms": ms(cli.wall), "max_rss_kib": cli.max_rss_kib, "success": cli.success,
                 "statuses": statuses, "sandbox_counts": cli_counts},
+        "cli_no_journal": {"wall_ms": ms(unjournaled.wall), "max_rss_kib": unjournaled.max_rss_kib, "success": unjournaled.success},
         "bare": {"wall_ms": ms(bare.wall), "max_rss_kib": bare.max_rss_kib, "success": bare.success,
                  "report": bare_report, "sandbox_counts": bare_counts},
     });
-    Ok((vec![wall_row, rss_row], raw))
+    Ok((vec![wall_row, rss_row, attribution], raw))
+}
+
+/// Runs the release CLI's batch against the sandbox on `port`, with or without its journal.
+fn cli_batch(
+    ctx: &Ctx,
+    dir: &Path,
+    targets: &Path,
+    port: u16,
+    journal_on: bool,
+) -> Result<Timed, String> {
+    let label = if journal_on { "cli" } else { "cli-no-journal" };
+    let journal = dir.join("targets.jsonl.journal");
+    let _ = std::fs::remove_file(&journal);
+    let base = format!("http://127.0.0.1:{port}");
+    let mut args: Vec<String> = [
+        ("--ingestion-url", format!("{base}/rp/product-ingestion")),
+        (
+            "--ingestion-token-url",
+            format!("{base}/{{tenant}}/oauth2/token"),
+        ),
+        ("--orders-url", base.clone()),
+        (
+            "--orders-token-url",
+            format!("{base}/{{tenant}}/oauth2/token"),
+        ),
+        ("--adobe-url", format!("{base}/data/core/dps")),
+        ("--adobe-token-url", format!("{base}/ims/token/v3")),
+        ("--appcharge-url", base.clone()),
+        ("--poll-interval-ms", POLL_MS.to_string()),
+    ]
+    .into_iter()
+    .flat_map(|(k, v)| [k.to_owned(), v])
+    .collect();
+    args.extend(["batch".to_owned(), path_arg(targets)]);
+    args.extend(["--concurrency".to_owned(), CONCURRENCY.to_string()]);
+    for vendor in [
+        "partner-center-ingestion",
+        "partner-center-orders",
+        "adobe",
+        "appcharge",
+    ] {
+        args.extend(["--rate-limit".to_owned(), format!("{vendor}=0")]);
+    }
+    if journal_on {
+        args.extend(["--journal".to_owned(), path_arg(&journal)]);
+    } else {
+        args.push("--no-journal".to_owned());
+    }
+    args.extend([
+        "--output".to_owned(),
+        path_arg(&dir.join(format!("{label}-results.jsonl"))),
+    ]);
+    timed(
+        &ctx.cli(),
+        &args,
+        &credentials(),
+        &dir.join(format!("{label}-stdout.log")),
+        &dir.join(format!("{label}-stderr.log")),
+    )
 }
 
 /// Starts a sandbox seeded with `seed`, runs `f(port)`, reads its request counters, stops it.
@@ -178,7 +214,7 @@ fn with_sandbox(
     let counts = get(port, "/_sandbox/journal?limit=0", None)
         .ok()
         .and_then(|(_, body)| serde_json::from_str::<Value>(&body).ok())
-        .and_then(|v| v.get("counts").cloned())
+        .and_then(|v| v.pointer("/counts/byRoute").cloned())
         .unwrap_or(Value::Null);
     drop(server);
     Ok((result, counts))
