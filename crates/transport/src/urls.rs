@@ -130,13 +130,38 @@ fn set_query(url: &mut Url, query: &[(String, String)]) {
 
 /// Resolves a link returned by the vendor (for example Adobe's `_links.next.href`) against the
 /// base URL and refuses it unless it has the same origin, so credentials never go to another host.
+///
+/// Vendors return links in three forms, all relative to the *endpoint* (the base URL with its
+/// path), not to the host root:
+/// - absolute (`https://platform.adobe.io/data/core/dps/offers?...`): used as is;
+/// - root-relative but missing the base path (Adobe documents `/offers?...`, to be "prepended
+///   with the endpoint path"): the base path is put in front; a link that already starts with
+///   the base path is used as is;
+/// - relative (`private-offer/query?...`): resolved under the base path, never replacing its last
+///   segment (which `Url::join` would do for a base without a trailing slash).
 pub(crate) fn resolve_link(
     base: &Url,
     link: &str,
     query: &[(String, String)],
 ) -> Result<Url, Error> {
-    let mut url = base
-        .join(link)
+    let base_path = base.path().trim_end_matches('/');
+    let is_absolute = link.contains("://") || link.starts_with("//");
+    let joined = if is_absolute {
+        base.join(link)
+    } else if let Some(rooted) = link.strip_prefix('/') {
+        let under_base = base_path.is_empty()
+            || link == base_path
+            || link.starts_with(&format!("{base_path}/"))
+            || link.starts_with(&format!("{base_path}?"));
+        if under_base {
+            base.join(link)
+        } else {
+            base.join(&format!("{base_path}/{rooted}"))
+        }
+    } else {
+        base.join(&format!("{base_path}/{link}"))
+    };
+    let mut url = joined
         .map_err(|e| Error::invalid_input("link", format!("`{link}` is not a valid URL ({e})")))?;
     if url.origin() != base.origin() {
         return Err(Error::invalid_input(
@@ -226,6 +251,32 @@ mod tests {
         assert_eq!(
             ok.as_str(),
             "https://platform.adobe.io/data/core/dps/offers?offer-type=PERSONALIZED&start=x"
+        );
+        let prepended = resolve_link(&b, "/offers?offer-type=PERSONALIZED&start=x", &[])
+            .expect("endpoint-relative link");
+        assert_eq!(
+            prepended.as_str(),
+            "https://platform.adobe.io/data/core/dps/offers?offer-type=PERSONALIZED&start=x"
+        );
+        let relative = resolve_link(
+            &base("https://graph.microsoft.com/rp/product-ingestion"),
+            "private-offer/query?$version=2023-07-15&skip=10",
+            &[],
+        )
+        .expect("relative link");
+        assert_eq!(
+            relative.as_str(),
+            "https://graph.microsoft.com/rp/product-ingestion/private-offer/query?$version=2023-07-15&skip=10"
+        );
+        let absolute = resolve_link(
+            &b,
+            "https://platform.adobe.io/data/core/dps/offers?start=y",
+            &[],
+        )
+        .expect("absolute same-origin link");
+        assert_eq!(
+            absolute.as_str(),
+            "https://platform.adobe.io/data/core/dps/offers?start=y"
         );
         assert!(resolve_link(&b, "https://evil.example/offers", &[]).is_err());
         assert!(resolve_link(&b, "//evil.example/offers", &[]).is_err());
