@@ -159,9 +159,16 @@ fn dev_dependencies_on_workspace_crates_carry_no_version() {
     let mut problems = Vec::new();
     for p in metadata.publishable() {
         for dep in &p.dependencies {
+            // A dev-dependency that is also a normal dependency (same crate, extra features
+            // such as `test-util`) is published anyway and cannot form a cycle.
+            let also_normal = p
+                .dependencies
+                .iter()
+                .any(|d| d.name == dep.name && d.dep_kind() != DepKind::Dev);
             if dep.dep_kind() == DepKind::Dev
                 && metadata.package(&dep.name).is_some()
                 && dep.req != "*"
+                && !also_normal
             {
                 problems.push(format!(
                     "{} dev-depends on {} with version `{}`: use `{} = {{ path = \"...\" }}` without a version",
