@@ -1,12 +1,17 @@
 //! `offerkit demo`: embedded sandbox + seed + one batch covering every operation.
 
+mod present;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
-use offerkit::{Client, Error, ErrorKind};
+use offerkit::{Client, Error, ErrorKind, Target};
 use serde_json::{Value, json};
 
-use crate::batch::engine::{self, Options, Summary};
+use crate::batch::engine::{self, LineStatus, Options, Summary};
+use crate::batch::input::Entry;
 use crate::batch::rate::Limits;
 use crate::batch::report;
 use crate::exit::Exit;
@@ -23,7 +28,7 @@ pub fn seed() -> Value {
         "ingestion": {"privateOffers": [
             {"id": "private-offer/demo-draft-1", "name": "privateOffercustomer1705", "privateOfferType": "customerPromotion", "state": "draft"},
             {"id": "private-offer/demo-mpo-isv", "name": "mpoOriginatorOffer", "privateOfferType": "multipartyPromotionOriginator", "state": "live"},
-            {"id": "private-offer/demo-mpo-partner", "name": "mpoPartnerOffer", "privateOfferType": "multipartyPromotionChannelPartner", "state": "live"}
+            {"id": "private-offer/demo-mpo-partner", "name": "mpoPartnerOffer", "privateOfferType": "multipartyPromotionChannelPartner", "state": "live", "subState": "pendingAcceptance"}
         ]},
         "orders": [
             {"id": "demo-order-partial", "referenceCustomerId": TENANT, "billingCycle": "one_time", "status": "completed", "creationDate": created,
@@ -67,6 +72,7 @@ pub async fn run(dir: Option<PathBuf>, json_output: bool) -> Exit {
 }
 
 async fn run_inner(dir: Option<PathBuf>, json_output: bool) -> Result<Summary, Error> {
+    let started = Instant::now();
     let io = |what: &str, path: &Path, e: std::io::Error| {
         Error::new(
             ErrorKind::Internal,
@@ -80,48 +86,109 @@ async fn run_inner(dir: Option<PathBuf>, json_output: bool) -> Result<Summary, E
     std::fs::create_dir_all(&dir).map_err(|e| io("cannot create", &dir, e))?;
 
     let sandbox = setup::start_sandbox().await?;
-    println!("sandbox: {}", sandbox.base_url());
     sandbox
         .seed(&seed())
         .map_err(|e| Error::from_source(ErrorKind::Internal, e))?;
     let targets = targets();
-    println!("seeded: 3 private offers, 2 orders, 2 Adobe offers, 1 Appcharge offer");
-
     let input = dir.join("demo.jsonl");
     let text: String = targets.iter().map(|t| format!("{t}\n")).collect();
     std::fs::write(&input, text).map_err(|e| io("cannot write", &input, e))?;
     let journal = dir.join("demo.jsonl.journal");
     let _ = std::fs::remove_file(&journal);
-    println!(
-        "batch: {} ({} targets), journal {}",
-        input.display(),
-        targets.len(),
-        journal.display()
+    let entries = crate::batch::input::parse(
+        &std::fs::read_to_string(&input).map_err(|e| io("cannot read", &input, e))?,
     );
+    let by_line: HashMap<usize, Target> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Valid { line, target } => Some((*line, target.clone())),
+            _ => None,
+        })
+        .collect();
+    if !json_output {
+        print_header(sandbox.base_url(), &input, &journal, targets.len());
+    }
 
     let config = setup::sandbox_config(sandbox.base_url());
     let client = Arc::new(Client::from_config(&config));
+    // One target at a time, so that every sandbox request between two results belongs
+    // to the target that just finished: the demo can show each one's HTTP calls.
     let options = Options {
-        concurrency: 8,
+        concurrency: 1,
         dry_run: false,
         journal: Some(journal),
         limits: Limits::unlimited(),
         context: client.context().clone(),
     };
-    let entries = crate::batch::input::parse(
-        &std::fs::read_to_string(&input).map_err(|e| io("cannot read", &input, e))?,
-    );
+    let results_path = dir.join("demo.results.jsonl");
+    let mut results_file =
+        std::fs::File::create(&results_path).map_err(|e| io("cannot create", &results_path, e))?;
+    let total = by_line.len();
+    let mut seen = 0;
+    let mut done = 0;
     let summary = engine::run(client, entries, &options, |result| {
+        let journal = sandbox.journal();
+        let calls = journal.get(seen..).unwrap_or_default();
+        seen = journal.len();
+        done += 1;
+        if let Err(e) = report::write_jsonl(&mut results_file, result) {
+            eprintln!("warning: cannot write {}: {e}", results_path.display());
+        }
         if json_output {
             crate::print_json_line(result);
-        } else {
-            println!("{}", report::describe(result));
+            return;
         }
+        let what = by_line
+            .get(&result.line)
+            .map_or_else(|| format!("line {}", result.line), present::what);
+        println!("[{done}/{total}] line {}: {what}", result.line);
+        let trail = present::http_trail(calls);
+        if !trail.is_empty() {
+            println!("      calls   {}", trail.join(", "));
+        }
+        println!("      result  {}", present::result_line(result));
     })
     .await?;
-    print!("{}", report::summary_table(&summary));
     let _ = sandbox.shutdown().await;
+    if !json_output {
+        print_footer(&summary, &dir, started.elapsed());
+    }
     Ok(summary)
+}
+
+fn print_header(sandbox: &str, input: &Path, journal: &Path, targets: usize) {
+    println!("offerkit demo: one retraction of every kind, against a local sandbox");
+    println!("(an in-process emulator of the four vendor APIs: no credentials, no network)\n");
+    println!("  sandbox  {sandbox}");
+    println!("  seeded   3 private offers, 2 orders, 2 Adobe offers, 1 Appcharge offer");
+    println!(
+        "  input    {} ({targets} targets, one JSON object per line)",
+        input.display()
+    );
+    println!(
+        "  journal  {} (what `offerkit batch` records to resume after a crash)\n",
+        journal.display()
+    );
+    println!("Running the batch, one target at a time so each one's HTTP calls can be shown:\n");
+}
+
+fn print_footer(summary: &Summary, dir: &Path, elapsed: std::time::Duration) {
+    println!();
+    print!("{}", report::summary_table(summary));
+    let failed = summary.total(LineStatus::Failed);
+    let verdict = if failed == 0 && summary.invalid == 0 {
+        "every target retracted".to_owned()
+    } else {
+        format!("{failed} target(s) failed")
+    };
+    println!(
+        "\n{verdict} in {:.1} s; input, journal and results are in {}",
+        elapsed.as_secs_f64(),
+        dir.display()
+    );
+    println!(
+        "next: `offerkit batch FILE.jsonl --sandbox` on your own targets, or `offerkit --help`"
+    );
 }
 
 #[cfg(test)]
