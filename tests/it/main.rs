@@ -1,5 +1,6 @@
 //! One test binary for every end-to-end test.
 
+mod adobe_offers;
 mod appcharge;
 mod partner_center_ingestion;
 mod partner_center_orders;
