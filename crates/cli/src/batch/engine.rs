@@ -3,9 +3,11 @@
 //!
 //! For each valid target, by what the journal says about its key:
 //! - `done` with a success outcome: skip (`skipped-done`);
-//! - `job-submitted`: [`offerkit::Client::resume`] that job (no new submission);
-//! - `started` without `done`, or `done` as failed: [`offerkit::Client::probe`] first;
-//!   `Gone` is recorded as already retracted, `Present` is retracted as below;
+//! - `job-submitted`, or `done` as failed after a job that was not seen to end (poll
+//!   deadline, polling error): [`offerkit::Client::resume`] that job (no new submission);
+//! - `started` without `done`, or `done` as failed with no open job (the job completed as
+//!   failed, or there was none): [`offerkit::Client::probe`] first; `Gone` is recorded as
+//!   already retracted, `Present` is retracted as below;
 //! - nothing: record `started` (fsync'd), call the vendor, record `done` (fsync'd).
 
 use std::collections::HashMap;
@@ -277,10 +279,10 @@ fn plan(client: &Client, line: usize, target: &Target, prior: Option<&Prior>) ->
             outcome: Some(outcome.clone()),
             ..LineResult::for_target(line, target, LineStatus::SkippedDone)
         },
-        Some(Prior::JobSubmitted { .. }) => {
+        Some(prior) if prior.job_to_resume().is_some() => {
             LineResult::for_target(line, target, LineStatus::WouldResumeJob)
         }
-        Some(Prior::InFlight | Prior::Failed { .. }) => {
+        Some(Prior::JobSubmitted { .. } | Prior::InFlight | Prior::Failed { .. }) => {
             LineResult::for_target(line, target, LineStatus::WouldCheckThenRetract)
         }
         None => LineResult::for_target(line, target, LineStatus::WouldRetract),
@@ -304,33 +306,25 @@ impl Worker<'_> {
                 .with_job_recorder(journal.recorder(line)),
             None => self.context.clone(),
         };
-        let (outcome, resumed) =
-            match prior {
-                Some(Prior::Done { outcome }) => {
-                    return LineResult {
-                        outcome: Some(outcome.clone()),
-                        ..LineResult::for_target(line, target, LineStatus::SkippedDone)
-                    };
-                }
-                Some(Prior::JobSubmitted { job }) => {
-                    self.limiter.acquire(&bucket).await;
-                    (self.client.resume(target, job, &ctx).await, Some("job"))
-                }
-                Some(Prior::InFlight | Prior::Failed { .. }) => {
-                    self.limiter.acquire(&bucket).await;
-                    match self.client.probe(target).await {
-                    Ok(Probe::Gone(details)) => (
-                        Outcome::AlreadyRetracted(details.with_note(
-                            "found retracted on read-back after an interrupted or failed attempt",
-                        )),
-                        Some("read-back"),
-                    ),
-                    Ok(_) => (self.call(line, target, &bucket, &ctx).await, Some("read-back")),
-                    Err(error) => (Outcome::failed(error), Some("read-back")),
-                }
-                }
-                None => (self.call(line, target, &bucket, &ctx).await, None),
-            };
+        let resume = prior.and_then(Prior::job_to_resume);
+        let (outcome, resumed) = match (prior, resume) {
+            (Some(Prior::Done { outcome }), _) => {
+                return LineResult {
+                    outcome: Some(outcome.clone()),
+                    ..LineResult::for_target(line, target, LineStatus::SkippedDone)
+                };
+            }
+            (_, Some(job)) => {
+                self.limiter.acquire(&bucket).await;
+                (self.client.resume(target, job, &ctx).await, Some("job"))
+            }
+            (Some(_), None) => (
+                self.read_back_then_retract(line, target, &bucket, &ctx)
+                    .await,
+                Some("read-back"),
+            ),
+            (None, None) => (self.call(line, target, &bucket, &ctx).await, None),
+        };
         let mut result = LineResult::from_outcome(line, target, &outcome);
         result.resumed = resumed;
         if let Some(journal) = self.journal
@@ -340,6 +334,26 @@ impl Worker<'_> {
             result.class = Some(ErrorClass::Transport);
         }
         result
+    }
+
+    /// Probe first; `Gone` is already retracted, `Present` is retracted.
+    async fn read_back_then_retract(
+        &self,
+        line: usize,
+        target: &Target,
+        bucket: &str,
+        ctx: &RetractContext,
+    ) -> Outcome {
+        self.limiter.acquire(bucket).await;
+        match self.client.probe(target).await {
+            Ok(Probe::Gone(details)) => {
+                Outcome::AlreadyRetracted(details.with_note(
+                    "found retracted on read-back after an interrupted or failed attempt",
+                ))
+            }
+            Ok(_) => self.call(line, target, bucket, ctx).await,
+            Err(error) => Outcome::failed(error),
+        }
     }
 
     /// `started` (durable) → vendor call. A failed `started` write means no call.

@@ -4,8 +4,11 @@
 //! Record: `{"line":N,"key":"vendor:action:ids","state":"started"|"job-submitted"|"done",
 //! "job"?:{"id":…},"outcome"?:{…},"at":"RFC 3339"}`.
 //!
-//! Replay keeps the last record per key. A line that does not parse (a torn last line after
-//! `kill -9`, or garbage) is ignored and counted.
+//! Replay keeps, per key, the last record and the last recorded job that no later
+//! outcome saw end (`job.status` `completed`). That job wins over a read-back: a run that
+//! gave up on it (poll deadline, polling error) or was killed while retrying resumes it
+//! rather than submitting a second one. A line that does not parse (a torn last line
+//! after `kill -9`, or garbage) is ignored and counted.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -56,10 +59,15 @@ pub enum Prior {
         /// The recorded outcome.
         outcome: Value,
     },
-    /// Finished as failed: try again, but read back first (the vendor may have acted).
+    /// Finished as failed. With `job`, the failure came after that job was recorded and
+    /// the job was not seen to fail (e.g. the poll deadline passed or polling itself
+    /// failed): the job may still run vendor-side, so it is resumed, never resubmitted.
+    /// Without `job`: read back first (the vendor may have acted), then retract.
     Failed {
         /// The recorded outcome.
         outcome: Value,
+        /// The recorded job to resume, if it may still be running.
+        job: Option<JobHandle>,
     },
     /// A job was accepted and never seen to the end: resume it.
     JobSubmitted {
@@ -68,6 +76,16 @@ pub enum Prior {
     },
     /// The call may or may not have reached the vendor: read back before acting.
     InFlight,
+}
+
+impl Prior {
+    /// The job to resume instead of reading back and retracting, if any.
+    pub fn job_to_resume(&self) -> Option<&JobHandle> {
+        match self {
+            Prior::JobSubmitted { job } | Prior::Failed { job: Some(job), .. } => Some(job),
+            _ => None,
+        }
+    }
 }
 
 /// The replayed journal.
@@ -94,20 +112,41 @@ pub fn replay(path: &Path) -> Result<Replay, Error> {
     Ok(replay_text(&text))
 }
 
-/// Replays journal text (see [`replay`]).
-pub fn replay_text(text: &str) -> Replay {
-    let mut replay = Replay::default();
-    for raw in text.split('\n') {
-        if raw.trim().is_empty() {
-            continue;
+/// Per-key replay state: the last record, and the last job recorded unless a later
+/// outcome showed that job ended (completed, whatever its result).
+#[derive(Default)]
+struct KeyState {
+    last: Option<Record>,
+    open_job: Option<JobHandle>,
+}
+
+impl KeyState {
+    fn apply(&mut self, record: Record) {
+        match record.state {
+            State::JobSubmitted => self.open_job = record.job.clone().or(self.open_job.take()),
+            State::Done => {
+                let ended = record.outcome.as_ref().and_then(ended_job);
+                if let (Some(open), Some(ended)) = (&self.open_job, ended)
+                    && open.id.as_str() == ended
+                {
+                    self.open_job = None;
+                }
+            }
+            State::Started => {}
         }
-        let Ok(record) = serde_json::from_str::<Record>(raw) else {
-            replay.ignored_lines += 1;
-            continue;
-        };
-        let prior = match record.state {
-            State::Started => Prior::InFlight,
-            State::JobSubmitted => match record.job {
+        self.last = Some(record);
+    }
+
+    fn prior(self) -> Option<Prior> {
+        let record = self.last?;
+        Some(match record.state {
+            State::Started => match self.open_job {
+                // A later `started` (a retry) must not hide an earlier job: resume it
+                // instead of submitting another.
+                Some(job) => Prior::JobSubmitted { job },
+                None => Prior::InFlight,
+            },
+            State::JobSubmitted => match record.job.or(self.open_job) {
                 Some(job) => Prior::JobSubmitted { job },
                 None => Prior::InFlight,
             },
@@ -120,21 +159,49 @@ pub fn replay_text(text: &str) -> Replay {
                 if succeeded {
                     Prior::Done { outcome }
                 } else {
-                    Prior::Failed { outcome }
+                    Prior::Failed {
+                        outcome,
+                        job: self.open_job,
+                    }
                 }
             }
-        };
-        // A later `started` (a retry) must not hide an earlier job: keep the job so the
-        // retry resumes it instead of submitting another.
-        let keep_job = matches!(
-            (replay.priors.get(&record.key), &prior),
-            (Some(Prior::JobSubmitted { .. }), Prior::InFlight)
-        );
-        if !keep_job {
-            replay.priors.insert(record.key, prior);
-        }
+        })
     }
-    replay
+}
+
+/// The id of the job an outcome saw end (`job.status` is `completed`), if any.
+fn ended_job(outcome: &Value) -> Option<&str> {
+    let job = outcome.get("job")?;
+    let status = job.get("status").and_then(Value::as_str)?;
+    if status.eq_ignore_ascii_case("completed") {
+        job.get("id").and_then(Value::as_str)
+    } else {
+        None
+    }
+}
+
+/// Replays journal text (see [`replay`]).
+pub fn replay_text(text: &str) -> Replay {
+    let mut ignored_lines = 0;
+    let mut keys: HashMap<String, KeyState> = HashMap::new();
+    for raw in text.split('\n') {
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let Ok(record) = serde_json::from_str::<Record>(raw) else {
+            ignored_lines += 1;
+            continue;
+        };
+        keys.entry(record.key.clone()).or_default().apply(record);
+    }
+    let priors = keys
+        .into_iter()
+        .filter_map(|(key, state)| state.prior().map(|prior| (key, prior)))
+        .collect();
+    Replay {
+        priors,
+        ignored_lines,
+    }
 }
 
 /// An open journal; cheap to clone, safe to share between tasks.
@@ -306,6 +373,70 @@ mod tests {
         assert!(matches!(replay.priors["d"], Prior::Failed { .. }));
         assert!(matches!(replay.priors["e"], Prior::JobSubmitted { .. }));
         assert!(!replay.priors.contains_key("f"));
+    }
+
+    #[test]
+    fn a_failure_after_an_unfinished_job_resumes_that_job() {
+        let text = [
+            // Deadline passed while the job was still running: resume it.
+            line("g", "started", ""),
+            line("g", "job-submitted", r#","job":{"id":"j3"}"#),
+            line(
+                "g",
+                "done",
+                r#","outcome":{"status":"failed","job":{"id":"j3","status":"running"}}"#,
+            ),
+            // The job ended as failed: read back, then retract.
+            line("h", "started", ""),
+            line("h", "job-submitted", r#","job":{"id":"j4"}"#),
+            line(
+                "h",
+                "done",
+                r#","outcome":{"status":"failed","job":{"id":"j4","status":"completed","result":"failed"}}"#,
+            ),
+            // Resumed later and then seen to fail: read back, then retract.
+            line("i", "job-submitted", r#","job":{"id":"j5"}"#),
+            line(
+                "i",
+                "done",
+                r#","outcome":{"status":"failed","job":{"id":"j5","status":"running"}}"#,
+            ),
+            line(
+                "i",
+                "done",
+                r#","outcome":{"status":"failed","job":{"id":"j5","status":"Completed","result":"failed"}}"#,
+            ),
+            // A terminal job, then a new attempt that failed before any job: read back.
+            line("k", "job-submitted", r#","job":{"id":"j6"}"#),
+            line(
+                "k",
+                "done",
+                r#","outcome":{"status":"failed","job":{"id":"j6","status":"completed","result":"failed"}}"#,
+            ),
+            line("k", "started", ""),
+            line("k", "done", r#","outcome":{"status":"failed"}"#),
+            // Polling itself failed (no job state in the outcome): resume.
+            line("l", "job-submitted", r#","job":{"id":"j7"}"#),
+            line("l", "done", r#","outcome":{"status":"failed"}"#),
+            // Another job's end does not close this one.
+            line("m", "job-submitted", r#","job":{"id":"j8"}"#),
+            line(
+                "m",
+                "done",
+                r#","outcome":{"status":"failed","job":{"id":"other","status":"completed"}}"#,
+            ),
+        ]
+        .join("\n");
+        let replay = replay_text(&text);
+        let job = |id: &str| JobHandle::new(JobId::new(id).expect("id"));
+        let resumes = |key: &str| replay.priors[key].job_to_resume().cloned();
+        assert_eq!(resumes("g"), Some(job("j3")));
+        assert!(matches!(replay.priors["g"], Prior::Failed { .. }));
+        assert_eq!(resumes("h"), None);
+        assert_eq!(resumes("i"), None);
+        assert_eq!(resumes("k"), None);
+        assert_eq!(resumes("l"), Some(job("j7")));
+        assert_eq!(resumes("m"), Some(job("j8")));
     }
 
     #[tokio::test]

@@ -293,3 +293,99 @@ async fn bad_lines_do_not_stop_the_others_and_dry_run_calls_nothing() {
     assert_eq!(summary.total(LineStatus::Retracted), 1);
     assert_eq!(summary.failures.get(&ErrorClass::User), Some(&2));
 }
+
+/// An ingestion fake whose retract records a job and then fails as `job_end` says;
+/// counts every call.
+struct JobFake {
+    job_end: (&'static str, Option<&'static str>),
+    retracts: AtomicUsize,
+    resumes: AtomicUsize,
+    probes: AtomicUsize,
+}
+
+impl JobFake {
+    fn new(status: &'static str, result: Option<&'static str>) -> Arc<Self> {
+        Arc::new(JobFake {
+            job_end: (status, result),
+            retracts: AtomicUsize::new(0),
+            resumes: AtomicUsize::new(0),
+            probes: AtomicUsize::new(0),
+        })
+    }
+}
+
+#[async_trait]
+impl Retract for JobFake {
+    fn vendor(&self) -> VendorName {
+        VendorName::PartnerCenterIngestion
+    }
+
+    async fn retract(&self, target: &Target, ctx: &RetractContext) -> Outcome {
+        let n = self.retracts.fetch_add(1, Ordering::SeqCst);
+        let id = JobId::new(format!("job-{n}")).expect("id");
+        if let Err(error) = ctx.record_job(target, &JobHandle::new(id.clone())).await {
+            return Outcome::failed(error);
+        }
+        let (status, result) = self.job_end;
+        Outcome::Failed {
+            error: Error::new(offerkit::ErrorKind::Job, "job did not succeed"),
+            details: Details::new().with_job(JobInfo::new(id, status, result.map(Into::into))),
+        }
+    }
+
+    async fn probe(&self, _: &Target) -> Result<Probe, Error> {
+        self.probes.fetch_add(1, Ordering::SeqCst);
+        Ok(Probe::Present(Details::new()))
+    }
+
+    async fn resume(&self, _: &Target, job: &JobHandle, _: &RetractContext) -> Outcome {
+        self.resumes.fetch_add(1, Ordering::SeqCst);
+        let info = JobInfo::new(job.id.clone(), "completed", Some("succeeded".into()));
+        Outcome::Retracted(Details::new().with_job(info))
+    }
+}
+
+async fn run_twice(fake: &Arc<JobFake>) -> Vec<LineResult> {
+    let dir = TempDir::new("job-rule");
+    let journal = Some(dir.path().join("t.jsonl.journal"));
+    let text = r#"{"vendor":"partner-center-ingestion","action":"delete","offerId":"o1"}"#;
+    let client = Arc::new(Client::builder().register(fake.clone()).build());
+    let mut results = Vec::new();
+    for _ in 0..2 {
+        run(
+            Arc::clone(&client),
+            input::parse(text),
+            &options(journal.clone()),
+            |r| results.push(r.clone()),
+        )
+        .await
+        .expect("run");
+    }
+    results
+}
+
+#[tokio::test]
+async fn a_job_given_up_on_is_resumed_not_resubmitted() {
+    // Run 1 stops polling while the job still runs (deadline); run 2 must poll that job.
+    let fake = JobFake::new("running", None);
+    let results = run_twice(&fake).await;
+    assert_eq!(
+        fake.retracts.load(Ordering::SeqCst),
+        1,
+        "a second job was submitted"
+    );
+    assert_eq!(fake.resumes.load(Ordering::SeqCst), 1);
+    assert_eq!(fake.probes.load(Ordering::SeqCst), 0);
+    assert_eq!(results[1].status, LineStatus::Retracted);
+    assert_eq!(results[1].resumed, Some("job"));
+}
+
+#[tokio::test]
+async fn a_job_that_ended_failed_falls_back_to_read_back_and_retract() {
+    let fake = JobFake::new("completed", Some("failed"));
+    let results = run_twice(&fake).await;
+    assert_eq!(fake.resumes.load(Ordering::SeqCst), 0);
+    assert_eq!(fake.probes.load(Ordering::SeqCst), 1);
+    assert_eq!(fake.retracts.load(Ordering::SeqCst), 2);
+    assert_eq!(results[1].resumed, Some("read-back"));
+}
