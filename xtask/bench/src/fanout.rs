@@ -1,9 +1,11 @@
 //! Figure 2's baseline: a bare `reqwest` fan-out (fixed concurrency) sending the HTTP calls the
 //! offerkit CLI sends for the same targets, against a sandbox: one token per credential
 //! (Azure AD for ingestion, Azure AD for orders, Adobe IMS), then per target
-//! - ingestion delete: `POST /configure` with the private offer in state `deleted`, then
-//!   `GET /configure/{jobId}/status` every `poll_ms` until `completed`;
-//! - orders cancel: `PATCH /v1/customers/{c}/orders/{o}` with `{"status":"cancelled"}`;
+//! - ingestion delete: `GET /private-offer/{id}` (state check, as the ingestion crate does), `POST
+//!   /configure` with the private offer in state `deleted`, then `GET /configure/{jobId}/status`
+//!   every `poll_ms` until `completed`;
+//! - orders cancel: `GET` the order (as the orders crate does), then `PATCH
+//!   /v1/customers/{c}/orders/{o}` with `{"status":"cancelled"}`;
 //! - Adobe delete: `DELETE /data/core/dps/offers/{id}?offer-type=T`, then a `GET` expecting 404;
 //! - Appcharge delete: `DELETE /v2/offer/{id}`.
 //!
@@ -129,6 +131,11 @@ async fn retract(sh: &Shared, t: &Value) -> Result<()> {
     let base = &sh.base;
     match field(t, "vendor")? {
         "partner-center-ingestion" => {
+            let read = format!(
+                "{base}/rp/product-ingestion/private-offer/{}?$version=2023-07-15",
+                field(t, "offerId")?
+            );
+            call(sh, ingestion(sh, Method::GET, &read)).await?;
             let body = json!({"$schema": CONFIGURE_SCHEMA, "resources": [{
                 "$schema": OFFER_SCHEMA,
                 "id": format!("private-offer/{}", field(t, "offerId")?),
@@ -161,6 +168,7 @@ async fn retract(sh: &Shared, t: &Value) -> Result<()> {
                 field(t, "customerTenantId")?,
                 field(t, "orderId")?
             );
+            call(sh, sh.client.get(&url).bearer_auth(&sh.tokens.orders)).await?;
             let request = sh
                 .client
                 .patch(url)

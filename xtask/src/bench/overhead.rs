@@ -12,7 +12,7 @@ const TARGET: f64 = 1.05;
 
 /// Runs `offerkit-bench overhead` and turns its JSON into a row.
 pub fn run(ctx: &Ctx) -> (Vec<Row>, Value) {
-    let (requests, rounds) = if ctx.quick { (1_000, 2) } else { (10_000, 5) };
+    let (requests, rounds) = if ctx.quick { (1_000, 4) } else { (10_000, 20) };
     let mut command = ctx.bench();
     command.args([
         "overhead",
@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx) -> (Vec<Row>, Value) {
             let f = |k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
             let ratio = f("ratio");
             let row = Row {
-                figure: format!("{FIGURE} (n={requests}, {rounds} rounds each)"),
+                figure: format!("{FIGURE} (n={requests} each, {rounds} blocks per side)"),
                 offerkit: format!(
                     "{:.0} ms ({:.1} µs/req)",
                     f("offerkit_ms"),
