@@ -198,24 +198,11 @@ impl AdobeOffersClient {
         const OPERATION: &str = "list_offers_next";
         self.http
             .get(OPERATION)
-            .link(self.resolve_href(href))
+            // The transport resolves `/offers?...` against the endpoint path, as Adobe documents.
+            .link(href.trim())
             .send_json::<OfferPage>()
             .await
             .map_err(|e| Error::from_transport(OPERATION, e))
-    }
-
-    /// `_links.next.href` as a link the transport can follow: absolute URLs and paths under the
-    /// endpoint path as they are, other paths joined to the endpoint path.
-    fn resolve_href(&self, href: &str) -> String {
-        let href = href.trim();
-        if href.contains("://") {
-            return href.to_owned();
-        }
-        let base_path = self.http.base_url().path().trim_end_matches('/');
-        if base_path.is_empty() || href.starts_with(&format!("{base_path}/")) {
-            return href.to_owned();
-        }
-        format!("{base_path}/{}", href.trim_start_matches('/'))
     }
 
     /// Every page of a listing, one at a time.
