@@ -47,6 +47,7 @@ struct Inner {
     entries: VecDeque<JournalEntry>,
     by_path: BTreeMap<String, u64>,
     acted_by_path: BTreeMap<String, u64>,
+    succeeded_by_path: BTreeMap<String, u64>,
     by_route: BTreeMap<String, u64>,
 }
 
@@ -79,6 +80,9 @@ impl Journal {
         entry.seq = inner.seq;
         if entry.acted {
             *inner.acted_by_path.entry(key.clone()).or_insert(0) += 1;
+            if (200..300).contains(&entry.status) {
+                *inner.succeeded_by_path.entry(key.clone()).or_insert(0) += 1;
+            }
         }
         *inner.by_path.entry(key).or_insert(0) += 1;
         if let Some(rk) = route_key {
@@ -128,6 +132,15 @@ impl Journal {
             .unwrap_or(0)
     }
 
+    /// Requests for `METHOD path` that reached the handler and were answered with a 2xx.
+    pub(crate) fn succeeded_count(&self, method: &str, path: &str) -> u64 {
+        lock(&self.inner)
+            .succeeded_by_path
+            .get(&count_key(method, path))
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// The counters as JSON.
     pub(crate) fn counts_json(&self) -> Value {
         let inner = lock(&self.inner);
@@ -135,6 +148,7 @@ impl Journal {
             "total": inner.seq,
             "byPath": inner.by_path,
             "actedByPath": inner.acted_by_path,
+            "succeededByPath": inner.succeeded_by_path,
             "byRoute": inner.by_route,
         })
     }

@@ -246,12 +246,20 @@ impl Sandbox {
         self.shared.journal.count(method, path)
     }
 
-    /// How many `method path` requests reached the handler (the server acted on them).
+    /// How many `method path` requests reached the handler: no fault answered first and the
+    /// request was not refused early (auth, body cap). Includes handler answers such as 404.
     pub fn acted_count(&self, method: &str, path: &str) -> u64 {
         self.shared.journal.acted_count(method, path)
     }
 
-    /// The journal counters as JSON (`total`, `byPath`, `actedByPath`, `byRoute`).
+    /// How many `method path` requests reached the handler and were answered with a 2xx: for
+    /// a delete, the number of times the resource was actually removed (a repeat answers 404).
+    pub fn succeeded_count(&self, method: &str, path: &str) -> u64 {
+        self.shared.journal.succeeded_count(method, path)
+    }
+
+    /// The journal counters as JSON (`total`, `byPath`, `actedByPath`, `succeededByPath`,
+    /// `byRoute`).
     pub fn counts(&self) -> Value {
         self.shared.journal.counts_json()
     }

@@ -164,6 +164,13 @@ async fn throttle_next_n_in_each_vendor_dialect() {
     assert_eq!(s, 200);
     assert_eq!(env.sb.count("DELETE", "/v2/offer/a"), 3);
     assert_eq!(env.sb.acted_count("DELETE", "/v2/offer/a"), 1);
+    assert_eq!(env.sb.succeeded_count("DELETE", "/v2/offer/a"), 1);
+    // A repeat reaches the handler but removes nothing: acted, not succeeded.
+    let (s, _) = env.send(Method::DELETE, "/v2/offer/a", None).await;
+    assert_eq!(s, 404);
+    assert_eq!(env.sb.acted_count("DELETE", "/v2/offer/a"), 2);
+    assert_eq!(env.sb.succeeded_count("DELETE", "/v2/offer/a"), 1);
+    assert_eq!(env.sb.counts()["succeededByPath"]["DELETE /v2/offer/a"], 1);
     let (s, b) = env
         .send(
             Method::PATCH,
