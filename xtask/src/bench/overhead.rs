@@ -7,7 +7,7 @@ use super::procs::run_json;
 use super::report::Row;
 
 const FIGURE: &str =
-    "1 client overhead: sequential Appcharge deletes, median of alternating rounds";
+    "1 client overhead: sequential Appcharge deletes, median of alternating blocks";
 const TARGET: f64 = 1.05;
 
 /// Runs `offerkit-bench overhead` and turns its JSON into a row.
