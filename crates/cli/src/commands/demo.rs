@@ -187,7 +187,7 @@ fn print_footer(summary: &Summary, dir: &Path, elapsed: std::time::Duration) {
         dir.display()
     );
     println!(
-        "next: `offerkit batch FILE.jsonl --sandbox` on your own targets, or `offerkit --help`"
+        "next: `offerkit batch --help` (input format, journal, resume) and `offerkit --help`"
     );
 }
 

@@ -1,0 +1,182 @@
+//! Helpers for the CLI end-to-end tests: a sandbox in the test process and the real
+//! `offerkit` process (built as `offerkit-e2e`, see tests/Cargo.toml) pointed at it
+//! through `OFFERKIT_*` env vars.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use offerkit_sandbox::{JournalEntry, Sandbox};
+use serde_json::Value;
+use tokio::process::Command;
+
+/// The CLI binary.
+pub const BIN: &str = env!("CARGO_BIN_EXE_offerkit-e2e");
+
+/// Ingestion job polls every 10 ms in these tests.
+pub const POLL_MS: &str = "10";
+
+static DIRS: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh directory under the system temp dir, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// Creates `offerkit-it-cli-<tag>-<pid>-<n>`.
+    pub fn new(tag: &str) -> TempDir {
+        let n = DIRS.fetch_add(1, Ordering::SeqCst);
+        let path =
+            std::env::temp_dir().join(format!("offerkit-it-cli-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir(path)
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `OFFERKIT_*` settings pointing every vendor at `sandbox` with sandbox credentials.
+pub fn sandbox_env(sandbox: &Sandbox) -> Vec<(String, String)> {
+    let base = sandbox.base_url().trim_end_matches('/');
+    let mut vars: Vec<(String, String)> = [
+        ("INGESTION_URL", format!("{base}/rp/product-ingestion")),
+        ("INGESTION_TOKEN_URL", format!("{base}/tenant/oauth2/token")),
+        ("ORDERS_URL", base.to_owned()),
+        ("ORDERS_TOKEN_URL", format!("{base}/tenant/oauth2/token")),
+        ("ADOBE_URL", format!("{base}/data/core/dps")),
+        ("ADOBE_TOKEN_URL", format!("{base}/ims/token/v3")),
+        ("APPCHARGE_URL", base.to_owned()),
+        (
+            "APPCHARGE_PUBLISHER_TOKEN",
+            "e2e-publisher-token".to_owned(),
+        ),
+        ("ADOBE_CLIENT_ID", "e2e-client".to_owned()),
+        ("ADOBE_CLIENT_SECRET", "e2e-secret".to_owned()),
+        ("ADOBE_API_KEY", "e2e-client".to_owned()),
+        ("ADOBE_ORG_ID", "e2e-org@AdobeOrg".to_owned()),
+        ("ADOBE_SANDBOX_NAME", "prod".to_owned()),
+        ("JOB_POLL_INTERVAL_MS", POLL_MS.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    for stem in ["INGESTION", "ORDERS"] {
+        for (key, value) in [
+            ("TENANT_ID", "e2e-tenant"),
+            ("CLIENT_ID", "e2e-client"),
+            ("CLIENT_SECRET", "e2e-secret"),
+        ] {
+            vars.push((format!("{stem}_{key}"), value.to_owned()));
+        }
+    }
+    vars.into_iter()
+        .map(|(k, v)| (format!("OFFERKIT_{k}"), v))
+        .collect()
+}
+
+/// The CLI with a clean `OFFERKIT_*` environment plus `env`, run in `dir`.
+pub fn command(env: &[(String, String)], dir: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("OFFERKIT_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .current_dir(dir)
+        .kill_on_drop(true);
+    cmd
+}
+
+/// What one CLI run printed and returned.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit code (`-1` if killed by a signal).
+    pub code: i32,
+    /// Stdout.
+    pub stdout: String,
+    /// Stderr.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Stdout parsed as one JSON document.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:?}"))
+    }
+
+    /// Stdout parsed as JSON lines.
+    pub fn json_lines(&self) -> Vec<Value> {
+        jsonl(&self.stdout)
+    }
+}
+
+/// Parses JSON lines (blank lines skipped).
+pub fn jsonl(text: &str) -> Vec<Value> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l}: {e}")))
+        .collect()
+}
+
+/// Runs the CLI with `args` against `sandbox` and waits for it.
+pub async fn offerkit(sandbox: &Sandbox, args: &[&str]) -> Run {
+    let dir = std::env::temp_dir();
+    offerkit_with(&sandbox_env(sandbox), &dir, args).await
+}
+
+/// Runs the CLI with exactly `env` (plus a clean `OFFERKIT_*` slate) in `dir`.
+pub async fn offerkit_with(env: &[(String, String)], dir: &Path, args: &[&str]) -> Run {
+    let output: Output = command(env, dir)
+        .args(args)
+        .output()
+        .await
+        .expect("spawn offerkit");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Mutating calls the sandbox acted on and answered 2xx, per path: the retractions that
+/// took effect. Retries refused by an injected fault before acting are not counted.
+pub fn effective(journal: &[JournalEntry], method: &str) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for e in journal {
+        if e.method == method && e.acted && (200..300).contains(&e.status) {
+            *counts.entry(e.path.clone()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// Configure jobs in the sandbox state per private-offer id (`private-offer/<id>`),
+/// with the state each asked for.
+pub fn configure_jobs_per_offer(state: &Value) -> HashMap<String, Vec<String>> {
+    let mut per_offer: HashMap<String, Vec<String>> = HashMap::new();
+    let jobs = state["ingestion"]["jobs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for job in jobs {
+        for resource in job["resources"].as_array().cloned().unwrap_or_default() {
+            if let Some(id) = resource["id"].as_str() {
+                let asked = resource["state"].as_str().unwrap_or("?").to_owned();
+                per_offer.entry(id.to_owned()).or_default().push(asked);
+            }
+        }
+    }
+    per_offer
+}
