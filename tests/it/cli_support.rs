@@ -150,31 +150,45 @@ pub async fn offerkit_with(env: &[(String, String)], dir: &Path, args: &[&str]) 
     }
 }
 
-/// Mutating calls the sandbox acted on and answered 2xx, per path: the retractions that
-/// took effect. Retries refused by an injected fault before acting are not counted.
+/// Mutating calls that took effect, per path: the sandbox acted on them and answered
+/// 2xx, or acted and then dropped the connection (an injected after-fault, status 0).
+/// Retries refused by an injected fault before acting, and repeats answered 404, are not
+/// counted.
 pub fn effective(journal: &[JournalEntry], method: &str) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
     for e in journal {
-        if e.method == method && e.acted && (200..300).contains(&e.status) {
+        if e.method == method && e.acted && (e.status == 0 || (200..300).contains(&e.status)) {
             *counts.entry(e.path.clone()).or_default() += 1;
         }
     }
     counts
 }
 
-/// Configure jobs in the sandbox state per private-offer id (`private-offer/<id>`),
-/// with the state each asked for.
-pub fn configure_jobs_per_offer(state: &Value) -> HashMap<String, Vec<String>> {
-    let mut per_offer: HashMap<String, Vec<String>> = HashMap::new();
+/// One configure job touching a private offer, from the sandbox state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferJob {
+    /// The state the request asked for (`deleted`, `withdrawn`).
+    pub asked: String,
+    /// `Some(true)` if the job completed and its effect was applied, `Some(false)` if it
+    /// completed as failed, `None` if it has not completed.
+    pub succeeded: Option<bool>,
+}
+
+/// Configure jobs in the sandbox state per private-offer id (`private-offer/<id>`).
+pub fn configure_jobs_per_offer(state: &Value) -> HashMap<String, Vec<OfferJob>> {
+    let mut per_offer: HashMap<String, Vec<OfferJob>> = HashMap::new();
     let jobs = state["ingestion"]["jobs"]
         .as_array()
         .cloned()
         .unwrap_or_default();
     for job in jobs {
+        let succeeded = job["outcome"]["succeeded"].as_bool();
         for resource in job["resources"].as_array().cloned().unwrap_or_default() {
             if let Some(id) = resource["id"].as_str() {
-                let asked = resource["state"].as_str().unwrap_or("?").to_owned();
-                per_offer.entry(id.to_owned()).or_default().push(asked);
+                per_offer.entry(id.to_owned()).or_default().push(OfferJob {
+                    asked: resource["state"].as_str().unwrap_or("?").to_owned(),
+                    succeeded,
+                });
             }
         }
     }

@@ -3,6 +3,7 @@
 mod adobe_offers;
 mod appcharge;
 mod cli;
+mod cli_batch;
 mod cli_support;
 mod partner_center_ingestion;
 mod partner_center_orders;
