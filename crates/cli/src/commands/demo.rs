@@ -186,9 +186,7 @@ fn print_footer(summary: &Summary, dir: &Path, elapsed: std::time::Duration) {
         elapsed.as_secs_f64(),
         dir.display()
     );
-    println!(
-        "next: `offerkit batch --help` (input format, journal, resume) and `offerkit --help`"
-    );
+    println!("next: `offerkit batch --help` (input format, journal, resume) and `offerkit --help`");
 }
 
 #[cfg(test)]
