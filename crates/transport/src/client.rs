@@ -46,6 +46,9 @@ struct Inner {
     total_timeout: Duration,
     max_body_bytes: usize,
     user_agent: HeaderValue,
+    /// `true` when `http` is a [`ReqwestSend`] built here or from a `reqwest::Client`: it applies
+    /// the per-attempt timeout itself, so no second timer wraps each attempt.
+    sender_enforces_timeout: bool,
 }
 
 impl Transport {
@@ -94,15 +97,16 @@ impl Transport {
         self.run(call, span.clone()).instrument(span).await
     }
 
-    async fn run(&self, call: Call<'_>, span: tracing::Span) -> Result<Exchange, Error> {
+    async fn run(&self, mut call: Call<'_>, span: tracing::Span) -> Result<Exchange, Error> {
         let inner = &*self.inner;
         let policy = call.retry.as_ref().unwrap_or(&inner.retry);
         let start = tokio::time::Instant::now();
         let deadline = start + call.total_timeout.unwrap_or(inner.total_timeout);
-        let mut headers = call.headers.clone();
-        headers
-            .entry(header::USER_AGENT)
-            .or_insert_with(|| inner.user_agent.clone());
+        // Taken, not cloned: the call's headers are the base of every attempt.
+        let mut headers = std::mem::take(&mut call.headers);
+        if !headers.contains_key(header::USER_AGENT) {
+            headers.insert(header::USER_AGENT, inner.user_agent.clone());
+        }
         let mut attempts = 0u32;
         let mut retries = 0u32;
         let mut auth_retried = false;
@@ -130,15 +134,18 @@ impl Transport {
                 headers: request_headers,
                 body: call.body.clone(),
             };
-            let result = match tokio::time::timeout(
-                options.timeout,
-                inner.http.send(request, options),
-            )
-            .await
-            {
-                Ok(Ok(r)) if r.body.len() > inner.max_body_bytes => Err(SendError::BodyTooLarge),
-                Ok(r) => r,
-                Err(_) => Err(SendError::Timeout),
+            // One timer per attempt: the built-in reqwest client enforces `options.timeout`
+            // itself (connect, send and the whole body); any other `HttpSend` is bounded here.
+            let sent = if inner.sender_enforces_timeout {
+                inner.http.send(request, options).await
+            } else {
+                tokio::time::timeout(options.timeout, inner.http.send(request, options))
+                    .await
+                    .unwrap_or(Err(SendError::Timeout))
+            };
+            let result = match sent {
+                Ok(r) if r.body.len() > inner.max_body_bytes => Err(SendError::BodyTooLarge),
+                r => r,
             };
             let outcome = match &result {
                 Ok(response) => {
@@ -157,7 +164,14 @@ impl Transport {
                     }
                     Outcome::Status {
                         status: response.status,
-                        retry_after: parse_retry_after(&response.headers, SystemTime::now()),
+                        // Only 4xx/5xx can be retried, so only they need `Retry-After`.
+                        retry_after: if response.status.is_client_error()
+                            || response.status.is_server_error()
+                        {
+                            parse_retry_after(&response.headers, SystemTime::now())
+                        } else {
+                            None
+                        },
                     }
                 }
                 Err(SendError::BodyTooLarge) => {
@@ -200,11 +214,11 @@ impl Transport {
                         Ok(response) => {
                             let request_id = call
                                 .vendor
-                                .map(Vendor::request_id_headers)
+                                .map(Vendor::request_id_header_names)
                                 .unwrap_or_default()
                                 .iter()
                                 .find_map(|name| {
-                                    response.headers.get(*name).and_then(|v| v.to_str().ok())
+                                    response.headers.get(name).and_then(|v| v.to_str().ok())
                                 })
                                 .map(str::to_owned);
                             span.record("request_id", request_id.as_deref());
@@ -396,6 +410,7 @@ impl TransportBuilder {
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
             Error::invalid_input("user_agent", "contains characters not allowed in a header")
         })?;
+        let sender_enforces_timeout = self.http.is_none();
         let http: Arc<dyn HttpSend> = match (self.http, self.reqwest) {
             (Some(http), _) => http,
             (None, Some(client)) => Arc::new(ReqwestSend::new(client)),
@@ -426,6 +441,7 @@ impl TransportBuilder {
                 total_timeout: self.total_timeout,
                 max_body_bytes: self.max_body_bytes,
                 user_agent,
+                sender_enforces_timeout,
             }),
         })
     }

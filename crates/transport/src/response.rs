@@ -164,6 +164,11 @@ pub(crate) fn decode<T: DeserializeOwned>(
             source,
         }))
     };
+    // Fast path: plain serde_json (what a bare client does). Only a failure pays for a second,
+    // path-tracking pass, so errors still name the JSON path at no cost on success.
+    if let Ok(value) = serde_json::from_slice::<T>(body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| fail(e.path().to_string(), e.into_inner()))?;

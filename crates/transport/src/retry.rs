@@ -14,7 +14,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use http::{HeaderMap, Method, StatusCode};
+use http::{HeaderMap, HeaderName, Method, StatusCode};
 
 /// Whether an operation may be sent twice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,7 +218,11 @@ pub(crate) fn decide(
 
 /// Reads `Retry-After` (delay seconds or HTTP-date), or `retry-after-ms` / `x-ms-retry-after-ms`.
 pub(crate) fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
+    static MS_NAMES: [HeaderName; 2] = [
+        HeaderName::from_static("retry-after-ms"),
+        HeaderName::from_static("x-ms-retry-after-ms"),
+    ];
+    for name in &MS_NAMES {
         if let Some(ms) = header_str(headers, name).and_then(|v| v.parse::<f64>().ok())
             && ms.is_finite()
             && ms >= 0.0
@@ -226,7 +230,7 @@ pub(crate) fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<
             return Some(Duration::from_secs_f64(ms / 1000.0));
         }
     }
-    let value = header_str(headers, "retry-after")?;
+    let value = header_str(headers, &http::header::RETRY_AFTER)?;
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
@@ -237,7 +241,7 @@ pub(crate) fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn header_str<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use http::HeaderName;
+
 /// The vendor APIs offerkit talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -79,10 +81,62 @@ impl Vendor {
             Self::Appcharge => &["x-request-id", "x-amzn-requestid", "x-amz-cf-id"],
         }
     }
+
+    /// [`Vendor::request_id_headers`] as pre-built header names (no parsing per response).
+    pub(crate) fn request_id_header_names(self) -> &'static [HeaderName] {
+        static ORDERS: [HeaderName; 3] = [
+            HeaderName::from_static("ms-requestid"),
+            HeaderName::from_static("ms-cv"),
+            HeaderName::from_static("x-request-id"),
+        ];
+        static INGESTION: [HeaderName; 4] = [
+            HeaderName::from_static("request-id"),
+            HeaderName::from_static("client-request-id"),
+            HeaderName::from_static("x-ms-request-id"),
+            HeaderName::from_static("x-request-id"),
+        ];
+        static ADOBE: [HeaderName; 2] = [
+            HeaderName::from_static("x-request-id"),
+            HeaderName::from_static("x-adobe-request-id"),
+        ];
+        static APPCHARGE: [HeaderName; 3] = [
+            HeaderName::from_static("x-request-id"),
+            HeaderName::from_static("x-amzn-requestid"),
+            HeaderName::from_static("x-amz-cf-id"),
+        ];
+        match self {
+            Self::PartnerCenterOrders => &ORDERS,
+            Self::PartnerCenterIngestion => &INGESTION,
+            Self::AdobeOffers => &ADOBE,
+            Self::Appcharge => &APPCHARGE,
+        }
+    }
 }
 
 impl fmt::Display for Vendor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Vendor;
+
+    #[test]
+    fn request_id_header_names_match_the_public_list() {
+        for v in [
+            Vendor::PartnerCenterIngestion,
+            Vendor::PartnerCenterOrders,
+            Vendor::AdobeOffers,
+            Vendor::Appcharge,
+        ] {
+            let names: Vec<&str> = v
+                .request_id_header_names()
+                .iter()
+                .map(|n| n.as_str())
+                .collect();
+            assert_eq!(names, v.request_id_headers(), "{v:?}");
+        }
     }
 }

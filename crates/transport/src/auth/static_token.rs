@@ -18,14 +18,17 @@ use crate::{Error, Secret, Transport};
 #[derive(Clone)]
 pub struct StaticToken {
     token: Secret,
+    /// The header built once; `None` when the token is not a valid header value (the error is
+    /// then reported by `auth_headers`, as before).
+    prebuilt: Option<AuthHeaders>,
 }
 
 impl StaticToken {
     /// A bearer token.
     pub fn new(token: impl Into<Secret>) -> Self {
-        Self {
-            token: token.into(),
-        }
+        let token = token.into();
+        let prebuilt = bearer(&token).ok();
+        Self { token, prebuilt }
     }
 }
 
@@ -40,8 +43,15 @@ impl fmt::Debug for StaticToken {
 #[async_trait]
 impl Credential for StaticToken {
     async fn auth_headers(&self, _transport: &Transport) -> Result<AuthHeaders, Error> {
-        AuthHeaders::new().with_secret("authorization", &format!("Bearer {}", self.token.expose()))
+        match &self.prebuilt {
+            Some(headers) => Ok(headers.clone()),
+            None => bearer(&self.token),
+        }
     }
+}
+
+fn bearer(token: &Secret) -> Result<AuthHeaders, Error> {
+    AuthHeaders::new().with_secret("authorization", &format!("Bearer {}", token.expose()))
 }
 
 /// A fixed secret header, for example Appcharge's `x-publisher-token`.
@@ -55,6 +65,9 @@ impl Credential for StaticToken {
 pub struct StaticHeader {
     name: String,
     value: Secret,
+    /// The header built once; `None` when name or value is invalid (the error is then reported
+    /// by `auth_headers`, as before).
+    prebuilt: Option<AuthHeaders>,
 }
 
 impl StaticHeader {
@@ -65,9 +78,12 @@ impl StaticHeader {
 
     /// Any header name with a secret value.
     pub fn new(name: impl Into<String>, value: impl Into<Secret>) -> Self {
+        let (name, value) = (name.into(), value.into());
+        let prebuilt = AuthHeaders::new().with_secret(&name, value.expose()).ok();
         Self {
-            name: name.into(),
-            value: value.into(),
+            name,
+            value,
+            prebuilt,
         }
     }
 
@@ -101,7 +117,10 @@ impl fmt::Debug for StaticHeader {
 #[async_trait]
 impl Credential for StaticHeader {
     async fn auth_headers(&self, _transport: &Transport) -> Result<AuthHeaders, Error> {
-        AuthHeaders::new().with_secret(&self.name, self.value.expose())
+        match &self.prebuilt {
+            Some(headers) => Ok(headers.clone()),
+            None => AuthHeaders::new().with_secret(&self.name, self.value.expose()),
+        }
     }
 }
 
