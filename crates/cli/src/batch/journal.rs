@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use offerkit::{Error, ErrorKind, JobHandle, JobRecorder, Outcome, Target, async_trait};
 use serde::{Deserialize, Serialize};
@@ -205,6 +205,13 @@ pub fn replay_text(text: &str) -> Replay {
 }
 
 /// An open journal; cheap to clone, safe to share between tasks.
+///
+/// Appends go through one writer thread that commits in groups: it takes every record
+/// waiting at that moment, writes them in one `write`, calls `sync_data` once, and only
+/// then lets each caller go on. Every record is still on disk before the call it
+/// announces is made (the resume guarantee), but 64 concurrent targets share one fsync
+/// instead of queueing for 64: an fsync per record made a 10,000-target batch twice as
+/// slow as the HTTP calls themselves (`cargo xtask bench`, figure 2).
 #[derive(Debug, Clone)]
 pub struct Journal {
     inner: Arc<Inner>,
@@ -213,7 +220,14 @@ pub struct Journal {
 #[derive(Debug)]
 struct Inner {
     path: PathBuf,
-    file: Mutex<File>,
+    /// Lines for the writer thread; it exits when the last `Journal` clone is dropped.
+    writer: std::sync::mpsc::Sender<PendingLine>,
+}
+
+/// One serialized record and who to tell once it is durable.
+struct PendingLine {
+    text: String,
+    durable: tokio::sync::oneshot::Sender<Result<(), String>>,
 }
 
 impl Journal {
@@ -239,10 +253,15 @@ impl Journal {
             file.write_all(b"\n").map_err(io_err)?;
             file.sync_data().map_err(io_err)?;
         }
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("offerkit-journal".to_owned())
+            .spawn(move || group_commit(file, &receiver))
+            .map_err(io_err)?;
         Ok(Journal {
             inner: Arc::new(Inner {
                 path: path.to_owned(),
-                file: Mutex::new(file),
+                writer: sender,
             }),
         })
     }
@@ -254,27 +273,26 @@ impl Journal {
 
     /// Appends one record and waits until it is on disk (`sync_data`).
     pub async fn append(&self, record: Record) -> Result<(), Error> {
-        let inner = Arc::clone(&self.inner);
-        let write = move || -> Result<(), Error> {
-            let mut text = serde_json::to_string(&record)
-                .map_err(|e| Error::new(ErrorKind::Internal, format!("journal record: {e}")))?;
-            text.push('\n');
-            let io_err = |e: std::io::Error| {
-                Error::new(
-                    ErrorKind::Internal,
-                    format!("cannot write journal {}: {e}", inner.path.display()),
-                )
-            };
-            let mut file = inner
-                .file
-                .lock()
-                .map_err(|_| Error::new(ErrorKind::Internal, "journal lock poisoned"))?;
-            file.write_all(text.as_bytes()).map_err(io_err)?;
-            file.sync_data().map_err(io_err)
+        let mut text = serde_json::to_string(&record)
+            .map_err(|e| Error::new(ErrorKind::Internal, format!("journal record: {e}")))?;
+        text.push('\n');
+        let (durable, on_disk) = tokio::sync::oneshot::channel();
+        let writer_gone = || {
+            Error::new(
+                ErrorKind::Internal,
+                "the journal writer stopped; nothing more is recorded",
+            )
         };
-        tokio::task::spawn_blocking(write)
-            .await
-            .map_err(|e| Error::new(ErrorKind::Internal, format!("journal writer: {e}")))?
+        self.inner
+            .writer
+            .send(PendingLine { text, durable })
+            .map_err(|_| writer_gone())?;
+        on_disk.await.map_err(|_| writer_gone())?.map_err(|e| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("cannot write journal {}: {e}", self.inner.path.display()),
+            )
+        })
     }
 
     /// Records `started` for `target` from input line `line`.
@@ -336,6 +354,28 @@ pub fn default_path(input: &Path) -> PathBuf {
     let mut name = input.as_os_str().to_owned();
     name.push(".journal");
     PathBuf::from(name)
+}
+
+/// The writer thread: waits for a line, takes every other line already waiting, writes
+/// them together, syncs once, then answers each. A failed write or sync fails the whole
+/// group (none of its callers may assume its record is durable).
+fn group_commit(mut file: File, lines: &std::sync::mpsc::Receiver<PendingLine>) {
+    while let Ok(first) = lines.recv() {
+        let mut group = vec![first];
+        group.extend(lines.try_iter());
+        let mut buffer = String::with_capacity(group.iter().map(|l| l.text.len()).sum());
+        for line in &group {
+            buffer.push_str(&line.text);
+        }
+        let result = file
+            .write_all(buffer.as_bytes())
+            .and_then(|()| file.sync_data())
+            .map_err(|e| e.to_string());
+        for line in group {
+            // A caller that stopped waiting (its task was cancelled) needs no answer.
+            let _ = line.durable.send(result.clone());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -452,6 +492,33 @@ mod tests {
         let replay = replay(&path).expect("replay");
         assert_eq!(replay.ignored_lines, 1);
         assert_eq!(replay.priors["appcharge:delete:p"], Prior::InFlight);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_appends_are_each_durable_whole_lines() {
+        let dir = crate::testutil::TempDir::new("journal-group");
+        let path = dir.path().join("in.jsonl.journal");
+        let journal = Journal::open(&path).expect("open");
+        let writers = (0..200).map(|i| {
+            let journal = journal.clone();
+            tokio::spawn(async move {
+                let target = Target::from_json(&format!(
+                    r#"{{"vendor":"appcharge","action":"delete","publisherOfferId":"p{i}"}}"#
+                ))
+                .expect("target");
+                journal.started(i, &target).await.expect("append");
+                // Once `started` returned, the record must already be in the file.
+                let text = std::fs::read_to_string(journal.path()).expect("read");
+                assert!(text.contains(&format!("\"appcharge:delete:p{i}\"")));
+            })
+        });
+        for writer in writers.collect::<Vec<_>>() {
+            writer.await.expect("writer task");
+        }
+        let replay = replay(&path).expect("replay");
+        assert_eq!(replay.ignored_lines, 0, "no torn or interleaved lines");
+        assert_eq!(replay.priors.len(), 200);
+        assert!(replay.priors.values().all(|p| *p == Prior::InFlight));
     }
 
     #[test]
