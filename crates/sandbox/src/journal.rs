@@ -35,6 +35,9 @@ pub struct JournalEntry {
     pub duration_micros: u64,
     /// Whether the handler ran (false when a fault answered first or the request was refused early).
     pub acted: bool,
+    /// Whether the handler changed state (false for reads and for idempotent repeats such as
+    /// cancelling a line already at quantity 0).
+    pub mutated: bool,
     /// The injected fault, if any (e.g. `throttle`, `status:503`, `drop`).
     pub fault: Option<String>,
     /// Request fields the sandbox did not recognise (e.g. `lineItems[0].ofer`).
@@ -48,6 +51,7 @@ struct Inner {
     by_path: BTreeMap<String, u64>,
     acted_by_path: BTreeMap<String, u64>,
     succeeded_by_path: BTreeMap<String, u64>,
+    mutated_by_path: BTreeMap<String, u64>,
     by_route: BTreeMap<String, u64>,
 }
 
@@ -82,6 +86,9 @@ impl Journal {
             *inner.acted_by_path.entry(key.clone()).or_insert(0) += 1;
             if (200..300).contains(&entry.status) {
                 *inner.succeeded_by_path.entry(key.clone()).or_insert(0) += 1;
+            }
+            if entry.mutated {
+                *inner.mutated_by_path.entry(key.clone()).or_insert(0) += 1;
             }
         }
         *inner.by_path.entry(key).or_insert(0) += 1;
@@ -141,6 +148,15 @@ impl Journal {
             .unwrap_or(0)
     }
 
+    /// Requests for `METHOD path` whose handler changed state.
+    pub(crate) fn mutated_count(&self, method: &str, path: &str) -> u64 {
+        lock(&self.inner)
+            .mutated_by_path
+            .get(&count_key(method, path))
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// The counters as JSON.
     pub(crate) fn counts_json(&self) -> Value {
         let inner = lock(&self.inner);
@@ -149,6 +165,7 @@ impl Journal {
             "byPath": inner.by_path,
             "actedByPath": inner.acted_by_path,
             "succeededByPath": inner.succeeded_by_path,
+            "mutatedByPath": inner.mutated_by_path,
             "byRoute": inner.by_route,
         })
     }

@@ -258,8 +258,14 @@ impl Sandbox {
         self.shared.journal.succeeded_count(method, path)
     }
 
+    /// How many `method path` requests changed the sandbox's state: a cancel PATCH whose
+    /// lines were already at quantity 0 reached the handler and answered 200, but is not counted.
+    pub fn mutated_count(&self, method: &str, path: &str) -> u64 {
+        self.shared.journal.mutated_count(method, path)
+    }
+
     /// The journal counters as JSON (`total`, `byPath`, `actedByPath`, `succeededByPath`,
-    /// `byRoute`).
+    /// `mutatedByPath`, `byRoute`).
     pub fn counts(&self) -> Value {
         self.shared.journal.counts_json()
     }
@@ -427,6 +433,10 @@ async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     };
 
     let mut acted = false;
+    let mut mutated = false;
+    // An "after" delay is served once the change is made and journaled, so a client that
+    // gives up (or is killed) while waiting cannot hide a change that really happened.
+    let mut delay_after = None;
     let outcome = match decision {
         Some(d)
             if d.timing == FaultTiming::Before && !matches!(d.kind, FaultKind::Delay { .. }) =>
@@ -442,13 +452,14 @@ async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Response {
                 tokio::time::sleep(Duration::from_millis(millis)).await;
             }
             let reply = process(&ctx, &sh, endpoint.as_ref(), too_big, &mut acted);
+            mutated = reply.mutated;
             if reply.mutated {
                 sh.mark_dirty();
             }
             match decision {
                 Some(d) if d.timing == FaultTiming::After => {
                     if let FaultKind::Delay { millis } = d.kind {
-                        tokio::time::sleep(Duration::from_millis(millis)).await;
+                        delay_after = Some(Duration::from_millis(millis));
                         Outcome::Reply(reply)
                     } else {
                         fault_outcome(d, &ctx, Some(reply))
@@ -479,9 +490,13 @@ async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Response {
             status,
             duration_micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
             acted,
+            mutated,
             fault: decision.map(|d| d.label()),
             unknown_fields: unknown,
         });
+    }
+    if let Some(delay) = delay_after {
+        tokio::time::sleep(delay).await;
     }
     into_response(outcome)
 }

@@ -431,21 +431,24 @@ pub(crate) fn cancel(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Rep
             );
         }
     }
+    // A repeat (every named line already at 0) answers the order unchanged and is not a
+    // mutation, so the journal can tell a real cancellation from an idempotent replay.
+    let mut changed = false;
     if let Some(items) = stored.get_mut("lineItems").and_then(Value::as_array_mut) {
         for &pos in &targets {
             if let Some(obj) = items.get_mut(pos).and_then(Value::as_object_mut) {
+                changed |= obj.get("quantity").and_then(Value::as_u64) != Some(0);
                 obj.insert("quantity".to_owned(), json!(0));
             }
         }
     }
     let status = order_status(&stored);
     if let Some(obj) = stored.as_object_mut() {
+        changed |= obj.get("status").and_then(Value::as_str) != Some(status);
         obj.insert("status".to_owned(), json!(status));
     }
-    echo(
-        ctx,
-        Reply::ok(stored.clone()).with_unknown(unknown).mutated(),
-    )
+    let reply = Reply::ok(stored.clone()).with_unknown(unknown);
+    echo(ctx, if changed { reply.mutated() } else { reply })
 }
 
 /// Normalises a seeded order (needs `referenceCustomerId`).

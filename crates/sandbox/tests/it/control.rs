@@ -3,6 +3,7 @@ use offerkit_sandbox::{
 };
 use reqwest::Method;
 use serde_json::json;
+use std::time::Duration;
 
 use crate::{Env, read};
 
@@ -341,6 +342,31 @@ async fn drop_truncate_and_delay() {
         env.sb.journal().last().unwrap().fault.as_deref(),
         Some("delay:50ms")
     );
+    env.sb.clear_faults();
+
+    // A delay after acting: the client gives up before the answer, yet the change is
+    // already journaled (a client killed mid-wait cannot hide a real removal).
+    env.sb
+        .seed(&json!({"appcharge": {"offers": [offer("slow")]}}))
+        .unwrap();
+    env.sb
+        .inject_fault(
+            FaultRule::new(
+                "DELETE",
+                "/v2/offer/slow",
+                FaultKind::Delay { millis: 5_000 },
+            )
+            .when(FaultTiming::After),
+        )
+        .unwrap();
+    let gave_up = env
+        .req(Method::DELETE, "/v2/offer/slow")
+        .timeout(Duration::from_millis(200))
+        .send()
+        .await;
+    assert!(gave_up.is_err(), "the client timed out");
+    assert_eq!(env.sb.mutated_count("DELETE", "/v2/offer/slow"), 1);
+    assert_eq!(env.sb.succeeded_count("DELETE", "/v2/offer/slow"), 1);
 }
 
 #[tokio::test]

@@ -71,6 +71,15 @@ async fn create_get_list_and_cancel_line_by_line() {
     let (_, prov) = env.get(&format!("{path}/provisioningstatus")).await;
     assert_eq!(prov["items"][0]["status"], "Unfulfilled");
     assert_eq!(env.sb.acted_count("PATCH", &path), 3);
+    // Two cancels changed the order; the idempotent repeat did not.
+    assert_eq!(env.sb.mutated_count("PATCH", &path), 2);
+    let last = env
+        .sb
+        .journal()
+        .into_iter()
+        .rev()
+        .find(|e| e.method == "PATCH");
+    assert!(!last.expect("journaled").mutated);
 }
 
 #[tokio::test]
