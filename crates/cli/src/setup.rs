@@ -89,7 +89,6 @@ pub fn sandbox_config(base: &str) -> Config {
     config
         .with_credential(VendorName::Adobe, "client-id", "sandbox-client")
         .with_credential(VendorName::Adobe, "client-secret", "sandbox-secret")
-        .with_credential(VendorName::Adobe, "api-key", "sandbox-client")
         .with_credential(VendorName::Adobe, "org-id", "sandbox-org@AdobeOrg")
         .with_credential(VendorName::Adobe, "sandbox-name", "prod")
         .with_credential(

@@ -66,7 +66,7 @@ pub struct VendorConfig {
     /// Token endpoint override.
     pub token_url: Option<String>,
     /// Credential and option values by kebab-case key (`client-id`, `client-secret`,
-    /// `tenant-id`, `api-key`, `org-id`, `sandbox-name`, `publisher-token`...).
+    /// `tenant-id`, `org-id`, `sandbox-name`, `publisher-token`...).
     pub credentials: BTreeMap<String, String>,
 }
 
