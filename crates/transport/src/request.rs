@@ -330,8 +330,7 @@ impl Request {
     /// Sends; 2xx and accepted statuses are `Ok`, any other status is [`Error::Api`] or
     /// [`Error::Throttled`].
     pub async fn send(self) -> Result<Response, Error> {
-        let accepted = self.accepted.clone();
-        let response = self.send_raw().await?;
+        let (response, accepted) = self.exchange().await?;
         if response.is_success() || accepted.contains(&response.status()) {
             Ok(response)
         } else {
@@ -345,7 +344,13 @@ impl Request {
     }
 
     /// Sends and returns the response whatever its status (retries still apply).
-    pub async fn send_raw(mut self) -> Result<Response, Error> {
+    pub async fn send_raw(self) -> Result<Response, Error> {
+        self.exchange().await.map(|(response, _)| response)
+    }
+
+    /// Sends; returns the response whatever its status, and the accepted statuses (handed back
+    /// rather than cloned before sending).
+    async fn exchange(mut self) -> Result<(Response, Vec<StatusCode>), Error> {
         if let Some(err) = self.error.take() {
             return Err(err);
         }
@@ -386,7 +391,7 @@ impl Request {
         let exchange = client.transport.execute(call).await?;
         let response = exchange.response;
         let request_id = exchange.request_id.or_else(|| request_id.map(|(_, id)| id));
-        Ok(Response {
+        let response = Response {
             vendor,
             operation: self.operation,
             status: response.status,
@@ -395,7 +400,8 @@ impl Request {
             request_id,
             correlation_id: correlation_id.map(|(_, id)| id),
             attempts: exchange.attempts,
-        })
+        };
+        Ok((response, self.accepted))
     }
 }
 
