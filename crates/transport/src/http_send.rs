@@ -151,15 +151,15 @@ impl HttpSend for ReqwestSend {
         request: HttpRequest,
         options: SendOptions,
     ) -> Result<HttpResponse, SendError> {
-        let mut builder = self
-            .client
-            .request(request.method, request.url)
-            .headers(request.headers)
-            .timeout(options.timeout);
+        // Built directly rather than through `RequestBuilder`: the header map is moved in, not
+        // re-inserted header by header. reqwest's own timeout covers connect, send and the body.
+        let mut http_request = reqwest::Request::new(request.method, request.url);
+        *http_request.headers_mut() = request.headers;
+        *http_request.timeout_mut() = Some(options.timeout);
         if !request.body.is_empty() {
-            builder = builder.body(request.body);
+            *http_request.body_mut() = Some(request.body.into());
         }
-        let mut response = builder.send().await.map_err(classify)?;
+        let mut response = self.client.execute(http_request).await.map_err(classify)?;
         let limit = options.max_body_bytes;
         if response
             .content_length()
@@ -169,17 +169,28 @@ impl HttpSend for ReqwestSend {
         }
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let mut body = BytesMut::new();
-        while let Some(chunk) = response.chunk().await.map_err(classify)? {
-            if body.len() + chunk.len() > limit {
+        // A declared length within the cap (checked above): read it whole, without copying chunk
+        // by chunk. No declared length: stream, enforcing the cap as chunks arrive.
+        let body = if response.content_length().is_some() {
+            let body = response.bytes().await.map_err(classify)?;
+            if body.len() > limit {
                 return Err(SendError::BodyTooLarge);
             }
-            body.extend_from_slice(&chunk);
-        }
+            body
+        } else {
+            let mut body = BytesMut::new();
+            while let Some(chunk) = response.chunk().await.map_err(classify)? {
+                if body.len() + chunk.len() > limit {
+                    return Err(SendError::BodyTooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            body.freeze()
+        };
         Ok(HttpResponse {
             status,
             headers,
-            body: body.freeze(),
+            body,
         })
     }
 }

@@ -1,6 +1,7 @@
 //! [`VendorClient`] (one vendor's base URL + credential over a [`Transport`]) and [`Request`]
 //! (one operation, built in one expression by a vendor crate).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -166,7 +167,7 @@ pub struct Request {
     client: VendorClient,
     operation: &'static str,
     method: Method,
-    segments: Vec<String>,
+    segments: Vec<Cow<'static, str>>,
     link: Option<String>,
     query: Vec<(String, String)>,
     headers: HeaderMap,
@@ -214,7 +215,7 @@ impl Request {
             fixed
                 .split('/')
                 .filter(|s| !s.is_empty())
-                .map(str::to_owned),
+                .map(Cow::Borrowed),
         );
         self
     }
@@ -225,7 +226,7 @@ impl Request {
     pub fn path_param(mut self, argument: &'static str, value: impl AsRef<str>) -> Self {
         match encode_segment(value.as_ref(), argument) {
             Ok(segment) => {
-                self.segments.push(segment);
+                self.segments.push(Cow::Owned(segment));
                 self
             }
             Err(e) => self.fail(e),
@@ -360,9 +361,13 @@ impl Request {
             Some(link) => resolve_link(&client.base_url, link, &self.query)?,
             None => build_url(&client.base_url, &self.segments, &self.query),
         };
-        let mut headers = client.default_headers.clone();
-        for (name, value) in &self.headers {
-            headers.insert(name.clone(), value.clone());
+        // The request's own headers win over the client's defaults (one value per name on both
+        // sides); the request's map is reused rather than merged into a copy of the defaults.
+        let mut headers = std::mem::take(&mut self.headers);
+        for (name, value) in &client.default_headers {
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), value.clone());
+            }
         }
         let request_id = vendor
             .idempotency_key_header()

@@ -97,15 +97,19 @@ pub(crate) fn encode_query(value: &str) -> String {
 }
 
 /// Joins a base URL, already-encoded segments and encoded query pairs.
-pub(crate) fn build_url(base: &Url, segments: &[String], query: &[(String, String)]) -> Url {
+pub(crate) fn build_url(
+    base: &Url,
+    segments: &[impl AsRef<str>],
+    query: &[(String, String)],
+) -> Url {
     let mut url = base.clone();
     let prefix = base.path().trim_end_matches('/');
-    let len = prefix.len() + segments.iter().map(|s| s.len() + 1).sum::<usize>() + 1;
+    let len = prefix.len() + segments.iter().map(|s| s.as_ref().len() + 1).sum::<usize>() + 1;
     let mut path = String::with_capacity(len);
     path.push_str(prefix);
     for segment in segments {
         path.push('/');
-        path.push_str(segment);
+        path.push_str(segment.as_ref());
     }
     if path.is_empty() {
         path.push('/');

@@ -947,3 +947,58 @@ async fn accepted_statuses_are_returned_not_raised() {
         "Appcharge `get_offer` failed with HTTP 404 Not Found: Offer not found (request id rid-1)"
     );
 }
+
+/// A one-shot HTTP/1.1 server on 127.0.0.1 answering each connection with a chunked body (no
+/// `Content-Length`) of `chunks` chunks of `chunk_len` bytes.
+fn chunked_server(chunks: usize, chunk_len: usize) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                line.clear();
+            }
+            let mut out =
+                b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+                    .to_vec();
+            for _ in 0..chunks {
+                out.extend_from_slice(format!("{chunk_len:x}\r\n").as_bytes());
+                out.extend(std::iter::repeat_n(b'x', chunk_len));
+                out.extend_from_slice(b"\r\n");
+            }
+            out.extend_from_slice(b"0\r\n\r\n");
+            let _ = stream.write_all(&out);
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn body_cap_applies_to_bodies_without_content_length() {
+    let t = Transport::builder()
+        .max_body_bytes(1024)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("t");
+    let cred = Arc::new(StaticHeader::appcharge("pub-tok"));
+    let big = VendorClient::new(Vendor::Appcharge, &t, &chunked_server(4, 512), cred.clone())
+        .expect("client");
+    let err = big
+        .get("big")
+        .path("big")
+        .send()
+        .await
+        .expect_err("too large");
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 1024, .. }),
+        "{err:?}"
+    );
+    let small =
+        VendorClient::new(Vendor::Appcharge, &t, &chunked_server(2, 512), cred).expect("client");
+    let response = small.get("small").path("small").send().await.expect("fits");
+    assert_eq!(response.body().len(), 1024);
+}

@@ -134,11 +134,7 @@ impl AdobeImsCredentials {
     }
 
     async fn fetch(&self, transport: &Transport) -> Result<super::AccessToken, Error> {
-        let url = build_url(
-            &self.ims_url,
-            &["ims".into(), "token".into(), "v3".into()],
-            &[],
-        );
+        let url = build_url(&self.ims_url, &["ims", "token", "v3"], &[]);
         let form = [
             ("grant_type", "client_credentials"),
             ("client_id", self.client_id.as_str()),
