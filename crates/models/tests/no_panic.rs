@@ -30,17 +30,37 @@ fn parse_everything(bytes: &[u8]) {
     macro_rules! try_parse {
         ($($ty:ty),* $(,)?) => { $( let _ = serde_json::from_slice::<$ty>(bytes); )* };
     }
-    try_parse!(offerkit_models::auth::TokenResponse, offerkit_models::lenient::LenientDateTime);
+    try_parse!(
+        offerkit_models::auth::TokenResponse,
+        offerkit_models::lenient::LenientDateTime
+    );
     {
         use offerkit_models::partner_center_ingestion::*;
-        try_parse!(ConfigureRequest, ConfigureStatus, PrivateOffer, PrivateOfferDocument, PrivateOfferPage, IngestionErrorResponse);
+        try_parse!(
+            ConfigureRequest,
+            ConfigureStatus,
+            PrivateOffer,
+            PrivateOfferDocument,
+            PrivateOfferPage,
+            IngestionErrorResponse
+        );
         if let Ok(status) = serde_json::from_slice::<ConfigureStatus>(bytes) {
-            let _ = (status.ended_at(), status.is_completed(), status.error_list());
+            let _ = (
+                status.ended_at(),
+                status.is_completed(),
+                status.error_list(),
+            );
         }
     }
     {
         use offerkit_models::partner_center_orders::*;
-        try_parse!(Order, OrderCollection, CancelOrderRequest, ProvisioningStatus, OrdersErrorBody);
+        try_parse!(
+            Order,
+            OrderCollection,
+            CancelOrderRequest,
+            ProvisioningStatus,
+            OrdersErrorBody
+        );
     }
     {
         use offerkit_models::adobe_offers::*;
@@ -66,7 +86,9 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
         // Strings that look like the values our lenient types special-case.
         prop_oneof![
             Just("0001-01-01".to_owned()),
@@ -79,13 +101,40 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
     ];
     // Keys drawn from the fields the models know, so wrong types land on real fields.
     let key = prop_oneof![
-        Just("jobEnd"), Just("jobStart"), Just("jobStatus"), Just("errors"), Just("$schema"),
-        Just("state"), Just("privateOfferType"), Just("pricing"), Just("priceDetails"),
-        Just("lineItems"), Just("quantity"), Just("code"), Just("statusCode"), Just("error_code"),
-        Just("status"), Just("_links"), Just("next"), Just("href"), Just("etag"), Just("offers"),
-        Just("productsSequence"), Just("products"), Just("product"), Just("offerUi"),
-        Just("schedule"), Just("expires_in"), Just("error"), Just("resources"), Just("value"),
-        Just("results"), Just("type"), Just("active"), Just("creationDate"), Just("x"),
+        Just("jobEnd"),
+        Just("jobStart"),
+        Just("jobStatus"),
+        Just("errors"),
+        Just("$schema"),
+        Just("state"),
+        Just("privateOfferType"),
+        Just("pricing"),
+        Just("priceDetails"),
+        Just("lineItems"),
+        Just("quantity"),
+        Just("code"),
+        Just("statusCode"),
+        Just("error_code"),
+        Just("status"),
+        Just("_links"),
+        Just("next"),
+        Just("href"),
+        Just("etag"),
+        Just("offers"),
+        Just("productsSequence"),
+        Just("products"),
+        Just("product"),
+        Just("offerUi"),
+        Just("schedule"),
+        Just("expires_in"),
+        Just("error"),
+        Just("resources"),
+        Just("value"),
+        Just("results"),
+        Just("type"),
+        Just("active"),
+        Just("creationDate"),
+        Just("x"),
     ]
     .prop_map(str::to_owned);
     leaf.prop_recursive(5, 64, 8, move |inner| {
