@@ -1,128 +1,23 @@
 //! [`Retraction`]: "deleted now" versus "was already gone", so repeated runs stay idempotent.
+//!
+//! The type is [`offerkit_transport::Retraction`], shared with the other "404 means already gone"
+//! vendors. For Appcharge, `Retracted::value` is the deleted offer as Appcharge returned it and
+//! `AlreadyRetracted::message` is Appcharge's message, e.g. `Offer special-offer-1 not found`.
+//!
+//! ```
+//! use offerkit_appcharge::Retraction;
+//! fn summary<T>(r: &Retraction<T>) -> &'static str {
+//!     match r {
+//!         Retraction::Retracted { .. } => "deleted now",
+//!         Retraction::AlreadyRetracted { .. } => "already gone",
+//!         _ => "unknown",
+//!     }
+//! }
+//! let r: Retraction<()> = Retraction::AlreadyRetracted { message: None, request_id: None };
+//! assert_eq!(summary(&r), "already gone");
+//! let r = Retraction::Retracted { value: 7, request_id: Some("r-1".to_owned()) };
+//! assert_eq!(r.request_id(), Some("r-1"));
+//! assert_eq!(r.into_value(), Some(7));
+//! ```
 
-/// What a delete achieved.
-///
-/// `AlreadyRetracted` is neither a success of this call nor an error: Appcharge answered 404, so
-/// the offer was gone before the call (deleted by an earlier run, by hand, or never existed).
-/// A caller that re-runs a batch can count it as done.
-///
-/// ```
-/// use offerkit_appcharge::Retraction;
-/// fn summary<T>(r: &Retraction<T>) -> &'static str {
-///     match r {
-///         Retraction::Retracted { .. } => "deleted now",
-///         Retraction::AlreadyRetracted { .. } => "already gone",
-///         _ => "unknown",
-///     }
-/// }
-/// let r: Retraction<()> = Retraction::AlreadyRetracted { message: None, request_id: None };
-/// assert_eq!(summary(&r), "already gone");
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Retraction<T> {
-    /// This call deleted it; `value` is what Appcharge returned (the deleted offer).
-    Retracted {
-        /// Appcharge's answer.
-        value: T,
-        /// Appcharge's request id, when it sent one.
-        request_id: Option<String>,
-    },
-    /// It was already gone: Appcharge answered 404.
-    AlreadyRetracted {
-        /// Appcharge's message, e.g. `Offer special-offer-1 not found`.
-        message: Option<String>,
-        /// Appcharge's request id, when it sent one.
-        request_id: Option<String>,
-    },
-}
-
-impl<T> Retraction<T> {
-    /// `true` for [`Retraction::Retracted`].
-    ///
-    /// ```
-    /// # use offerkit_appcharge::Retraction;
-    /// let r = Retraction::Retracted { value: 1, request_id: None };
-    /// assert!(r.is_retracted());
-    /// ```
-    pub fn is_retracted(&self) -> bool {
-        matches!(self, Self::Retracted { .. })
-    }
-
-    /// `true` for [`Retraction::AlreadyRetracted`].
-    ///
-    /// ```
-    /// # use offerkit_appcharge::Retraction;
-    /// let r: Retraction<u8> = Retraction::AlreadyRetracted { message: None, request_id: None };
-    /// assert!(r.is_already_retracted());
-    /// ```
-    pub fn is_already_retracted(&self) -> bool {
-        matches!(self, Self::AlreadyRetracted { .. })
-    }
-
-    /// Appcharge's answer when this call deleted the offer.
-    ///
-    /// ```
-    /// # use offerkit_appcharge::Retraction;
-    /// let r = Retraction::Retracted { value: "offer", request_id: None };
-    /// assert_eq!(r.value(), Some(&"offer"));
-    /// ```
-    pub fn value(&self) -> Option<&T> {
-        match self {
-            Self::Retracted { value, .. } => Some(value),
-            Self::AlreadyRetracted { .. } => None,
-        }
-    }
-
-    /// Takes Appcharge's answer when this call deleted the offer.
-    ///
-    /// ```
-    /// # use offerkit_appcharge::Retraction;
-    /// let r = Retraction::Retracted { value: 7, request_id: None };
-    /// assert_eq!(r.into_value(), Some(7));
-    /// ```
-    pub fn into_value(self) -> Option<T> {
-        match self {
-            Self::Retracted { value, .. } => Some(value),
-            Self::AlreadyRetracted { .. } => None,
-        }
-    }
-
-    /// The request id of the answer, whichever it was.
-    ///
-    /// ```
-    /// # use offerkit_appcharge::Retraction;
-    /// let r: Retraction<()> = Retraction::AlreadyRetracted { message: None, request_id: Some("r-1".into()) };
-    /// assert_eq!(r.request_id(), Some("r-1"));
-    /// ```
-    pub fn request_id(&self) -> Option<&str> {
-        match self {
-            Self::Retracted { request_id, .. } | Self::AlreadyRetracted { request_id, .. } => {
-                request_id.as_deref()
-            }
-        }
-    }
-
-    /// Maps the retracted value, keeping the variant.
-    ///
-    /// ```
-    /// # use offerkit_appcharge::Retraction;
-    /// let r = Retraction::Retracted { value: 2, request_id: None }.map(|v| v * 10);
-    /// assert_eq!(r.value(), Some(&20));
-    /// ```
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Retraction<U> {
-        match self {
-            Self::Retracted { value, request_id } => Retraction::Retracted {
-                value: f(value),
-                request_id,
-            },
-            Self::AlreadyRetracted {
-                message,
-                request_id,
-            } => Retraction::AlreadyRetracted {
-                message,
-                request_id,
-            },
-        }
-    }
-}
+pub use offerkit_transport::Retraction;

@@ -6,6 +6,8 @@
 //!   operation; [`Response`]: the buffered answer.
 //! - [`auth`]: static tokens, Azure AD client credentials, Adobe IMS, with a single-flight
 //!   [`TokenCache`]; secrets are [`Secret`]s that never print.
+//! - [`Retraction`]: "deleted now" or "already gone (404)", shared by the vendors whose DELETE
+//!   answers 404 for a resource that is already gone.
 //! - [`Error`]: one error type whose kinds say whether the request was sent.
 //! - `mock` (feature `test-util`): [`mock::MockTransport`] to unit-test vendor clients without a server.
 //!
@@ -69,6 +71,7 @@ mod ids;
 pub mod mock;
 mod request;
 mod response;
+mod retraction;
 mod retry;
 mod secret;
 mod urls;
@@ -84,6 +87,7 @@ pub use error::{ApiError, AuthError, BoxError, DecodeError, Error, RequestSent, 
 pub use http_send::{HttpRequest, HttpResponse, HttpSend, ReqwestSend, SendError, SendOptions};
 pub use request::{Request, VendorClient};
 pub use response::Response;
+pub use retraction::Retraction;
 pub use retry::{Idempotency, RetryPolicy};
 pub use secret::Secret;
 pub use vendor::Vendor;
