@@ -8,6 +8,7 @@
 //!   [`TokenCache`]; secrets are [`Secret`]s that never print.
 //! - [`Retraction`]: "deleted now" or "already gone (404)", shared by the vendors whose DELETE
 //!   answers 404 for a resource that is already gone.
+//! - [`ids::check_path_id`]: the one check of user-supplied ids before they become a path segment.
 //! - [`Error`]: one error type whose kinds say whether the request was sent.
 //! - `mock` (feature `test-util`): [`mock::MockTransport`] to unit-test vendor clients without a server.
 //!
@@ -66,7 +67,7 @@ pub mod auth;
 mod client;
 mod error;
 mod http_send;
-mod ids;
+pub mod ids;
 #[cfg(feature = "test-util")]
 pub mod mock;
 mod request;
