@@ -2,15 +2,18 @@
 
 use std::fmt;
 
+use offerkit_transport::ids::{IdProblem, check_path_id};
+
 use crate::Error;
 
 /// An Offer Library offer id (`id` of a personalized or fallback offer, e.g.
 /// `personalizedOffer1234` or `xcore:personalized-offer:124e8bf2b8f6fb8a`), as used in
 /// `/offers/{id}?offer-type=…`.
 ///
-/// Checked on construction: not empty, no surrounding whitespace (a pasted id with a trailing space
-/// would name a different offer), no control characters, not `.` or `..`. Any other character is allowed; the client
-/// percent-encodes it, so an id like `a/b?x=1` stays one path segment.
+/// Checked on construction by [`offerkit_transport::ids::check_path_id`]: not empty, no
+/// surrounding whitespace (a pasted id with a trailing space would name a different offer), no
+/// control characters, not `.` or `..`. Any other character is allowed; the client percent-encodes
+/// it, so an id like `a/b?x=1` stays one path segment.
 ///
 /// ```
 /// use offerkit_adobe_offers::OfferId;
@@ -37,33 +40,23 @@ impl OfferId {
     /// assert!(OfferId::new(" personalizedOffer1234").is_err());
     /// ```
     pub fn new(id: impl Into<String>) -> Result<Self, Error> {
-        let id = id.into();
-        let reason = if id.trim().is_empty() {
-            Some("must not be empty".to_owned())
-        } else if id.trim() != id {
-            Some(format!(
-                "`{}` has leading or trailing whitespace; pass the id exactly as the Offer Library returns it",
-                id.escape_debug()
-            ))
-        } else if id == "." || id == ".." {
-            Some(format!(
-                "`{id}` is not a valid id (it would change the request path)"
-            ))
-        } else if id.chars().any(char::is_control) {
-            Some(format!(
-                "`{}` contains control characters",
-                id.escape_debug()
-            ))
-        } else {
-            None
-        };
-        match reason {
-            Some(reason) => Err(Error::InvalidArgument {
-                argument: Self::ARGUMENT,
-                reason,
-            }),
-            None => Ok(Self(id)),
-        }
+        check_path_id(Self::ARGUMENT, id.into())
+            .map(Self)
+            .map_err(|e| {
+                let reason = match e.problem() {
+                    IdProblem::SurroundingWhitespace => {
+                        format!(
+                            "{}; pass the id exactly as the Offer Library returns it",
+                            e.reason()
+                        )
+                    }
+                    _ => e.reason(),
+                };
+                Error::InvalidArgument {
+                    argument: Self::ARGUMENT,
+                    reason,
+                }
+            })
     }
 
     /// The id as sent to Adobe.

@@ -2,14 +2,17 @@
 
 use std::fmt;
 
+use offerkit_transport::ids::{IdProblem, check_path_id};
+
 use crate::Error;
 
 /// The publisher's offer id (`publisherOfferId`, the "External ID" in the Publisher Dashboard), the
 /// key Appcharge uses in `/v2/offer/{publisherOfferId}`.
 ///
-/// Checked on construction: not empty, no surrounding whitespace (a pasted id with a trailing space
-/// would name a different offer), no control characters, not `.` or `..`. Any other character is allowed; the client
-/// percent-encodes it, so an id like `a/b?x=1` stays one path segment.
+/// Checked on construction by [`offerkit_transport::ids::check_path_id`]: not empty, no
+/// surrounding whitespace (a pasted id with a trailing space would name a different offer), no
+/// control characters, not `.` or `..`. Any other character is allowed; the client percent-encodes
+/// it, so an id like `a/b?x=1` stays one path segment.
 ///
 /// ```
 /// use offerkit_appcharge::PublisherOfferId;
@@ -36,33 +39,23 @@ impl PublisherOfferId {
     /// assert!(PublisherOfferId::new(" rolling-1").is_err());
     /// ```
     pub fn new(id: impl Into<String>) -> Result<Self, Error> {
-        let id = id.into();
-        let reason = if id.trim().is_empty() {
-            Some("must not be empty".to_owned())
-        } else if id.trim() != id {
-            Some(format!(
-                "`{}` has leading or trailing whitespace; pass the id exactly as shown in the Publisher Dashboard",
-                id.escape_debug()
-            ))
-        } else if id == "." || id == ".." {
-            Some(format!(
-                "`{id}` is not a valid id (it would change the request path)"
-            ))
-        } else if id.chars().any(char::is_control) {
-            Some(format!(
-                "`{}` contains control characters",
-                id.escape_debug()
-            ))
-        } else {
-            None
-        };
-        match reason {
-            Some(reason) => Err(Error::InvalidArgument {
-                argument: Self::ARGUMENT,
-                reason,
-            }),
-            None => Ok(Self(id)),
-        }
+        check_path_id(Self::ARGUMENT, id.into())
+            .map(Self)
+            .map_err(|e| {
+                let reason = match e.problem() {
+                    IdProblem::SurroundingWhitespace => {
+                        format!(
+                            "{}; pass the id exactly as shown in the Publisher Dashboard",
+                            e.reason()
+                        )
+                    }
+                    _ => e.reason(),
+                };
+                Error::InvalidArgument {
+                    argument: Self::ARGUMENT,
+                    reason,
+                }
+            })
     }
 
     /// The id as sent to Appcharge.

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use offerkit_transport::ids::{IdProblem, check_path_id};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::Error;
@@ -9,20 +10,20 @@ use crate::Error;
 /// The prefix of a private offer's durable id on the wire (`private-offer/<id>`).
 const RESOURCE_PREFIX: &str = "private-offer/";
 
-/// Checks a user-supplied id: surrounding whitespace is trimmed, and the rest must be non-empty and free of
-/// control characters. `argument` names the parameter in the error.
+/// Checks a user-supplied id: surrounding whitespace is trimmed, and the rest must pass
+/// [`check_path_id`] (non-empty, no control characters); `.` and `..` are accepted here, as before
+/// (the transport refuses them when they would become a path segment). `argument` names the
+/// parameter in the error.
 fn check(raw: &str, argument: &'static str) -> Result<String, Error> {
-    let id = raw.trim();
-    if id.is_empty() {
-        return Err(Error::invalid_argument(argument, "must not be empty"));
-    }
-    if id.chars().any(char::is_control) {
-        return Err(Error::invalid_argument(
+    match check_path_id(argument, raw.trim().to_owned()) {
+        Ok(id) => Ok(id),
+        Err(e) if e.problem() == IdProblem::DotSegment => Ok(e.into_value()),
+        Err(e) if e.problem() == IdProblem::ControlCharacters => Err(Error::invalid_argument(
             argument,
             "must not contain control characters",
-        ));
+        )),
+        Err(e) => Err(Error::invalid_argument(argument, e.reason())),
     }
-    Ok(id.to_owned())
 }
 
 /// A private offer's id, without the `private-offer/` prefix (e.g. `456e-a345-c457-1234`).

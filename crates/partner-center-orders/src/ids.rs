@@ -7,6 +7,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use offerkit_transport::ids::{IdProblem, check_path_id};
+
 use crate::Error;
 
 macro_rules! id_newtype {
@@ -73,18 +75,18 @@ macro_rules! id_newtype {
     };
 }
 
+/// Trims `raw` and checks it with [`check_path_id`]. `.` and `..` are accepted here: the transport
+/// refuses them when they would become a path segment.
 fn validate(raw: &str, argument: &'static str) -> Result<String, Error> {
-    let id = raw.trim();
-    if id.is_empty() {
-        return Err(Error::invalid_argument(argument, "must not be empty"));
-    }
-    if id.chars().any(char::is_control) {
-        return Err(Error::invalid_argument(
+    match check_path_id(argument, raw.trim().to_owned()) {
+        Ok(id) => Ok(id),
+        Err(e) if e.problem() == IdProblem::DotSegment => Ok(e.into_value()),
+        Err(e) if e.problem() == IdProblem::ControlCharacters => Err(Error::invalid_argument(
             argument,
             "must not contain control characters (a pasted newline or tab?)",
-        ));
+        )),
+        Err(e) => Err(Error::invalid_argument(argument, e.reason())),
     }
-    Ok(id.to_owned())
 }
 
 id_newtype!(
