@@ -17,9 +17,9 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use offerkit_adobe_offers::transport::{AdobeImsCredentials, Error as TransportError};
+use offerkit_adobe_offers::transport::AdobeImsCredentials;
 use offerkit_adobe_offers::{
-    AdobeOffersClient, Error as AdobeError, ListOptions, Offer, OfferId, OfferType, Retraction,
+    AdobeOffersClient, Error as AdobeError, ListOptions, OfferId, OfferType, Retraction,
 };
 use serde_json::{Value, json};
 
@@ -30,6 +30,9 @@ use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
 use crate::vendor::VendorName;
+use crate::vendors::common::{
+    config_error, record_json, transport_kind, with_code_and_status, with_request_id,
+};
 
 const VENDOR: VendorName = VendorName::Adobe;
 
@@ -41,7 +44,7 @@ pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
         settings.require(VENDOR, "client-secret")?,
         settings.require(VENDOR, "org-id")?,
     )
-    .map_err(config_error)?;
+    .map_err(|e| config_error(VENDOR, e))?;
     if let Some(sandbox) = settings.credential("sandbox-name") {
         ims = ims.with_sandbox(sandbox);
     }
@@ -54,15 +57,15 @@ pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
         .or(settings.credential("ims-url"))
         .map(ims_host);
     if let Some(url) = ims_url {
-        ims = ims.with_ims_url(&url).map_err(config_error)?;
+        ims = ims
+            .with_ims_url(&url)
+            .map_err(|e| config_error(VENDOR, e))?;
     }
     let mut builder = AdobeOffersClient::builder().ims_credentials(ims);
     if let Some(url) = &settings.base_url {
         builder = builder.base_url(url.clone());
     }
-    let client = builder
-        .build()
-        .map_err(|e| Error::new(ErrorKind::Config, format!("{VENDOR}: {e}")).with_source(e))?;
+    let client = builder.build().map_err(|e| config_error(VENDOR, e))?;
     Ok(Arc::new(Adobe { client }))
 }
 
@@ -71,10 +74,6 @@ pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
 fn ims_host(token_url: &str) -> String {
     let url = token_url.trim().trim_end_matches('/');
     url.strip_suffix("/ims/token/v3").unwrap_or(url).to_owned()
-}
-
-fn config_error(err: TransportError) -> Error {
-    Error::new(ErrorKind::Config, format!("{VENDOR}: {err}")).with_source(err)
 }
 
 /// The [`Retract`] impl for the Adobe Offer Library.
@@ -130,7 +129,7 @@ impl Retract for Adobe {
             .map_err(facade_error)?
         {
             Some(offer) => Ok(Probe::Present(
-                Details::new().with_response(offer_json(&offer)),
+                Details::new().with_response(record_json(&offer)),
             )),
             None => Ok(Probe::Gone(
                 Details::new().with_note(format!("Adobe answers 404 for {id}")),
@@ -152,7 +151,7 @@ impl Retract for Adobe {
                     .await
                     .map_err(facade_error)?
                 {
-                    Some(offer) => Ok(Details::new().with_response(offer_json(&offer))),
+                    Some(offer) => Ok(Details::new().with_response(record_json(&offer))),
                     None => Err(Error::new(
                         ErrorKind::NotFound,
                         format!("Adobe has no {kind} offer with id {id}"),
@@ -175,7 +174,7 @@ impl Retract for Adobe {
                     .collect(max)
                     .await
                     .map_err(facade_error)?;
-                let results: Vec<Value> = offers.iter().map(offer_json).collect();
+                let results: Vec<Value> = offers.iter().map(record_json).collect();
                 Ok(Details::new().with_response(json!({
                     "offerType": kind.as_str(),
                     "count": results.len(),
@@ -211,19 +210,6 @@ fn convert_type(offer_type: AdobeOfferType) -> OfferType {
     }
 }
 
-fn with_request_id(details: Details, request_id: Option<&str>) -> Details {
-    match request_id {
-        Some(id) => details.with_request_id(id),
-        None => details,
-    }
-}
-
-/// The typed offer as JSON (every field Adobe sent, including unknown ones).
-fn offer_json(offer: &Offer) -> Value {
-    // Serializing a model of JSON values cannot fail; keep a marker rather than panic.
-    serde_json::to_value(offer).unwrap_or_else(|e| Value::String(format!("<unserializable: {e}>")))
-}
-
 /// Classifies a crate error for exit codes and retry decisions, keeping it as the source.
 fn facade_error(err: AdobeError) -> Error {
     let kind = match &err {
@@ -236,27 +222,7 @@ fn facade_error(err: AdobeError) -> Error {
     };
     let code = err.code();
     let status = err.status();
-    let mut out = Error::new(kind, err.to_string());
-    if let Some(code) = code {
-        out = out.with_code(code);
-    }
-    if let Some(status) = status {
-        out = out.with_http_status(status);
-    }
-    out.with_source(err)
-}
-
-fn transport_kind(err: &TransportError) -> ErrorKind {
-    match err {
-        TransportError::InvalidInput { .. } => ErrorKind::Input,
-        TransportError::Auth(_) => ErrorKind::Auth,
-        TransportError::Throttled(_) => ErrorKind::RateLimited,
-        TransportError::Api(_) if err.is_not_found() => ErrorKind::NotFound,
-        TransportError::Api(_)
-        | TransportError::Decode(_)
-        | TransportError::BodyTooLarge { .. } => ErrorKind::Vendor,
-        _ => ErrorKind::Transport,
-    }
+    with_code_and_status(Error::new(kind, err.to_string()), code, status).with_source(err)
 }
 
 #[cfg(test)]

@@ -18,9 +18,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use offerkit_appcharge::transport::Error as TransportError;
 use offerkit_appcharge::{
-    AppchargeClient, Environment, Error as AppchargeError, Offer, PublisherOfferId, Retraction,
+    AppchargeClient, Environment, Error as AppchargeError, PublisherOfferId, Retraction,
 };
-use serde_json::Value;
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
@@ -29,6 +28,9 @@ use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target};
 use crate::vendor::VendorName;
+use crate::vendors::common::{
+    config_error, record_json, transport_kind, with_code_and_status, with_request_id,
+};
 
 const VENDOR: VendorName = VendorName::Appcharge;
 
@@ -53,9 +55,7 @@ pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
     if let Some(url) = &settings.base_url {
         builder = builder.base_url(url.clone());
     }
-    let client = builder
-        .build()
-        .map_err(|e| Error::new(ErrorKind::Config, format!("{VENDOR}: {e}")).with_source(e))?;
+    let client = builder.build().map_err(|e| config_error(VENDOR, e))?;
     Ok(Arc::new(Appcharge { client }))
 }
 
@@ -84,7 +84,7 @@ impl Retract for Appcharge {
                         value.publisher_offer_id.as_deref().unwrap_or_default()
                     ));
                 }
-                Outcome::Retracted(details.with_response(offer_json(&value)))
+                Outcome::Retracted(details.with_response(record_json(&value)))
             }
             Ok(Retraction::AlreadyRetracted {
                 message,
@@ -113,7 +113,7 @@ impl Retract for Appcharge {
         let id = offer_id_of(target)?;
         match self.client.get_offer(&id).await.map_err(facade_error)? {
             Some(offer) => Ok(Probe::Present(
-                Details::new().with_response(offer_json(&offer)),
+                Details::new().with_response(record_json(&offer)),
             )),
             None => Ok(Probe::Gone(
                 Details::new().with_note(format!("{id} is not among Appcharge's offers")),
@@ -126,7 +126,7 @@ impl Retract for Appcharge {
             Query::Get(ResourceRef::AppchargeOffer(raw)) => {
                 let id = convert_id(raw)?;
                 match self.client.get_offer(&id).await.map_err(facade_error)? {
-                    Some(offer) => Ok(Details::new().with_response(offer_json(&offer))),
+                    Some(offer) => Ok(Details::new().with_response(record_json(&offer))),
                     None => Err(Error::new(
                         ErrorKind::NotFound,
                         format!("Appcharge has no offer with publisherOfferId {id}"),
@@ -163,19 +163,6 @@ fn convert_id(id: &TargetOfferId) -> Result<PublisherOfferId, Error> {
         .map_err(|e| Error::input(format!("field `publisherOfferId`: {e}")).with_source(e))
 }
 
-fn with_request_id(details: Details, request_id: Option<&str>) -> Details {
-    match request_id {
-        Some(id) => details.with_request_id(id),
-        None => details,
-    }
-}
-
-/// The typed offer as JSON (every field Appcharge sent, including unknown ones).
-fn offer_json(offer: &Offer) -> Value {
-    // Serializing a model of JSON values cannot fail; keep a marker rather than panic.
-    serde_json::to_value(offer).unwrap_or_else(|e| Value::String(format!("<unserializable: {e}>")))
-}
-
 fn internal(e: serde_json::Error) -> Error {
     Error::new(ErrorKind::Internal, e.to_string()).with_source(e)
 }
@@ -194,27 +181,7 @@ fn facade_error(err: AppchargeError) -> Error {
         .and_then(TransportError::vendor_error)
         .and_then(|v| v.code());
     let status = err.status();
-    let mut out = Error::new(kind, err.to_string());
-    if let Some(code) = code {
-        out = out.with_code(code);
-    }
-    if let Some(status) = status {
-        out = out.with_http_status(status);
-    }
-    out.with_source(err)
-}
-
-fn transport_kind(err: &TransportError) -> ErrorKind {
-    match err {
-        TransportError::InvalidInput { .. } => ErrorKind::Input,
-        TransportError::Auth(_) => ErrorKind::Auth,
-        TransportError::Throttled(_) => ErrorKind::RateLimited,
-        TransportError::Api(_) if err.is_not_found() => ErrorKind::NotFound,
-        TransportError::Api(_)
-        | TransportError::Decode(_)
-        | TransportError::BodyTooLarge { .. } => ErrorKind::Vendor,
-        _ => ErrorKind::Transport,
-    }
+    with_code_and_status(Error::new(kind, err.to_string()), code, status).with_source(err)
 }
 
 #[cfg(test)]

@@ -13,6 +13,13 @@ use crate::vendor::VendorName;
 pub(crate) mod adobe_offers;
 #[cfg(feature = "appcharge")]
 pub(crate) mod appcharge;
+#[cfg(any(
+    feature = "adobe-offers",
+    feature = "appcharge",
+    feature = "partner-center-ingestion",
+    feature = "partner-center-orders"
+))]
+mod common;
 #[cfg(feature = "partner-center-ingestion")]
 pub(crate) mod partner_center_ingestion;
 #[cfg(feature = "partner-center-orders")]

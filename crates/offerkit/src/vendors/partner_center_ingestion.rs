@@ -28,7 +28,6 @@ use offerkit_partner_center_ingestion::{
     JobId as IngestionJobId, JobPurpose, PrivateOfferId as IngestionOfferId, Retraction, Submitted,
     WithdrawPrivateOffer, WithdrawRole as IngestionRole,
 };
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::Config;
@@ -38,53 +37,24 @@ use crate::outcome::{Details, JobInfo, Outcome};
 use crate::retract::{JobHandle, Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target, WithdrawRole};
 use crate::vendor::VendorName;
+use crate::vendors::common::{
+    azure_credentials, config_error, to_value, with_code_and_status, with_request_id,
+};
 
 const VENDOR: VendorName = VendorName::PartnerCenterIngestion;
 
 /// Builds the impl, or says why it cannot (missing credentials, bad URL).
 pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
     let settings = config.vendor(VENDOR);
-    let mut credential = AzureClientCredentials::product_ingestion(
-        settings.require(VENDOR, "tenant-id")?,
-        settings.require(VENDOR, "client-id")?,
-        settings.require(VENDOR, "client-secret")?,
-    )
-    .map_err(config_error)?;
-    if let Some(token_url) = &settings.token_url {
-        credential = credential
-            .with_authority(&authority_of(token_url))
-            .map_err(config_error)?;
-    }
+    let credential = azure_credentials(VENDOR, &settings, |tenant, client, secret| {
+        AzureClientCredentials::product_ingestion(tenant, client, secret)
+    })?;
     let mut builder = IngestionClient::builder().credential(Arc::new(credential));
     if let Some(url) = &settings.base_url {
         builder = builder.base_url(url.clone());
     }
-    let client = builder
-        .build()
-        .map_err(|e| Error::new(ErrorKind::Config, format!("{VENDOR}: {e}")).with_source(e))?;
+    let client = builder.build().map_err(|e| config_error(VENDOR, e))?;
     Ok(Arc::new(PartnerCenterIngestion { client }))
-}
-
-/// The Azure AD authority of a token URL: `https://login.microsoftonline.com/<tenant>/oauth2/token`
-/// gives `https://login.microsoftonline.com`; a URL without `/oauth2/` is the authority itself.
-fn authority_of(token_url: &str) -> String {
-    let url = token_url.trim().trim_end_matches('/');
-    match url.find("/oauth2/") {
-        Some(i) => {
-            let before = &url[..i];
-            match before.rfind('/') {
-                Some(j) if before[..j].contains("://") && !before[..j].ends_with('/') => {
-                    before[..j].to_owned()
-                }
-                _ => before.to_owned(),
-            }
-        }
-        None => url.to_owned(),
-    }
-}
-
-fn config_error(err: TransportError) -> Error {
-    Error::new(ErrorKind::Config, format!("{VENDOR}: {err}")).with_source(err)
 }
 
 /// The [`Retract`] impl for Partner Center product ingestion.
@@ -388,11 +358,10 @@ fn already_retracted<T>(result: &Retraction<T>, how: &str) -> Outcome {
 }
 
 fn submitted_details(submitted: &Submitted) -> Details {
-    let mut details = Details::new().with_response(to_value(&submitted.status));
-    if let Some(id) = &submitted.request_id {
-        details = details.with_request_id(id.clone());
-    }
-    details
+    with_request_id(
+        Details::new().with_response(to_value(&submitted.status)),
+        submitted.request_id.as_deref(),
+    )
 }
 
 fn job_info(id: &JobId, status: &ConfigureStatus) -> JobInfo {
@@ -403,10 +372,8 @@ fn job_info(id: &JobId, status: &ConfigureStatus) -> JobInfo {
     )
 }
 
-fn failed(err: ingestion::Error, mut details: Details) -> Outcome {
-    if let Some(id) = err.request_id() {
-        details = details.with_request_id(id);
-    }
+fn failed(err: ingestion::Error, details: Details) -> Outcome {
+    let details = with_request_id(details, err.request_id());
     Outcome::Failed {
         error: facade_error(&err).with_source(err),
         details,
@@ -426,16 +393,14 @@ fn facade_error(err: &ingestion::Error) -> Error {
         E::Transport(t) => transport_kind(t),
         _ => ErrorKind::Vendor,
     };
-    let mut error = Error::new(kind, err.to_string());
-    if let Some(code) = err.vendor_code() {
-        error = error.with_code(code);
-    } else if err.is_not_draft() {
-        error = error.with_code("NotDraft");
-    }
-    if let Some(status) = err.status() {
-        error = error.with_http_status(status.as_u16());
-    }
-    error
+    let code = err
+        .vendor_code()
+        .or_else(|| err.is_not_draft().then(|| "NotDraft".to_owned()));
+    with_code_and_status(
+        Error::new(kind, err.to_string()),
+        code,
+        err.status().map(|s| s.as_u16()),
+    )
 }
 
 fn transport_kind(err: &TransportError) -> ErrorKind {
@@ -455,29 +420,9 @@ fn transport_kind(err: &TransportError) -> ErrorKind {
     }
 }
 
-fn to_value(value: &impl Serialize) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn token_urls_give_the_authority() {
-        assert_eq!(
-            authority_of("https://login.microsoftonline.com/contoso/oauth2/token"),
-            "https://login.microsoftonline.com"
-        );
-        assert_eq!(
-            authority_of("http://127.0.0.1:9000/t/oauth2/v2.0/token"),
-            "http://127.0.0.1:9000"
-        );
-        assert_eq!(
-            authority_of("http://127.0.0.1:9000/"),
-            "http://127.0.0.1:9000"
-        );
-    }
 
     #[test]
     fn missing_credentials_are_a_config_error() {

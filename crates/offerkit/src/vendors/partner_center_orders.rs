@@ -18,11 +18,10 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use offerkit_partner_center_orders::transport::{AzureClientCredentials, Error as TransportError};
+use offerkit_partner_center_orders::transport::AzureClientCredentials;
 use offerkit_partner_center_orders::{
     self as orders, CancelOrder, CancelResult, CustomerTenantId, OrderId, OrdersClient, Retraction,
 };
-use serde_json::Value;
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
@@ -31,54 +30,25 @@ use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target};
 use crate::vendor::VendorName;
+use crate::vendors::common::{
+    azure_credentials, config_error, to_value, transport_kind, with_code_and_status,
+    with_request_id,
+};
 
 const VENDOR: VendorName = VendorName::PartnerCenterOrders;
 
 /// Builds the impl, or says why it cannot (missing credentials, bad URL).
 pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
     let settings = config.vendor(VENDOR);
-    let mut credential = AzureClientCredentials::partner_center(
-        settings.require(VENDOR, "tenant-id")?,
-        settings.require(VENDOR, "client-id")?,
-        settings.require(VENDOR, "client-secret")?,
-    )
-    .map_err(config_error)?;
-    if let Some(token_url) = &settings.token_url {
-        credential = credential
-            .with_authority(&authority_of(token_url))
-            .map_err(config_error)?;
-    }
+    let credential = azure_credentials(VENDOR, &settings, |tenant, client, secret| {
+        AzureClientCredentials::partner_center(tenant, client, secret)
+    })?;
     let mut builder = OrdersClient::builder().credential(credential);
     if let Some(url) = &settings.base_url {
         builder = builder.base_url(url.clone());
     }
-    let client = builder
-        .build()
-        .map_err(|e| Error::new(ErrorKind::Config, format!("{VENDOR}: {e}")).with_source(e))?;
+    let client = builder.build().map_err(|e| config_error(VENDOR, e))?;
     Ok(Arc::new(PartnerCenterOrders { client }))
-}
-
-/// The Azure AD authority of a token URL: `https://login.microsoftonline.com/<tenant>/oauth2/token`
-/// (or the CLI's `…/{tenant}/oauth2/token` template) gives `https://login.microsoftonline.com`; a
-/// URL without `/oauth2/` is taken as the authority itself.
-fn authority_of(token_url: &str) -> String {
-    let url = token_url.trim().trim_end_matches('/');
-    match url.find("/oauth2/") {
-        Some(i) => {
-            let before = &url[..i];
-            match before.rfind('/') {
-                Some(j) if before[..j].contains("://") && !before[..j].ends_with('/') => {
-                    before[..j].to_owned()
-                }
-                _ => before.to_owned(),
-            }
-        }
-        None => url.to_owned(),
-    }
-}
-
-fn config_error(err: TransportError) -> Error {
-    Error::new(ErrorKind::Config, format!("{VENDOR}: {err}")).with_source(err)
 }
 
 /// The [`Retract`] impl for Partner Center orders.
@@ -121,10 +91,7 @@ impl Retract for PartnerCenterOrders {
                 "unknown retraction result from offerkit-partner-center-orders",
             )),
             Err(e) => {
-                let mut details = Details::new();
-                if let Some(id) = e.request_id() {
-                    details = details.with_request_id(id);
-                }
+                let details = with_request_id(Details::new(), e.request_id());
                 Outcome::Failed {
                     error: facade_error(e),
                     details,
@@ -213,15 +180,10 @@ fn ids(tenant: &TenantId, order: &TargetOrderId) -> Result<(CustomerTenantId, Or
 }
 
 fn details(result: &CancelResult) -> Details {
-    let mut details = Details::new().with_response(to_value(result));
-    if let Some(id) = &result.request_id {
-        details = details.with_request_id(id.clone());
-    }
-    details
-}
-
-fn to_value(value: &impl serde::Serialize) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
+    with_request_id(
+        Details::new().with_response(to_value(result)),
+        result.request_id.as_deref(),
+    )
 }
 
 fn input_error(err: orders::Error) -> Error {
@@ -242,49 +204,19 @@ fn facade_error(err: orders::Error) -> Error {
         | orders::Error::NoRelationship { .. } => ErrorKind::Rejected,
         orders::Error::Api { answer, .. } if answer.status < 500 => ErrorKind::Rejected,
         orders::Error::Api { .. } => ErrorKind::Vendor,
-        orders::Error::Transport(t) => match **t {
-            TransportError::Auth(_) => ErrorKind::Auth,
-            TransportError::InvalidInput { .. } => ErrorKind::Input,
-            TransportError::Decode(_) | TransportError::BodyTooLarge { .. } => ErrorKind::Vendor,
-            _ => ErrorKind::Transport,
-        },
+        // The crate keeps only unsent and undecodable failures as `Transport` (API answers,
+        // throttling and invalid input have their own variants).
+        orders::Error::Transport(t) => transport_kind(t),
         _ => ErrorKind::Vendor,
     };
     let code = err.code().map(str::to_owned);
     let status = err.status();
-    let mut out = Error::from_source(kind, err);
-    if let Some(code) = code {
-        out = out.with_code(code);
-    }
-    if let Some(status) = status {
-        out = out.with_http_status(status);
-    }
-    out
+    with_code_and_status(Error::from_source(kind, err), code, status)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn authority_from_token_urls() {
-        assert_eq!(
-            authority_of("https://login.microsoftonline.com/contoso/oauth2/token"),
-            "https://login.microsoftonline.com"
-        );
-        assert_eq!(
-            authority_of("http://127.0.0.1:9/{tenant}/oauth2/token"),
-            "http://127.0.0.1:9"
-        );
-        assert_eq!(
-            authority_of("http://127.0.0.1:9/tenant/oauth2/v2.0/token"),
-            "http://127.0.0.1:9"
-        );
-        assert_eq!(
-            authority_of("https://login.partner.microsoftonline.cn/"),
-            "https://login.partner.microsoftonline.cn"
-        );
-    }
 
     #[test]
     fn missing_credentials_are_config_errors() {
