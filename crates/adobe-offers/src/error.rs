@@ -138,7 +138,7 @@ pub enum Error {
     #[error(
         "Adobe refused the credentials (HTTP {status}){}; check OFFERKIT_ADOBE_CLIENT_ID, \
          OFFERKIT_ADOBE_ORG_ID, OFFERKIT_ADOBE_SANDBOX_NAME and the product profile's permissions",
-        suffix(source)
+        source.answer_suffix()
     )]
     Unauthorized {
         /// 401 or 403.
@@ -150,7 +150,7 @@ pub enum Error {
 
     /// The Offer Library rejected the request (400, 409, 415, 422…): fix the request, do not retry.
     /// Problem details and the content-type error are read by [`Error::aep_error`].
-    #[error("Adobe rejected `{operation}` with HTTP {status}{}", suffix(source))]
+    #[error("Adobe rejected `{operation}` with HTTP {status}{}", source.answer_suffix())]
     Rejected {
         /// The operation, e.g. `list_offers`.
         operation: &'static str,
@@ -180,25 +180,6 @@ pub enum Error {
     /// or a failed IMS token request.
     #[error(transparent)]
     Transport(#[from] offerkit_transport::Error),
-}
-
-/// `: <message> (request id <id>)`, each part when known.
-fn suffix(source: &offerkit_transport::Error) -> String {
-    let mut text = String::new();
-    if let Some(m) = source
-        .vendor_error()
-        .and_then(VendorError::message)
-        .filter(|m| !m.trim().is_empty())
-    {
-        text.push_str(": ");
-        text.push_str(m.trim());
-    }
-    if let Some(id) = source.request_id() {
-        text.push_str(" (request id ");
-        text.push_str(id);
-        text.push(')');
-    }
-    text
 }
 
 impl Error {

@@ -45,7 +45,7 @@ pub enum Error {
         "Appcharge refused the publisher token (HTTP {status}){}; check the x-publisher-token value \
          (env OFFERKIT_APPCHARGE_PUBLISHER_TOKEN; Publisher Dashboard > Settings > Integration) and \
          that the base URL matches the token's environment (production or sandbox)",
-        suffix(source)
+        source.answer_suffix()
     )]
     Unauthorized {
         /// 401 or 403.
@@ -61,7 +61,7 @@ pub enum Error {
     /// and [`Error::error_body`] (the typed [`AppchargeErrorBody`]) read the answer.
     #[error(
         "Appcharge rejected `{operation}` with HTTP {status}{}",
-        suffix(source)
+        source.answer_suffix()
     )]
     Rejected {
         /// The operation, e.g. `get_offers`.
@@ -76,25 +76,6 @@ pub enum Error {
     /// Any other failure: connection, timeout, 5xx, throttling after retries, an unreadable body.
     #[error(transparent)]
     Transport(#[from] offerkit_transport::Error),
-}
-
-/// `: <message> (request id <id>)`, each part when known.
-fn suffix(source: &offerkit_transport::Error) -> String {
-    let mut text = String::new();
-    if let Some(m) = source
-        .vendor_error()
-        .and_then(VendorError::message)
-        .filter(|m| !m.trim().is_empty())
-    {
-        text.push_str(": ");
-        text.push_str(m.trim());
-    }
-    if let Some(id) = source.request_id() {
-        text.push_str(" (request id ");
-        text.push_str(id);
-        text.push(')');
-    }
-    text
 }
 
 impl Error {

@@ -188,6 +188,31 @@ impl Error {
         }
     }
 
+    /// `: <vendor message> (request id <id>)`, each part when known (empty when neither is): the
+    /// tail a vendor crate appends to its own error message for this answer.
+    ///
+    /// ```
+    /// use offerkit_transport::Error;
+    /// assert_eq!(Error::invalid_input("offer_id", "must not be empty").answer_suffix(), "");
+    /// ```
+    pub fn answer_suffix(&self) -> String {
+        let mut text = String::new();
+        if let Some(m) = self
+            .vendor_error()
+            .and_then(VendorError::message)
+            .filter(|m| !m.trim().is_empty())
+        {
+            text.push_str(": ");
+            text.push_str(m.trim());
+        }
+        if let Some(id) = self.request_id() {
+            text.push_str(" (request id ");
+            text.push_str(id);
+            text.push(')');
+        }
+        text
+    }
+
     /// `true` if trying the same call later may succeed (connect, timeout, throttling, 5xx).
     pub fn is_transient(&self) -> bool {
         match self {
@@ -387,5 +412,37 @@ pub(crate) fn excerpt(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(body: &str, request_id: Option<&str>) -> Error {
+        Error::Api(Box::new(ApiError {
+            vendor: Vendor::Appcharge,
+            operation: "delete_offer",
+            status: StatusCode::BAD_REQUEST,
+            vendor_error: VendorError::parse(Vendor::Appcharge, body.as_bytes()),
+            body: body.to_owned(),
+            request_id: request_id.map(str::to_owned),
+            correlation_id: None,
+            retry_after: None,
+            attempts: 1,
+        }))
+    }
+
+    #[test]
+    fn answer_suffix_has_the_message_and_request_id_when_known() {
+        assert_eq!(
+            api(r#"{"message":" bad id "}"#, Some("r-1")).answer_suffix(),
+            ": bad id (request id r-1)"
+        );
+        assert_eq!(api(r#"{"message":"  "}"#, None).answer_suffix(), "");
+        assert_eq!(
+            api("not json", Some("r-2")).answer_suffix(),
+            " (request id r-2)"
+        );
     }
 }
