@@ -1,7 +1,7 @@
 //! [`Error`]: everything an Offer Library call can fail with, with the AEP gateway codes typed.
 
 use offerkit_models::adobe_offers::{AepError, AepErrorKind, OfferType};
-use offerkit_transport::{StatusCode, VendorError};
+use offerkit_transport::{Refusal, VendorError};
 
 /// The Adobe I/O gateway error codes (`{"error_code": "401013", "message": …}`) offerkit explains.
 ///
@@ -203,22 +203,16 @@ impl Error {
                 source: err,
             };
         }
-        match status {
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Self::Unauthorized {
-                status: status.as_u16(),
+        match err.refusal() {
+            Some(Refusal::Unauthorized(status)) => Self::Unauthorized {
+                status,
                 source: err,
             },
-            s if s.is_client_error()
-                && s != StatusCode::NOT_FOUND
-                && s != StatusCode::REQUEST_TIMEOUT
-                && s != StatusCode::TOO_MANY_REQUESTS =>
-            {
-                Self::Rejected {
-                    operation,
-                    status: s.as_u16(),
-                    source: err,
-                }
-            }
+            Some(Refusal::Rejected(status)) => Self::Rejected {
+                operation,
+                status,
+                source: err,
+            },
             _ => Self::Transport(err),
         }
     }

@@ -1,7 +1,7 @@
 //! [`Error`]: everything an Appcharge call can fail with.
 
 use offerkit_models::appcharge::AppchargeErrorBody;
-use offerkit_transport::{StatusCode, VendorError};
+use offerkit_transport::{Refusal, VendorError};
 
 /// The error of every `offerkit-appcharge` call.
 ///
@@ -81,28 +81,16 @@ pub enum Error {
 impl Error {
     /// Sorts a transport error into the typed variants (401/403, other 4xx except 404 and 429).
     pub(crate) fn from_transport(operation: &'static str, err: offerkit_transport::Error) -> Self {
-        let Some(status) = err
-            .status()
-            .filter(|_| matches!(err, offerkit_transport::Error::Api(_)))
-        else {
-            return Self::Transport(err);
-        };
-        match status {
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Self::Unauthorized {
-                status: status.as_u16(),
+        match err.refusal() {
+            Some(Refusal::Unauthorized(status)) => Self::Unauthorized {
+                status,
                 source: err,
             },
-            s if s.is_client_error()
-                && s != StatusCode::NOT_FOUND
-                && s != StatusCode::REQUEST_TIMEOUT
-                && s != StatusCode::TOO_MANY_REQUESTS =>
-            {
-                Self::Rejected {
-                    operation,
-                    status: s.as_u16(),
-                    source: err,
-                }
-            }
+            Some(Refusal::Rejected(status)) => Self::Rejected {
+                operation,
+                status,
+                source: err,
+            },
             _ => Self::Transport(err),
         }
     }

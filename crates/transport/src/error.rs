@@ -188,6 +188,33 @@ impl Error {
         }
     }
 
+    /// What an API answer ([`Error::Api`]) refuses, for vendor crates that type refusals: 401/403 is
+    /// [`Refusal::Unauthorized`], any other 4xx except 404 (gone), 408 and 429 (worth repeating) is
+    /// [`Refusal::Rejected`]. `None` for those, for 5xx and for anything that is not an answer.
+    ///
+    /// ```
+    /// use offerkit_transport::Error;
+    /// assert_eq!(Error::invalid_input("offer_id", "must not be empty").refusal(), None);
+    /// ```
+    pub fn refusal(&self) -> Option<Refusal> {
+        let Self::Api(api) = self else {
+            return None;
+        };
+        match api.status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                Some(Refusal::Unauthorized(api.status.as_u16()))
+            }
+            s if s.is_client_error()
+                && s != StatusCode::NOT_FOUND
+                && s != StatusCode::REQUEST_TIMEOUT
+                && s != StatusCode::TOO_MANY_REQUESTS =>
+            {
+                Some(Refusal::Rejected(s.as_u16()))
+            }
+            _ => None,
+        }
+    }
+
     /// `: <vendor message> (request id <id>)`, each part when known (empty when neither is): the
     /// tail a vendor crate appends to its own error message for this answer.
     ///
@@ -267,6 +294,16 @@ impl std::error::Error for AuthError {
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }
+}
+
+/// What an API answer refuses ([`Error::refusal`]); each carries the HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// 401 or 403: the credentials were refused.
+    Unauthorized(u16),
+    /// Another 4xx (not 404, 408 or 429): the vendor refused this request; repeating it will not help.
+    Rejected(u16),
 }
 
 /// The vendor answered with an error status.
@@ -444,5 +481,23 @@ mod tests {
             api("not json", Some("r-2")).answer_suffix(),
             " (request id r-2)"
         );
+    }
+
+    #[test]
+    fn refusal_sorts_client_errors() {
+        let with_status = |status: u16| {
+            let mut err = api("{}", None);
+            if let Error::Api(a) = &mut err {
+                a.status = StatusCode::from_u16(status).expect("status");
+            }
+            err.refusal()
+        };
+        assert_eq!(with_status(401), Some(Refusal::Unauthorized(401)));
+        assert_eq!(with_status(403), Some(Refusal::Unauthorized(403)));
+        assert_eq!(with_status(400), Some(Refusal::Rejected(400)));
+        assert_eq!(with_status(409), Some(Refusal::Rejected(409)));
+        for status in [404, 408, 429, 500, 503] {
+            assert_eq!(with_status(status), None, "{status}");
+        }
     }
 }

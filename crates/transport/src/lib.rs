@@ -84,7 +84,9 @@ pub use auth::{
     Credential, NoCredential, StaticHeader, StaticToken, TokenCache,
 };
 pub use client::{Transport, TransportBuilder};
-pub use error::{ApiError, AuthError, BoxError, DecodeError, Error, RequestSent, ThrottledError};
+pub use error::{
+    ApiError, AuthError, BoxError, DecodeError, Error, Refusal, RequestSent, ThrottledError,
+};
 pub use http_send::{HttpRequest, HttpResponse, HttpSend, ReqwestSend, SendError, SendOptions};
 pub use request::{Request, VendorClient};
 pub use response::Response;
