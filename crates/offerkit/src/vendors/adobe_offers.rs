@@ -31,7 +31,8 @@ use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
 use crate::vendor::VendorName;
 use crate::vendors::common::{
-    config_error, record_json, transport_kind, with_code_and_status, with_request_id,
+    answered_404, config_error, failed_call, record_json, transport_kind, with_code_and_status,
+    with_request_id,
 };
 
 const VENDOR: VendorName = VendorName::Adobe;
@@ -100,23 +101,15 @@ impl Retract for Adobe {
             Ok(Retraction::AlreadyRetracted {
                 message,
                 request_id,
-            }) => {
-                let note = match message {
-                    Some(m) => format!("Adobe answered 404 ({m}); nothing was deleted"),
-                    None => "Adobe answered 404; nothing was deleted".to_owned(),
-                };
-                Outcome::AlreadyRetracted(
-                    with_request_id(Details::new(), request_id.as_deref()).with_note(note),
-                )
-            }
+            }) => answered_404("Adobe", message.as_deref(), request_id.as_deref()),
             Ok(_) => Outcome::failed(Error::new(
                 ErrorKind::Internal,
                 "unknown retraction result from offerkit-adobe-offers",
             )),
-            Err(e) => Outcome::Failed {
-                details: with_request_id(Details::new(), e.request_id()),
-                error: facade_error(e),
-            },
+            Err(e) => {
+                let request_id = e.request_id().map(str::to_owned);
+                failed_call(facade_error(e), request_id.as_deref())
+            }
         }
     }
 

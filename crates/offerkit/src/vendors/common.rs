@@ -132,6 +132,36 @@ pub(crate) fn with_request_id(details: Details, request_id: Option<&str>) -> Det
     }
 }
 
+/// The outcome of a DELETE that answered 404 (Adobe, Appcharge): already retracted, nothing
+/// deleted, with the vendor's message and request id when it sent them.
+#[cfg(any(feature = "adobe-offers", feature = "appcharge"))]
+pub(crate) fn answered_404(
+    vendor: &str,
+    message: Option<&str>,
+    request_id: Option<&str>,
+) -> crate::outcome::Outcome {
+    let note = match message {
+        Some(m) => format!("{vendor} answered 404 ({m}); nothing was deleted"),
+        None => format!("{vendor} answered 404; nothing was deleted"),
+    };
+    crate::outcome::Outcome::AlreadyRetracted(
+        with_request_id(Details::new(), request_id).with_note(note),
+    )
+}
+
+/// A failed call: the facade error, with the vendor's request id when it sent one.
+#[cfg(any(
+    feature = "adobe-offers",
+    feature = "appcharge",
+    feature = "partner-center-orders"
+))]
+pub(crate) fn failed_call(error: Error, request_id: Option<&str>) -> crate::outcome::Outcome {
+    crate::outcome::Outcome::Failed {
+        details: with_request_id(Details::new(), request_id),
+        error,
+    }
+}
+
 /// A crate result as JSON (`null` in the impossible case that it does not serialize).
 #[cfg(any(
     feature = "partner-center-orders",

@@ -31,7 +31,7 @@ use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target};
 use crate::vendor::VendorName;
 use crate::vendors::common::{
-    azure_credentials, config_error, to_value, transport_kind, with_code_and_status,
+    azure_credentials, config_error, failed_call, to_value, transport_kind, with_code_and_status,
     with_request_id,
 };
 
@@ -91,11 +91,8 @@ impl Retract for PartnerCenterOrders {
                 "unknown retraction result from offerkit-partner-center-orders",
             )),
             Err(e) => {
-                let details = with_request_id(Details::new(), e.request_id());
-                Outcome::Failed {
-                    error: facade_error(e),
-                    details,
-                }
+                let request_id = e.request_id().map(str::to_owned);
+                failed_call(facade_error(e), request_id.as_deref())
             }
         }
     }
