@@ -312,6 +312,23 @@ mod appcharge {
     }
 
     #[test]
+    fn nested_records_tolerate_duplicates_when_parsed_on_their_own() {
+        // Only the outermost tolerant value is buffered; a nested type parsed directly, or
+        // inside a plain container, still buffers (and so tolerates duplicates) itself.
+        let image: ProductImage =
+            serde_json::from_str(r#"{"type":"product","url":"a","url":"b"}"#).unwrap();
+        assert_eq!(image.url.as_deref(), Some("b"));
+        let steps: Vec<ProductSequenceEntry> =
+            serde_json::from_str(r#"[{"index":1,"index":2},{"index":3}]"#).unwrap();
+        assert_eq!(steps[0].index, Some(2));
+        // A failed tolerant parse leaves no "already buffered" state behind on the thread.
+        assert!(serde_json::from_str::<Offer>(r#"{"active":"yes","active":1}"#).is_err());
+        assert!(!offerkit_models::lenient::duplicates_resolved());
+        let again: ProductImage = serde_json::from_str(r#"{"url":"a","url":"c"}"#).unwrap();
+        assert_eq!(again.url.as_deref(), Some("c"));
+    }
+
+    #[test]
     fn quantity_string_or_number() {
         let e: ProductEntry =
             parse_lossless(r#"{"publisherProductId":"coins","quantity":"100","priority":"Main"}"#);

@@ -165,9 +165,12 @@ impl Ctx<'_> {
             let _ = write!(
                 out,
                 "\nimpl<'de> serde::Deserialize<'de> for {name} {{\n\
-                 /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.\n\
+                 /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless\n\
+                 /// the input already is such a value (a nested record of a tolerant parse).\n\
                  fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{\n\
-                 crate::lenient::deserialize_via_value(deserializer, {name}::deserialize)\n}}\n}}\n\n\
+                 if crate::lenient::duplicates_resolved() {{\n\
+                 {name}::deserialize(deserializer)\n}} else {{\n\
+                 crate::lenient::deserialize_via_value(deserializer, {name}::deserialize)\n}}\n}}\n}}\n\n\
                  impl serde::Serialize for {name} {{\n\
                  fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{\n\
                  {name}::serialize(self, serializer)\n}}\n}}\n"

@@ -151,9 +151,14 @@ pub struct Offer {
 }
 
 impl<'de> serde::Deserialize<'de> for Offer {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, Offer::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            Offer::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, Offer::deserialize)
+        }
     }
 }
 
@@ -278,9 +283,14 @@ pub struct OfferUi {
 }
 
 impl<'de> serde::Deserialize<'de> for OfferUi {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, OfferUi::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            OfferUi::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, OfferUi::deserialize)
+        }
     }
 }
 
@@ -309,9 +319,14 @@ pub struct GradientColor {
 }
 
 impl<'de> serde::Deserialize<'de> for GradientColor {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, GradientColor::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            GradientColor::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, GradientColor::deserialize)
+        }
     }
 }
 
@@ -371,9 +386,14 @@ pub struct SpecialOfferUi {
 }
 
 impl<'de> serde::Deserialize<'de> for SpecialOfferUi {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, SpecialOfferUi::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            SpecialOfferUi::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, SpecialOfferUi::deserialize)
+        }
     }
 }
 
@@ -409,9 +429,14 @@ pub struct TextStyle {
 }
 
 impl<'de> serde::Deserialize<'de> for TextStyle {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, TextStyle::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            TextStyle::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, TextStyle::deserialize)
+        }
     }
 }
 
@@ -464,9 +489,14 @@ pub struct ProductSequenceEntry {
 }
 
 impl<'de> serde::Deserialize<'de> for ProductSequenceEntry {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, ProductSequenceEntry::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            ProductSequenceEntry::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, ProductSequenceEntry::deserialize)
+        }
     }
 }
 
@@ -568,9 +598,14 @@ pub struct Product {
 }
 
 impl<'de> serde::Deserialize<'de> for Product {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, Product::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            Product::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, Product::deserialize)
+        }
     }
 }
 
@@ -605,9 +640,14 @@ pub struct NestedProduct {
 }
 
 impl<'de> serde::Deserialize<'de> for NestedProduct {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, NestedProduct::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            NestedProduct::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, NestedProduct::deserialize)
+        }
     }
 }
 
@@ -640,9 +680,14 @@ pub struct ProductReference {
 }
 
 impl<'de> serde::Deserialize<'de> for ProductReference {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, ProductReference::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            ProductReference::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, ProductReference::deserialize)
+        }
     }
 }
 
@@ -688,9 +733,14 @@ pub struct ProductImage {
 }
 
 impl<'de> serde::Deserialize<'de> for ProductImage {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, ProductImage::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            ProductImage::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, ProductImage::deserialize)
+        }
     }
 }
 
@@ -728,9 +778,14 @@ pub struct ProductSale {
 }
 
 impl<'de> serde::Deserialize<'de> for ProductSale {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, ProductSale::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            ProductSale::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, ProductSale::deserialize)
+        }
     }
 }
 
@@ -763,9 +818,14 @@ pub struct PriceDiscount {
 }
 
 impl<'de> serde::Deserialize<'de> for PriceDiscount {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, PriceDiscount::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            PriceDiscount::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, PriceDiscount::deserialize)
+        }
     }
 }
 
@@ -798,9 +858,14 @@ pub struct Schedule {
 }
 
 impl<'de> serde::Deserialize<'de> for Schedule {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, Schedule::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            Schedule::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, Schedule::deserialize)
+        }
     }
 }
 
@@ -832,9 +897,14 @@ pub struct TimeFrame {
 }
 
 impl<'de> serde::Deserialize<'de> for TimeFrame {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, TimeFrame::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            TimeFrame::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, TimeFrame::deserialize)
+        }
     }
 }
 
@@ -864,9 +934,14 @@ pub struct Badge {
 }
 
 impl<'de> serde::Deserialize<'de> for Badge {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, Badge::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            Badge::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, Badge::deserialize)
+        }
     }
 }
 
@@ -898,9 +973,14 @@ pub struct Trigger {
 }
 
 impl<'de> serde::Deserialize<'de> for Trigger {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, Trigger::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            Trigger::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, Trigger::deserialize)
+        }
     }
 }
 
@@ -929,9 +1009,14 @@ pub struct TriggerRule {
 }
 
 impl<'de> serde::Deserialize<'de> for TriggerRule {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, TriggerRule::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            TriggerRule::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, TriggerRule::deserialize)
+        }
     }
 }
 
@@ -961,9 +1046,14 @@ pub struct DisplayRule {
 }
 
 impl<'de> serde::Deserialize<'de> for DisplayRule {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, DisplayRule::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            DisplayRule::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, DisplayRule::deserialize)
+        }
     }
 }
 
@@ -1004,9 +1094,14 @@ pub struct RewardCalendar {
 }
 
 impl<'de> serde::Deserialize<'de> for RewardCalendar {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, RewardCalendar::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            RewardCalendar::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, RewardCalendar::deserialize)
+        }
     }
 }
 
@@ -1036,9 +1131,14 @@ pub struct OfferList {
 }
 
 impl<'de> serde::Deserialize<'de> for OfferList {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, OfferList::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            OfferList::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, OfferList::deserialize)
+        }
     }
 }
 
@@ -1084,9 +1184,14 @@ pub struct AppchargeErrorBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppchargeErrorBody {
-    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`.
+    /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, unless
+    /// the input already is such a value (a nested record of a tolerant parse).
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::lenient::deserialize_via_value(deserializer, AppchargeErrorBody::deserialize)
+        if crate::lenient::duplicates_resolved() {
+            AppchargeErrorBody::deserialize(deserializer)
+        } else {
+            crate::lenient::deserialize_via_value(deserializer, AppchargeErrorBody::deserialize)
+        }
     }
 }
 

@@ -4,10 +4,45 @@
 //! Appcharge responses contain. Going through [`serde_json::Value`] first collapses duplicates with
 //! **last key wins** semantics (the key keeps its first position), the same rule JavaScript's `JSON.parse`
 //! applies.
+//!
+//! Only the outermost tolerant value is buffered: while a buffered [`Value`] is being turned into
+//! records, nested tolerant records read it directly (a `Value` cannot hold duplicate keys), so a
+//! document is copied once, not once per nesting level.
+
+use std::cell::Cell;
 
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+
+thread_local! {
+    /// How many buffered values this thread is currently turning into records.
+    static RESOLVING: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Marks "a buffered, duplicate-free [`Value`] is being read on this thread" for its lifetime
+/// (also when reading fails or panics part-way).
+struct Resolving;
+
+impl Resolving {
+    fn enter() -> Self {
+        RESOLVING.with(|depth| depth.set(depth.get().saturating_add(1)));
+        Resolving
+    }
+}
+
+impl Drop for Resolving {
+    fn drop(&mut self) {
+        RESOLVING.with(|depth| depth.set(depth.get().saturating_sub(1)));
+    }
+}
+
+/// Whether the input being read on this thread is already a buffered [`Value`] (so it has no
+/// duplicate keys and a tolerant record may read it directly). Generated `Deserialize` impls
+/// check it before buffering.
+pub fn duplicates_resolved() -> bool {
+    RESOLVING.with(|depth| depth.get() > 0)
+}
 
 /// Parses `bytes` as `T`, tolerating duplicate keys at any depth (last key wins).
 ///
@@ -19,6 +54,7 @@ use serde_json::Value;
 /// ```
 pub fn from_slice_tolerant<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
     let value: Value = serde_json::from_slice(bytes)?;
+    let _resolving = Resolving::enter();
     serde_json::from_value(value)
 }
 
@@ -37,5 +73,6 @@ where
     D: Deserializer<'de>,
 {
     let value = Value::deserialize(deserializer)?;
+    let _resolving = Resolving::enter();
     strict(value).map_err(D::Error::custom)
 }

@@ -22,7 +22,9 @@ mod redacted;
 mod schema_uri;
 
 pub use date::{CalendarDate, DateValue, LenientDateTime, TimeOfDay, Timestamp};
-pub use dedup::{deserialize_via_value, from_slice_tolerant, from_str_tolerant};
+pub use dedup::{
+    deserialize_via_value, duplicates_resolved, from_slice_tolerant, from_str_tolerant,
+};
 pub use enums::enum_text_eq;
 pub use nullable::nullable;
 pub use number::StringOrNumber;
