@@ -9,6 +9,8 @@
 //! 5. ask the [`RetryPolicy`] whether and when to retry, sleep, go to 2.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -19,7 +21,7 @@ use url::Url;
 
 use crate::http_send::{HttpRequest, HttpResponse, HttpSend, ReqwestSend, SendError, SendOptions};
 use crate::retry::{Decision, Outcome, decide, parse_retry_after};
-use crate::{Credential, Error, Idempotency, RetryPolicy, Vendor};
+use crate::{AuthHeaders, Credential, Error, Idempotency, RetryPolicy, Vendor};
 
 /// The shared HTTP pipeline. Cheap to clone (an `Arc` inside); build one and share it between all
 /// vendor clients so they reuse connections.
@@ -82,7 +84,14 @@ impl Transport {
     }
 
     /// Runs one logical call through the pipeline; returns the final response whatever its status.
-    pub(crate) async fn execute(&self, call: Call<'_>) -> Result<Exchange, Error> {
+    ///
+    /// The pipeline's state (the call, the attempt's request and response, the timers) lives in
+    /// one heap allocation made here, so the futures of the layers above stay a few hundred bytes
+    /// instead of carrying (and copying at every `.await`) kilobytes each.
+    pub(crate) fn execute(
+        &self,
+        call: Call,
+    ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send>> {
         let span = tracing::debug_span!(
             "offerkit.request",
             vendor = call.vendor.map_or(call.service, Vendor::id),
@@ -94,149 +103,162 @@ impl Transport {
             request_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.run(call, span.clone()).instrument(span).await
+        Box::pin(self.clone().run(call, span.clone()).instrument(span))
     }
 
-    async fn run(&self, mut call: Call<'_>, span: tracing::Span) -> Result<Exchange, Error> {
-        let inner = &*self.inner;
-        let policy = call.retry.as_ref().unwrap_or(&inner.retry);
-        let start = tokio::time::Instant::now();
-        let deadline = start + call.total_timeout.unwrap_or(inner.total_timeout);
-        // Taken, not cloned: the call's headers are the base of every attempt.
-        let mut headers = std::mem::take(&mut call.headers);
-        if !headers.contains_key(header::USER_AGENT) {
-            headers.insert(header::USER_AGENT, inner.user_agent.clone());
-        }
-        let mut attempts = 0u32;
-        let mut retries = 0u32;
-        let mut auth_retried = false;
-        loop {
-            attempts += 1;
-            span.record("attempt", attempts);
-            let auth = match call.credential {
-                Some(c) => Some(c.auth_headers(self).await?),
-                None => None,
-            };
-            let mut request_headers = headers.clone();
-            if let Some(a) = &auth {
-                for (name, value) in a.headers() {
-                    request_headers.insert(name.clone(), value.clone());
+    /// The attempt loop. A plain `fn` returning an `async move` block, not an `async fn`: the
+    /// block uses its captures in place, where an `async fn` would also copy its arguments into
+    /// locals and carry both (this future is the one allocation of a call; keeping it small keeps
+    /// it in the allocator's fast path).
+    fn run(
+        self,
+        mut call: Call,
+        span: tracing::Span,
+    ) -> impl Future<Output = Result<Exchange, Error>> + Send {
+        async move {
+            let inner = &*self.inner;
+            let policy = call.retry.as_ref().unwrap_or(&inner.retry);
+            let start = tokio::time::Instant::now();
+            let total_timeout = call.total_timeout.unwrap_or(inner.total_timeout);
+            let deadline = start + total_timeout;
+            if !call.headers.contains_key(header::USER_AGENT) {
+                call.headers
+                    .insert(header::USER_AGENT, inner.user_agent.clone());
+            }
+            let mut attempts = 0u32;
+            let mut retries = 0u32;
+            let mut auth_retried = false;
+            loop {
+                attempts += 1;
+                span.record("attempt", attempts);
+                let auth = match &call.credential {
+                    Some(c) => Some(c.auth_headers(&self).await?),
+                    None => None,
+                };
+                // The first attempt starts with the whole budget (the clock was just read).
+                let remaining = if attempts == 1 {
+                    total_timeout
+                } else {
+                    deadline.saturating_duration_since(tokio::time::Instant::now())
+                };
+                if remaining.is_zero() {
+                    return Err(timeout_error(&call, start, attempts));
                 }
-            }
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            if remaining.is_zero() {
-                return Err(timeout_error(&call, start, attempts));
-            }
-            let options = SendOptions::new(inner.timeout.min(remaining), inner.max_body_bytes);
-            let request = HttpRequest {
-                method: call.method.clone(),
-                url: call.url.clone(),
-                headers: request_headers,
-                body: call.body.clone(),
-            };
-            // One timer per attempt: the built-in reqwest client enforces `options.timeout`
-            // itself (connect, send and the whole body); any other `HttpSend` is bounded here.
-            let sent = if inner.sender_enforces_timeout {
-                inner.http.send(request, options).await
-            } else {
-                tokio::time::timeout(options.timeout, inner.http.send(request, options))
+                let options = SendOptions::new(inner.timeout.min(remaining), inner.max_body_bytes);
+                let request = call.attempt_request(auth.as_ref());
+                // One timer per attempt: the built-in reqwest client enforces `options.timeout`
+                // itself (connect, send and the whole body); any other `HttpSend` is bounded here.
+                let sent = if inner.sender_enforces_timeout {
+                    inner.http.send(request, options).await
+                } else {
+                    // Boxed: only custom senders take this path, and a timer inline would grow
+                    // every call's future.
+                    Box::pin(tokio::time::timeout(
+                        options.timeout,
+                        inner.http.send(request, options),
+                    ))
                     .await
                     .unwrap_or(Err(SendError::Timeout))
-            };
-            let result = match sent {
-                Ok(r) if r.body.len() > inner.max_body_bytes => Err(SendError::BodyTooLarge),
-                r => r,
-            };
-            let outcome = match &result {
-                Ok(response) => {
-                    span.record("status", response.status.as_u16());
-                    if response.status == StatusCode::UNAUTHORIZED
-                        && !auth_retried
-                        && let (Some(c), Some(a)) = (call.credential, &auth)
-                        && c.invalidate(a).await
-                    {
-                        auth_retried = true;
-                        tracing::debug!(
-                            attempt = attempts,
-                            "401: token dropped, retrying once with a fresh token"
-                        );
-                        continue;
-                    }
-                    Outcome::Status {
-                        status: response.status,
-                        // Only 4xx/5xx can be retried, so only they need `Retry-After`.
-                        retry_after: if response.status.is_client_error()
-                            || response.status.is_server_error()
+                };
+                let result = match sent {
+                    Ok(r) if r.body.len() > inner.max_body_bytes => Err(SendError::BodyTooLarge),
+                    r => r,
+                };
+                let outcome = match &result {
+                    // A success or a status the caller interprets: the answer, whatever the
+                    // retry policy says.
+                    Ok(r) if r.status.is_success() || call.accepted.contains(&r.status) => None,
+                    Ok(response) => {
+                        if response.status == StatusCode::UNAUTHORIZED
+                            && !auth_retried
+                            && let (Some(c), Some(a)) = (&call.credential, &auth)
+                            && c.invalidate(a).await
                         {
-                            parse_retry_after(&response.headers, SystemTime::now())
-                        } else {
-                            None
-                        },
+                            auth_retried = true;
+                            tracing::debug!(
+                                attempt = attempts,
+                                "401: token dropped, retrying once with a fresh token"
+                            );
+                            continue;
+                        }
+                        Some(Outcome::Status {
+                            status: response.status,
+                            // Only 4xx/5xx can be retried, so only they need `Retry-After`.
+                            retry_after: if response.status.is_client_error()
+                                || response.status.is_server_error()
+                            {
+                                parse_retry_after(&response.headers, SystemTime::now())
+                            } else {
+                                None
+                            },
+                        })
                     }
-                }
-                Err(SendError::BodyTooLarge) => {
-                    return Err(Error::BodyTooLarge {
-                        service: call.service,
-                        operation: call.operation,
-                        limit: inner.max_body_bytes,
-                    });
-                }
-                Err(SendError::Connect(_)) => Outcome::Connect,
-                Err(SendError::Timeout) => Outcome::Timeout,
-                Err(SendError::Io(_)) => Outcome::Io,
-            };
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let decision = match &result {
-                Ok(r) if call.accepted.contains(&r.status) => Decision::Stop,
-                _ => decide(
-                    policy,
-                    outcome,
-                    retries,
-                    call.idempotency,
-                    remaining,
-                    fastrand::f64(),
-                ),
-            };
-            match decision {
-                Decision::Retry(delay) => {
+                    Err(SendError::BodyTooLarge) => {
+                        return Err(Error::BodyTooLarge {
+                            service: call.service,
+                            operation: call.operation,
+                            limit: inner.max_body_bytes,
+                        });
+                    }
+                    Err(SendError::Connect(_)) => Some(Outcome::Connect),
+                    Err(SendError::Timeout) => Some(Outcome::Timeout),
+                    Err(SendError::Io(_)) => Some(Outcome::Io),
+                };
+                let decision = match outcome {
+                    None => Decision::Stop,
+                    Some(outcome) => decide(
+                        policy,
+                        outcome,
+                        retries,
+                        call.idempotency,
+                        deadline.saturating_duration_since(tokio::time::Instant::now()),
+                        fastrand::f64(),
+                    ),
+                };
+                if let Decision::Retry(delay) = decision {
                     tracing::debug!(
                         attempt = attempts,
                         ?outcome,
                         delay_ms = delay.as_millis() as u64,
                         "retrying"
                     );
-                    tokio::time::sleep(delay).await;
+                    // Boxed for the same reason: most calls never wait.
+                    Box::pin(tokio::time::sleep(delay)).await;
                     retries += 1;
+                    continue;
                 }
-                Decision::Stop => {
+                if !span.is_disabled() {
                     span.record("elapsed_ms", start.elapsed().as_millis() as u64);
-                    return match result {
-                        Ok(response) => {
-                            let request_id = call
-                                .vendor
-                                .map(Vendor::request_id_header_names)
-                                .unwrap_or_default()
-                                .iter()
-                                .find_map(|name| {
-                                    response.headers.get(name).and_then(|v| v.to_str().ok())
-                                })
-                                .map(str::to_owned);
-                            span.record("request_id", request_id.as_deref());
-                            Ok(Exchange {
-                                response,
-                                attempts,
-                                request_id,
-                            })
-                        }
-                        Err(e) => Err(send_error(&call, e, start, attempts, inner.max_body_bytes)),
-                    };
                 }
+                let response = match result {
+                    Ok(response) => response,
+                    Err(e) => {
+                        return Err(send_error(&call, e, start, attempts, inner.max_body_bytes));
+                    }
+                };
+                let request_id = call
+                    .vendor
+                    .map(Vendor::request_id_header_names)
+                    .unwrap_or_default()
+                    .iter()
+                    .find_map(|name| response.headers.get(name).and_then(|v| v.to_str().ok()))
+                    .map(str::to_owned);
+                if !span.is_disabled() {
+                    span.record("status", response.status.as_u16());
+                    span.record("request_id", request_id.as_deref());
+                }
+                return Ok(Exchange {
+                    accepted: call.accepted.contains(&response.status),
+                    response,
+                    attempts,
+                    request_id,
+                });
             }
         }
     }
 }
 
-fn timeout_error(call: &Call<'_>, start: tokio::time::Instant, attempts: u32) -> Error {
+fn timeout_error(call: &Call, start: tokio::time::Instant, attempts: u32) -> Error {
     Error::Timeout {
         service: call.service,
         operation: call.operation,
@@ -246,7 +268,7 @@ fn timeout_error(call: &Call<'_>, start: tokio::time::Instant, attempts: u32) ->
 }
 
 fn send_error(
-    call: &Call<'_>,
+    call: &Call,
     err: SendError,
     start: tokio::time::Instant,
     attempts: u32,
@@ -292,8 +314,8 @@ impl fmt::Debug for Transport {
     }
 }
 
-/// One logical call as the pipeline sees it.
-pub(crate) struct Call<'a> {
+/// One logical call as the pipeline sees it. Owned, so the pipeline's future borrows nothing.
+pub(crate) struct Call {
     pub(crate) service: &'static str,
     pub(crate) vendor: Option<Vendor>,
     pub(crate) operation: &'static str,
@@ -302,11 +324,29 @@ pub(crate) struct Call<'a> {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) idempotency: Idempotency,
-    pub(crate) credential: Option<&'a dyn Credential>,
+    pub(crate) credential: Option<Arc<dyn Credential>>,
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     /// Statuses the caller interprets itself: never retried.
-    pub(crate) accepted: &'a [StatusCode],
+    pub(crate) accepted: Vec<StatusCode>,
+}
+
+impl Call {
+    /// The request of one attempt: the call's headers plus this attempt's auth headers.
+    fn attempt_request(&self, auth: Option<&AuthHeaders>) -> HttpRequest {
+        let mut headers = self.headers.clone();
+        if let Some(auth) = auth {
+            for (name, value) in auth.headers() {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        HttpRequest {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers,
+            body: self.body.clone(),
+        }
+    }
 }
 
 /// The final response of a call and how many attempts it took.
@@ -315,6 +355,8 @@ pub(crate) struct Exchange {
     pub(crate) attempts: u32,
     /// The vendor's request id from the response headers.
     pub(crate) request_id: Option<String>,
+    /// The status is one of the call's accepted statuses.
+    pub(crate) accepted: bool,
 }
 
 /// Configures a [`Transport`]. Every setting has a documented default.

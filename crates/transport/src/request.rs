@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +14,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::client::Call;
+use crate::client::{Call, Exchange};
 use crate::http_send::RedactedHeaders;
 use crate::ids::new_uuid;
 use crate::urls::{build_url, encode_segment, parse_base_url, resolve_link};
@@ -330,28 +332,36 @@ impl Request {
 
     /// Sends; 2xx and accepted statuses are `Ok`, any other status is [`Error::Api`] or
     /// [`Error::Throttled`].
-    pub async fn send(self) -> Result<Response, Error> {
-        let (response, accepted) = self.exchange().await?;
-        if response.is_success() || accepted.contains(&response.status()) {
-            Ok(response)
-        } else {
-            Err(response.into_error())
+    ///
+    /// The URL and headers are built when this is called; nothing is sent until the future is
+    /// awaited.
+    pub fn send(self) -> impl Future<Output = Result<Response, Error>> + Send + 'static {
+        let started = self.start();
+        async move {
+            let (response, accepted) = started?.finish().await?;
+            if response.is_success() || accepted {
+                Ok(response)
+            } else {
+                Err(response.into_error())
+            }
         }
     }
 
     /// Sends and decodes a 2xx body as `T` (errors name the JSON path that failed).
-    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        self.send().await?.json()
+    pub fn send_json<T: DeserializeOwned>(self) -> impl Future<Output = Result<T, Error>> + Send {
+        let sent = self.send();
+        async move { sent.await?.json() }
     }
 
     /// Sends and returns the response whatever its status (retries still apply).
-    pub async fn send_raw(self) -> Result<Response, Error> {
-        self.exchange().await.map(|(response, _)| response)
+    pub fn send_raw(self) -> impl Future<Output = Result<Response, Error>> + Send + 'static {
+        let started = self.start();
+        async move { started?.finish().await.map(|(response, _)| response) }
     }
 
-    /// Sends; returns the response whatever its status, and the accepted statuses (handed back
-    /// rather than cloned before sending).
-    async fn exchange(mut self) -> Result<(Response, Vec<StatusCode>), Error> {
+    /// Builds the URL and headers and hands the call to the transport. Synchronous, so the
+    /// request builder is not part of the future that waits for the answer.
+    fn start(mut self) -> Result<Started, Error> {
         if let Some(err) = self.error.take() {
             return Err(err);
         }
@@ -383,30 +393,55 @@ impl Request {
             service: vendor.name(),
             vendor: Some(vendor),
             operation: self.operation,
-            method: self.method.clone(),
+            method: self.method,
             url,
             headers,
-            body: self.body.clone(),
+            body: self.body,
             idempotency: self.idempotency,
-            credential: Some(&*client.credential),
+            credential: Some(Arc::clone(&client.credential)),
             total_timeout: self.total_timeout,
-            retry: self.retry.take(),
-            accepted: &self.accepted,
+            retry: self.retry,
+            accepted: self.accepted,
         };
-        let exchange = client.transport.execute(call).await?;
-        let response = exchange.response;
-        let request_id = exchange.request_id.or_else(|| request_id.map(|(_, id)| id));
-        let response = Response {
+        Ok(Started {
+            exchange: client.transport.execute(call),
             vendor,
             operation: self.operation,
-            status: response.status,
-            headers: response.headers,
-            body: response.body,
-            request_id,
+            request_id: request_id.map(|(_, id)| id),
             correlation_id: correlation_id.map(|(_, id)| id),
-            attempts: exchange.attempts,
-        };
-        Ok((response, self.accepted))
+        })
+    }
+}
+
+/// A request handed to the transport: the pipeline's future and what the [`Response`] needs
+/// besides the exchange.
+struct Started {
+    exchange: Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send>>,
+    vendor: Vendor,
+    operation: &'static str,
+    /// The idempotency key sent (Partner Center `MS-RequestId`), if any.
+    request_id: Option<String>,
+    correlation_id: Option<String>,
+}
+
+impl Started {
+    /// Waits for the exchange; returns the response and whether its status was accepted.
+    async fn finish(self) -> Result<(Response, bool), Error> {
+        let exchange = self.exchange.await?;
+        let response = exchange.response;
+        Ok((
+            Response {
+                vendor: self.vendor,
+                operation: self.operation,
+                status: response.status,
+                headers: response.headers,
+                body: response.body,
+                request_id: exchange.request_id.or(self.request_id),
+                correlation_id: self.correlation_id,
+                attempts: exchange.attempts,
+            },
+            exchange.accepted,
+        ))
     }
 }
 

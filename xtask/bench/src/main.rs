@@ -3,7 +3,8 @@
 //! `cargo xtask bench` builds this binary in release mode and runs one sub-command per figure;
 //! each prints one JSON object on stdout, which xtask folds into the report. Commands:
 //!
-//! - `overhead --requests N --rounds R`: figure 1, offerkit vs bare reqwest against an in-process stub;
+//! - `overhead --requests N --rounds R [--side both|offerkit|bare]`: figure 1, offerkit vs bare
+//!   reqwest against an in-process stub (one side alone is for profiling it);
 //! - `gen-batch --count N --targets FILE --seed FILE`: figure 2's mixed targets and matching seed;
 //! - `fanout --base URL --targets FILE --concurrency C --poll-ms MS`: figure 2's bare-reqwest baseline;
 //! - `load --url URL --connections C --seconds S --warmup S [--header NAME:VALUE]`: figure 3's load.
@@ -41,7 +42,11 @@ fn main() -> ExitCode {
 fn run() -> Result<serde_json::Value> {
     let args = Args::parse(std::env::args().skip(1))?;
     match args.command.as_str() {
-        "overhead" => overhead::run(args.usize("requests", 10_000)?, args.usize("rounds", 3)?),
+        "overhead" => overhead::run(
+            args.usize("requests", 10_000)?,
+            args.usize("rounds", 3)?,
+            overhead::Side::parse(&args.optional("side").unwrap_or_else(|| "both".to_owned()))?,
+        ),
         "gen-batch" => gen_batch::run(
             args.usize("count", 10_000)?,
             &args.path("targets")?,

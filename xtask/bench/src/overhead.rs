@@ -19,25 +19,72 @@ const OFFER_ID: &str = "bench-offer";
 const TOKEN: &str = "bench-publisher-token";
 const WARMUP: usize = 200;
 
+/// Which client a run drives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// Both, alternating: the figure.
+    Both,
+    /// Only offerkit (to profile it alone with perf, strace or callgrind).
+    Offerkit,
+    /// Only the bare reqwest client.
+    Bare,
+}
+
+impl Side {
+    /// Parses `both`, `offerkit` or `bare`.
+    pub(crate) fn parse(text: &str) -> Result<Self> {
+        match text {
+            "both" => Ok(Self::Both),
+            "offerkit" => Ok(Self::Offerkit),
+            "bare" => Ok(Self::Bare),
+            other => Err(format!("--side {other}: expected both, offerkit or bare")),
+        }
+    }
+}
+
 /// Runs the figure and returns its JSON.
-pub(crate) fn run(requests: usize, rounds: usize) -> Result<Value> {
+pub(crate) fn run(requests: usize, rounds: usize, side: Side) -> Result<Value> {
     let stub = Stub::start(BODY)?;
     let base = format!("http://{}", stub.addr);
-    let result = crate::runtime(1)?.block_on(measure(&base, requests, rounds.max(1)));
+    let result = crate::runtime(1)?.block_on(measure(&base, requests, rounds.max(1), side));
     stub.stop();
     result
 }
 
-async fn measure(base: &str, requests: usize, rounds: usize) -> Result<Value> {
+async fn measure(base: &str, requests: usize, rounds: usize, side: Side) -> Result<Value> {
     let offerkit = offerkit_client(base)?;
     let bare = reqwest::Client::new();
-    offerkit_round(&offerkit, WARMUP).await?;
-    bare_round(&bare, base, WARMUP).await?;
+    let (with_offerkit, with_bare) = (side != Side::Bare, side != Side::Offerkit);
+    if with_offerkit {
+        offerkit_round(&offerkit, WARMUP).await?;
+    }
+    if with_bare {
+        bare_round(&bare, base, WARMUP).await?;
+    }
     let block = (requests / rounds).max(1);
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
-        ours.push(ms(offerkit_round(&offerkit, block).await?));
-        theirs.push(ms(bare_round(&bare, base, block).await?));
+        if with_offerkit {
+            ours.push(ms(offerkit_round(&offerkit, block).await?));
+        }
+        if with_bare {
+            theirs.push(ms(bare_round(&bare, base, block).await?));
+        }
+    }
+    if side != Side::Both {
+        // One side alone gives no ratio: report its times only.
+        let times = if with_offerkit {
+            &mut ours
+        } else {
+            &mut theirs
+        };
+        let median_ms = median(&mut times.clone());
+        return Ok(json!({
+            "side": if with_offerkit { "offerkit" } else { "bare" },
+            "requests": block * rounds,
+            "rounds_ms": times,
+            "us_per_request": median_ms * 1000.0 / block as f64,
+        }));
     }
     let (ours_ms, bare_ms) = (median(&mut ours.clone()), median(&mut theirs.clone()));
     let fastest = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);

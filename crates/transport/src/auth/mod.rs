@@ -20,6 +20,7 @@ mod static_token;
 mod token_endpoint;
 
 use std::fmt;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use http::{HeaderMap, HeaderName, HeaderValue};
@@ -69,7 +70,9 @@ pub trait Credential: Send + Sync + fmt::Debug {
 /// sensitive and never printed.
 #[derive(Clone, Default)]
 pub struct AuthHeaders {
-    headers: HeaderMap,
+    /// Shared: a static credential hands out the same headers on every attempt, and a clone per
+    /// attempt should not copy the map.
+    headers: Arc<HeaderMap>,
     generation: u64,
 }
 
@@ -115,7 +118,7 @@ impl AuthHeaders {
             )
         })?;
         value.set_sensitive(sensitive);
-        self.headers.insert(name, value);
+        Arc::make_mut(&mut self.headers).insert(name, value);
         Ok(self)
     }
 

@@ -53,7 +53,7 @@ pub(crate) async fn request_token(
         credential: None,
         total_timeout: None,
         retry: None,
-        accepted: &[],
+        accepted: Vec::new(),
     };
     let fail = |status, error, description, source| {
         Error::Auth(Box::new(AuthError {
