@@ -110,6 +110,10 @@ impl Transport {
     /// block uses its captures in place, where an `async fn` would also copy its arguments into
     /// locals and carry both (this future is the one allocation of a call; keeping it small keeps
     /// it in the allocator's fast path).
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would hold its arguments twice (see above)"
+    )]
     fn run(
         self,
         mut call: Call,
@@ -132,7 +136,10 @@ impl Transport {
                 attempts += 1;
                 span.record("attempt", attempts);
                 let auth = match &call.credential {
-                    Some(c) => Some(c.auth_headers(&self).await?),
+                    Some(c) => match c.ready_auth_headers() {
+                        Some(ready) => Some(ready),
+                        None => Some(c.auth_headers(&self).await?),
+                    },
                     None => None,
                 };
                 // The first attempt starts with the whole budget (the clock was just read).
@@ -460,6 +467,9 @@ impl TransportBuilder {
                 #[allow(unused_mut)]
                 let mut builder = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout)
+                    // The usual attempt timeout, set once; an attempt with less time left (near
+                    // the call's deadline) sets its own.
+                    .timeout(self.timeout)
                     .redirect(reqwest::redirect::Policy::none())
                     .pool_idle_timeout(Duration::from_secs(90));
                 #[cfg(feature = "native-tls")]
@@ -472,7 +482,7 @@ impl TransportBuilder {
                         format!("the HTTP client could not be built: {e}"),
                     )
                 })?;
-                Arc::new(ReqwestSend::new(client))
+                Arc::new(ReqwestSend::with_client_timeout(client, self.timeout))
             }
         };
         Ok(Transport {

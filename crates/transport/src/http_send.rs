@@ -137,12 +137,26 @@ pub trait HttpSend: Send + Sync + fmt::Debug {
 #[derive(Debug, Clone)]
 pub struct ReqwestSend {
     client: reqwest::Client,
+    /// The timeout the client itself was built with, when known: an attempt allowed exactly
+    /// that much needs no per-request timeout (which reqwest keeps in a per-request map).
+    client_timeout: Option<Duration>,
 }
 
 impl ReqwestSend {
     /// Wraps a client. Its own redirect, proxy and TLS settings apply.
     pub fn new(client: reqwest::Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            client_timeout: None,
+        }
+    }
+
+    /// Wraps a client built with `reqwest::ClientBuilder::timeout(timeout)`.
+    pub(crate) fn with_client_timeout(client: reqwest::Client, timeout: Duration) -> Self {
+        Self {
+            client,
+            client_timeout: Some(timeout),
+        }
     }
 }
 
@@ -163,7 +177,9 @@ impl HttpSend for ReqwestSend {
         // re-inserted header by header. reqwest's own timeout covers connect, send and the body.
         let mut http_request = reqwest::Request::new(request.method, request.url);
         *http_request.headers_mut() = request.headers;
-        *http_request.timeout_mut() = Some(options.timeout);
+        if self.client_timeout != Some(options.timeout) {
+            *http_request.timeout_mut() = Some(options.timeout);
+        }
         if !request.body.is_empty() {
             *http_request.body_mut() = Some(request.body.into());
         }

@@ -366,6 +366,70 @@ async fn total_deadline_bounds_all_attempts() {
     );
 }
 
+/// The built-in client carries the usual attempt timeout itself; an attempt with less time left
+/// than that (here the whole call has less) must still stop at the deadline.
+#[tokio::test]
+async fn a_deadline_shorter_than_the_attempt_timeout_bounds_the_attempt() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/slow");
+            then.status(200).delay(Duration::from_secs(5));
+        })
+        .await;
+    let t = Transport::builder()
+        .retry_policy(RetryPolicy::none())
+        .timeout(Duration::from_secs(30))
+        .total_timeout(Duration::from_millis(200))
+        .build()
+        .expect("t");
+    let started = std::time::Instant::now();
+    let err = appcharge(&server, &t)
+        .get("slow")
+        .path("slow")
+        .send()
+        .await
+        .expect_err("times out");
+    assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// A caller's own reqwest client knows nothing of offerkit's attempt timeout: it is applied per
+/// request.
+#[tokio::test]
+async fn the_attempt_timeout_applies_to_a_callers_reqwest_client() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/slow");
+            then.status(200).delay(Duration::from_secs(5));
+        })
+        .await;
+    let t = Transport::builder()
+        .reqwest_client(reqwest::Client::new())
+        .retry_policy(RetryPolicy::none())
+        .timeout(Duration::from_millis(150))
+        .build()
+        .expect("t");
+    let started = std::time::Instant::now();
+    let err = appcharge(&server, &t)
+        .get("slow")
+        .path("slow")
+        .send()
+        .await
+        .expect_err("times out");
+    assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 #[tokio::test]
 async fn timeouts_are_not_retried_for_post() {
     let server = MockServer::start_async().await;

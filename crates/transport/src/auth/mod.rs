@@ -57,6 +57,15 @@ pub trait Credential: Send + Sync + fmt::Debug {
     /// The headers for the next attempt (fetching or refreshing a token if needed).
     async fn auth_headers(&self, transport: &Transport) -> Result<AuthHeaders, Error>;
 
+    /// The headers for the next attempt if they are at hand without waiting (a static
+    /// credential); `None` (the default) makes the transport call [`Credential::auth_headers`].
+    ///
+    /// Only an optimisation, saving the boxed future of `auth_headers` on every attempt: when it
+    /// returns `Some`, it must be what `auth_headers` would return.
+    fn ready_auth_headers(&self) -> Option<AuthHeaders> {
+        None
+    }
+
     /// The API answered 401 to an attempt sent with `rejected`. Drop the token if it is still the
     /// cached one and return `true` if a retry with fresh headers may succeed. The default (static
     /// credentials) returns `false`: the same headers would be refused again.

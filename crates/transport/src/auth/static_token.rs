@@ -48,6 +48,10 @@ impl Credential for StaticToken {
             None => bearer(&self.token),
         }
     }
+
+    fn ready_auth_headers(&self) -> Option<AuthHeaders> {
+        self.prebuilt.clone()
+    }
 }
 
 fn bearer(token: &Secret) -> Result<AuthHeaders, Error> {
@@ -122,6 +126,10 @@ impl Credential for StaticHeader {
             None => AuthHeaders::new().with_secret(&self.name, self.value.expose()),
         }
     }
+
+    fn ready_auth_headers(&self) -> Option<AuthHeaders> {
+        self.prebuilt.clone()
+    }
 }
 
 /// No authentication (token endpoints, public resources, tests).
@@ -132,5 +140,46 @@ pub struct NoCredential;
 impl Credential for NoCredential {
     async fn auth_headers(&self, _transport: &Transport) -> Result<AuthHeaders, Error> {
         Ok(AuthHeaders::new())
+    }
+
+    fn ready_auth_headers(&self) -> Option<AuthHeaders> {
+        Some(AuthHeaders::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The transport takes `ready_auth_headers` instead of awaiting `auth_headers`: they must agree.
+    #[tokio::test]
+    async fn ready_headers_are_the_awaited_headers() {
+        let transport = Transport::new().expect("transport");
+        let credentials: [&dyn Credential; 3] = [
+            &StaticToken::new("token-1"),
+            &StaticHeader::appcharge("publisher-1"),
+            &NoCredential,
+        ];
+        for credential in credentials {
+            let ready = credential
+                .ready_auth_headers()
+                .expect("static headers are ready");
+            let awaited = credential.auth_headers(&transport).await.expect("headers");
+            assert_eq!(ready.headers(), awaited.headers(), "{credential:?}");
+            assert!(ready.headers().values().all(|v| v.is_sensitive()));
+        }
+    }
+
+    /// A token that cannot be a header value is not "ready": the awaited path reports the error.
+    #[tokio::test]
+    async fn an_invalid_token_is_reported_by_the_awaited_path() {
+        let transport = Transport::new().expect("transport");
+        let credential = StaticToken::new("line\nbreak");
+        assert!(credential.ready_auth_headers().is_none());
+        let err = credential
+            .auth_headers(&transport)
+            .await
+            .expect_err("invalid header value");
+        assert!(err.to_string().contains("authorization"), "{err}");
     }
 }
