@@ -67,6 +67,16 @@ pub(crate) fn count_key(method: &str, path: &str) -> String {
     format!("{} {}", method.to_ascii_uppercase(), path)
 }
 
+/// Adds one to `key`'s counter; the key is copied only the first time it is seen.
+fn bump(counters: &mut BTreeMap<String, u64>, key: &str) {
+    match counters.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            counters.insert(key.to_owned(), 1);
+        }
+    }
+}
+
 impl Journal {
     pub(crate) fn new(capacity: usize) -> Self {
         Self {
@@ -83,17 +93,17 @@ impl Journal {
         inner.seq += 1;
         entry.seq = inner.seq;
         if entry.acted {
-            *inner.acted_by_path.entry(key.clone()).or_insert(0) += 1;
+            bump(&mut inner.acted_by_path, &key);
             if (200..300).contains(&entry.status) {
-                *inner.succeeded_by_path.entry(key.clone()).or_insert(0) += 1;
+                bump(&mut inner.succeeded_by_path, &key);
             }
             if entry.mutated {
-                *inner.mutated_by_path.entry(key.clone()).or_insert(0) += 1;
+                bump(&mut inner.mutated_by_path, &key);
             }
         }
-        *inner.by_path.entry(key).or_insert(0) += 1;
+        bump(&mut inner.by_path, &key);
         if let Some(rk) = route_key {
-            *inner.by_route.entry(rk).or_insert(0) += 1;
+            bump(&mut inner.by_route, &rk);
         }
         if self.capacity > 0 {
             if inner.entries.len() >= self.capacity {

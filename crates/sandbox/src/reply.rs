@@ -59,6 +59,9 @@ impl Ctx {
 #[derive(Debug, Clone)]
 pub(crate) enum ReplyBody {
     Json(Value),
+    /// JSON already serialised, straight from a store under its lock (a read that copies
+    /// nothing).
+    Serialized(Vec<u8>),
     Empty,
 }
 
@@ -91,6 +94,14 @@ impl Reply {
         Self::json(StatusCode::OK, body)
     }
 
+    /// 200 with JSON that is already serialised.
+    pub(crate) fn ok_serialized(body: Vec<u8>) -> Self {
+        Self {
+            body: ReplyBody::Serialized(body),
+            ..Self::empty(StatusCode::OK)
+        }
+    }
+
     /// A reply with no body.
     pub(crate) fn empty(status: StatusCode) -> Self {
         Self {
@@ -120,10 +131,16 @@ impl Reply {
         self
     }
 
-    /// Serialises the body.
-    pub(crate) fn body_bytes(&self) -> Vec<u8> {
-        match &self.body {
-            ReplyBody::Json(v) => serde_json::to_vec(v).unwrap_or_default(),
+    /// Whether the body is JSON.
+    pub(crate) fn is_json(&self) -> bool {
+        matches!(self.body, ReplyBody::Json(_) | ReplyBody::Serialized(_))
+    }
+
+    /// Takes the body out as bytes, serialising it if needed.
+    pub(crate) fn take_body_bytes(&mut self) -> Vec<u8> {
+        match std::mem::replace(&mut self.body, ReplyBody::Empty) {
+            ReplyBody::Json(v) => serde_json::to_vec(&v).unwrap_or_default(),
+            ReplyBody::Serialized(bytes) => bytes,
             ReplyBody::Empty => Vec::new(),
         }
     }

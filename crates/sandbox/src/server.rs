@@ -21,7 +21,7 @@ use crate::config::SandboxConfig;
 use crate::errors::{self, Vendor};
 use crate::faults::{Decision, FaultId, FaultKind, FaultRule, FaultTiming, Faults};
 use crate::journal::{Journal, JournalEntry};
-use crate::reply::{Ctx, Reply, ReplyBody};
+use crate::reply::{Ctx, Reply};
 use crate::routes::{self, Endpoint};
 use crate::state::{SeedMode, SeedSummary, Stores};
 use crate::util::{IdGen, now_rfc3339, parse_form};
@@ -509,7 +509,6 @@ fn process(
     too_big: bool,
     acted: &mut bool,
 ) -> Reply {
-    let url = ctx.url();
     let Some(ep) = endpoint else {
         return routes::not_found(ctx);
     };
@@ -521,7 +520,13 @@ fn process(
             "The request body is larger than the sandbox limit of {} bytes.",
             sh.config.max_body_bytes
         );
-        return errors::for_vendor(ctx.vendor, StatusCode::PAYLOAD_TOO_LARGE, &msg, &url, "");
+        return errors::for_vendor(
+            ctx.vendor,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &msg,
+            &ctx.url(),
+            "",
+        );
     }
     if routes::needs_auth(ep)
         && let Some(refusal) = crate::auth::authorize(ctx, &sh.tokens, &sh.config)
@@ -561,7 +566,7 @@ fn fault_outcome(d: Decision, ctx: &Ctx, real: Option<Reply>) -> Outcome {
 }
 
 fn into_response(outcome: Outcome) -> Response {
-    let (reply, truncate) = match outcome {
+    let (mut reply, truncate) = match outcome {
         Outcome::Drop => {
             let stream = futures::stream::iter(vec![Err::<bytes::Bytes, std::io::Error>(
                 std::io::Error::other("injected fault: connection dropped"),
@@ -574,8 +579,8 @@ fn into_response(outcome: Outcome) -> Response {
         Outcome::Reply(r) => (r, false),
         Outcome::Truncate(r) => (r, true),
     };
-    let bytes = reply.body_bytes();
-    let is_json = matches!(reply.body, ReplyBody::Json(_));
+    let is_json = reply.is_json();
+    let bytes = reply.take_body_bytes();
     let mut resp = if truncate {
         let full = bytes.len().max(2);
         let half = bytes::Bytes::copy_from_slice(&bytes[..bytes.len() / 2]);

@@ -181,8 +181,8 @@ pub(crate) fn get(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
         Ok(k) => k,
         Err(r) => return r,
     };
-    match store(sh, kind).get_clone(id) {
-        Some(v) => Reply::ok(v),
+    match store(sh, kind).get_serialized(id) {
+        Some(v) => Reply::ok_serialized(v),
         None => not_found(id, kind),
     }
 }

@@ -161,8 +161,8 @@ pub(crate) fn list(ctx: &Ctx, sh: &Shared) -> Reply {
 
 /// `GET /v2/offer/{publisherOfferId}` (a convenience; Appcharge documents the list form).
 pub(crate) fn get(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
-    match sh.stores.appcharge.get_clone(id) {
-        Some(v) => Reply::ok(v),
+    match sh.stores.appcharge.get_serialized(id) {
+        Some(v) => Reply::ok_serialized(v),
         None => error(ctx, StatusCode::NOT_FOUND, format!("Offer {id} not found")),
     }
 }

@@ -344,8 +344,12 @@ pub(crate) fn get_offer(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
         return r;
     }
     settle_due(sh);
-    match sh.stores.offers.get_clone(&format!("private-offer/{id}")) {
-        Some(v) => Reply::ok(v),
+    match sh
+        .stores
+        .offers
+        .get_serialized(&format!("private-offer/{id}"))
+    {
+        Some(v) => Reply::ok_serialized(v),
         None => errors::ingestion(StatusCode::NOT_FOUND, "NotFound", "Resource not found"),
     }
 }

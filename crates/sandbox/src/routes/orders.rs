@@ -194,8 +194,8 @@ pub(crate) fn create(ctx: &Ctx, sh: &Shared, customer: &str) -> Reply {
 
 /// `GET /v1/customers/{c}/orders/{o}`.
 pub(crate) fn get(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Reply {
-    match sh.stores.orders.get_clone(&order_key(customer, order)) {
-        Some(v) => echo(ctx, Reply::ok(v)),
+    match sh.stores.orders.get_serialized(&order_key(customer, order)) {
+        Some(v) => echo(ctx, Reply::ok_serialized(v)),
         None => echo(ctx, not_found(order, customer)),
     }
 }

@@ -44,6 +44,12 @@ impl Collection {
         self.get(key).map(|cell| lock(&cell).clone())
     }
 
+    /// The resource for `key` serialised as JSON, read under its lock without a copy.
+    pub(crate) fn get_serialized(&self, key: &str) -> Option<Vec<u8>> {
+        self.get(key)
+            .map(|cell| serde_json::to_vec(&*lock(&cell)).unwrap_or_default())
+    }
+
     /// Inserts or replaces.
     pub(crate) fn put(&self, key: String, value: Value) {
         write(&self.map).insert(key, Arc::new(Mutex::new(value)));

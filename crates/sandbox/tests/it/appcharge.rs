@@ -24,6 +24,19 @@ async fn create_get_delete_returns_the_stored_offer() {
         .await;
     assert_eq!(s, 409);
     assert_eq!(dup["requestUrl"], "/v2/offer");
+    // A single read is served from the store without a copy: same JSON, same content type.
+    let one = env
+        .req(Method::GET, "/v2/offer/bundle-1")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        one.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/json; charset=utf-8")
+    );
+    assert_eq!(crate::read(one).await, (200, created.clone()));
     let (_, list) = env
         .get("/v2/offer?publisherOfferIds=bundle-1,missing")
         .await;
