@@ -161,13 +161,22 @@ impl fmt::Debug for AdobeImsCredentials {
 #[async_trait]
 impl Credential for AdobeImsCredentials {
     async fn auth_headers(&self, transport: &Transport) -> Result<AuthHeaders, Error> {
-        let (token, generation) = self.cache.get(|| self.fetch(transport)).await?;
-        AuthHeaders::new()
-            .with_generation(generation)
-            .with_secret("authorization", &format!("Bearer {}", token.expose()))?
-            .with_secret("x-api-key", &self.client_id)?
-            .with_header("x-gw-ims-org-id", &self.org_id)?
-            .with_header("x-sandbox-name", &self.sandbox)
+        self.cache
+            .headers(
+                || self.fetch(transport),
+                |token| {
+                    AuthHeaders::new()
+                        .with_secret("authorization", &format!("Bearer {}", token.expose()))?
+                        .with_secret("x-api-key", &self.client_id)?
+                        .with_header("x-gw-ims-org-id", &self.org_id)?
+                        .with_header("x-sandbox-name", &self.sandbox)
+                },
+            )
+            .await
+    }
+
+    fn ready_auth_headers(&self) -> Option<AuthHeaders> {
+        self.cache.ready_headers()
     }
 
     async fn invalidate(&self, rejected: &AuthHeaders) -> bool {

@@ -181,10 +181,19 @@ impl fmt::Debug for AzureClientCredentials {
 #[async_trait]
 impl Credential for AzureClientCredentials {
     async fn auth_headers(&self, transport: &Transport) -> Result<AuthHeaders, Error> {
-        let (token, generation) = self.cache.get(|| self.fetch(transport)).await?;
-        AuthHeaders::new()
-            .with_generation(generation)
-            .with_secret("authorization", &format!("Bearer {}", token.expose()))
+        self.cache
+            .headers(
+                || self.fetch(transport),
+                |token| {
+                    AuthHeaders::new()
+                        .with_secret("authorization", &format!("Bearer {}", token.expose()))
+                },
+            )
+            .await
+    }
+
+    fn ready_auth_headers(&self) -> Option<AuthHeaders> {
+        self.cache.ready_headers()
     }
 
     async fn invalidate(&self, rejected: &AuthHeaders) -> bool {
