@@ -135,15 +135,20 @@ impl Transport {
             loop {
                 attempts += 1;
                 span.record("attempt", attempts);
+                let mut waited_for_auth = false;
                 let auth = match &call.credential {
                     Some(c) => match c.ready_auth_headers() {
                         Some(ready) => Some(ready),
-                        None => Some(c.auth_headers(&self).await?),
+                        None => {
+                            waited_for_auth = true;
+                            Some(c.auth_headers(&self).await?)
+                        }
                     },
                     None => None,
                 };
-                // The first attempt starts with the whole budget (the clock was just read).
-                let remaining = if attempts == 1 {
+                // A first attempt that did not wait for a token starts with the whole budget (the
+                // clock was just read); any other reads the clock again.
+                let remaining = if attempts == 1 && !waited_for_auth {
                     total_timeout
                 } else {
                     deadline.saturating_duration_since(tokio::time::Instant::now())

@@ -1066,3 +1066,74 @@ async fn body_cap_applies_to_bodies_without_content_length() {
     let response = small.get("small").path("small").send().await.expect("fits");
     assert_eq!(response.body().len(), 1024);
 }
+
+/// A sender that takes `token_ms` to answer a token request and 10 s to answer anything else,
+/// on tokio's clock (the tests using it pause time, so nothing really waits).
+#[derive(Debug)]
+struct SlowSender {
+    token_ms: u64,
+}
+
+#[async_trait::async_trait]
+impl offerkit_transport::HttpSend for SlowSender {
+    async fn send(
+        &self,
+        request: offerkit_transport::HttpRequest,
+        _options: offerkit_transport::SendOptions,
+    ) -> Result<offerkit_transport::HttpResponse, offerkit_transport::SendError> {
+        if request.url.path().ends_with("/token") {
+            tokio::time::sleep(Duration::from_millis(self.token_ms)).await;
+            let body = serde_json::json!({"access_token": "tok", "expires_in": 3600});
+            return Ok(offerkit_transport::HttpResponse::new(
+                StatusCode::OK,
+                http::HeaderMap::new(),
+                serde_json::to_vec(&body).expect("json").into(),
+            ));
+        }
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        Ok(offerkit_transport::HttpResponse::new(
+            StatusCode::OK,
+            http::HeaderMap::new(),
+            bytes::Bytes::new(),
+        ))
+    }
+}
+
+/// Time spent waiting for a token counts against the call's deadline: the first attempt gets
+/// only what is left, not the whole budget.
+#[tokio::test(start_paused = true)]
+async fn waiting_for_a_token_uses_up_the_call_deadline() {
+    let t = Transport::builder()
+        .http_client(SlowSender { token_ms: 1_800 })
+        .retry_policy(RetryPolicy::none())
+        .timeout(Duration::from_secs(30))
+        .total_timeout(Duration::from_secs(2))
+        .build()
+        .expect("t");
+    let credential = Arc::new(
+        AzureClientCredentials::partner_center("tenant-1", "app", "secret")
+            .expect("cred")
+            .with_authority("http://127.0.0.1:9")
+            .expect("authority"),
+    );
+    let client = VendorClient::new(
+        Vendor::PartnerCenterOrders,
+        &t,
+        "http://127.0.0.1:9",
+        credential,
+    )
+    .expect("client");
+    let started = tokio::time::Instant::now();
+    let err = client
+        .get("get_order")
+        .path("v1/customers/c/orders/o")
+        .send()
+        .await
+        .expect_err("times out");
+    assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed <= Duration::from_millis(2_050),
+        "the 2 s deadline was overrun: {elapsed:?}"
+    );
+}
