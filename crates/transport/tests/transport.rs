@@ -328,27 +328,37 @@ async fn retry_after_beyond_the_deadline_is_not_waited_for() {
     assert!(matches!(err, Error::Throttled(_)));
 }
 
-#[tokio::test]
-async fn total_deadline_bounds_all_attempts() {
-    let server = MockServer::start_async().await;
-    let mock = server
+/// `/slow` answers 200 after 5 s.
+async fn mock_slow(server: &MockServer) -> httpmock::Mock<'_> {
+    server
         .mock_async(|when, then| {
             when.path("/slow");
             then.status(200).delay(Duration::from_secs(5));
         })
-        .await;
+        .await
+}
+
+/// Sends `method /slow` to the Appcharge client of `server`; returns the error it must end in.
+async fn send_slow(server: &MockServer, transport: &Transport, method: http::Method) -> Error {
+    appcharge(server, transport)
+        .request(method, "slow")
+        .path("slow")
+        .send()
+        .await
+        .expect_err("times out")
+}
+
+#[tokio::test]
+async fn total_deadline_bounds_all_attempts() {
+    let server = MockServer::start_async().await;
+    let mock = mock_slow(&server).await;
     let t = Transport::builder()
         .retry_policy(RetryPolicy::immediate(50))
         .timeout(Duration::from_millis(100))
         .total_timeout(Duration::from_millis(350))
         .build()
         .expect("t");
-    let err = appcharge(&server, &t)
-        .get("slow")
-        .path("slow")
-        .send()
-        .await
-        .expect_err("times out");
+    let err = send_slow(&server, &t, http::Method::GET).await;
     let Error::Timeout { attempts, .. } = err else {
         panic!("{err:?}")
     };
@@ -371,12 +381,7 @@ async fn total_deadline_bounds_all_attempts() {
 #[tokio::test]
 async fn a_deadline_shorter_than_the_attempt_timeout_bounds_the_attempt() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.path("/slow");
-            then.status(200).delay(Duration::from_secs(5));
-        })
-        .await;
+    mock_slow(&server).await;
     let t = Transport::builder()
         .retry_policy(RetryPolicy::none())
         .timeout(Duration::from_secs(30))
@@ -384,12 +389,7 @@ async fn a_deadline_shorter_than_the_attempt_timeout_bounds_the_attempt() {
         .build()
         .expect("t");
     let started = std::time::Instant::now();
-    let err = appcharge(&server, &t)
-        .get("slow")
-        .path("slow")
-        .send()
-        .await
-        .expect_err("times out");
+    let err = send_slow(&server, &t, http::Method::GET).await;
     assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
     assert!(
         started.elapsed() < Duration::from_secs(4),
@@ -403,12 +403,7 @@ async fn a_deadline_shorter_than_the_attempt_timeout_bounds_the_attempt() {
 #[tokio::test]
 async fn the_attempt_timeout_applies_to_a_callers_reqwest_client() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.path("/slow");
-            then.status(200).delay(Duration::from_secs(5));
-        })
-        .await;
+    mock_slow(&server).await;
     let t = Transport::builder()
         .reqwest_client(reqwest::Client::new())
         .retry_policy(RetryPolicy::none())
@@ -416,12 +411,7 @@ async fn the_attempt_timeout_applies_to_a_callers_reqwest_client() {
         .build()
         .expect("t");
     let started = std::time::Instant::now();
-    let err = appcharge(&server, &t)
-        .get("slow")
-        .path("slow")
-        .send()
-        .await
-        .expect_err("times out");
+    let err = send_slow(&server, &t, http::Method::GET).await;
     assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
     assert!(
         started.elapsed() < Duration::from_secs(4),
@@ -433,23 +423,13 @@ async fn the_attempt_timeout_applies_to_a_callers_reqwest_client() {
 #[tokio::test]
 async fn timeouts_are_not_retried_for_post() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.path("/slow");
-            then.status(200).delay(Duration::from_secs(5));
-        })
-        .await;
+    let mock = mock_slow(&server).await;
     let t = Transport::builder()
         .retry_policy(RetryPolicy::immediate(3))
         .timeout(Duration::from_millis(100))
         .build()
         .expect("t");
-    let err = appcharge(&server, &t)
-        .post("create")
-        .path("slow")
-        .send()
-        .await
-        .expect_err("times out");
+    let err = send_slow(&server, &t, http::Method::POST).await;
     assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
     assert_eq!(mock.calls_async().await, 1);
 }
@@ -1081,20 +1061,18 @@ impl offerkit_transport::HttpSend for SlowSender {
         request: offerkit_transport::HttpRequest,
         _options: offerkit_transport::SendOptions,
     ) -> Result<offerkit_transport::HttpResponse, offerkit_transport::SendError> {
-        if request.url.path().ends_with("/token") {
-            tokio::time::sleep(Duration::from_millis(self.token_ms)).await;
-            let body = serde_json::json!({"access_token": "tok", "expires_in": 3600});
-            return Ok(offerkit_transport::HttpResponse::new(
-                StatusCode::OK,
-                http::HeaderMap::new(),
-                serde_json::to_vec(&body).expect("json").into(),
-            ));
-        }
-        tokio::time::sleep(Duration::from_secs(10)).await;
+        let (delay, body) = if request.url.path().ends_with("/token") {
+            let token = serde_json::json!({"access_token": "tok", "expires_in": 3600});
+            let body = serde_json::to_vec(&token).expect("json");
+            (Duration::from_millis(self.token_ms), body)
+        } else {
+            (Duration::from_secs(10), Vec::new())
+        };
+        tokio::time::sleep(delay).await;
         Ok(offerkit_transport::HttpResponse::new(
             StatusCode::OK,
             http::HeaderMap::new(),
-            bytes::Bytes::new(),
+            body.into(),
         ))
     }
 }
