@@ -3,7 +3,7 @@
 
 use offerkit::{
     AdobeOfferId, AdobeOfferType, Client, Config, ErrorKind, ListQuery, Probe, Query, ResourceRef,
-    Status, Target, VendorName,
+    Status, Target, Vendor,
 };
 use offerkit_adobe_offers::transport::{AdobeImsCredentials, RetryPolicy, Transport};
 use offerkit_adobe_offers::{
@@ -196,13 +196,13 @@ async fn adobe_through_the_facade() {
     let sandbox = sandbox().await;
     let root = sandbox.base_url();
     let config = Config::new()
-        .with_base_url(VendorName::Adobe, format!("{root}/data/core/dps"))
-        .with_token_url(VendorName::Adobe, format!("{root}/ims/token/v3"))
-        .with_credential(VendorName::Adobe, "client-id", "sandbox-client")
-        .with_credential(VendorName::Adobe, "client-secret", "sandbox-secret")
-        .with_credential(VendorName::Adobe, "org-id", "ORG@AdobeOrg");
+        .with_base_url(Vendor::AdobeOffers, format!("{root}/data/core/dps"))
+        .with_token_url(Vendor::AdobeOffers, format!("{root}/ims/token/v3"))
+        .with_credential(Vendor::AdobeOffers, "client-id", "sandbox-client")
+        .with_credential(Vendor::AdobeOffers, "client-secret", "sandbox-secret")
+        .with_credential(Vendor::AdobeOffers, "org-id", "ORG@AdobeOrg");
     let client = Client::from_config(&config);
-    let adobe = client.vendor(VendorName::Adobe).expect("wired");
+    let adobe = client.vendor(Vendor::AdobeOffers).expect("wired");
     let target = Target::from_json(
         r#"{"vendor":"adobe","action":"delete","offerId":"fallbackOffer1234","offerType":"fallback"}"#,
     )
@@ -248,7 +248,7 @@ async fn adobe_through_the_facade() {
     );
     let list = adobe
         .query(&Query::List(
-            ListQuery::new(VendorName::Adobe)
+            ListQuery::new(Vendor::AdobeOffers)
                 .with_adobe_offer_type(AdobeOfferType::Personalized)
                 .with_limit(2),
         ))

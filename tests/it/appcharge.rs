@@ -1,6 +1,6 @@
 //! Appcharge end to end: offerkit-appcharge and the offerkit facade against the sandbox.
 
-use offerkit::{Client, Config, ErrorKind, Probe, Query, ResourceRef, Status, Target, VendorName};
+use offerkit::{Client, Config, ErrorKind, Probe, Query, ResourceRef, Status, Target, Vendor};
 use offerkit_appcharge::transport::{RetryPolicy, Transport};
 use offerkit_appcharge::{AppchargeClient, PublisherOfferId, Retraction};
 use offerkit_sandbox::{FaultKind, FaultMode, FaultRule, FaultTiming, Sandbox, SandboxConfig};
@@ -196,10 +196,10 @@ async fn appcharge_through_the_facade() {
     second["type"] = json!("RollingOffer");
     let sandbox = sandbox_with(vec![seed_offer(), second]).await;
     let config = Config::new()
-        .with_base_url(VendorName::Appcharge, sandbox.base_url())
-        .with_credential(VendorName::Appcharge, "publisher-token", "facade-token");
+        .with_base_url(Vendor::Appcharge, sandbox.base_url())
+        .with_credential(Vendor::Appcharge, "publisher-token", "facade-token");
     let client = Client::from_config(&config);
-    let appcharge = client.vendor(VendorName::Appcharge).expect("wired");
+    let appcharge = client.vendor(Vendor::Appcharge).expect("wired");
     let target = Target::from_json(
         r#"{"vendor":"appcharge","action":"delete","publisherOfferId":"special-offer-1"}"#,
     )
@@ -246,9 +246,7 @@ async fn appcharge_through_the_facade() {
         Some(json!("RollingOffer"))
     );
     let list = appcharge
-        .query(&Query::List(offerkit::ListQuery::new(
-            VendorName::Appcharge,
-        )))
+        .query(&Query::List(offerkit::ListQuery::new(Vendor::Appcharge)))
         .await
         .expect("list");
     assert_eq!(

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use offerkit::{
     Client, Config, JobHandle, JobId, JobRecorder, Probe, Query, ResourceRef, Status, Target,
-    VendorName, async_trait,
+    Vendor, async_trait,
 };
 use offerkit_partner_center_ingestion::models::{PrivateOfferState, PrivateOfferType};
 use offerkit_partner_center_ingestion::transport::AzureClientCredentials;
@@ -183,7 +183,7 @@ impl JobRecorder for Recorded {
 async fn facade_retracts_records_the_job_probes_resumes_and_queries() {
     let sandbox = Sandbox::start().await.expect("sandbox");
     seed(&sandbox);
-    let vendor = VendorName::PartnerCenterIngestion;
+    let vendor = Vendor::PartnerCenterIngestion;
     let config = Config::new()
         .with_base_url(
             vendor,

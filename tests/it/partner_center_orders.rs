@@ -1,7 +1,7 @@
 //! Partner Center orders end to end against the offerkit sandbox: the crate's client and the facade's
 //! `Retract` impl, with Azure AD tokens from the sandbox's token endpoint.
 
-use offerkit::{Client, Config, Probe, Query, ResourceRef, Status, Target, VendorName};
+use offerkit::{Client, Config, Probe, Query, ResourceRef, Status, Target, Vendor};
 use offerkit_partner_center_orders::transport::AzureClientCredentials;
 use offerkit_partner_center_orders::{
     CancelOrder, CustomerTenantId, Evidence, OrderId, OrdersClient, Retraction,
@@ -144,7 +144,7 @@ async fn the_facade_cancels_a_whole_order_probes_and_queries() {
         .seed(&json!({"orders": [seed_order("order-whole", None)]}))
         .expect("seed");
     let root = sandbox.base_url();
-    let vendor = VendorName::PartnerCenterOrders;
+    let vendor = Vendor::PartnerCenterOrders;
     let config = Config::new()
         .with_base_url(vendor, root)
         .with_token_url(vendor, format!("{root}/{{tenant}}/oauth2/token"))

@@ -3,9 +3,18 @@
 use std::fmt;
 use std::sync::Arc;
 
-use offerkit_transport::{AdobeImsCredentials, Credential, Transport, Vendor, VendorClient};
+use offerkit_transport::{AdobeImsCredentials, Credential, Service, Transport, VendorClient};
 
 use crate::Error;
+
+/// What the transport needs to know about the Offer Library: names, production URL, request-id
+/// headers.
+pub static SERVICE: Service = Service::new(
+    "adobe",
+    "Adobe Offer Library",
+    "https://platform.adobe.io/data/core/dps",
+)
+.request_id_headers(&["x-request-id", "x-adobe-request-id"]);
 
 /// The Offer Library endpoint path (`https://platform.adobe.io/data/core/dps`). Adobe prints it with
 /// and without a trailing slash; either works here.
@@ -198,14 +207,18 @@ impl AdobeOffersClientBuilder {
             None => Transport::new()?,
         };
         let base_url = self.base_url.unwrap_or_else(|| ENDPOINT_PATH.to_owned());
-        let http = VendorClient::new(Vendor::AdobeOffers, &transport, &base_url, credential)
-            .map_err(|e| match e {
-                offerkit_transport::Error::InvalidInput { reason, .. } => Error::InvalidArgument {
-                    argument: "base_url",
-                    reason,
+        let http =
+            VendorClient::new(&SERVICE, &transport, &base_url, credential).map_err(
+                |e| match e {
+                    offerkit_transport::Error::InvalidInput { reason, .. } => {
+                        Error::InvalidArgument {
+                            argument: "base_url",
+                            reason,
+                        }
+                    }
+                    other => Error::Transport(other),
                 },
-                other => Error::Transport(other),
-            })?;
+            )?;
         Ok(AdobeOffersClient { http })
     }
 }

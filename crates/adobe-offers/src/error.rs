@@ -1,7 +1,7 @@
 //! [`Error`]: everything an Offer Library call can fail with, with the AEP gateway codes typed.
 
 use offerkit_models::adobe_offers::{AepError, AepErrorKind, OfferType};
-use offerkit_transport::{Refusal, VendorError};
+use offerkit_transport::Refusal;
 
 /// The Adobe I/O gateway error codes (`{"error_code": "401013", "message": …}`) offerkit explains.
 ///
@@ -192,8 +192,8 @@ impl Error {
             return Self::Transport(err);
         };
         let gateway = err
-            .vendor_error()
-            .and_then(VendorError::code)
+            .error_body()
+            .and_then(|b| b.code.clone())
             .and_then(|c| GatewayError::from_code(&c))
             .filter(|_| status.is_client_error());
         if let Some(error) = gateway {
@@ -330,8 +330,8 @@ impl Error {
     /// ```
     pub fn code(&self) -> Option<String> {
         self.transport_error()
-            .and_then(offerkit_transport::Error::vendor_error)
-            .and_then(VendorError::code)
+            .and_then(offerkit_transport::Error::error_body)
+            .and_then(|b| b.code.clone())
     }
 
     /// Adobe's error message (`message`, else `detail`, else `title`), when sent.
@@ -342,8 +342,8 @@ impl Error {
     /// ```
     pub fn message(&self) -> Option<String> {
         self.transport_error()
-            .and_then(offerkit_transport::Error::vendor_error)
-            .and_then(VendorError::message)
+            .and_then(offerkit_transport::Error::error_body)
+            .and_then(|b| b.message.clone())
     }
 
     /// The error body, typed ([`AepError`]: gateway, problem details or content-type shape).
@@ -352,9 +352,10 @@ impl Error {
     /// # let err = offerkit_adobe_offers::OfferId::new("").unwrap_err();
     /// assert!(err.aep_error().is_none());
     /// ```
-    pub fn aep_error(&self) -> Option<&AepError> {
-        match self.transport_error()?.vendor_error()? {
-            VendorError::AdobeOffers(body) => Some(body),
+    pub fn aep_error(&self) -> Option<AepError> {
+        match self.transport_error()? {
+            offerkit_transport::Error::Api(api) => serde_json::from_str(&api.body).ok(),
+            offerkit_transport::Error::Throttled(t) => serde_json::from_str(&t.last.body).ok(),
             _ => None,
         }
     }
@@ -366,7 +367,7 @@ impl Error {
     /// assert_eq!(err.aep_error_kind(), None);
     /// ```
     pub fn aep_error_kind(&self) -> Option<AepErrorKind> {
-        self.aep_error().map(AepError::kind)
+        self.aep_error().as_ref().map(AepError::kind)
     }
 
     /// The transport error underneath, when there is one.

@@ -33,7 +33,7 @@ mod ids;
 mod offers;
 mod retraction;
 
-pub use client::{AdobeOffersClient, AdobeOffersClientBuilder, ENDPOINT_PATH, URL_ENV};
+pub use client::{AdobeOffersClient, AdobeOffersClientBuilder, ENDPOINT_PATH, SERVICE, URL_ENV};
 pub use error::{Error, GatewayError};
 pub use ids::OfferId;
 pub use offerkit_models::adobe_offers::{AepError, AepErrorKind, Offer, OfferPage, OfferType};

@@ -1,7 +1,7 @@
 //! The Offer Library operations: delete (and verify), look up, list with `_links.next` paging.
 
 use offerkit_models::adobe_offers::{Offer, OfferPage, OfferType};
-use offerkit_transport::{StatusCode, Vendor, VendorError};
+use offerkit_transport::{GenericErrorBody, StatusCode};
 
 use crate::{AdobeOffersClient, Error, OfferId, Retraction};
 
@@ -54,8 +54,7 @@ impl AdobeOffersClient {
             .map_err(|e| Error::from_transport(OPERATION, e))?;
         let request_id = response.request_id().map(str::to_owned);
         if response.status() == StatusCode::NOT_FOUND {
-            let message =
-                VendorError::parse(Vendor::AdobeOffers, response.body()).and_then(|e| e.message());
+            let message = GenericErrorBody::parse(response.body()).and_then(|e| e.message);
             tracing::debug!(offer_id = %id, "adobe: offer already gone (404)");
             return Ok(Retraction::AlreadyRetracted {
                 message,

@@ -4,9 +4,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use offerkit_transport::{Credential, StaticHeader, Transport, Vendor, VendorClient};
+use offerkit_transport::{Credential, Service, StaticHeader, Transport, VendorClient};
 
 use crate::Error;
+
+/// What the transport needs to know about Appcharge: names, production URL, request-id headers.
+pub static SERVICE: Service = Service::new("appcharge", "Appcharge", PRODUCTION_BASE_URL)
+    .request_id_headers(&["x-request-id", "x-amzn-requestid", "x-amz-cf-id"]);
 
 /// Appcharge's production API.
 pub const PRODUCTION_BASE_URL: &str = offerkit_models::appcharge::BASE_URL;
@@ -267,14 +271,18 @@ impl AppchargeClientBuilder {
         let base_url = self
             .base_url
             .unwrap_or_else(|| self.environment.base_url().to_owned());
-        let http = VendorClient::new(Vendor::Appcharge, &transport, &base_url, credential)
-            .map_err(|e| match e {
-                offerkit_transport::Error::InvalidInput { reason, .. } => Error::InvalidArgument {
-                    argument: "base_url",
-                    reason,
+        let http =
+            VendorClient::new(&SERVICE, &transport, &base_url, credential).map_err(
+                |e| match e {
+                    offerkit_transport::Error::InvalidInput { reason, .. } => {
+                        Error::InvalidArgument {
+                            argument: "base_url",
+                            reason,
+                        }
+                    }
+                    other => Error::Transport(other),
                 },
-                other => Error::Transport(other),
-            })?;
+            )?;
         Ok(AppchargeClient { http })
     }
 }

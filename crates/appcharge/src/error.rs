@@ -1,7 +1,7 @@
 //! [`Error`]: everything an Appcharge call can fail with.
 
 use offerkit_models::appcharge::AppchargeErrorBody;
-use offerkit_transport::{Refusal, VendorError};
+use offerkit_transport::Refusal;
 
 /// The error of every `offerkit-appcharge` call.
 ///
@@ -171,9 +171,8 @@ impl Error {
     /// assert_eq!(err.message(), None);
     /// ```
     pub fn message(&self) -> Option<String> {
-        self.transport_error()
-            .and_then(offerkit_transport::Error::vendor_error)
-            .and_then(VendorError::message)
+        use offerkit_models::VendorErrorBody;
+        self.error_body().and_then(|b| b.message())
     }
 
     /// Appcharge's error body, typed, when the answer had a JSON one.
@@ -182,9 +181,10 @@ impl Error {
     /// # let err = offerkit_appcharge::PublisherOfferId::new("").unwrap_err();
     /// assert!(err.error_body().is_none());
     /// ```
-    pub fn error_body(&self) -> Option<&AppchargeErrorBody> {
-        match self.transport_error()?.vendor_error()? {
-            VendorError::Appcharge(body) => Some(body),
+    pub fn error_body(&self) -> Option<AppchargeErrorBody> {
+        match self.transport_error()? {
+            offerkit_transport::Error::Api(api) => serde_json::from_str(&api.body).ok(),
+            offerkit_transport::Error::Throttled(t) => serde_json::from_str(&t.last.body).ok(),
             _ => None,
         }
     }

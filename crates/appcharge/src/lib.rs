@@ -37,7 +37,7 @@ mod retraction;
 
 pub use client::{
     AppchargeClient, AppchargeClientBuilder, Environment, PRODUCTION_BASE_URL, SANDBOX_BASE_URL,
-    TOKEN_ENV, URL_ENV,
+    SERVICE, TOKEN_ENV, URL_ENV,
 };
 pub use error::Error;
 pub use ids::PublisherOfferId;

@@ -1,7 +1,7 @@
 //! The Offers V2 operations: delete one offer, read offers back.
 
 use offerkit_models::appcharge::{Offer, OfferList};
-use offerkit_transport::{StatusCode, Vendor, VendorError};
+use offerkit_transport::{GenericErrorBody, StatusCode};
 
 use crate::{AppchargeClient, Error, PublisherOfferId, Retraction};
 
@@ -43,8 +43,7 @@ impl AppchargeClient {
             .map_err(|e| Error::from_transport(OPERATION, e))?;
         let request_id = response.request_id().map(str::to_owned);
         if response.status() == StatusCode::NOT_FOUND {
-            let message =
-                VendorError::parse(Vendor::Appcharge, response.body()).and_then(|e| e.message());
+            let message = GenericErrorBody::parse(response.body()).and_then(|e| e.message);
             tracing::debug!(publisher_offer_id = %id, "appcharge: offer already gone (404)");
             return Ok(Retraction::AlreadyRetracted {
                 message,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use offerkit::{Client, Config, Error, ErrorKind, VendorName};
+use offerkit::{Client, Config, Error, ErrorKind, Vendor};
 use offerkit_sandbox::Sandbox;
 
 use crate::args::Global;
@@ -61,38 +61,35 @@ pub fn sandbox_config(base: &str) -> Config {
     let base = base.trim_end_matches('/');
     let mut config = Config::new()
         .with_base_url(
-            VendorName::PartnerCenterIngestion,
+            Vendor::PartnerCenterIngestion,
             format!("{base}/rp/product-ingestion"),
         )
         .with_token_url(
-            VendorName::PartnerCenterIngestion,
+            Vendor::PartnerCenterIngestion,
             format!("{base}/{{tenant}}/oauth2/token"),
         )
-        .with_base_url(VendorName::PartnerCenterOrders, base)
+        .with_base_url(Vendor::PartnerCenterOrders, base)
         .with_token_url(
-            VendorName::PartnerCenterOrders,
+            Vendor::PartnerCenterOrders,
             format!("{base}/{{tenant}}/oauth2/token"),
         )
-        .with_base_url(VendorName::Adobe, format!("{base}/data/core/dps"))
-        .with_token_url(VendorName::Adobe, format!("{base}/ims/token/v3"))
-        .with_base_url(VendorName::Appcharge, base)
+        .with_base_url(Vendor::AdobeOffers, format!("{base}/data/core/dps"))
+        .with_token_url(Vendor::AdobeOffers, format!("{base}/ims/token/v3"))
+        .with_base_url(Vendor::Appcharge, base)
         .with_job_poll_interval(SANDBOX_POLL_INTERVAL);
-    for vendor in [
-        VendorName::PartnerCenterIngestion,
-        VendorName::PartnerCenterOrders,
-    ] {
+    for vendor in [Vendor::PartnerCenterIngestion, Vendor::PartnerCenterOrders] {
         config = config
             .with_credential(vendor, "tenant-id", "sandbox-tenant")
             .with_credential(vendor, "client-id", "sandbox-client")
             .with_credential(vendor, "client-secret", "sandbox-secret");
     }
     config
-        .with_credential(VendorName::Adobe, "client-id", "sandbox-client")
-        .with_credential(VendorName::Adobe, "client-secret", "sandbox-secret")
-        .with_credential(VendorName::Adobe, "org-id", "sandbox-org@AdobeOrg")
-        .with_credential(VendorName::Adobe, "sandbox-name", "prod")
+        .with_credential(Vendor::AdobeOffers, "client-id", "sandbox-client")
+        .with_credential(Vendor::AdobeOffers, "client-secret", "sandbox-secret")
+        .with_credential(Vendor::AdobeOffers, "org-id", "sandbox-org@AdobeOrg")
+        .with_credential(Vendor::AdobeOffers, "sandbox-name", "prod")
         .with_credential(
-            VendorName::Appcharge,
+            Vendor::Appcharge,
             "publisher-token",
             "sandbox-publisher-token",
         )
@@ -102,21 +99,21 @@ fn flag_config(global: &Global) -> Config {
     let mut config = Config::new();
     let urls = [
         (
-            VendorName::PartnerCenterIngestion,
+            Vendor::PartnerCenterIngestion,
             &global.ingestion_url,
             &global.ingestion_token_url,
         ),
         (
-            VendorName::PartnerCenterOrders,
+            Vendor::PartnerCenterOrders,
             &global.orders_url,
             &global.orders_token_url,
         ),
         (
-            VendorName::Adobe,
+            Vendor::AdobeOffers,
             &global.adobe_url,
             &global.adobe_token_url,
         ),
-        (VendorName::Appcharge, &global.appcharge_url, &None),
+        (Vendor::Appcharge, &global.appcharge_url, &None),
     ];
     for (vendor, base, token) in urls {
         if let Some(url) = base {

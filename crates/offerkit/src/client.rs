@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::outcome::{Details, Outcome};
 use crate::retract::{JobHandle, Probe, Query, Retract, RetractContext};
 use crate::target::Target;
-use crate::vendor::VendorName;
+use offerkit_models::Vendor;
 
 /// A registry slot: the vendor's impl, or why it is unavailable (feature off,
 /// missing credentials...). Kept per vendor so one misconfigured vendor does not stop
@@ -19,12 +19,12 @@ type Slot = Result<Arc<dyn Retract>, Error>;
 ///
 /// ```
 /// use std::sync::Arc;
-/// use offerkit::{async_trait, Client, Details, Error, Outcome, Probe, Retract, RetractContext, Status, Target, VendorName};
+/// use offerkit::{async_trait, Client, Details, Error, Outcome, Probe, Retract, RetractContext, Status, Target, Vendor};
 ///
 /// struct AlwaysGone;
 /// #[async_trait]
 /// impl Retract for AlwaysGone {
-///     fn vendor(&self) -> VendorName { VendorName::Appcharge }
+///     fn vendor(&self) -> Vendor { Vendor::Appcharge }
 ///     async fn retract(&self, _: &Target, _: &RetractContext) -> Outcome {
 ///         Outcome::AlreadyRetracted(Details::new())
 ///     }
@@ -42,14 +42,14 @@ type Slot = Result<Arc<dyn Retract>, Error>;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    registry: BTreeMap<VendorName, Slot>,
+    registry: BTreeMap<Vendor, Slot>,
     context: RetractContext,
 }
 
 /// Builds a [`Client`] from explicit impls (tests, custom vendors, fakes).
 #[derive(Default)]
 pub struct ClientBuilder {
-    registry: BTreeMap<VendorName, Slot>,
+    registry: BTreeMap<Vendor, Slot>,
     context: RetractContext,
 }
 
@@ -61,7 +61,7 @@ impl ClientBuilder {
     }
 
     /// Marks `vendor` unavailable with `reason` (returned for each of its targets).
-    pub fn unavailable(mut self, vendor: VendorName, reason: Error) -> Self {
+    pub fn unavailable(mut self, vendor: Vendor, reason: Error) -> Self {
         self.registry.insert(vendor, Err(reason));
         self
     }
@@ -92,7 +92,7 @@ impl Client {
     /// its own targets fail.
     pub fn from_config(config: &Config) -> Client {
         let mut builder = Client::builder().context(context_from(config));
-        for vendor in VendorName::ALL {
+        for vendor in Vendor::ALL {
             builder
                 .registry
                 .insert(vendor, crate::vendors::build(vendor, config));
@@ -106,11 +106,11 @@ impl Client {
     }
 
     /// The impl serving `vendor`, or why there is none.
-    pub fn vendor(&self, vendor: VendorName) -> Result<&Arc<dyn Retract>, Error> {
+    pub fn vendor(&self, vendor: Vendor) -> Result<&Arc<dyn Retract>, Error> {
         match self.registry.get(&vendor) {
             Some(Ok(imp)) => Ok(imp),
             Some(Err(reason)) => Err(reason.clone()),
-            None if !vendor.is_compiled_in() => Err(Error::unsupported(format!(
+            None if !crate::vendors::is_compiled_in(vendor) => Err(Error::unsupported(format!(
                 "{vendor} is not compiled in (enable the `{}` cargo feature of offerkit)",
                 vendor.cargo_feature()
             ))),
@@ -121,7 +121,7 @@ impl Client {
     }
 
     /// Vendors with a usable impl.
-    pub fn available_vendors(&self) -> Vec<VendorName> {
+    pub fn available_vendors(&self) -> Vec<Vendor> {
         self.registry
             .iter()
             .filter(|(_, slot)| slot.is_ok())
@@ -174,7 +174,7 @@ impl std::fmt::Debug for Client {
             .iter()
             .map(|(v, slot)| {
                 (
-                    v.as_str(),
+                    v.id(),
                     slot.as_ref().map(|_| "ready").map_err(ToString::to_string),
                 )
             })

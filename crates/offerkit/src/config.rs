@@ -1,7 +1,7 @@
 //! [`Config`]: endpoints and credentials per vendor, from env vars and/or a TOML profile.
 //!
 //! Profile file (every key optional; one table per vendor, named like
-//! [`VendorName::as_str`]):
+//! [`Vendor::as_str`]):
 //!
 //! ```toml
 //! job-poll-interval-ms = 60000
@@ -28,12 +28,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind};
-use crate::vendor::VendorName;
+use offerkit_models::Vendor;
 
 /// Everything needed to build a [`crate::Client`].
 ///
 /// ```
-/// use offerkit::{Config, VendorName};
+/// use offerkit::{Config, Vendor};
 /// let file = Config::from_toml_str(r#"
 ///     [appcharge]
 ///     base-url = "http://127.0.0.1:9000"
@@ -41,7 +41,7 @@ use crate::vendor::VendorName;
 /// "#).unwrap();
 /// let env = Config::from_env_vars([("OFFERKIT_APPCHARGE_PUBLISHER_TOKEN", "from-env")]).unwrap();
 /// let config = file.merged(env);
-/// let appcharge = config.vendor(VendorName::Appcharge);
+/// let appcharge = config.vendor(Vendor::Appcharge);
 /// assert_eq!(appcharge.base_url.as_deref(), Some("http://127.0.0.1:9000"));
 /// assert_eq!(appcharge.credential("publisher-token"), Some("from-env"));
 /// assert!(!format!("{config:?}").contains("from-env")); // secrets never printed
@@ -50,11 +50,14 @@ use crate::vendor::VendorName;
 #[non_exhaustive]
 pub struct Config {
     /// Per-vendor settings; a missing entry means "all defaults".
-    pub vendors: BTreeMap<VendorName, VendorConfig>,
+    pub vendors: BTreeMap<Vendor, VendorConfig>,
     /// Job poll interval (default [`crate::RetractContext::DEFAULT_POLL_INTERVAL`]).
     pub job_poll_interval: Option<Duration>,
     /// Job deadline (default [`crate::RetractContext::DEFAULT_JOB_DEADLINE`]).
     pub job_deadline: Option<Duration>,
+    /// The shared Partner Center settings (`[azure]`, `OFFERKIT_AZURE_*`): the fallback of both
+    /// Partner Center vendors' Azure keys.
+    pub azure: VendorConfig,
 }
 
 /// One vendor's endpoints and credentials.
@@ -77,7 +80,7 @@ impl VendorConfig {
     }
 
     /// A credential that must be present; the error tells where to set it.
-    pub fn require(&self, vendor: VendorName, key: &str) -> Result<&str, Error> {
+    pub fn require(&self, vendor: Vendor, key: &str) -> Result<&str, Error> {
         self.credential(key).ok_or_else(|| {
             Error::new(
                 ErrorKind::Config,
@@ -156,7 +159,7 @@ impl Config {
                 }
                 _ => {}
             }
-            let Some((vendor, field)) = VendorName::ALL.into_iter().find_map(|v| {
+            let Some((vendor, field)) = Vendor::ALL.into_iter().find_map(|v| {
                 rest.strip_prefix(v.env_stem())
                     .and_then(|f| f.strip_prefix('_'))
                     .map(|f| (v, f))
@@ -191,7 +194,7 @@ impl Config {
                     config.job_deadline = Some(Duration::from_secs(non_negative(&key, s)?))
                 }
                 (_, toml::Value::Table(section)) => {
-                    let vendor = VendorName::parse(&key).ok_or_else(|| {
+                    let vendor = Vendor::parse(&key).ok_or_else(|| {
                         Error::new(
                             ErrorKind::Config,
                             format!("profile: unknown vendor section [{key}]"),
@@ -250,19 +253,60 @@ impl Config {
         self
     }
 
+    /// Answers a vendor crate's configuration lookups (`OFFERKIT_<VENDOR>_<KEY>`, and
+    /// `OFFERKIT_AZURE_<KEY>` for the Partner Center fallback) from this config, so that
+    /// `XClient::builder().from_lookup(&config.lookup())` reads exactly the keys the vendor crate
+    /// documents.
+    ///
+    /// ```
+    /// use offerkit::{Config, Vendor};
+    /// let config = Config::new()
+    ///     .with_credential(Vendor::PartnerCenterOrders, "tenant-id", "t1")
+    ///     .with_base_url(Vendor::PartnerCenterOrders, "http://127.0.0.1:9");
+    /// let lookup = config.lookup();
+    /// assert_eq!(lookup("OFFERKIT_ORDERS_TENANT_ID").as_deref(), Some("t1"));
+    /// assert_eq!(lookup("OFFERKIT_ORDERS_URL").as_deref(), Some("http://127.0.0.1:9"));
+    /// assert_eq!(lookup("OFFERKIT_INGESTION_TENANT_ID"), None);
+    /// ```
+    pub fn lookup(&self) -> impl Fn(&str) -> Option<String> + '_ {
+        move |name| self.value_of(name)
+    }
+
+    fn value_of(&self, name: &str) -> Option<String> {
+        let rest = name.strip_prefix("OFFERKIT_")?;
+        let (settings, key) = match rest.strip_prefix("AZURE_") {
+            Some(key) => (Some(&self.azure), key),
+            None => {
+                let (vendor, key) = Vendor::ALL.into_iter().find_map(|v| {
+                    rest.strip_prefix(v.env_stem())
+                        .and_then(|k| k.strip_prefix('_'))
+                        .map(|k| (v, k))
+                })?;
+                (self.vendors.get(&vendor), key)
+            }
+        };
+        let settings = settings?;
+        if key == "URL" {
+            return settings.base_url.clone();
+        }
+        settings
+            .credential(&key.to_ascii_lowercase().replace('_', "-"))
+            .map(str::to_owned)
+    }
+
     /// The settings of `vendor` (defaults if none).
-    pub fn vendor(&self, vendor: VendorName) -> VendorConfig {
+    pub fn vendor(&self, vendor: Vendor) -> VendorConfig {
         self.vendors.get(&vendor).cloned().unwrap_or_default()
     }
 
     /// Overrides `vendor`'s API base URL.
-    pub fn with_base_url(mut self, vendor: VendorName, url: impl Into<String>) -> Self {
+    pub fn with_base_url(mut self, vendor: Vendor, url: impl Into<String>) -> Self {
         self.vendors.entry(vendor).or_default().base_url = Some(url.into());
         self
     }
 
     /// Overrides `vendor`'s token endpoint.
-    pub fn with_token_url(mut self, vendor: VendorName, url: impl Into<String>) -> Self {
+    pub fn with_token_url(mut self, vendor: Vendor, url: impl Into<String>) -> Self {
         self.vendors.entry(vendor).or_default().token_url = Some(url.into());
         self
     }
@@ -270,7 +314,7 @@ impl Config {
     /// Sets one credential of `vendor`.
     pub fn with_credential(
         mut self,
-        vendor: VendorName,
+        vendor: Vendor,
         key: impl Into<String>,
         value: impl Into<String>,
     ) -> Self {
@@ -323,20 +367,20 @@ mod tests {
         .expect("env");
         assert_eq!(
             config
-                .vendor(VendorName::PartnerCenterIngestion)
+                .vendor(Vendor::PartnerCenterIngestion)
                 .base_url
                 .as_deref(),
             Some("http://i")
         );
         assert_eq!(
             config
-                .vendor(VendorName::PartnerCenterOrders)
+                .vendor(Vendor::PartnerCenterOrders)
                 .token_url
                 .as_deref(),
             Some("http://t")
         );
         assert_eq!(
-            config.vendor(VendorName::Adobe).credential("org-id"),
+            config.vendor(Vendor::AdobeOffers).credential("org-id"),
             Some("org")
         );
         assert_eq!(config.job_poll_interval, Some(Duration::from_millis(5)));
@@ -349,8 +393,8 @@ mod tests {
         let err = Config::from_toml_str("[adobe]\nx = 1").expect_err("non-string");
         assert!(err.message().contains("must be a string"));
         let missing = Config::new()
-            .vendor(VendorName::Adobe)
-            .require(VendorName::Adobe, "org-id")
+            .vendor(Vendor::AdobeOffers)
+            .require(Vendor::AdobeOffers, "org-id")
             .expect_err("missing");
         assert!(missing.message().contains("OFFERKIT_ADOBE_ORG_ID"));
     }

@@ -29,7 +29,6 @@ mod ids;
 mod outcome;
 mod retract;
 mod target;
-mod vendor;
 mod vendors;
 
 pub use async_trait::async_trait;
@@ -37,13 +36,13 @@ pub use client::{Client, ClientBuilder};
 pub use config::{Config, VendorConfig};
 pub use error::{Error, ErrorClass, ErrorKind};
 pub use ids::{AdobeOfferId, JobId, OrderId, PrivateOfferId, PublisherOfferId, TenantId};
+pub use offerkit_models::Vendor;
 pub use outcome::{Details, JobInfo, Outcome, Status};
 pub use retract::{JobHandle, JobRecorder, ListQuery, Probe, Query, Retract, RetractContext};
 pub use target::{
     Action, AdobeDelete, AdobeOfferType, AppchargeDelete, IngestionDelete, IngestionWithdraw,
     OrdersCancel, ResourceRef, Target, TargetError, WithdrawRole,
 };
-pub use vendor::VendorName;
 
 /// The Adobe Offer Library crate.
 #[cfg(feature = "adobe-offers")]

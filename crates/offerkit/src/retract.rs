@@ -20,20 +20,20 @@ use crate::error::Error;
 use crate::ids::{JobId, TenantId};
 use crate::outcome::{Details, Outcome};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
-use crate::vendor::VendorName;
+use offerkit_models::Vendor;
 
 /// One vendor's retraction logic. Implement it once per vendor; the
 /// [`crate::Client`] registry, the CLI and the batch journal do the rest.
 ///
 /// ```
-/// use offerkit::{async_trait, Details, Error, Outcome, Probe, Retract, RetractContext, Target, VendorName};
+/// use offerkit::{async_trait, Details, Error, Outcome, Probe, Retract, RetractContext, Target, Vendor};
 ///
 /// struct Appcharge;
 ///
 /// #[async_trait]
 /// impl Retract for Appcharge {
-///     fn vendor(&self) -> VendorName {
-///         VendorName::Appcharge
+///     fn vendor(&self) -> Vendor {
+///         Vendor::Appcharge
 ///     }
 ///     async fn retract(&self, _target: &Target, _ctx: &RetractContext) -> Outcome {
 ///         // DELETE /v2/offer/{publisherOfferId}; a 404 means AlreadyRetracted.
@@ -48,7 +48,7 @@ use crate::vendor::VendorName;
 #[async_trait]
 pub trait Retract: Send + Sync {
     /// The vendor this impl serves; targets of other vendors are never passed in.
-    fn vendor(&self) -> VendorName;
+    fn vendor(&self) -> Vendor;
 
     /// Performs the retraction and reports the outcome.
     ///
@@ -230,7 +230,7 @@ pub enum Query {
     /// Read an asynchronous job's status (`ingestion status`).
     JobStatus {
         /// The vendor owning the job.
-        vendor: VendorName,
+        vendor: Vendor,
         /// The job.
         job: JobHandle,
     },
@@ -238,7 +238,7 @@ pub enum Query {
 
 impl Query {
     /// The vendor that answers this query.
-    pub fn vendor(&self) -> VendorName {
+    pub fn vendor(&self) -> Vendor {
         match self {
             Query::Get(resource) => resource.vendor(),
             Query::List(list) => list.vendor,
@@ -261,7 +261,7 @@ impl Query {
 #[non_exhaustive]
 pub struct ListQuery {
     /// The vendor to list.
-    pub vendor: VendorName,
+    pub vendor: Vendor,
     /// Partner Center orders: the customer whose orders to list.
     pub customer_tenant_id: Option<TenantId>,
     /// Adobe: which kind of offers to list.
@@ -272,7 +272,7 @@ pub struct ListQuery {
 
 impl ListQuery {
     /// A list query with no filter.
-    pub fn new(vendor: VendorName) -> Self {
+    pub fn new(vendor: Vendor) -> Self {
         ListQuery {
             vendor,
             customer_tenant_id: None,

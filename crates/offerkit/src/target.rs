@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::ids::{AdobeOfferId, OrderId, PrivateOfferId, PublisherOfferId, TenantId};
-use crate::vendor::VendorName;
+use offerkit_models::Vendor;
 
 /// One retraction to perform.
 ///
@@ -27,11 +27,11 @@ use crate::vendor::VendorName;
 /// the variant structs, and identify it with [`Target::key`].
 ///
 /// ```
-/// use offerkit::{Target, VendorName};
+/// use offerkit::{Target, Vendor};
 /// let t = Target::from_json(
 ///     r#"{"vendor":"partner-center-orders","action":"cancel","customerTenantId":"c1","orderId":"o1","lineItems":[2,0]}"#,
 /// ).unwrap();
-/// assert_eq!(t.vendor(), VendorName::PartnerCenterOrders);
+/// assert_eq!(t.vendor(), Vendor::PartnerCenterOrders);
 /// assert_eq!(t.key(), "partner-center-orders:cancel:c1:o1:0,2");
 /// assert_eq!(t.rate_limit_key(), "partner-center-orders:c1");
 /// ```
@@ -196,12 +196,12 @@ pub enum ResourceRef {
 
 impl ResourceRef {
     /// The vendor that owns the resource.
-    pub fn vendor(&self) -> VendorName {
+    pub fn vendor(&self) -> Vendor {
         match self {
-            ResourceRef::PrivateOffer(_) => VendorName::PartnerCenterIngestion,
-            ResourceRef::Order { .. } => VendorName::PartnerCenterOrders,
-            ResourceRef::AdobeOffer { .. } => VendorName::Adobe,
-            ResourceRef::AppchargeOffer(_) => VendorName::Appcharge,
+            ResourceRef::PrivateOffer(_) => Vendor::PartnerCenterIngestion,
+            ResourceRef::Order { .. } => Vendor::PartnerCenterOrders,
+            ResourceRef::AdobeOffer { .. } => Vendor::AdobeOffers,
+            ResourceRef::AppchargeOffer(_) => Vendor::Appcharge,
         }
     }
 }
@@ -295,12 +295,12 @@ impl Target {
         };
         let mut fields = Fields(map);
         let vendor_raw = fields.required_str("vendor")?;
-        let vendor = VendorName::parse(&vendor_raw).ok_or_else(|| {
+        let vendor = Vendor::parse(&vendor_raw).ok_or_else(|| {
             TargetError::field_error(
                 "vendor",
                 format!(
                     "unknown vendor `{vendor_raw}` (expected one of: {})",
-                    VendorName::ALL.map(VendorName::as_str).join(", ")
+                    Vendor::ALL.map(Vendor::id).join(", ")
                 ),
             )
         })?;
@@ -312,7 +312,7 @@ impl Target {
             )
         };
         let target = match vendor {
-            VendorName::PartnerCenterIngestion => match action_raw.as_str() {
+            Vendor::PartnerCenterIngestion => match action_raw.as_str() {
                 "delete" => Target::IngestionDelete(IngestionDelete {
                     offer_id: fields.offer_id()?,
                     name: fields.optional_str("name")?,
@@ -332,7 +332,7 @@ impl Target {
                 }),
                 _ => return Err(unknown_action("delete or withdraw")),
             },
-            VendorName::PartnerCenterOrders => match action_raw.as_str() {
+            Vendor::PartnerCenterOrders => match action_raw.as_str() {
                 "cancel" => Target::OrdersCancel(OrdersCancel {
                     customer_tenant_id: fields.id("customerTenantId", TenantId::new)?,
                     order_id: fields.id("orderId", OrderId::new)?,
@@ -340,7 +340,7 @@ impl Target {
                 }),
                 _ => return Err(unknown_action("cancel")),
             },
-            VendorName::Adobe => match action_raw.as_str() {
+            Vendor::AdobeOffers => match action_raw.as_str() {
                 "delete" => Target::AdobeDelete(AdobeDelete {
                     offer_id: fields.id("offerId", AdobeOfferId::new)?,
                     offer_type: fields.choice(
@@ -353,7 +353,7 @@ impl Target {
                 }),
                 _ => return Err(unknown_action("delete")),
             },
-            VendorName::Appcharge => match action_raw.as_str() {
+            Vendor::Appcharge => match action_raw.as_str() {
                 "delete" => Target::AppchargeDelete(AppchargeDelete {
                     publisher_offer_id: fields.id("publisherOfferId", PublisherOfferId::new)?,
                 }),
@@ -365,7 +365,7 @@ impl Target {
     }
 
     /// The vendor that performs this target.
-    pub fn vendor(&self) -> VendorName {
+    pub fn vendor(&self) -> Vendor {
         self.resource().vendor()
     }
 
@@ -446,7 +446,7 @@ impl fmt::Display for Target {
 impl serde::Serialize for Target {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vendor", self.vendor().as_str())?;
+        map.serialize_entry("vendor", self.vendor().id())?;
         map.serialize_entry("action", self.action().as_str())?;
         match self {
             Target::IngestionDelete(t) => {

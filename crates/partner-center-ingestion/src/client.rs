@@ -5,10 +5,24 @@ use std::sync::Arc;
 
 use offerkit_models::partner_center_ingestion::BASE_URL;
 use offerkit_transport::{
-    AzureClientCredentials, AzureTokenRequest, Credential, Transport, Vendor, VendorClient,
+    AzureClientCredentials, AzureTokenRequest, Credential, Service, Transport, VendorClient,
 };
 
 use crate::Error;
+
+/// What the transport needs to know about product ingestion: names, production URL, request-id
+/// headers.
+pub static SERVICE: Service = Service::new(
+    "partner-center-ingestion",
+    "Partner Center product ingestion",
+    "https://graph.microsoft.com/rp/product-ingestion",
+)
+.request_id_headers(&[
+    "request-id",
+    "client-request-id",
+    "x-ms-request-id",
+    "x-request-id",
+]);
 
 /// Environment variable overriding the base URL in [`IngestionClient::from_env`].
 ///
@@ -86,22 +100,18 @@ impl IngestionClient {
     /// ```
     /// use std::sync::Arc;
     /// use offerkit_partner_center_ingestion::IngestionClient;
-    /// use offerkit_partner_center_ingestion::transport::{StaticToken, Transport, Vendor, VendorClient};
+    /// use offerkit_partner_center_ingestion::transport::{StaticToken, Transport, VendorClient};
     /// # fn main() -> Result<(), offerkit_partner_center_ingestion::Error> {
     /// let http = VendorClient::with_default_url(
-    ///     Vendor::PartnerCenterIngestion, &Transport::new()?, Arc::new(StaticToken::new("t")))?;
+    ///     &offerkit_partner_center_ingestion::SERVICE, &Transport::new()?, Arc::new(StaticToken::new("t")))?;
     /// let client = IngestionClient::from_vendor_client(http)?;
     /// # let _ = client; Ok(()) }
     /// ```
     pub fn from_vendor_client(http: VendorClient) -> Result<Self, Error> {
-        if http.vendor() != Vendor::PartnerCenterIngestion {
+        if http.service() != &SERVICE {
             return Err(Error::invalid_argument(
                 "vendor_client",
-                format!(
-                    "is for {}, not {}",
-                    http.vendor(),
-                    Vendor::PartnerCenterIngestion
-                ),
+                format!("is for {}, not {}", http.service(), SERVICE),
             ));
         }
         Ok(Self { http })
@@ -229,12 +239,7 @@ impl IngestionClientBuilder {
             None => Transport::new()?,
         };
         let base_url = self.base_url.as_deref().unwrap_or(BASE_URL);
-        let http = VendorClient::new(
-            Vendor::PartnerCenterIngestion,
-            &transport,
-            base_url,
-            credential,
-        )?;
+        let http = VendorClient::new(&SERVICE, &transport, base_url, credential)?;
         Ok(IngestionClient { http })
     }
 }

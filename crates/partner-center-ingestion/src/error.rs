@@ -288,8 +288,8 @@ impl Error {
             Self::JobFailed { errors, .. } => errors.iter().find_map(JobError::code),
             _ => self
                 .transport_error()
-                .and_then(TransportError::vendor_error)
-                .and_then(|v| v.code()),
+                .and_then(TransportError::error_body)
+                .and_then(|v| v.code.clone()),
         }
     }
 

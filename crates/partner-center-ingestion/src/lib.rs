@@ -48,7 +48,7 @@ mod offers;
 mod retract;
 mod retraction;
 
-pub use client::{BASE_URL_ENV, IngestionClient, IngestionClientBuilder};
+pub use client::{BASE_URL_ENV, IngestionClient, IngestionClientBuilder, SERVICE};
 pub use configure::Submitted;
 pub use error::{Error, TransportError};
 pub use ids::{JobId, PrivateOfferId};

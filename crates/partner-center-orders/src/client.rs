@@ -4,11 +4,23 @@ use std::fmt;
 use std::sync::Arc;
 
 use offerkit_transport::{
-    AzureClientCredentials, AzureTokenRequest, Credential, Transport, Vendor, VendorClient,
+    AzureClientCredentials, AzureTokenRequest, Credential, Service, Transport, VendorClient,
 };
 
 use crate::Error;
 use crate::error::Scope;
+
+/// What the transport needs to know about Partner Center orders: names, production URL, the
+/// request-id headers, `MS-RequestId` (kept across the retries of a keyed call) and
+/// `MS-CorrelationId` (fresh per call).
+pub static SERVICE: Service = Service::new(
+    "partner-center-orders",
+    "Partner Center orders",
+    "https://api.partnercenter.microsoft.com",
+)
+.request_id_headers(&["ms-requestid", "ms-cv", "x-request-id"])
+.idempotency_key_header("MS-RequestId")
+.correlation_header("MS-CorrelationId");
 
 /// A Partner Center orders client. Cheap to clone; share one per partner tenant.
 ///
@@ -101,7 +113,7 @@ impl OrdersClient {
     /// # use offerkit_partner_center_orders::OrdersClient;
     /// # use offerkit_transport::StaticToken;
     /// let client = OrdersClient::builder().credential(StaticToken::new("t")).build().unwrap();
-    /// assert_eq!(client.vendor_client().vendor(), offerkit_transport::Vendor::PartnerCenterOrders);
+    /// assert_eq!(client.vendor_client().service(), &offerkit_partner_center_orders::SERVICE);
     /// ```
     pub fn vendor_client(&self) -> &VendorClient {
         &self.http
@@ -178,14 +190,11 @@ impl OrdersClientBuilder {
             None => Transport::new().map_err(transport_error)?,
         };
         let base_url = self.base_url.as_deref().unwrap_or(OrdersClient::BASE_URL);
-        let http = VendorClient::new(
-            Vendor::PartnerCenterOrders,
-            &transport,
-            base_url,
-            credential,
-        )
-        .and_then(|c| c.with_default_header("MS-Contract-Version", OrdersClient::CONTRACT_VERSION))
-        .map_err(transport_error)?;
+        let http = VendorClient::new(&SERVICE, &transport, base_url, credential)
+            .and_then(|c| {
+                c.with_default_header("MS-Contract-Version", OrdersClient::CONTRACT_VERSION)
+            })
+            .map_err(transport_error)?;
         Ok(OrdersClient { http })
     }
 }

@@ -71,7 +71,7 @@ pub mod orders;
 pub mod retraction;
 
 pub use cancel::{CancelOrder, CancelResult, already_cancelled};
-pub use client::{OrdersClient, OrdersClientBuilder};
+pub use client::{OrdersClient, OrdersClientBuilder, SERVICE};
 pub use error::{Error, VendorAnswer};
 pub use ids::{CustomerTenantId, OrderId};
 pub use retraction::{Evidence, Retraction};

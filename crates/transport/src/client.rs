@@ -21,7 +21,7 @@ use url::Url;
 
 use crate::http_send::{HttpRequest, HttpResponse, HttpSend, ReqwestSend, SendError, SendOptions};
 use crate::retry::{Decision, Outcome, decide, parse_retry_after};
-use crate::{AuthHeaders, Credential, Error, Idempotency, RetryPolicy, Vendor};
+use crate::{AuthHeaders, Credential, Error, Idempotency, RetryPolicy};
 
 /// The shared HTTP pipeline. Cheap to clone (an `Arc` inside); build one and share it between all
 /// vendor clients so they reuse connections.
@@ -94,7 +94,7 @@ impl Transport {
     ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send>> {
         let span = tracing::debug_span!(
             "offerkit.request",
-            vendor = call.vendor.map_or(call.service, Vendor::id),
+            vendor = call.service_id,
             operation = call.operation,
             method = %call.method,
             path = call.url.path(),
@@ -249,11 +249,9 @@ impl Transport {
                     }
                 };
                 let request_id = call
-                    .vendor
-                    .map(Vendor::request_id_header_names)
-                    .unwrap_or_default()
+                    .request_id_headers
                     .iter()
-                    .find_map(|name| response.headers.get(name).and_then(|v| v.to_str().ok()))
+                    .find_map(|name| response.headers.get(*name).and_then(|v| v.to_str().ok()))
                     .map(str::to_owned);
                 if !span.is_disabled() {
                     span.record("status", response.status.as_u16());
@@ -328,8 +326,12 @@ impl fmt::Debug for Transport {
 
 /// One logical call as the pipeline sees it. Owned, so the pipeline's future borrows nothing.
 pub(crate) struct Call {
+    /// The service's name, for error messages.
     pub(crate) service: &'static str,
-    pub(crate) vendor: Option<Vendor>,
+    /// The service's id, for the tracing span.
+    pub(crate) service_id: &'static str,
+    /// Response headers carrying the service's request id.
+    pub(crate) request_id_headers: &'static [&'static str],
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     pub(crate) url: Url,

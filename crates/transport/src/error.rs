@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use crate::{Vendor, VendorError};
+use crate::GenericErrorBody;
 
 /// A boxed error from the HTTP stack.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -179,11 +179,12 @@ impl Error {
         }
     }
 
-    /// The parsed vendor error body, when the answer had one.
-    pub fn vendor_error(&self) -> Option<&VendorError> {
+    /// The vendor's error body read generically (code and message), when the answer had a JSON
+    /// one. A vendor crate parses its own typed body from [`ApiError::body`].
+    pub fn error_body(&self) -> Option<&GenericErrorBody> {
         match self {
-            Self::Api(e) => e.vendor_error.as_ref(),
-            Self::Throttled(e) => e.last.vendor_error.as_ref(),
+            Self::Api(e) => e.error_body.as_ref(),
+            Self::Throttled(e) => e.last.error_body.as_ref(),
             _ => None,
         }
     }
@@ -225,8 +226,8 @@ impl Error {
     pub fn answer_suffix(&self) -> String {
         let mut text = String::new();
         if let Some(m) = self
-            .vendor_error()
-            .and_then(VendorError::message)
+            .error_body()
+            .and_then(|b| b.message.clone())
             .filter(|m| !m.trim().is_empty())
         {
             text.push_str(": ");
@@ -310,14 +311,14 @@ pub enum Refusal {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ApiError {
-    /// The vendor.
-    pub vendor: Vendor,
+    /// The service's name (from its [`crate::Service`]).
+    pub service: &'static str,
     /// The operation.
     pub operation: &'static str,
     /// The HTTP status.
     pub status: StatusCode,
-    /// The vendor's error body, parsed, when it parsed.
-    pub vendor_error: Option<VendorError>,
+    /// The error body read generically, when it was JSON.
+    pub error_body: Option<GenericErrorBody>,
     /// The raw body text (lossy UTF-8), always kept.
     pub body: String,
     /// The vendor's request id, or the id offerkit sent.
@@ -333,12 +334,12 @@ pub struct ApiError {
 impl ApiError {
     /// The vendor's error code, when the body had one.
     pub fn code(&self) -> Option<String> {
-        self.vendor_error.as_ref().and_then(VendorError::code)
+        self.error_body.as_ref().and_then(|b| b.code.clone())
     }
 
     /// The vendor's error message, when the body had one.
     pub fn message(&self) -> Option<String> {
-        self.vendor_error.as_ref().and_then(VendorError::message)
+        self.error_body.as_ref().and_then(|b| b.message.clone())
     }
 }
 
@@ -347,7 +348,7 @@ impl fmt::Display for ApiError {
         write!(
             f,
             "{} `{}` failed with HTTP {}",
-            self.vendor, self.operation, self.status
+            self.service, self.operation, self.status
         )?;
         let code = self.code();
         let message = self.message();
@@ -420,7 +421,7 @@ impl fmt::Display for ThrottledError {
         write!(
             f,
             "{} `{}` is still throttled (HTTP {}) after {} attempt(s)",
-            self.last.vendor, self.last.operation, self.last.status, self.last.attempts
+            self.last.service, self.last.operation, self.last.status, self.last.attempts
         )?;
         match self.retry_after {
             Some(d) => write!(
@@ -458,10 +459,10 @@ mod tests {
 
     fn api(body: &str, request_id: Option<&str>) -> Error {
         Error::Api(Box::new(ApiError {
-            vendor: Vendor::Appcharge,
+            service: "Appcharge",
             operation: "delete_offer",
             status: StatusCode::BAD_REQUEST,
-            vendor_error: VendorError::parse(Vendor::Appcharge, body.as_bytes()),
+            error_body: GenericErrorBody::parse(body.as_bytes()),
             body: body.to_owned(),
             request_id: request_id.map(str::to_owned),
             correlation_id: None,

@@ -45,12 +45,14 @@
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! use offerkit_transport::{StaticHeader, Transport, Vendor, VendorClient};
+//! use offerkit_transport::{Service, StaticHeader, Transport, VendorClient};
+//!
+//! static APPCHARGE: Service = Service::new("appcharge", "Appcharge", "https://api.appcharge.com");
 //!
 //! # async fn run() -> Result<(), offerkit_transport::Error> {
 //! let transport = Transport::new()?;
 //! let client = VendorClient::with_default_url(
-//!     Vendor::Appcharge,
+//!     &APPCHARGE,
 //!     &transport,
 //!     Arc::new(StaticHeader::appcharge_from_env()?),
 //! )?;
@@ -66,6 +68,7 @@
 pub mod auth;
 mod client;
 mod error;
+mod error_info;
 mod http_send;
 pub mod ids;
 #[cfg(feature = "test-util")]
@@ -75,9 +78,9 @@ mod response;
 mod retraction;
 mod retry;
 mod secret;
+mod service;
+mod settings;
 mod urls;
-mod vendor;
-mod vendor_error;
 
 pub use auth::{
     AccessToken, AdobeImsCredentials, AuthHeaders, AzureClientCredentials, AzureTokenRequest,
@@ -87,14 +90,15 @@ pub use client::{Transport, TransportBuilder};
 pub use error::{
     ApiError, AuthError, BoxError, DecodeError, Error, Refusal, RequestSent, ThrottledError,
 };
+pub use error_info::{ErrorInfo, GenericErrorBody};
 pub use http_send::{HttpRequest, HttpResponse, HttpSend, ReqwestSend, SendError, SendOptions};
 pub use request::{Request, VendorClient};
 pub use response::Response;
 pub use retraction::Retraction;
 pub use retry::{Idempotency, RetryPolicy};
 pub use secret::Secret;
-pub use vendor::Vendor;
-pub use vendor_error::{GenericErrorBody, VendorError};
+pub use service::Service;
+pub use settings::{ClientSettings, EnvSettings, MissingSettings};
 
 /// Re-exports of the HTTP types used in this crate's API.
 pub use http::{HeaderMap, Method, StatusCode};

@@ -5,7 +5,8 @@
 //!
 //! ```
 //! use offerkit_transport::mock::{MockResponse, MockTransport};
-//! use offerkit_transport::{StaticHeader, Vendor, VendorClient};
+//! use offerkit_transport::{Service, StaticHeader, VendorClient};
+//! static APPCHARGE: Service = Service::new("appcharge", "Appcharge", "https://api.appcharge.com");
 //! use std::sync::Arc;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -15,10 +16,10 @@
 //!     _ => MockResponse::new(404),
 //! });
 //! let client = VendorClient::new(
-//!     Vendor::Appcharge,
+//!     &APPCHARGE,
 //!     &mock.transport(),
 //!     "https://api.appcharge.com",
-//!     Arc::new(StaticHeader::appcharge("t")),
+//!     Arc::new(StaticHeader::new("x-publisher-token", "t")),
 //! )?;
 //! let offer: serde_json::Value = client.delete("delete_offer").path("v2/offer")
 //!     .path_param("publisher_offer_id", "summer-sale").send_json().await?;

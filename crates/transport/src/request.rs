@@ -18,20 +18,26 @@ use crate::client::{Call, Exchange};
 use crate::http_send::RedactedHeaders;
 use crate::ids::new_uuid;
 use crate::urls::{build_url, encode_segment, parse_base_url, resolve_link};
-use crate::{Credential, Error, Idempotency, Response, RetryPolicy, Transport, Vendor};
+use offerkit_models::retraction::{Deleted, NotFound, Retraction};
+
+use crate::{
+    Credential, Error, GenericErrorBody, Idempotency, Response, RetryPolicy, Service, Transport,
+};
 
 /// One vendor's endpoint: the [`Transport`], a base URL and a [`Credential`]. Cheap to clone.
 ///
 /// ```
 /// use std::sync::Arc;
-/// use offerkit_transport::{StaticHeader, Transport, Vendor, VendorClient};
+/// use offerkit_transport::{Service, StaticHeader, Transport, VendorClient};
+///
+/// static APPCHARGE: Service = Service::new("appcharge", "Appcharge", "https://api.appcharge.com");
 /// # fn main() -> Result<(), offerkit_transport::Error> {
 /// let transport = Transport::new()?;
 /// let appcharge = VendorClient::new(
-///     Vendor::Appcharge,
+///     &APPCHARGE,
 ///     &transport,
 ///     "https://api-sandbox.appcharge.com",
-///     Arc::new(StaticHeader::appcharge("publisher-token")),
+///     Arc::new(StaticHeader::new("x-publisher-token", "publisher-token")),
 /// )?;
 /// assert_eq!(appcharge.base_url().as_str(), "https://api-sandbox.appcharge.com/");
 /// # Ok(()) }
@@ -43,7 +49,7 @@ pub struct VendorClient {
 
 #[derive(Clone)]
 struct ClientInner {
-    vendor: Vendor,
+    service: &'static Service,
     transport: Transport,
     base_url: Url,
     credential: Arc<dyn Credential>,
@@ -51,9 +57,9 @@ struct ClientInner {
 }
 
 impl VendorClient {
-    /// A client for `vendor` at `base_url` (`https://`, or `http://` on a loopback host only).
+    /// A client for `service` at `base_url` (`https://`, or `http://` on a loopback host only).
     pub fn new(
-        vendor: Vendor,
+        service: &'static Service,
         transport: &Transport,
         base_url: &str,
         credential: Arc<dyn Credential>,
@@ -62,7 +68,7 @@ impl VendorClient {
         default_headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         Ok(Self {
             inner: Arc::new(ClientInner {
-                vendor,
+                service,
                 transport: transport.clone(),
                 base_url: parse_base_url(base_url, "base_url")?,
                 credential,
@@ -71,13 +77,13 @@ impl VendorClient {
         })
     }
 
-    /// A client for `vendor` at its production base URL ([`Vendor::default_base_url`]).
+    /// A client for `service` at its production base URL ([`Service::default_base_url`]).
     pub fn with_default_url(
-        vendor: Vendor,
+        service: &'static Service,
         transport: &Transport,
         credential: Arc<dyn Credential>,
     ) -> Result<Self, Error> {
-        Self::new(vendor, transport, vendor.default_base_url(), credential)
+        Self::new(service, transport, service.default_base_url(), credential)
     }
 
     /// Adds a header sent on every request of this client (for example `MS-Contract-Version`).
@@ -89,9 +95,9 @@ impl VendorClient {
         Ok(self)
     }
 
-    /// The vendor.
-    pub fn vendor(&self) -> Vendor {
-        self.inner.vendor
+    /// The service this client talks to.
+    pub fn service(&self) -> &'static Service {
+        self.inner.service
     }
 
     /// The base URL.
@@ -138,7 +144,7 @@ impl VendorClient {
 impl fmt::Debug for VendorClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VendorClient")
-            .field("vendor", &self.inner.vendor)
+            .field("service", &self.inner.service.id())
             .field("base_url", &self.inner.base_url.as_str())
             .field("credential", &self.inner.credential)
             .field(
@@ -353,6 +359,44 @@ impl Request {
         async move { sent.await?.json() }
     }
 
+    /// Sends a call where a 404 means "already gone" (a DELETE of the vendors that answer 404 for
+    /// a resource deleted before): a 2xx is [`Retraction::Retracted`] with the answer decoded as
+    /// `T` (`None` for an empty body), a 404 is [`Retraction::AlreadyRetracted`] with the 404's
+    /// message. Any other status is an error, as with [`Request::send`].
+    ///
+    /// ```no_run
+    /// # use offerkit_transport::{Error, VendorClient};
+    /// # async fn run(client: &VendorClient) -> Result<(), Error> {
+    /// let outcome = client
+    ///     .delete("delete_offer")
+    ///     .path("v2/offer")
+    ///     .path_param("publisher_offer_id", "summer-sale")
+    ///     .send_or_gone::<serde_json::Value>()
+    ///     .await?;
+    /// println!("deleted now: {}", outcome.is_retracted());
+    /// # Ok(()) }
+    /// ```
+    pub fn send_or_gone<T: DeserializeOwned>(
+        self,
+    ) -> impl Future<Output = Result<Retraction<Deleted<Option<T>>, NotFound>, Error>> + Send {
+        let sent = self.accept_status(StatusCode::NOT_FOUND).send();
+        async move {
+            let response = sent.await?;
+            let request_id = response.request_id().map(str::to_owned);
+            if response.status() == StatusCode::NOT_FOUND {
+                let message = GenericErrorBody::parse(response.body()).and_then(|b| b.message);
+                return Ok(Retraction::AlreadyRetracted(NotFound {
+                    message,
+                    request_id,
+                }));
+            }
+            Ok(Retraction::Retracted(Deleted {
+                value: response.json_opt::<T>()?,
+                request_id,
+            }))
+        }
+    }
+
     /// Sends and returns the response whatever its status (retries still apply).
     pub fn send_raw(self) -> impl Future<Output = Result<Response, Error>> + Send + 'static {
         let started = self.start();
@@ -366,7 +410,7 @@ impl Request {
             return Err(err);
         }
         let client = &*self.client.inner;
-        let vendor = client.vendor;
+        let service = client.service;
         let url = match &self.link {
             Some(link) => resolve_link(&client.base_url, link, &self.query)?,
             None => build_url(&client.base_url, &self.segments, &self.query),
@@ -379,19 +423,20 @@ impl Request {
                 headers.insert(name.clone(), value.clone());
             }
         }
-        let request_id = vendor
-            .idempotency_key_header()
+        let request_id = service
+            .idempotency_key_header_name()
             .map(|name| (name, self.idempotency_key.take().unwrap_or_else(new_uuid)));
-        let correlation_id = vendor
-            .correlation_header()
+        let correlation_id = service
+            .correlation_header_name()
             .map(|name| (name, self.correlation_id.take().unwrap_or_else(new_uuid)));
         for (name, value) in request_id.iter().chain(correlation_id.iter()) {
             let (name, value) = header_pair(name, value)?;
             headers.insert(name, value);
         }
         let call = Call {
-            service: vendor.name(),
-            vendor: Some(vendor),
+            service: service.name(),
+            service_id: service.id(),
+            request_id_headers: service.request_id_header_names(),
             operation: self.operation,
             method: self.method,
             url,
@@ -405,7 +450,7 @@ impl Request {
         };
         Ok(Started {
             exchange: client.transport.execute(call),
-            vendor,
+            service,
             operation: self.operation,
             request_id: request_id.map(|(_, id)| id),
             correlation_id: correlation_id.map(|(_, id)| id),
@@ -417,7 +462,7 @@ impl Request {
 /// besides the exchange.
 struct Started {
     exchange: Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send>>,
-    vendor: Vendor,
+    service: &'static Service,
     operation: &'static str,
     /// The idempotency key sent (Partner Center `MS-RequestId`), if any.
     request_id: Option<String>,
@@ -431,7 +476,7 @@ impl Started {
         let response = exchange.response;
         Ok((
             Response {
-                vendor: self.vendor,
+                service: self.service,
                 operation: self.operation,
                 status: response.status,
                 headers: response.headers,
@@ -448,7 +493,7 @@ impl Started {
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
-            .field("vendor", &self.client.inner.vendor)
+            .field("service", &self.client.inner.service.id())
             .field("operation", &self.operation)
             .field("method", &self.method)
             .field("segments", &self.segments)

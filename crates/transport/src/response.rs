@@ -10,12 +10,12 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiError, DecodeError, ThrottledError, excerpt};
 use crate::http_send::RedactedHeaders;
 use crate::retry::parse_retry_after;
-use crate::{Error, Vendor, VendorError};
+use crate::{Error, GenericErrorBody, Service};
 
 /// A vendor's answer: status, headers, the whole body, and ids for support requests.
 #[derive(Clone)]
 pub struct Response {
-    pub(crate) vendor: Vendor,
+    pub(crate) service: &'static Service,
     pub(crate) operation: &'static str,
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
@@ -71,9 +71,9 @@ impl Response {
         self.attempts
     }
 
-    /// The vendor.
-    pub fn vendor(&self) -> Vendor {
-        self.vendor
+    /// The service that answered.
+    pub fn service(&self) -> &'static Service {
+        self.service
     }
 
     /// The operation name.
@@ -83,7 +83,7 @@ impl Response {
 
     /// Decodes the body as `T`; on failure the error names the type and the JSON path.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        decode(self.vendor.name(), self.operation, self.status, &self.body)
+        decode(self.service.name(), self.operation, self.status, &self.body)
     }
 
     /// Like [`Response::json`], but an empty (or whitespace-only) body is `None`
@@ -109,10 +109,10 @@ impl Response {
     pub fn into_error(self) -> Error {
         let retry_after = parse_retry_after(&self.headers, SystemTime::now());
         let api = ApiError {
-            vendor: self.vendor,
+            service: self.service.name(),
             operation: self.operation,
             status: self.status,
-            vendor_error: VendorError::parse(self.vendor, &self.body),
+            error_body: GenericErrorBody::parse(&self.body),
             body: String::from_utf8_lossy(&self.body).into_owned(),
             request_id: self.request_id,
             correlation_id: self.correlation_id,
@@ -135,7 +135,7 @@ impl Response {
 impl fmt::Debug for Response {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Response")
-            .field("vendor", &self.vendor)
+            .field("service", &self.service.id())
             .field("operation", &self.operation)
             .field("status", &self.status)
             .field("headers", &RedactedHeaders(&self.headers))

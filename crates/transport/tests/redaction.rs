@@ -10,9 +10,30 @@ use std::time::Duration;
 use httpmock::prelude::*;
 use offerkit_transport::mock::{MockResponse, MockTransport};
 use offerkit_transport::{
-    AdobeImsCredentials, AzureClientCredentials, Credential, RetryPolicy, StaticHeader,
-    StaticToken, Transport, Vendor, VendorClient,
+    AdobeImsCredentials, AzureClientCredentials, Credential, RetryPolicy, Service, StaticHeader,
+    StaticToken, Transport, VendorClient,
 };
+
+/// Test services shaped like the vendor crates' own (request-id headers, Partner Center's keyed
+/// `MS-RequestId` and `MS-CorrelationId`).
+static APPCHARGE: Service = Service::new("appcharge", "Appcharge", "https://api.appcharge.com")
+    .request_id_headers(&["x-request-id"]);
+#[allow(dead_code)]
+static ORDERS: Service = Service::new(
+    "partner-center-orders",
+    "Partner Center orders",
+    "https://api.partnercenter.microsoft.com",
+)
+.request_id_headers(&["ms-requestid", "ms-cv", "x-request-id"])
+.idempotency_key_header("MS-RequestId")
+.correlation_header("MS-CorrelationId");
+#[allow(dead_code)]
+static INGESTION: Service = Service::new(
+    "partner-center-ingestion",
+    "Partner Center product ingestion",
+    "https://graph.microsoft.com/rp/product-ingestion",
+)
+.request_id_headers(&["request-id", "x-ms-request-id"]);
 
 fn transport(retries: u32) -> Transport {
     Transport::builder()
@@ -69,13 +90,8 @@ async fn secrets_never_appear_in_debug_or_traces() {
             .expect("authority")
             .with_refresh_margin(Duration::from_secs(60)),
     );
-    let client = VendorClient::new(
-        Vendor::PartnerCenterOrders,
-        &transport(1),
-        &server.base_url(),
-        cred.clone(),
-    )
-    .expect("c");
+    let client =
+        VendorClient::new(&ORDERS, &transport(1), &server.base_url(), cred.clone()).expect("c");
     let err = client
         .get("get_order")
         .path("v1/customers")
@@ -84,19 +100,16 @@ async fn secrets_never_appear_in_debug_or_traces() {
         .expect_err("500");
 
     let adobe = AdobeImsCredentials::new("cid", "adobe-secret-value", "org").expect("adobe");
-    let appcharge = StaticHeader::appcharge("publisher-secret-value");
+    let appcharge = StaticHeader::new("x-publisher-token", "publisher-secret-value");
     let bearer = StaticToken::new("bearer-secret-value");
     let headers = cred
         .auth_headers(&transport(0))
         .await
         .expect("cached token");
     let mock = MockTransport::new(|_| MockResponse::new(200));
-    let mocked = VendorClient::with_default_url(
-        Vendor::Appcharge,
-        &mock.transport(),
-        Arc::new(appcharge.clone()),
-    )
-    .expect("c");
+    let mocked =
+        VendorClient::with_default_url(&APPCHARGE, &mock.transport(), Arc::new(appcharge.clone()))
+            .expect("c");
     let response = mocked.get("x").send().await.expect("ok");
     let debug = format!(
         "{err:?} {err} {cred:?} {adobe:?} {appcharge:?} {bearer:?} {headers:?} {client:?} {mocked:?} {response:?} {:?} {:?} {:?}",

@@ -9,10 +9,37 @@ use httpmock::prelude::*;
 use offerkit_transport::mock::{MockResponse, MockTransport};
 use offerkit_transport::{
     AdobeImsCredentials, AzureClientCredentials, AzureTokenRequest, Credential, Error, Idempotency,
-    NoCredential, RequestSent, RetryPolicy, StaticHeader, StaticToken, StatusCode, Transport,
-    Vendor, VendorClient,
+    NoCredential, RequestSent, RetryPolicy, Service, StaticHeader, StaticToken, StatusCode,
+    Transport, VendorClient,
 };
 use serde::Deserialize;
+
+/// Test services shaped like the vendor crates' own (request-id headers, Partner Center's keyed
+/// `MS-RequestId` and `MS-CorrelationId`).
+static APPCHARGE: Service = Service::new("appcharge", "Appcharge", "https://api.appcharge.com")
+    .request_id_headers(&["x-request-id"]);
+#[allow(dead_code)]
+static ORDERS: Service = Service::new(
+    "partner-center-orders",
+    "Partner Center orders",
+    "https://api.partnercenter.microsoft.com",
+)
+.request_id_headers(&["ms-requestid", "ms-cv", "x-request-id"])
+.idempotency_key_header("MS-RequestId")
+.correlation_header("MS-CorrelationId");
+static ADOBE: Service = Service::new(
+    "adobe",
+    "Adobe Offer Library",
+    "https://platform.adobe.io/data/core/dps",
+)
+.request_id_headers(&["x-request-id"]);
+#[allow(dead_code)]
+static INGESTION: Service = Service::new(
+    "partner-center-ingestion",
+    "Partner Center product ingestion",
+    "https://graph.microsoft.com/rp/product-ingestion",
+)
+.request_id_headers(&["request-id", "x-ms-request-id"]);
 
 fn transport(retries: u32) -> Transport {
     Transport::builder()
@@ -23,10 +50,10 @@ fn transport(retries: u32) -> Transport {
 
 fn appcharge(server: &MockServer, transport: &Transport) -> VendorClient {
     VendorClient::new(
-        Vendor::Appcharge,
+        &APPCHARGE,
         transport,
         &server.base_url(),
-        Arc::new(StaticHeader::appcharge("pub-tok")),
+        Arc::new(StaticHeader::new("x-publisher-token", "pub-tok")),
     )
     .expect("client")
 }
@@ -34,7 +61,7 @@ fn appcharge(server: &MockServer, transport: &Transport) -> VendorClient {
 fn client_with(
     server: &MockServer,
     transport: &Transport,
-    vendor: Vendor,
+    vendor: &'static Service,
     cred: Arc<dyn Credential>,
 ) -> VendorClient {
     VendorClient::new(vendor, transport, &server.base_url(), cred).expect("client")
@@ -110,7 +137,7 @@ async fn recovers_after_a_transient_failure() {
         _ => MockResponse::json(200, &serde_json::json!({"ok": true})),
     });
     let client = VendorClient::new(
-        Vendor::Appcharge,
+        &APPCHARGE,
         &mock.transport(),
         "https://api.appcharge.com",
         Arc::new(NoCredential),
@@ -198,7 +225,7 @@ async fn connect_failures_are_retried_even_for_post() {
         listener.local_addr().expect("addr").port()
     };
     let client = VendorClient::new(
-        Vendor::Appcharge,
+        &APPCHARGE,
         &transport(2),
         &format!("http://127.0.0.1:{port}"),
         Arc::new(NoCredential),
@@ -470,12 +497,7 @@ async fn fifty_concurrent_requests_make_one_token_request() {
             then.status(200).json_body(serde_json::json!({"id": "o"}));
         })
         .await;
-    let client = client_with(
-        &server,
-        &transport(0),
-        Vendor::PartnerCenterOrders,
-        azure(&server),
-    );
+    let client = client_with(&server, &transport(0), &ORDERS, azure(&server));
     let mut tasks = Vec::new();
     for i in 0..50 {
         let client = client.clone();
@@ -508,12 +530,7 @@ async fn a_401_refreshes_the_token_once_and_retries_once() {
                 .json_body(serde_json::json!({"code": 900, "description": "token expired"}));
         })
         .await;
-    let client = client_with(
-        &server,
-        &transport(3),
-        Vendor::PartnerCenterOrders,
-        azure(&server),
-    );
+    let client = client_with(&server, &transport(3), &ORDERS, azure(&server));
     let err = client
         .patch("cancel_order")
         .path("v1/customers")
@@ -532,7 +549,7 @@ async fn a_401_refreshes_the_token_once_and_retries_once() {
     );
     assert_eq!(err.status(), Some(StatusCode::UNAUTHORIZED));
     assert_eq!(
-        err.vendor_error().and_then(|e| e.message()).as_deref(),
+        err.error_body().and_then(|e| e.message.as_deref()),
         Some("token expired")
     );
 
@@ -547,7 +564,7 @@ async fn a_401_refreshes_the_token_once_and_retries_once() {
     let client = client_with(
         &server,
         &transport(3),
-        Vendor::Appcharge,
+        &APPCHARGE,
         Arc::new(StaticToken::new("t")),
     );
     let _ = client.get("x").send().await.expect_err("401");
@@ -583,12 +600,8 @@ async fn a_401_with_a_fresh_token_succeeds() {
         AzureTokenRequest::Scope("https://graph.microsoft.com/.default".into()),
     )
     .expect("cred");
-    let client = VendorClient::with_default_url(
-        Vendor::PartnerCenterIngestion,
-        &mock.transport(),
-        Arc::new(cred),
-    )
-    .expect("client");
+    let client = VendorClient::with_default_url(&INGESTION, &mock.transport(), Arc::new(cred))
+        .expect("client");
     let body: serde_json::Value = client
         .post("configure")
         .path("configure")
@@ -625,12 +638,7 @@ async fn token_errors_carry_the_identity_provider_text() {
             then.status(200);
         })
         .await;
-    let client = client_with(
-        &server,
-        &transport(2),
-        Vendor::PartnerCenterOrders,
-        azure(&server),
-    );
+    let client = client_with(&server, &transport(2), &ORDERS, azure(&server));
     let err = client
         .get("get_order")
         .path("v1/customers")
@@ -687,8 +695,7 @@ async fn adobe_ims_token_and_headers() {
     ]);
     let cred = AdobeImsCredentials::from_lookup(&|k| env.get(k).cloned()).expect("cred");
     let base = format!("{}/data/core/dps/", server.base_url());
-    let client = VendorClient::new(Vendor::AdobeOffers, &transport(0), &base, Arc::new(cred))
-        .expect("client");
+    let client = VendorClient::new(&ADOBE, &transport(0), &base, Arc::new(cred)).expect("client");
     let response = client
         .delete("delete_offer")
         .path("offers")
@@ -739,12 +746,9 @@ async fn partner_center_ids_are_stable_across_retries_and_fresh_per_call() {
             MockResponse::json(200, &serde_json::json!({}))
         }
     });
-    let client = VendorClient::with_default_url(
-        Vendor::PartnerCenterOrders,
-        &mock.transport(),
-        Arc::new(StaticToken::new("t")),
-    )
-    .expect("client");
+    let client =
+        VendorClient::with_default_url(&ORDERS, &mock.transport(), Arc::new(StaticToken::new("t")))
+            .expect("client");
     for _ in 0..2 {
         client
             .patch("cancel_order")
@@ -874,7 +878,7 @@ async fn body_cap_is_a_typed_error() {
 fn plain_http_is_refused_unless_loopback() {
     let t = transport(0);
     let err = VendorClient::new(
-        Vendor::Appcharge,
+        &APPCHARGE,
         &t,
         "http://api.appcharge.com",
         Arc::new(NoCredential),
@@ -885,17 +889,11 @@ fn plain_http_is_refused_unless_loopback() {
         "{err}"
     );
     assert!(
-        VendorClient::new(
-            Vendor::Appcharge,
-            &t,
-            "http://127.0.0.1:9",
-            Arc::new(NoCredential)
-        )
-        .is_ok()
+        VendorClient::new(&APPCHARGE, &t, "http://127.0.0.1:9", Arc::new(NoCredential)).is_ok()
     );
     assert!(
         VendorClient::new(
-            Vendor::Appcharge,
+            &APPCHARGE,
             &t,
             "https://api-sandbox.appcharge.com",
             Arc::new(NoCredential)
@@ -933,12 +931,9 @@ async fn decode_errors_name_the_type_and_path() {
             &serde_json::json!({"offers": [{"publisherOfferId": "a"}, {"publisherOfferId": 7}]}),
         )
     });
-    let client = VendorClient::with_default_url(
-        Vendor::Appcharge,
-        &mock.transport(),
-        Arc::new(NoCredential),
-    )
-    .expect("client");
+    let client =
+        VendorClient::with_default_url(&APPCHARGE, &mock.transport(), Arc::new(NoCredential))
+            .expect("client");
     let err = client
         .get("get_offers")
         .path("v2/offer")
@@ -962,12 +957,9 @@ async fn accepted_statuses_are_returned_not_raised() {
         MockResponse::json(404, &serde_json::json!({"message": "Offer not found"}))
             .header("x-request-id", "rid-1")
     });
-    let client = VendorClient::with_default_url(
-        Vendor::Appcharge,
-        &mock.transport(),
-        Arc::new(NoCredential),
-    )
-    .expect("client");
+    let client =
+        VendorClient::with_default_url(&APPCHARGE, &mock.transport(), Arc::new(NoCredential))
+            .expect("client");
     let r = client
         .get("get_offer")
         .path("v2/offer")
@@ -1028,9 +1020,9 @@ async fn body_cap_applies_to_bodies_without_content_length() {
         .retry_policy(RetryPolicy::none())
         .build()
         .expect("t");
-    let cred = Arc::new(StaticHeader::appcharge("pub-tok"));
-    let big = VendorClient::new(Vendor::Appcharge, &t, &chunked_server(4, 512), cred.clone())
-        .expect("client");
+    let cred = Arc::new(StaticHeader::new("x-publisher-token", "pub-tok"));
+    let big =
+        VendorClient::new(&APPCHARGE, &t, &chunked_server(4, 512), cred.clone()).expect("client");
     let err = big
         .get("big")
         .path("big")
@@ -1041,8 +1033,7 @@ async fn body_cap_applies_to_bodies_without_content_length() {
         matches!(err, Error::BodyTooLarge { limit: 1024, .. }),
         "{err:?}"
     );
-    let small =
-        VendorClient::new(Vendor::Appcharge, &t, &chunked_server(2, 512), cred).expect("client");
+    let small = VendorClient::new(&APPCHARGE, &t, &chunked_server(2, 512), cred).expect("client");
     let response = small.get("small").path("small").send().await.expect("fits");
     assert_eq!(response.body().len(), 1024);
 }
@@ -1094,13 +1085,7 @@ async fn waiting_for_a_token_uses_up_the_call_deadline() {
             .with_authority("http://127.0.0.1:9")
             .expect("authority"),
     );
-    let client = VendorClient::new(
-        Vendor::PartnerCenterOrders,
-        &t,
-        "http://127.0.0.1:9",
-        credential,
-    )
-    .expect("client");
+    let client = VendorClient::new(&ORDERS, &t, "http://127.0.0.1:9", credential).expect("client");
     let started = tokio::time::Instant::now();
     let err = client
         .get("get_order")

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use futures::StreamExt;
 use offerkit::{
     Client, Details, Error, ErrorClass, ErrorKind, Outcome, Probe, RetractContext, Status, Target,
-    VendorName,
+    Vendor,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -107,7 +107,7 @@ pub struct LineResult {
     pub key: Option<String>,
     /// The vendor, for valid lines.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vendor: Option<VendorName>,
+    pub vendor: Option<Vendor>,
     /// How an interrupted earlier attempt was taken up: `read-back` or `job`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resumed: Option<&'static str>,
@@ -162,7 +162,7 @@ impl LineResult {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     /// (vendor, status) → count.
-    pub counts: HashMap<(VendorName, LineStatus), usize>,
+    pub counts: HashMap<(Vendor, LineStatus), usize>,
     /// Invalid lines.
     pub invalid: usize,
     /// Duplicate lines.

@@ -6,14 +6,14 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
-use offerkit::VendorName;
+use offerkit::Vendor;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 /// Requests per minute for each vendor (0 = unlimited).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    per_minute: HashMap<VendorName, u32>,
+    per_minute: HashMap<Vendor, u32>,
 }
 
 impl Default for Limits {
@@ -24,10 +24,10 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             per_minute: HashMap::from([
-                (VendorName::PartnerCenterIngestion, 60),
-                (VendorName::PartnerCenterOrders, 500),
-                (VendorName::Adobe, 600),
-                (VendorName::Appcharge, 5000),
+                (Vendor::PartnerCenterIngestion, 60),
+                (Vendor::PartnerCenterOrders, 500),
+                (Vendor::AdobeOffers, 600),
+                (Vendor::Appcharge, 5000),
             ]),
         }
     }
@@ -42,18 +42,18 @@ impl Limits {
     }
 
     /// Sets one vendor's limit.
-    pub fn set(&mut self, vendor: VendorName, per_minute: u32) {
+    pub fn set(&mut self, vendor: Vendor, per_minute: u32) {
         self.per_minute.insert(vendor, per_minute);
     }
 
     /// One vendor's limit (0 = unlimited).
-    pub fn per_minute(&self, vendor: VendorName) -> u32 {
+    pub fn per_minute(&self, vendor: Vendor) -> u32 {
         self.per_minute.get(&vendor).copied().unwrap_or(0)
     }
 
     fn spacing(&self, bucket: &str) -> Option<Duration> {
         let vendor_name = bucket.split(':').next().unwrap_or(bucket);
-        let vendor = VendorName::parse(vendor_name)?;
+        let vendor = Vendor::parse(vendor_name)?;
         match self.per_minute(vendor) {
             0 => None,
             n => Some(Duration::from_secs(60) / n),
@@ -65,7 +65,7 @@ impl Limits {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LimitOverride {
     /// The vendor.
-    pub vendor: VendorName,
+    pub vendor: Vendor,
     /// Requests per minute (0 = unlimited).
     pub per_minute: u32,
 }
@@ -77,7 +77,7 @@ impl FromStr for LimitOverride {
             .split_once('=')
             .ok_or_else(|| format!("expected VENDOR=PER_MINUTE, got `{s}`"))?;
         let vendor =
-            VendorName::parse(vendor.trim()).ok_or_else(|| format!("unknown vendor `{vendor}`"))?;
+            Vendor::parse(vendor.trim()).ok_or_else(|| format!("unknown vendor `{vendor}`"))?;
         let per_minute = n
             .trim()
             .parse()
@@ -170,7 +170,7 @@ mod tests {
         assert_eq!(
             "partner-center-orders=10".parse::<LimitOverride>(),
             Ok(LimitOverride {
-                vendor: VendorName::PartnerCenterOrders,
+                vendor: Vendor::PartnerCenterOrders,
                 per_minute: 10
             })
         );

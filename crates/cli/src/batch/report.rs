@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use offerkit::VendorName;
+use offerkit::Vendor;
 
 use super::engine::{LineResult, LineStatus, Summary};
 
@@ -154,7 +154,7 @@ pub fn summary_table(summary: &Summary) -> String {
         .into_iter()
         .filter(|s| summary.total(*s) > 0)
         .collect();
-    let vendors: Vec<VendorName> = VendorName::ALL
+    let vendors: Vec<Vendor> = Vendor::ALL
         .into_iter()
         .filter(|v| summary.counts.keys().any(|(vendor, _)| vendor == v))
         .collect();
@@ -163,7 +163,7 @@ pub fn summary_table(summary: &Summary) -> String {
     header.extend(columns.iter().map(|c| c.as_str().to_owned()));
     rows.push(header);
     for vendor in &vendors {
-        let mut row = vec![vendor.as_str().to_owned()];
+        let mut row = vec![vendor.id().to_owned()];
         for column in &columns {
             let n = summary
                 .counts
@@ -221,10 +221,10 @@ mod tests {
         let mut summary = Summary::default();
         summary
             .counts
-            .insert((VendorName::Appcharge, LineStatus::Retracted), 3);
+            .insert((Vendor::Appcharge, LineStatus::Retracted), 3);
         summary
             .counts
-            .insert((VendorName::Adobe, LineStatus::Failed), 1);
+            .insert((Vendor::AdobeOffers, LineStatus::Failed), 1);
         summary.invalid = 2;
         let table = summary_table(&summary);
         assert_eq!(

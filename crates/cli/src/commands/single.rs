@@ -3,7 +3,7 @@
 use offerkit::{
     AdobeDelete, AdobeOfferId, AdobeOfferType, AppchargeDelete, Client, Details, Error,
     IngestionDelete, IngestionWithdraw, JobHandle, JobId, ListQuery, OrderId, OrdersCancel,
-    Outcome, PrivateOfferId, PublisherOfferId, Query, ResourceRef, Target, TenantId, VendorName,
+    Outcome, PrivateOfferId, PublisherOfferId, Query, ResourceRef, Target, TenantId, Vendor,
     WithdrawRole,
 };
 
@@ -116,7 +116,7 @@ fn ingestion(cmd: &IngestionCmd) -> Result<Op, Error> {
             Op::Retract(Target::IngestionWithdraw(t))
         }
         IngestionCmd::Status { job_id } => Op::Query(Query::JobStatus {
-            vendor: VendorName::PartnerCenterIngestion,
+            vendor: Vendor::PartnerCenterIngestion,
             job: JobHandle::new(JobId::new(job_id.clone()).map_err(|e| e.in_field("--job-id"))?),
         }),
         IngestionCmd::Get { offer_id } => Op::Query(Query::Get(ResourceRef::PrivateOffer(
@@ -154,7 +154,7 @@ fn orders(cmd: &OrdersCmd) -> Result<Op, Error> {
             }))
         }
         OrdersCmd::List { customer } => Op::Query(Query::List(
-            ListQuery::new(VendorName::PartnerCenterOrders).with_customer(
+            ListQuery::new(Vendor::PartnerCenterOrders).with_customer(
                 TenantId::new(customer.clone()).map_err(|e| e.in_field("--customer"))?,
             ),
         )),
@@ -184,7 +184,7 @@ fn adobe(cmd: &AdobeCmd) -> Result<Op, Error> {
         })),
         AdobeCmd::List { offer_type, limit } => {
             let mut q =
-                ListQuery::new(VendorName::Adobe).with_adobe_offer_type(adobe_type(*offer_type));
+                ListQuery::new(Vendor::AdobeOffers).with_adobe_offer_type(adobe_type(*offer_type));
             if let Some(limit) = limit {
                 q = q.with_limit(*limit);
             }

@@ -1,4 +1,4 @@
-//! [`VendorName::Adobe`]: deleting Adobe Offer Library offers through the
+//! [`Vendor::AdobeOffers`]: deleting Adobe Offer Library offers through the
 //! `offerkit_adobe_offers` client.
 //!
 //! - `retract`: [`AdobeOffersClient::delete_and_verify`]: DELETE, then a GET that must answer 404.
@@ -29,13 +29,13 @@ use crate::ids::AdobeOfferId;
 use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
-use crate::vendor::VendorName;
 use crate::vendors::common::{
     answered_404, config_error, failed_call, record_json, transport_kind, with_code_and_status,
     with_request_id,
 };
+use offerkit_models::Vendor;
 
-const VENDOR: VendorName = VendorName::Adobe;
+const VENDOR: Vendor = Vendor::AdobeOffers;
 
 /// Builds the impl, or says why it cannot (missing credentials, bad URL).
 pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
@@ -84,7 +84,7 @@ struct Adobe {
 
 #[async_trait]
 impl Retract for Adobe {
-    fn vendor(&self) -> VendorName {
+    fn vendor(&self) -> Vendor {
         VENDOR
     }
 

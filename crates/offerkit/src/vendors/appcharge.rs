@@ -1,4 +1,4 @@
-//! [`VendorName::Appcharge`]: deleting Appcharge Offers V2 offers through the
+//! [`Vendor::Appcharge`]: deleting Appcharge Offers V2 offers through the
 //! `offerkit_appcharge` client.
 //!
 //! - `retract`: [`AppchargeClient::delete_offer`]; the deleted offer (as Appcharge returned it) is
@@ -27,13 +27,13 @@ use crate::ids::PublisherOfferId as TargetOfferId;
 use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target};
-use crate::vendor::VendorName;
 use crate::vendors::common::{
     answered_404, config_error, failed_call, record_json, transport_kind, with_code_and_status,
     with_request_id,
 };
+use offerkit_models::Vendor;
 
-const VENDOR: VendorName = VendorName::Appcharge;
+const VENDOR: Vendor = Vendor::Appcharge;
 
 /// Builds the impl, or says why it cannot (missing token, bad URL).
 pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
@@ -67,7 +67,7 @@ struct Appcharge {
 
 #[async_trait]
 impl Retract for Appcharge {
-    fn vendor(&self) -> VendorName {
+    fn vendor(&self) -> Vendor {
         VENDOR
     }
 
@@ -171,8 +171,8 @@ fn facade_error(err: AppchargeError) -> Error {
     };
     let code = err
         .transport_error()
-        .and_then(TransportError::vendor_error)
-        .and_then(|v| v.code());
+        .and_then(TransportError::error_body)
+        .and_then(|v| v.code.clone());
     let status = err.status();
     with_code_and_status(Error::new(kind, err.to_string()), code, status).with_source(err)
 }

@@ -1,127 +1,62 @@
-//! What the vendor impls share: reading settings into credentials, and turning crate and transport
-//! errors into facade [`Error`]s.
-//!
-//! Every vendor crate re-exports the same `offerkit_transport` as `transport`; `transport` below is
-//! that crate, reached through whichever vendor crate is compiled in.
+//! What the vendor impls share: turning any vendor crate's error into a facade [`Error`] through
+//! [`ErrorInfo`], and the outcomes every vendor builds the same way.
 
+use offerkit_transport::ErrorInfo;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind};
 use crate::outcome::Details;
-use crate::vendor::VendorName;
+use offerkit_models::Vendor;
 
-#[cfg(feature = "appcharge")]
-use offerkit_appcharge::transport;
+/// The facade error for any vendor crate's error, classified through [`ErrorInfo`] (invalid
+/// argument, unauthorized, throttled, not found, rejected 4xx, transient, other vendor answers),
+/// with the vendor's code, HTTP status and request id attached, and `err` kept as the source.
+///
+/// A vendor impl passes `kind` only where its own variants know better (for example ingestion's
+/// `JobFailed`); `None` classifies by the trait alone.
+pub(crate) fn error_from<E>(err: E, kind: Option<ErrorKind>) -> Error
+where
+    E: ErrorInfo + Send + Sync + 'static,
+{
+    let kind = kind.unwrap_or_else(|| kind_of(&err));
+    let mut error = Error::new(kind, err.to_string());
+    if let Some(code) = err.code() {
+        error = error.with_code(code);
+    }
+    if let Some(status) = err.status() {
+        error = error.with_http_status(status.as_u16());
+    }
+    error.with_source(err)
+}
 
-#[cfg(all(feature = "adobe-offers", not(feature = "appcharge")))]
-use offerkit_adobe_offers::transport;
-
-#[cfg(all(
-    feature = "partner-center-orders",
-    not(any(feature = "appcharge", feature = "adobe-offers"))
-))]
-use offerkit_partner_center_orders::transport;
-
-#[cfg(all(
-    feature = "partner-center-ingestion",
-    not(any(
-        feature = "appcharge",
-        feature = "adobe-offers",
-        feature = "partner-center-orders"
-    ))
-))]
-use offerkit_partner_center_ingestion::transport;
+/// The facade kind of an error, from what [`ErrorInfo`] says of it.
+pub(crate) fn kind_of(err: &dyn ErrorInfo) -> ErrorKind {
+    use offerkit_transport::Error as T;
+    if err.is_invalid_argument() {
+        return ErrorKind::Input;
+    }
+    if err.is_unauthorized() {
+        return ErrorKind::Auth;
+    }
+    match err.transport_error() {
+        Some(T::Auth(_)) => ErrorKind::Auth,
+        Some(T::Throttled(_)) => ErrorKind::RateLimited,
+        Some(e @ T::Api(_)) if e.is_not_found() => ErrorKind::NotFound,
+        Some(T::Api(api)) if api.status.is_client_error() => ErrorKind::Rejected,
+        Some(T::Api(_) | T::Decode(_) | T::BodyTooLarge { .. }) => ErrorKind::Vendor,
+        Some(_) => ErrorKind::Transport,
+        // The vendor crate's own refusal without a transport error (a state it read).
+        None => ErrorKind::Vendor,
+    }
+}
 
 /// A [`ErrorKind::Config`] error about `vendor`'s settings (a bad credential or URL, a client that
 /// cannot be built), keeping `err` as the source.
 pub(crate) fn config_error(
-    vendor: VendorName,
+    vendor: Vendor,
     err: impl std::error::Error + Send + Sync + 'static,
 ) -> Error {
     Error::new(ErrorKind::Config, format!("{vendor}: {err}")).with_source(err)
-}
-
-/// Azure AD client credentials from `vendor`'s settings: `tenant-id`, `client-id` and
-/// `client-secret` (required), and `token-url` (optional, a full `…/{tenant}/oauth2/token` URL or
-/// just the authority). `new` is the audience's constructor (Partner Center or product ingestion).
-#[cfg(any(
-    feature = "partner-center-orders",
-    feature = "partner-center-ingestion"
-))]
-pub(crate) fn azure_credentials(
-    vendor: VendorName,
-    settings: &crate::config::VendorConfig,
-    new: impl FnOnce(&str, &str, &str) -> Result<transport::AzureClientCredentials, transport::Error>,
-) -> Result<transport::AzureClientCredentials, Error> {
-    let mut credential = new(
-        settings.require(vendor, "tenant-id")?,
-        settings.require(vendor, "client-id")?,
-        settings.require(vendor, "client-secret")?,
-    )
-    .map_err(|e| config_error(vendor, e))?;
-    if let Some(token_url) = &settings.token_url {
-        credential = credential
-            .with_authority(&authority_of(token_url))
-            .map_err(|e| config_error(vendor, e))?;
-    }
-    Ok(credential)
-}
-
-/// The Azure AD authority of a token URL: `https://login.microsoftonline.com/<tenant>/oauth2/token`
-/// (or the CLI's `…/{tenant}/oauth2/token` template) gives `https://login.microsoftonline.com`; a
-/// URL without `/oauth2/` is taken as the authority itself.
-#[cfg(any(
-    feature = "partner-center-orders",
-    feature = "partner-center-ingestion"
-))]
-fn authority_of(token_url: &str) -> String {
-    let url = token_url.trim().trim_end_matches('/');
-    match url.find("/oauth2/") {
-        Some(i) => {
-            let before = &url[..i];
-            match before.rfind('/') {
-                Some(j) if before[..j].contains("://") && !before[..j].ends_with('/') => {
-                    before[..j].to_owned()
-                }
-                _ => before.to_owned(),
-            }
-        }
-        None => url.to_owned(),
-    }
-}
-
-/// The facade kind of a transport error wrapped by a vendor crate (Adobe, Appcharge, orders;
-/// ingestion classifies its transport errors its own way).
-#[cfg(any(
-    feature = "adobe-offers",
-    feature = "appcharge",
-    feature = "partner-center-orders"
-))]
-pub(crate) fn transport_kind(err: &transport::Error) -> ErrorKind {
-    use transport::Error as E;
-    match err {
-        E::InvalidInput { .. } => ErrorKind::Input,
-        E::Auth(_) => ErrorKind::Auth,
-        E::Throttled(_) => ErrorKind::RateLimited,
-        E::Api(_) if err.is_not_found() => ErrorKind::NotFound,
-        E::Api(_) | E::Decode(_) | E::BodyTooLarge { .. } => ErrorKind::Vendor,
-        _ => ErrorKind::Transport,
-    }
-}
-
-/// Adds the vendor's error code and HTTP status, when there are any.
-pub(crate) fn with_code_and_status(
-    mut error: Error,
-    code: Option<impl Into<String>>,
-    status: Option<u16>,
-) -> Error {
-    if let Some(code) = code {
-        error = error.with_code(code);
-    }
-    if let Some(status) = status {
-        error = error.with_http_status(status);
-    }
-    error
 }
 
 /// `details` with the vendor's request id, when it sent one.
@@ -176,53 +111,4 @@ pub(crate) fn to_value(value: &impl serde::Serialize) -> Value {
 pub(crate) fn record_json(record: &impl serde::Serialize) -> Value {
     // Serializing a model of JSON values cannot fail; keep a marker rather than panic.
     serde_json::to_value(record).unwrap_or_else(|e| Value::String(format!("<unserializable: {e}>")))
-}
-
-#[cfg(test)]
-mod tests {
-    #[cfg(any(
-        feature = "partner-center-orders",
-        feature = "partner-center-ingestion"
-    ))]
-    #[test]
-    fn authority_from_token_urls() {
-        use super::authority_of;
-        assert_eq!(
-            authority_of("https://login.microsoftonline.com/contoso/oauth2/token"),
-            "https://login.microsoftonline.com"
-        );
-        assert_eq!(
-            authority_of("http://127.0.0.1:9/{tenant}/oauth2/token"),
-            "http://127.0.0.1:9"
-        );
-        assert_eq!(
-            authority_of("http://127.0.0.1:9/tenant/oauth2/v2.0/token"),
-            "http://127.0.0.1:9"
-        );
-        assert_eq!(
-            authority_of("https://login.partner.microsoftonline.cn/"),
-            "https://login.partner.microsoftonline.cn"
-        );
-    }
-
-    #[cfg(any(
-        feature = "partner-center-orders",
-        feature = "partner-center-ingestion"
-    ))]
-    #[test]
-    fn token_urls_give_the_authority() {
-        use super::authority_of;
-        assert_eq!(
-            authority_of("https://login.microsoftonline.com/contoso/oauth2/token"),
-            "https://login.microsoftonline.com"
-        );
-        assert_eq!(
-            authority_of("http://127.0.0.1:9000/t/oauth2/v2.0/token"),
-            "http://127.0.0.1:9000"
-        );
-        assert_eq!(
-            authority_of("http://127.0.0.1:9000/"),
-            "http://127.0.0.1:9000"
-        );
-    }
 }

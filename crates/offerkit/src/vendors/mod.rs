@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::error::Error;
 use crate::retract::Retract;
-use crate::vendor::VendorName;
+use offerkit_models::Vendor;
 
 #[cfg(feature = "adobe-offers")]
 pub(crate) mod adobe_offers;
@@ -26,16 +26,16 @@ pub(crate) mod partner_center_ingestion;
 pub(crate) mod partner_center_orders;
 
 /// Builds `vendor`'s impl from `config`, or says why it cannot.
-pub(crate) fn build(vendor: VendorName, config: &Config) -> Result<Arc<dyn Retract>, Error> {
+pub(crate) fn build(vendor: Vendor, config: &Config) -> Result<Arc<dyn Retract>, Error> {
     match vendor {
         #[cfg(feature = "partner-center-ingestion")]
-        VendorName::PartnerCenterIngestion => partner_center_ingestion::build(config),
+        Vendor::PartnerCenterIngestion => partner_center_ingestion::build(config),
         #[cfg(feature = "partner-center-orders")]
-        VendorName::PartnerCenterOrders => partner_center_orders::build(config),
+        Vendor::PartnerCenterOrders => partner_center_orders::build(config),
         #[cfg(feature = "adobe-offers")]
-        VendorName::Adobe => adobe_offers::build(config),
+        Vendor::AdobeOffers => adobe_offers::build(config),
         #[cfg(feature = "appcharge")]
-        VendorName::Appcharge => appcharge::build(config),
+        Vendor::Appcharge => appcharge::build(config),
         #[allow(unreachable_patterns)]
         other => Err({
             let _ = config;
@@ -47,10 +47,12 @@ pub(crate) fn build(vendor: VendorName, config: &Config) -> Result<Arc<dyn Retra
     }
 }
 
-/// The answer of a vendor module whose crate has no facade impl yet.
-#[allow(dead_code)]
-pub(crate) fn not_wired(vendor: VendorName) -> Error {
-    Error::unsupported(format!(
-        "{vendor}: this build has the vendor crate but no facade implementation for it yet"
-    ))
+/// `true` when this build of the facade has `vendor`'s cargo feature on.
+pub(crate) fn is_compiled_in(vendor: Vendor) -> bool {
+    match vendor {
+        Vendor::PartnerCenterIngestion => cfg!(feature = "partner-center-ingestion"),
+        Vendor::PartnerCenterOrders => cfg!(feature = "partner-center-orders"),
+        Vendor::AdobeOffers => cfg!(feature = "adobe-offers"),
+        Vendor::Appcharge => cfg!(feature = "appcharge"),
+    }
 }

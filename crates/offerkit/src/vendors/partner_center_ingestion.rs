@@ -1,4 +1,4 @@
-//! [`VendorName::PartnerCenterIngestion`]: deleting and withdrawing Partner Center private offers
+//! [`Vendor::PartnerCenterIngestion`]: deleting and withdrawing Partner Center private offers
 //! through the `offerkit_partner_center_ingestion` client.
 //!
 //! - `retract`: delete (draft) or withdraw (ISV or selling partner body, from the target's role),
@@ -36,12 +36,12 @@ use crate::ids::{JobId, PrivateOfferId};
 use crate::outcome::{Details, JobInfo, Outcome};
 use crate::retract::{JobHandle, Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target, WithdrawRole};
-use crate::vendor::VendorName;
 use crate::vendors::common::{
     azure_credentials, config_error, to_value, with_code_and_status, with_request_id,
 };
+use offerkit_models::Vendor;
 
-const VENDOR: VendorName = VendorName::PartnerCenterIngestion;
+const VENDOR: Vendor = Vendor::PartnerCenterIngestion;
 
 /// Builds the impl, or says why it cannot (missing credentials, bad URL).
 pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
@@ -130,7 +130,7 @@ fn role(role: WithdrawRole) -> IngestionRole {
 
 #[async_trait]
 impl Retract for PartnerCenterIngestion {
-    fn vendor(&self) -> VendorName {
+    fn vendor(&self) -> Vendor {
         VENDOR
     }
 

@@ -1,4 +1,4 @@
-//! [`VendorName::PartnerCenterOrders`]: cancelling Partner Center orders through the
+//! [`Vendor::PartnerCenterOrders`]: cancelling Partner Center orders through the
 //! `offerkit_partner_center_orders` client.
 //!
 //! - `retract`: [`OrdersClient::cancel_order`] with the target's line items (none = the whole order).
@@ -29,13 +29,13 @@ use crate::ids::{OrderId as TargetOrderId, TenantId};
 use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target};
-use crate::vendor::VendorName;
 use crate::vendors::common::{
     azure_credentials, config_error, failed_call, to_value, transport_kind, with_code_and_status,
     with_request_id,
 };
+use offerkit_models::Vendor;
 
-const VENDOR: VendorName = VendorName::PartnerCenterOrders;
+const VENDOR: Vendor = Vendor::PartnerCenterOrders;
 
 /// Builds the impl, or says why it cannot (missing credentials, bad URL).
 pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
@@ -58,7 +58,7 @@ struct PartnerCenterOrders {
 
 #[async_trait]
 impl Retract for PartnerCenterOrders {
-    fn vendor(&self) -> VendorName {
+    fn vendor(&self) -> Vendor {
         VENDOR
     }
 

@@ -42,7 +42,8 @@ pub(crate) async fn request_token(
     );
     let call = Call {
         service: provider,
-        vendor: None,
+        service_id: provider,
+        request_id_headers: &[],
         operation: "token",
         method: Method::POST,
         url,

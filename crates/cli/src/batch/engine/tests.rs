@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use offerkit::{
     Client, Details, Error, JobHandle, JobId, JobInfo, Outcome, Probe, Retract, RetractContext,
-    Target, VendorName, async_trait,
+    Target, Vendor, async_trait,
 };
 
 use super::*;
@@ -45,7 +45,7 @@ impl World {
 }
 
 struct Fake {
-    vendor: VendorName,
+    vendor: Vendor,
     world: Arc<World>,
     /// Calls numbered from this on hang forever (even ones after taking effect or
     /// submitting their job, odd ones before reaching the vendor).
@@ -54,7 +54,7 @@ struct Fake {
 
 #[async_trait]
 impl Retract for Fake {
-    fn vendor(&self) -> VendorName {
+    fn vendor(&self) -> Vendor {
         self.vendor
     }
 
@@ -70,7 +70,7 @@ impl Retract for Fake {
         if self.world.is_gone(&key) {
             return Outcome::AlreadyRetracted(Details::new());
         }
-        if self.vendor == VendorName::PartnerCenterIngestion {
+        if self.vendor == Vendor::PartnerCenterIngestion {
             let id = format!("job-{n}");
             self.world
                 .jobs
@@ -135,8 +135,8 @@ fn client(world: &Arc<World>, hang_from: Option<usize>) -> Arc<Client> {
     };
     Arc::new(
         Client::builder()
-            .register(fake(VendorName::Appcharge))
-            .register(fake(VendorName::PartnerCenterIngestion))
+            .register(fake(Vendor::Appcharge))
+            .register(fake(Vendor::PartnerCenterIngestion))
             .build(),
     )
 }
@@ -316,8 +316,8 @@ impl JobFake {
 
 #[async_trait]
 impl Retract for JobFake {
-    fn vendor(&self) -> VendorName {
-        VendorName::PartnerCenterIngestion
+    fn vendor(&self) -> Vendor {
+        Vendor::PartnerCenterIngestion
     }
 
     async fn retract(&self, target: &Target, ctx: &RetractContext) -> Outcome {
