@@ -50,11 +50,11 @@ pub fn sandbox_env(sandbox: &Sandbox) -> Vec<(String, String)> {
     let base = sandbox.base_url().trim_end_matches('/');
     let mut vars: Vec<(String, String)> = [
         ("INGESTION_URL", format!("{base}/rp/product-ingestion")),
-        ("INGESTION_TOKEN_URL", format!("{base}/tenant/oauth2/token")),
+        ("INGESTION_AUTHORITY", base.to_owned()),
         ("ORDERS_URL", base.to_owned()),
-        ("ORDERS_TOKEN_URL", format!("{base}/tenant/oauth2/token")),
+        ("ORDERS_AUTHORITY", base.to_owned()),
         ("ADOBE_URL", format!("{base}/data/core/dps")),
-        ("ADOBE_TOKEN_URL", format!("{base}/ims/token/v3")),
+        ("ADOBE_IMS_URL", base.to_owned()),
         ("APPCHARGE_URL", base.to_owned()),
         (
             "APPCHARGE_PUBLISHER_TOKEN",
@@ -62,7 +62,6 @@ pub fn sandbox_env(sandbox: &Sandbox) -> Vec<(String, String)> {
         ),
         ("ADOBE_CLIENT_ID", "e2e-client".to_owned()),
         ("ADOBE_CLIENT_SECRET", "e2e-secret".to_owned()),
-        ("ADOBE_API_KEY", "e2e-client".to_owned()),
         ("ADOBE_ORG_ID", "e2e-org@AdobeOrg".to_owned()),
         ("ADOBE_SANDBOX_NAME", "prod".to_owned()),
         ("JOB_POLL_INTERVAL_MS", POLL_MS.to_owned()),

@@ -14,10 +14,30 @@ Exit codes:
      (batch: invalid lines or user errors, and no vendor failure)
   3  already retracted (single commands only; nothing was changed)";
 
+/// The text after `--help`: the configuration keys (from [`offerkit::CONFIG_KEYS`], the one
+/// table every layer reads) and the exit codes.
+fn after_help() -> String {
+    let mut text = String::from(
+        "Configuration (environment, or the same keys in kebab-case in a --profile table;\n\
+         OFFERKIT_AZURE_* is the fallback of both Partner Center vendors):\n",
+    );
+    for key in offerkit::CONFIG_KEYS {
+        let required = if key.required { " (required)" } else { "" };
+        text.push_str(&format!(
+            "  {:<36} {}{required}\n",
+            key.env_name(),
+            key.about
+        ));
+    }
+    text.push('\n');
+    text.push_str(EXIT_CODES);
+    text
+}
+
 /// Retract commercial offers and purchases: Partner Center private offers and orders,
 /// Adobe Offer Library offers, Appcharge offers.
 #[derive(Debug, Parser)]
-#[command(name = "offerkit", version, after_help = EXIT_CODES)]
+#[command(name = "offerkit", version, after_help = after_help())]
 pub struct Cli {
     /// Global options.
     #[command(flatten)]
@@ -39,27 +59,44 @@ pub struct Global {
     /// TOML profile with endpoints and credentials (env vars OFFERKIT_* override it).
     #[arg(long, global = true, value_name = "FILE", env = "OFFERKIT_PROFILE")]
     pub profile: Option<PathBuf>,
-    /// Partner Center product-ingestion base URL.
+    /// Point every vendor's API and token endpoints at an `offerkit sandbox serve` already
+    /// running at ROOT (e.g. http://127.0.0.1:8080), with sandbox credentials.
+    #[arg(
+        long,
+        global = true,
+        value_name = "ROOT",
+        env = "OFFERKIT_SANDBOX_URL",
+        conflicts_with = "sandbox"
+    )]
+    pub sandbox_url: Option<String>,
+    /// Partner Center product-ingestion base URL (OFFERKIT_INGESTION_URL).
     #[arg(long, global = true, value_name = "URL")]
     pub ingestion_url: Option<String>,
-    /// Token endpoint for ingestion (`{tenant}` is replaced by the tenant id).
-    #[arg(long, global = true, value_name = "URL")]
-    pub ingestion_token_url: Option<String>,
-    /// Partner Center REST (orders) base URL.
+    /// Partner Center REST (orders) base URL (OFFERKIT_ORDERS_URL).
     #[arg(long, global = true, value_name = "URL")]
     pub orders_url: Option<String>,
-    /// Token endpoint for orders (`{tenant}` is replaced by the tenant id).
-    #[arg(long, global = true, value_name = "URL")]
-    pub orders_token_url: Option<String>,
-    /// Adobe Offer Library base URL (…/data/core/dps).
+    /// Adobe Offer Library base URL, …/data/core/dps (OFFERKIT_ADOBE_URL).
     #[arg(long, global = true, value_name = "URL")]
     pub adobe_url: Option<String>,
-    /// Adobe IMS token endpoint.
-    #[arg(long, global = true, value_name = "URL")]
-    pub adobe_token_url: Option<String>,
-    /// Appcharge publisher API base URL.
+    /// Appcharge publisher API base URL (OFFERKIT_APPCHARGE_URL).
     #[arg(long, global = true, value_name = "URL")]
     pub appcharge_url: Option<String>,
+    /// Azure AD authority of both Partner Center vendors, the token endpoint's base URL
+    /// (default https://login.microsoftonline.com; OFFERKIT_<VENDOR>_AUTHORITY).
+    #[arg(long, global = true, value_name = "URL")]
+    pub azure_authority: Option<String>,
+    /// Adobe IMS base URL (default https://ims-na1.adobelogin.com; OFFERKIT_ADOBE_IMS_URL).
+    #[arg(long, global = true, value_name = "URL")]
+    pub adobe_ims_url: Option<String>,
+    /// Deprecated: use --azure-authority. A full token URL; its authority is used.
+    #[arg(long, global = true, value_name = "URL", hide = true)]
+    pub ingestion_token_url: Option<String>,
+    /// Deprecated: use --azure-authority. A full token URL; its authority is used.
+    #[arg(long, global = true, value_name = "URL", hide = true)]
+    pub orders_token_url: Option<String>,
+    /// Deprecated: use --adobe-ims-url. A full IMS token URL; its base is used.
+    #[arg(long, global = true, value_name = "URL", hide = true)]
+    pub adobe_token_url: Option<String>,
     /// Interval between two ingestion job status polls, in milliseconds
     /// (default 60000, the documented maximum rate; 50 with --sandbox).
     #[arg(long, global = true, value_name = "MS")]

@@ -28,7 +28,8 @@ impl Session {
     }
 }
 
-/// Builds the session: profile file, then env (wins), then `--sandbox`, then flags (win).
+/// Builds the session: profile file, then env (wins), then `--sandbox` / `--sandbox-url`, then
+/// flags (win).
 pub async fn session(global: &Global) -> Result<Session, Error> {
     let mut config = match &global.profile {
         Some(path) => Config::from_file(path)?,
@@ -40,6 +41,9 @@ pub async fn session(global: &Global) -> Result<Session, Error> {
         config = config.merged(sandbox_config(sandbox.base_url()));
         Some(sandbox)
     } else {
+        if let Some(root) = &global.sandbox_url {
+            config = config.merged(sandbox_config(root));
+        }
         None
     };
     config = config.merged(flag_config(global));
@@ -56,29 +60,23 @@ pub async fn start_sandbox() -> Result<Sandbox, Error> {
         .map_err(|e| Error::from_source(ErrorKind::Internal, e))
 }
 
-/// Every vendor pointed at a sandbox at `base`, with sandbox credentials.
-pub fn sandbox_config(base: &str) -> Config {
-    let base = base.trim_end_matches('/');
+/// Every vendor pointed at a sandbox at `root` (its API paths, its token endpoints at the root:
+/// `/{tenant}/oauth2/token` and `/ims/token/v3`), with sandbox credentials.
+pub fn sandbox_config(root: &str) -> Config {
+    let root = root.trim_end_matches('/');
     let mut config = Config::new()
         .with_base_url(
             Vendor::PartnerCenterIngestion,
-            format!("{base}/rp/product-ingestion"),
+            format!("{root}/rp/product-ingestion"),
         )
-        .with_token_url(
-            Vendor::PartnerCenterIngestion,
-            format!("{base}/{{tenant}}/oauth2/token"),
-        )
-        .with_base_url(Vendor::PartnerCenterOrders, base)
-        .with_token_url(
-            Vendor::PartnerCenterOrders,
-            format!("{base}/{{tenant}}/oauth2/token"),
-        )
-        .with_base_url(Vendor::AdobeOffers, format!("{base}/data/core/dps"))
-        .with_token_url(Vendor::AdobeOffers, format!("{base}/ims/token/v3"))
-        .with_base_url(Vendor::Appcharge, base)
+        .with_base_url(Vendor::PartnerCenterOrders, root)
+        .with_base_url(Vendor::AdobeOffers, format!("{root}/data/core/dps"))
+        .with_credential(Vendor::AdobeOffers, "ims-url", root)
+        .with_base_url(Vendor::Appcharge, root)
         .with_job_poll_interval(SANDBOX_POLL_INTERVAL);
     for vendor in [Vendor::PartnerCenterIngestion, Vendor::PartnerCenterOrders] {
         config = config
+            .with_credential(vendor, "authority", root)
             .with_credential(vendor, "tenant-id", "sandbox-tenant")
             .with_credential(vendor, "client-id", "sandbox-client")
             .with_credential(vendor, "client-secret", "sandbox-secret");
@@ -98,33 +96,96 @@ pub fn sandbox_config(base: &str) -> Config {
 fn flag_config(global: &Global) -> Config {
     let mut config = Config::new();
     let urls = [
+        (Vendor::PartnerCenterIngestion, &global.ingestion_url),
+        (Vendor::PartnerCenterOrders, &global.orders_url),
+        (Vendor::AdobeOffers, &global.adobe_url),
+        (Vendor::Appcharge, &global.appcharge_url),
+    ];
+    for (vendor, url) in urls {
+        if let Some(url) = url {
+            config = config.with_base_url(vendor, url.clone());
+        }
+    }
+    // The deprecated token-URL flags name a whole token endpoint; what the credentials take is
+    // its authority (Azure) or base (IMS).
+    let authorities = [
         (
             Vendor::PartnerCenterIngestion,
-            &global.ingestion_url,
-            &global.ingestion_token_url,
+            global.azure_authority.clone().or_else(|| {
+                deprecated("--ingestion-token-url", "--azure-authority");
+                global.ingestion_token_url.as_deref().map(authority_of)
+            }),
         ),
         (
             Vendor::PartnerCenterOrders,
-            &global.orders_url,
-            &global.orders_token_url,
+            global.azure_authority.clone().or_else(|| {
+                deprecated("--orders-token-url", "--azure-authority");
+                global.orders_token_url.as_deref().map(authority_of)
+            }),
         ),
-        (
-            Vendor::AdobeOffers,
-            &global.adobe_url,
-            &global.adobe_token_url,
-        ),
-        (Vendor::Appcharge, &global.appcharge_url, &None),
     ];
-    for (vendor, base, token) in urls {
-        if let Some(url) = base {
-            config = config.with_base_url(vendor, url.clone());
+    for (vendor, authority) in authorities {
+        if let Some(authority) = authority {
+            config = config.with_credential(vendor, "authority", authority);
         }
-        if let Some(url) = token {
-            config = config.with_token_url(vendor, url.clone());
-        }
+    }
+    let ims = global.adobe_ims_url.clone().or_else(|| {
+        global.adobe_token_url.as_deref().map(|url| {
+            deprecated("--adobe-token-url", "--adobe-ims-url");
+            url.split("/ims/").next().unwrap_or(url).to_owned()
+        })
+    });
+    if let Some(ims) = ims {
+        config = config.with_credential(Vendor::AdobeOffers, "ims-url", ims);
     }
     if let Some(ms) = global.poll_interval_ms {
         config = config.with_job_poll_interval(Duration::from_millis(ms));
     }
     config
+}
+
+/// Says once on stderr that a hidden flag is deprecated (only when it was given).
+fn deprecated(old: &str, new: &str) {
+    let given = std::env::args().any(|a| a == old || a.starts_with(&format!("{old}=")));
+    if given {
+        eprintln!("offerkit: {old} is deprecated and will be removed; use {new}");
+    }
+}
+
+/// The authority of an Azure AD token URL: everything before `/{tenant}/oauth2/...` (or before
+/// `/oauth2/` when the URL has no tenant segment).
+fn authority_of(token_url: &str) -> String {
+    let url = token_url.trim().trim_end_matches('/');
+    let Some(i) = url.find("/oauth2/") else {
+        return url.to_owned();
+    };
+    let before = &url[..i];
+    match before.rfind('/') {
+        Some(j) if before[..j].contains("://") && !before[..j].ends_with('/') => {
+            before[..j].to_owned()
+        }
+        _ => before.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::authority_of;
+
+    #[test]
+    fn deprecated_token_urls_give_the_authority() {
+        for (url, authority) in [
+            (
+                "https://login.microsoftonline.com/{tenant}/oauth2/token",
+                "https://login.microsoftonline.com",
+            ),
+            (
+                "http://127.0.0.1:9/t1/oauth2/v2.0/token",
+                "http://127.0.0.1:9",
+            ),
+            ("http://127.0.0.1:9/", "http://127.0.0.1:9"),
+        ] {
+            assert_eq!(authority_of(url), authority, "{url}");
+        }
+    }
 }

@@ -1,14 +1,4 @@
-//! offerkit: retract commercial offers and purchases through one model, whatever the vendor.
-//!
-//! - [`Target`]: what to retract (one JSON line each: vendor + action + ids).
-//! - [`Retract`]: the one trait each vendor implements (retract, probe, resume, query).
-//! - [`Outcome`]: `Retracted`, `AlreadyRetracted` or `Failed` with an [`Error`], plus
-//!   request id, vendor response and job state ([`Details`]).
-//! - [`Client`]: one impl per vendor, built from a [`Config`] (env and/or TOML profile).
-//!
-//! Vendors are cargo features (all on by default): `partner-center-ingestion`,
-//! `partner-center-orders`, `adobe-offers`, `appcharge`. Their crates are re-exported
-//! under the same names with underscores.
+#![doc = include_str!("../README.md")]
 //!
 //! ```
 //! use offerkit::{Client, Config, Status, Target};
@@ -22,10 +12,11 @@
 //! # });
 //! ```
 
+// Table of contents: the target format, the one trait, outcomes and errors, configuration,
+// the client that holds one `Retract` impl per compiled-in vendor.
 mod client;
 mod config;
 mod error;
-mod ids;
 mod outcome;
 mod retract;
 mod target;
@@ -33,10 +24,13 @@ mod vendors;
 
 pub use async_trait::async_trait;
 pub use client::{Client, ClientBuilder};
-pub use config::{Config, VendorConfig};
+pub use config::{CONFIG_KEYS, Config, ConfigKey, KeyScope, VendorConfig, markdown_table};
 pub use error::{Error, ErrorClass, ErrorKind};
-pub use ids::{AdobeOfferId, JobId, OrderId, PrivateOfferId, PublisherOfferId, TenantId};
 pub use offerkit_models::Vendor;
+pub use offerkit_models::ids::{
+    AdobeOfferId, CustomerTenantId, InvalidId, JobId, OrderId, PrivateOfferId, PublisherOfferId,
+    SubscriptionId,
+};
 pub use outcome::{Details, JobInfo, Outcome, Status};
 pub use retract::{JobHandle, JobRecorder, ListQuery, Probe, Query, Retract, RetractContext};
 pub use target::{

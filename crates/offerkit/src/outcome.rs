@@ -4,7 +4,7 @@ use serde::ser::SerializeMap;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::ids::JobId;
+use offerkit_models::ids::JobId;
 
 /// The result of retracting one [`crate::Target`].
 ///

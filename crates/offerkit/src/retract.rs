@@ -17,10 +17,10 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::ids::{JobId, TenantId};
 use crate::outcome::{Details, Outcome};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
 use offerkit_models::Vendor;
+use offerkit_models::ids::{CustomerTenantId, JobId};
 
 /// One vendor's retraction logic. Implement it once per vendor; the
 /// [`crate::Client`] registry, the CLI and the batch journal do the rest.
@@ -263,7 +263,7 @@ pub struct ListQuery {
     /// The vendor to list.
     pub vendor: Vendor,
     /// Partner Center orders: the customer whose orders to list.
-    pub customer_tenant_id: Option<TenantId>,
+    pub customer_tenant_id: Option<CustomerTenantId>,
     /// Adobe: which kind of offers to list.
     pub adobe_offer_type: Option<AdobeOfferType>,
     /// At most this many items (vendor paging permitting).
@@ -282,7 +282,7 @@ impl ListQuery {
     }
 
     /// Restricts to one customer (orders).
-    pub fn with_customer(mut self, tenant: TenantId) -> Self {
+    pub fn with_customer(mut self, tenant: CustomerTenantId) -> Self {
         self.customer_tenant_id = Some(tenant);
         self
     }

@@ -18,8 +18,10 @@ use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::ids::{AdobeOfferId, OrderId, PrivateOfferId, PublisherOfferId, TenantId};
 use offerkit_models::Vendor;
+use offerkit_models::ids::{
+    AdobeOfferId, CustomerTenantId, InvalidId, OrderId, PrivateOfferId, PublisherOfferId,
+};
 
 /// One retraction to perform.
 ///
@@ -81,7 +83,7 @@ pub struct IngestionWithdraw {
 #[non_exhaustive]
 pub struct OrdersCancel {
     /// The customer's tenant (`customerTenantId`).
-    pub customer_tenant_id: TenantId,
+    pub customer_tenant_id: CustomerTenantId,
     /// The order (`orderId`).
     pub order_id: OrderId,
     /// Line item numbers to cancel, sorted and de-duplicated (`lineItems`);
@@ -179,7 +181,7 @@ pub enum ResourceRef {
     /// A Partner Center order.
     Order {
         /// The customer's tenant.
-        customer_tenant_id: TenantId,
+        customer_tenant_id: CustomerTenantId,
         /// The order.
         order_id: OrderId,
     },
@@ -271,6 +273,14 @@ impl fmt::Display for TargetError {
     }
 }
 
+/// An id refused by the one id check, as a value error (the caller names the field with
+/// [`TargetError::in_field`]).
+impl From<InvalidId> for TargetError {
+    fn from(err: InvalidId) -> Self {
+        TargetError::value(err.reason())
+    }
+}
+
 impl From<TargetError> for Error {
     fn from(err: TargetError) -> Self {
         Error::input(err.to_string())
@@ -334,7 +344,7 @@ impl Target {
             },
             Vendor::PartnerCenterOrders => match action_raw.as_str() {
                 "cancel" => Target::OrdersCancel(OrdersCancel {
-                    customer_tenant_id: fields.id("customerTenantId", TenantId::new)?,
+                    customer_tenant_id: fields.id("customerTenantId", CustomerTenantId::new)?,
                     order_id: fields.id("orderId", OrderId::new)?,
                     line_items: fields.line_items("lineItems")?,
                 }),
@@ -519,7 +529,11 @@ impl IngestionWithdraw {
 
 impl OrdersCancel {
     /// A cancellation of `line_items` (sorted and de-duplicated here; empty = whole order).
-    pub fn new(customer_tenant_id: TenantId, order_id: OrderId, mut line_items: Vec<u32>) -> Self {
+    pub fn new(
+        customer_tenant_id: CustomerTenantId,
+        order_id: OrderId,
+        mut line_items: Vec<u32>,
+    ) -> Self {
         line_items.sort_unstable();
         line_items.dedup();
         OrdersCancel {
@@ -595,15 +609,14 @@ impl Fields {
     fn id<T>(
         &mut self,
         field: &str,
-        make: fn(String) -> Result<T, TargetError>,
+        make: fn(String) -> Result<T, InvalidId>,
     ) -> Result<T, TargetError> {
         let raw = self.required_str(field)?;
-        make(raw).map_err(|e| e.in_field(field))
+        make(raw).map_err(|e| TargetError::from(e).in_field(field))
     }
 
     fn offer_id(&mut self) -> Result<PrivateOfferId, TargetError> {
-        let raw = self.required_str("offerId")?;
-        PrivateOfferId::parse_lenient(&raw).map_err(|e| e.in_field("offerId"))
+        self.id("offerId", PrivateOfferId::new)
     }
 
     fn choice<T: Copy>(&mut self, field: &str, options: &[(&str, T)]) -> Result<T, TargetError> {
@@ -774,7 +787,7 @@ mod tests {
             (
                 r#"{"vendor":"appcharge","action":"delete","publisherOfferId":" p"}"#,
                 Some("publisherOfferId"),
-                "must not start or end with whitespace",
+                "` p` has leading or trailing whitespace",
             ),
             (
                 r#"{"vendor":"appcharge","action":"delete"}"#,

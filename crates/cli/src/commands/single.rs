@@ -1,9 +1,9 @@
 //! `offerkit ingestion|orders|adobe|appcharge …`: one retraction or one read.
 
 use offerkit::{
-    AdobeDelete, AdobeOfferId, AdobeOfferType, AppchargeDelete, Client, Details, Error,
-    IngestionDelete, IngestionWithdraw, JobHandle, JobId, ListQuery, OrderId, OrdersCancel,
-    Outcome, PrivateOfferId, PublisherOfferId, Query, ResourceRef, Target, TenantId, Vendor,
+    AdobeDelete, AdobeOfferId, AdobeOfferType, AppchargeDelete, Client, CustomerTenantId, Details,
+    Error, IngestionDelete, IngestionWithdraw, JobHandle, JobId, ListQuery, OrderId, OrdersCancel,
+    Outcome, PrivateOfferId, PublisherOfferId, Query, ResourceRef, Target, TargetError, Vendor,
     WithdrawRole,
 };
 
@@ -117,22 +117,28 @@ fn ingestion(cmd: &IngestionCmd) -> Result<Op, Error> {
         }
         IngestionCmd::Status { job_id } => Op::Query(Query::JobStatus {
             vendor: Vendor::PartnerCenterIngestion,
-            job: JobHandle::new(JobId::new(job_id.clone()).map_err(|e| e.in_field("--job-id"))?),
+            job: JobHandle::new(
+                JobId::new(job_id.clone())
+                    .map_err(|e| TargetError::from(e).in_field("--job-id"))?,
+            ),
         }),
         IngestionCmd::Get { offer_id } => Op::Query(Query::Get(ResourceRef::PrivateOffer(
-            PrivateOfferId::parse_lenient(offer_id).map_err(|e| e.in_field("--offer-id"))?,
+            PrivateOfferId::new(offer_id.as_str())
+                .map_err(|e| TargetError::from(e).in_field("--offer-id"))?,
         ))),
     })
 }
 
 fn offer_id(offer: &OfferRef) -> Result<PrivateOfferId, Error> {
-    Ok(PrivateOfferId::parse_lenient(&offer.offer_id).map_err(|e| e.in_field("--offer-id"))?)
+    Ok(PrivateOfferId::new(offer.offer_id.as_str())
+        .map_err(|e| TargetError::from(e).in_field("--offer-id"))?)
 }
 
-fn order_ids(order: &OrderRef) -> Result<(TenantId, OrderId), Error> {
+fn order_ids(order: &OrderRef) -> Result<(CustomerTenantId, OrderId), Error> {
     Ok((
-        TenantId::new(order.customer.clone()).map_err(|e| e.in_field("--customer"))?,
-        OrderId::new(order.order.clone()).map_err(|e| e.in_field("--order"))?,
+        CustomerTenantId::new(order.customer.clone())
+            .map_err(|e| TargetError::from(e).in_field("--customer"))?,
+        OrderId::new(order.order.clone()).map_err(|e| TargetError::from(e).in_field("--order"))?,
     ))
 }
 
@@ -155,7 +161,8 @@ fn orders(cmd: &OrdersCmd) -> Result<Op, Error> {
         }
         OrdersCmd::List { customer } => Op::Query(Query::List(
             ListQuery::new(Vendor::PartnerCenterOrders).with_customer(
-                TenantId::new(customer.clone()).map_err(|e| e.in_field("--customer"))?,
+                CustomerTenantId::new(customer.clone())
+                    .map_err(|e| TargetError::from(e).in_field("--customer"))?,
             ),
         )),
     })
@@ -169,7 +176,8 @@ fn adobe_type(t: AdobeType) -> AdobeOfferType {
 }
 
 fn adobe_id(r: &AdobeRef) -> Result<AdobeOfferId, Error> {
-    Ok(AdobeOfferId::new(r.offer_id.clone()).map_err(|e| e.in_field("--offer-id"))?)
+    Ok(AdobeOfferId::new(r.offer_id.clone())
+        .map_err(|e| TargetError::from(e).in_field("--offer-id"))?)
 }
 
 fn adobe(cmd: &AdobeCmd) -> Result<Op, Error> {
@@ -194,7 +202,8 @@ fn adobe(cmd: &AdobeCmd) -> Result<Op, Error> {
 }
 
 fn publisher_id(raw: &str) -> Result<PublisherOfferId, Error> {
-    Ok(PublisherOfferId::new(raw).map_err(|e| e.in_field("--publisher-offer-id"))?)
+    Ok(PublisherOfferId::new(raw)
+        .map_err(|e| TargetError::from(e).in_field("--publisher-offer-id"))?)
 }
 
 fn appcharge(cmd: &AppchargeCmd) -> Result<Op, Error> {

@@ -1,34 +1,41 @@
-//! [`Config`]: endpoints and credentials per vendor, from env vars and/or a TOML profile.
+//! [`Config`]: endpoints and credentials per vendor, from environment variables and/or a TOML
+//! profile, with exactly the keys of [`CONFIG_KEYS`] (the vendor crates read the same ones).
 //!
-//! Profile file (every key optional; one table per vendor, named like
-//! [`Vendor::as_str`]):
+//! Profile file (every key optional; one table per vendor, `[azure]` for the Partner Center
+//! fallback):
 //!
 //! ```toml
 //! job-poll-interval-ms = 60000
 //! job-deadline-secs = 1800
 //!
-//! [partner-center-ingestion]
-//! base-url = "https://graph.microsoft.com/rp/product-ingestion"
-//! token-url = "https://login.microsoftonline.com/<tenant>/oauth2/token"
+//! [azure]
 //! tenant-id = "…"
 //! client-id = "…"
 //! client-secret = "…"
+//!
+//! [ingestion]
+//! url = "https://graph.microsoft.com/rp/product-ingestion"
 //!
 //! [appcharge]
 //! publisher-token = "…"
 //! ```
 //!
-//! Environment: `OFFERKIT_<STEM>_URL`, `OFFERKIT_<STEM>_TOKEN_URL` and
-//! `OFFERKIT_<STEM>_<KEY>` for any other key (`OFFERKIT_ADOBE_ORG_ID` → `org-id`), with
-//! `<STEM>` one of `INGESTION`, `ORDERS`, `ADOBE`, `APPCHARGE`. Env wins over the file.
+//! Environment: `OFFERKIT_<VENDOR>_<KEY>` (and `OFFERKIT_AZURE_<KEY>`), `<VENDOR>` one of
+//! `INGESTION`, `ORDERS`, `ADOBE`, `APPCHARGE`. A key that is not in [`CONFIG_KEYS`] is an error
+//! naming the nearest known key, so a typo cannot silently leave a setting unset.
+
+mod keys;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::error::{Error, ErrorKind};
 use offerkit_models::Vendor;
+
+use crate::error::{Error, ErrorKind};
+pub use keys::{CONFIG_KEYS, ConfigKey, KeyScope, markdown_table};
+use keys::{kebab, keys_of, nearest, screaming};
 
 /// Everything needed to build a [`crate::Client`].
 ///
@@ -36,7 +43,7 @@ use offerkit_models::Vendor;
 /// use offerkit::{Config, Vendor};
 /// let file = Config::from_toml_str(r#"
 ///     [appcharge]
-///     base-url = "http://127.0.0.1:9000"
+///     url = "http://127.0.0.1:9000"
 ///     publisher-token = "secret"
 /// "#).unwrap();
 /// let env = Config::from_env_vars([("OFFERKIT_APPCHARGE_PUBLISHER_TOKEN", "from-env")]).unwrap();
@@ -45,60 +52,52 @@ use offerkit_models::Vendor;
 /// assert_eq!(appcharge.base_url.as_deref(), Some("http://127.0.0.1:9000"));
 /// assert_eq!(appcharge.credential("publisher-token"), Some("from-env"));
 /// assert!(!format!("{config:?}").contains("from-env")); // secrets never printed
+///
+/// let typo = Config::from_toml_str("[orders]\ntenant-idd = \"t\"").unwrap_err();
+/// assert!(typo.to_string().contains("did you mean `tenant-id`"), "{typo}");
 /// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Config {
     /// Per-vendor settings; a missing entry means "all defaults".
     pub vendors: BTreeMap<Vendor, VendorConfig>,
+    /// The shared Partner Center settings (`[azure]`, `OFFERKIT_AZURE_*`): the fallback of both
+    /// Partner Center vendors' Azure keys.
+    pub azure: VendorConfig,
     /// Job poll interval (default [`crate::RetractContext::DEFAULT_POLL_INTERVAL`]).
     pub job_poll_interval: Option<Duration>,
     /// Job deadline (default [`crate::RetractContext::DEFAULT_JOB_DEADLINE`]).
     pub job_deadline: Option<Duration>,
-    /// The shared Partner Center settings (`[azure]`, `OFFERKIT_AZURE_*`): the fallback of both
-    /// Partner Center vendors' Azure keys.
-    pub azure: VendorConfig,
 }
 
-/// One vendor's endpoints and credentials.
+/// One vendor's settings.
 #[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VendorConfig {
-    /// API base URL override (the vendor crate's production URL otherwise).
+    /// API base URL override (`URL`; the vendor crate's production URL otherwise).
     pub base_url: Option<String>,
-    /// Token endpoint override.
-    pub token_url: Option<String>,
-    /// Credential and option values by kebab-case key (`client-id`, `client-secret`,
-    /// `tenant-id`, `org-id`, `sandbox-name`, `publisher-token`...).
+    /// Every other key's value, by kebab-case key (`tenant-id`, `client-secret`, `ims-url`, ...).
     pub credentials: BTreeMap<String, String>,
 }
 
 impl VendorConfig {
-    /// A credential or option by key.
+    /// A value by kebab-case key.
     pub fn credential(&self, key: &str) -> Option<&str> {
         self.credentials.get(key).map(String::as_str)
     }
 
-    /// A credential that must be present; the error tells where to set it.
-    pub fn require(&self, vendor: Vendor, key: &str) -> Result<&str, Error> {
-        self.credential(key).ok_or_else(|| {
-            Error::new(
-                ErrorKind::Config,
-                format!(
-                    "{vendor}: missing `{key}` (set env OFFERKIT_{}_{} or `{key}` under [{vendor}] in the profile)",
-                    vendor.env_stem(),
-                    key.to_ascii_uppercase().replace('-', "_"),
-                ),
-            )
-        })
+    /// Sets a value by kebab-case key (`url` sets the base URL).
+    fn set(&mut self, key: &str, value: String) {
+        if key == "url" {
+            self.base_url = Some(value);
+        } else {
+            self.credentials.insert(key.to_owned(), value);
+        }
     }
 
     fn merge(&mut self, other: VendorConfig) {
         if other.base_url.is_some() {
             self.base_url = other.base_url;
-        }
-        if other.token_url.is_some() {
-            self.token_url = other.token_url;
         }
         self.credentials.extend(other.credentials);
     }
@@ -108,8 +107,7 @@ impl fmt::Debug for VendorConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VendorConfig")
             .field("base_url", &self.base_url)
-            .field("token_url", &self.token_url)
-            .field("credentials", &self.credentials.keys().collect::<Vec<_>>())
+            .field("keys", &self.credentials.keys().collect::<Vec<_>>())
             .finish()
     }
 }
@@ -118,9 +116,61 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("vendors", &self.vendors)
+            .field("azure", &self.azure)
             .field("job_poll_interval", &self.job_poll_interval)
             .field("job_deadline", &self.job_deadline)
             .finish()
+    }
+}
+
+/// Checks `key` (kebab-case) against the known keys of `scope`; the error names the nearest one.
+fn check_key(scope: KeyScope, key: &str, origin: &str) -> Result<(), Error> {
+    let wanted = screaming(key);
+    if keys_of(scope).any(|k| k.key == wanted) {
+        return Ok(());
+    }
+    let known: Vec<String> = keys_of(scope)
+        .map(|k| origin_name(scope, k, origin))
+        .collect();
+    let hint = match nearest(scope, key) {
+        Some(k) => format!("did you mean `{}`?", origin_name(scope, k, origin)),
+        None => format!("known keys: {}", known.join(", ")),
+    };
+    let retired = match wanted.as_str() {
+        "TOKEN_URL" => {
+            " (token URLs are no longer configured: set `authority` (Partner Center) or                         `ims-url` (Adobe) to the identity provider's base URL)"
+        }
+        "BASE_URL" => " (the base URL key is `url`)",
+        _ => "",
+    };
+    let shown = match origin {
+        "env" => format!("`{}`", env_name(scope, &wanted)),
+        _ => format!("`{key}` in [{}]", table_of(scope)),
+    };
+    Err(Error::new(
+        ErrorKind::Config,
+        format!("unknown configuration key {shown}{retired}; {hint}"),
+    ))
+}
+
+fn table_of(scope: KeyScope) -> &'static str {
+    match scope {
+        KeyScope::Vendor(v) => v.profile_table(),
+        KeyScope::Azure => "azure",
+    }
+}
+
+fn env_name(scope: KeyScope, key: &str) -> String {
+    match scope {
+        KeyScope::Vendor(v) => v.env_key(key),
+        KeyScope::Azure => format!("OFFERKIT_AZURE_{key}"),
+    }
+}
+
+fn origin_name(scope: KeyScope, key: &ConfigKey, origin: &str) -> String {
+    match origin {
+        "env" => env_name(scope, key.key),
+        _ => key.profile_key(),
     }
 }
 
@@ -135,51 +185,60 @@ impl Config {
         Config::from_env_vars(std::env::vars())
     }
 
-    /// Reads `OFFERKIT_*` variables from the given pairs (others are ignored).
+    /// Reads `OFFERKIT_*` variables from the given pairs (others are ignored). A variable of a
+    /// vendor (`OFFERKIT_ORDERS_...`) that is not a known key is an error.
     pub fn from_env_vars<K, V>(vars: impl IntoIterator<Item = (K, V)>) -> Result<Self, Error>
     where
         K: AsRef<str>,
         V: AsRef<str>,
     {
         let mut config = Config::new();
-        for (key, value) in vars {
-            let (key, value) = (key.as_ref(), value.as_ref());
-            let Some(rest) = key.strip_prefix("OFFERKIT_") else {
+        for (name, value) in vars {
+            let (name, value) = (name.as_ref(), value.as_ref());
+            let Some(rest) = name.strip_prefix("OFFERKIT_") else {
                 continue;
             };
             match rest {
                 "JOB_POLL_INTERVAL_MS" => {
                     config.job_poll_interval =
-                        Some(Duration::from_millis(parse_number(key, value)?));
+                        Some(Duration::from_millis(parse_number(name, value)?));
                     continue;
                 }
                 "JOB_DEADLINE_SECS" => {
-                    config.job_deadline = Some(Duration::from_secs(parse_number(key, value)?));
+                    config.job_deadline = Some(Duration::from_secs(parse_number(name, value)?));
                     continue;
                 }
                 _ => {}
             }
-            let Some((vendor, field)) = Vendor::ALL.into_iter().find_map(|v| {
-                rest.strip_prefix(v.env_stem())
-                    .and_then(|f| f.strip_prefix('_'))
-                    .map(|f| (v, f))
-            }) else {
+            let scoped = match rest.strip_prefix("AZURE_") {
+                Some(key) => Some((KeyScope::Azure, key)),
+                None => Vendor::ALL.into_iter().find_map(|v| {
+                    rest.strip_prefix(v.env_stem())
+                        .and_then(|k| k.strip_prefix('_'))
+                        .map(|k| (KeyScope::Vendor(v), k))
+                }),
+            };
+            // Other OFFERKIT_* variables (OFFERKIT_SANDBOX_URL, the CLI's own) are not ours.
+            let Some((scope, key)) = scoped else {
                 continue;
             };
-            let entry = config.vendors.entry(vendor).or_default();
-            match field {
-                "URL" | "BASE_URL" => entry.base_url = Some(value.to_owned()),
-                "TOKEN_URL" => entry.token_url = Some(value.to_owned()),
-                _ => {
-                    let key = field.to_ascii_lowercase().replace('_', "-");
-                    entry.credentials.insert(key, value.to_owned());
-                }
-            }
+            check_key(scope, key, "env")?;
+            config
+                .settings_mut(scope)
+                .set(&kebab(key), value.to_owned());
         }
         Ok(config)
     }
 
-    /// Parses a TOML profile (see the module docs for the format).
+    fn settings_mut(&mut self, scope: KeyScope) -> &mut VendorConfig {
+        match scope {
+            KeyScope::Vendor(v) => self.vendors.entry(v).or_default(),
+            KeyScope::Azure => &mut self.azure,
+        }
+    }
+
+    /// Parses a TOML profile (see the module docs for the format). Tables are named by any
+    /// spelling [`Vendor::parse`] knows (`[orders]`, `[partner-center-orders]`, ...) or `[azure]`.
     pub fn from_toml_str(text: &str) -> Result<Self, Error> {
         let table: toml::Table = text
             .parse()
@@ -194,33 +253,40 @@ impl Config {
                     config.job_deadline = Some(Duration::from_secs(non_negative(&key, s)?))
                 }
                 (_, toml::Value::Table(section)) => {
-                    let vendor = Vendor::parse(&key).ok_or_else(|| {
-                        Error::new(
-                            ErrorKind::Config,
-                            format!("profile: unknown vendor section [{key}]"),
-                        )
-                    })?;
-                    let entry = config.vendors.entry(vendor).or_default();
+                    let scope = if key.eq_ignore_ascii_case("azure") {
+                        KeyScope::Azure
+                    } else {
+                        let vendor = Vendor::parse(&key).ok_or_else(|| {
+                            let known: Vec<&str> =
+                                Vendor::ALL.iter().map(|v| v.profile_table()).collect();
+                            Error::new(
+                                ErrorKind::Config,
+                                format!(
+                                    "profile: unknown table [{key}] (expected one of: {}, azure)",
+                                    known.join(", ")
+                                ),
+                            )
+                        })?;
+                        KeyScope::Vendor(vendor)
+                    };
                     for (field, value) in section {
+                        check_key(scope, &field, "profile")?;
                         let toml::Value::String(value) = value else {
                             return Err(Error::new(
                                 ErrorKind::Config,
                                 format!("profile: [{key}] {field} must be a string"),
                             ));
                         };
-                        match field.as_str() {
-                            "base-url" | "url" => entry.base_url = Some(value),
-                            "token-url" => entry.token_url = Some(value),
-                            _ => {
-                                entry.credentials.insert(field, value);
-                            }
-                        }
+                        config.settings_mut(scope).set(&field, value);
                     }
                 }
                 (_, _) => {
                     return Err(Error::new(
                         ErrorKind::Config,
-                        format!("profile: unknown or mistyped top-level key `{key}`"),
+                        format!(
+                            "profile: unknown or mistyped top-level key `{key}` (known: \
+                             job-poll-interval-ms, job-deadline-secs, and one table per vendor)"
+                        ),
                     ));
                 }
             }
@@ -236,7 +302,12 @@ impl Config {
                 format!("cannot read profile {}: {e}", path.display()),
             )
         })?;
-        Config::from_toml_str(&text)
+        Config::from_toml_str(&text).map_err(|e| {
+            Error::new(
+                ErrorKind::Config,
+                format!("{}: {}", path.display(), e.message()),
+            )
+        })
     }
 
     /// `self` overridden by every value set in `other`.
@@ -244,6 +315,7 @@ impl Config {
         for (vendor, settings) in other.vendors {
             self.vendors.entry(vendor).or_default().merge(settings);
         }
+        self.azure.merge(other.azure);
         if other.job_poll_interval.is_some() {
             self.job_poll_interval = other.job_poll_interval;
         }
@@ -305,12 +377,6 @@ impl Config {
         self
     }
 
-    /// Overrides `vendor`'s token endpoint.
-    pub fn with_token_url(mut self, vendor: Vendor, url: impl Into<String>) -> Self {
-        self.vendors.entry(vendor).or_default().token_url = Some(url.into());
-        self
-    }
-
     /// Sets one credential of `vendor`.
     pub fn with_credential(
         mut self,
@@ -359,9 +425,11 @@ mod tests {
     fn env_maps_stems_and_keys() {
         let config = Config::from_env_vars([
             ("OFFERKIT_INGESTION_URL", "http://i"),
-            ("OFFERKIT_ORDERS_TOKEN_URL", "http://t"),
+            ("OFFERKIT_ORDERS_AUTHORITY", "http://t"),
+            ("OFFERKIT_AZURE_TENANT_ID", "shared"),
             ("OFFERKIT_ADOBE_ORG_ID", "org"),
             ("OFFERKIT_JOB_POLL_INTERVAL_MS", "5"),
+            ("OFFERKIT_SANDBOX_URL", "http://127.0.0.1:1"),
             ("PATH", "/bin"),
         ])
         .expect("env");
@@ -372,30 +440,56 @@ mod tests {
                 .as_deref(),
             Some("http://i")
         );
+        let lookup = config.lookup();
         assert_eq!(
-            config
-                .vendor(Vendor::PartnerCenterOrders)
-                .token_url
-                .as_deref(),
+            lookup("OFFERKIT_ORDERS_AUTHORITY").as_deref(),
             Some("http://t")
         );
         assert_eq!(
-            config.vendor(Vendor::AdobeOffers).credential("org-id"),
-            Some("org")
+            lookup("OFFERKIT_AZURE_TENANT_ID").as_deref(),
+            Some("shared")
         );
+        assert_eq!(lookup("OFFERKIT_ADOBE_ORG_ID").as_deref(), Some("org"));
         assert_eq!(config.job_poll_interval, Some(Duration::from_millis(5)));
+    }
+
+    #[test]
+    fn unknown_keys_name_the_nearest_known_one() {
+        let err = Config::from_env_vars([("OFFERKIT_ORDERS_TENANTID", "t")]).expect_err("typo");
+        assert!(
+            err.message().contains("`OFFERKIT_ORDERS_TENANTID`")
+                && err
+                    .message()
+                    .contains("did you mean `OFFERKIT_ORDERS_TENANT_ID`?"),
+            "{err}"
+        );
+        let err = Config::from_env_vars([("OFFERKIT_ADOBE_TOKEN_URL", "x")]).expect_err("retired");
+        assert!(err.message().contains("ims-url"), "{err}");
+        let err = Config::from_toml_str("[adobe]\nims-uri = \"x\"").expect_err("typo");
+        assert!(err.message().contains("did you mean `ims-url`?"), "{err}");
+        let err = Config::from_toml_str("[azure]\nsecret = \"x\"").expect_err("unknown");
+        assert!(err.message().contains("[azure]"), "{err}");
     }
 
     #[test]
     fn profile_errors_are_config_errors() {
         let err = Config::from_toml_str("[acme]\nx = \"y\"").expect_err("unknown vendor");
         assert_eq!(err.kind(), ErrorKind::Config);
-        let err = Config::from_toml_str("[adobe]\nx = 1").expect_err("non-string");
+        let err = Config::from_toml_str("[adobe]\norg-id = 1").expect_err("non-string");
         assert!(err.message().contains("must be a string"));
-        let missing = Config::new()
-            .vendor(Vendor::AdobeOffers)
-            .require(Vendor::AdobeOffers, "org-id")
-            .expect_err("missing");
-        assert!(missing.message().contains("OFFERKIT_ADOBE_ORG_ID"));
+    }
+
+    #[test]
+    fn every_vendor_table_spelling_and_the_same_keys_as_env() {
+        let profile = Config::from_toml_str(
+            "[partner-center-orders]\ntenant-id = \"a\"\n[ingestion]\nurl = \"http://x\"",
+        )
+        .expect("profile");
+        let env = Config::from_env_vars([
+            ("OFFERKIT_ORDERS_TENANT_ID", "a"),
+            ("OFFERKIT_INGESTION_URL", "http://x"),
+        ])
+        .expect("env");
+        assert_eq!(profile, env);
     }
 }
