@@ -1,41 +1,23 @@
 //! Cancelling software purchases: [`CancelOrder`] (what to cancel), [`CancelResult`] (what Partner
-//! Center now says) and [`OrdersClient::cancel_order`].
-//!
-//! # The call
-//!
-//! `PATCH /v1/customers/{customer-tenant-id}/orders/{order-id}` with
-//! `{"id": <order id from the path>, "status": "cancelled", "lineItems": [{"lineItemNumber", "offerId"}]}`;
-//! without `lineItems` the whole order is cancelled. Cancelled lines come back with quantity 0; the
-//! order's status becomes `cancelled` only when every line is cancelled and stays `completed` after a
-//! partial cancellation, which is a success.
-//!
-//! # Reading first
-//!
-//! Each line in the body needs its `offerId`. When the caller does not give them, the client reads the
-//! order first (`GET`), checks the named lines exist ([`Error::LineItemsNotFound`] otherwise), fills in
-//! the offer ids and sends only the lines that are not cancelled yet. The same read tells whether
-//! everything asked is already cancelled: then no PATCH is sent and the answer is
-//! [`Retraction::AlreadyRetracted`]. A whole-order cancellation reads first too (set
-//! [`CancelOrder::pre_read`] to change either default).
-//!
-//! # Retries
-//!
-//! The PATCH is declared [`Idempotency::Keyed`]: Partner Center documents `MS-RequestId` as the
-//! idempotency key ("in the case of a timeout, the retry call should include the same value"), the
-//! transport sends the same `MS-RequestId` on every attempt of one call, and setting a line's quantity
-//! to 0 is a state assignment, so a repeat cannot cancel more than asked. Timeouts and 5xx are
-//! therefore retried like idempotent calls; 429 waits `Retry-After`.
+//! Center now says), [`AlreadyCancelled`] (the evidence of a repeat) and
+//! [`OrdersClient::cancel_order`], which reads first, PATCHes, and confirms after a refusal.
 
 use std::collections::BTreeMap;
 
+use offerkit_models::Retraction;
+use offerkit_models::ids::{CustomerTenantId, OrderId};
 use offerkit_models::partner_center_orders::{
     CancelLineItem, CancelOrderRequest, Order, OrderLineItem, OrderStatus,
 };
-use offerkit_transport::Idempotency;
+use offerkit_transport::{ErrorInfo, Idempotency};
 use tracing::Instrument;
 
 use crate::orders::scope;
-use crate::{CustomerTenantId, Error, Evidence, OrderId, OrdersClient, Retraction};
+use crate::{Error, OrdersClient};
+
+/// What [`OrdersClient::cancel_order`] returns: `Retracted` with what this call cancelled, or
+/// `AlreadyRetracted` with the order as read back and why it counts as cancelled already.
+pub type CancelOutcome = Retraction<CancelResult, AlreadyCancelled>;
 
 /// What to cancel: a whole order, or some of its line items.
 ///
@@ -253,8 +235,55 @@ impl CancelResult {
     }
 }
 
+/// The evidence of [`Retraction::AlreadyRetracted`]: everything asked was already at quantity 0
+/// (or the order `cancelled`) before this call.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AlreadyCancelled {
+    /// The order as read back, against the requested lines.
+    pub current: CancelResult,
+    /// How it was established.
+    pub evidence: Evidence,
+}
+
+/// How an [`AlreadyCancelled`] was established.
+///
+/// ```
+/// use offerkit_partner_center_orders::Evidence;
+/// assert_eq!(Evidence::PreRead.as_str(), "pre-read");
+/// let e = Evidence::ConfirmedAfterRejection { code: Some("800002".into()), description: None };
+/// assert_eq!(e.as_str(), "confirmed-after-rejection");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+#[non_exhaustive]
+pub enum Evidence {
+    /// The read before the cancel showed every requested line at quantity 0 (or the order
+    /// `cancelled`); no PATCH was sent.
+    PreRead,
+    /// Partner Center refused the PATCH, and a read right after showed every requested line already
+    /// at quantity 0: the refusal was about lines that were already cancelled.
+    ConfirmedAfterRejection {
+        /// The refusal's error code.
+        code: Option<String>,
+        /// The refusal's description.
+        description: Option<String>,
+    },
+}
+
+impl Evidence {
+    /// `pre-read` or `confirmed-after-rejection`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::PreRead => "pre-read",
+            Self::ConfirmedAfterRejection { .. } => "confirmed-after-rejection",
+        }
+    }
+}
+
 /// Whether everything `line_items` names is already cancelled in `order` (empty: the whole order).
-/// This is the check behind [`Retraction::AlreadyRetracted`]; use it to probe an order you read.
+/// This is the check behind [`AlreadyCancelled`]; use it to probe an order you read.
 ///
 /// ```
 /// use offerkit_models::partner_center_orders::Order;
@@ -314,8 +343,15 @@ impl OrdersClient {
     ///
     /// Returns [`Retraction::Retracted`] with the order Partner Center sent back (a partial
     /// cancellation leaves it `completed`: that is success), or [`Retraction::AlreadyRetracted`] when
-    /// everything asked was already at quantity 0. See the [module docs](crate::cancel) for the read
-    /// before the PATCH and for retries.
+    /// everything asked was already at quantity 0.
+    ///
+    /// Each line in the PATCH body needs its `offerId`: unless every line's offer id was given, the
+    /// order is read first (so is a whole order), the named lines are checked to exist
+    /// ([`Error::LineItemsNotFound`]) and only lines not yet cancelled are sent; when nothing is
+    /// left, no PATCH is sent ([`Evidence::PreRead`]). When Partner Center refuses the PATCH, a read
+    /// right after may show the lines already cancelled ([`Evidence::ConfirmedAfterRejection`]).
+    /// The PATCH is retried on timeouts and 5xx with the same `MS-RequestId`, Partner Center's
+    /// idempotency key (setting a quantity to 0 is a state assignment).
     ///
     /// ```no_run
     /// use offerkit_partner_center_orders::{CancelOrder, CustomerTenantId, OrderId, OrdersClient, Retraction};
@@ -324,15 +360,11 @@ impl OrdersClient {
     /// let order = OrderId::new("2y6dF_rVgDAXMxypQPPnTquuXhKVK_3N1")?;
     /// match client.cancel_order(&CancelOrder::line_items(customer, order, [0])).await? {
     ///     Retraction::Retracted(result) => println!("now cancelled: {:?}", result.cancelled_line_items),
-    ///     Retraction::AlreadyRetracted { .. } => println!("nothing to do"),
-    ///     _ => {}
+    ///     Retraction::AlreadyRetracted(already) => println!("nothing to do ({})", already.evidence.as_str()),
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn cancel_order(
-        &self,
-        cancel: &CancelOrder,
-    ) -> Result<Retraction<CancelResult>, Error> {
+    pub async fn cancel_order(&self, cancel: &CancelOrder) -> Result<CancelOutcome, Error> {
         let requested = cancel.requested_line_items();
         let span = tracing::info_span!(
             "offerkit.orders.cancel_order",
@@ -347,7 +379,7 @@ impl OrdersClient {
         &self,
         cancel: &CancelOrder,
         requested: Vec<u32>,
-    ) -> Result<Retraction<CancelResult>, Error> {
+    ) -> Result<CancelOutcome, Error> {
         if cancel.lines.as_ref().is_some_and(BTreeMap::is_empty) {
             return Err(Error::invalid_argument(
                 "line_items",
@@ -359,10 +391,10 @@ impl OrdersClient {
             let (order, request_id) = self.fetch_order(&cancel.customer, &cancel.order).await?;
             if already_cancelled(&order, &requested) {
                 tracing::info!("already cancelled; no PATCH sent");
-                return Ok(Retraction::AlreadyRetracted {
+                return Ok(Retraction::AlreadyRetracted(AlreadyCancelled {
                     current: CancelResult::from_order(order, requested).with_ids(request_id, None),
                     evidence: Evidence::PreRead,
-                });
+                }));
             }
             if let Some(lines) = &mut lines {
                 fill_from_order(&cancel.order, lines, &order)?;
@@ -424,21 +456,20 @@ impl OrdersClient {
         cancel: &CancelOrder,
         requested: Vec<u32>,
         err: Error,
-    ) -> Result<Retraction<CancelResult>, Error> {
+    ) -> Result<CancelOutcome, Error> {
         if !err.is_rejection() {
             return Err(err);
         }
         match self.fetch_order(&cancel.customer, &cancel.order).await {
             Ok((order, request_id)) if already_cancelled(&order, &requested) => {
-                let answer = err.answer();
                 tracing::info!(%err, "PATCH refused, but the order shows the lines already cancelled");
-                Ok(Retraction::AlreadyRetracted {
+                Ok(Retraction::AlreadyRetracted(AlreadyCancelled {
                     evidence: Evidence::ConfirmedAfterRejection {
-                        code: answer.and_then(|a| a.code.clone()),
-                        description: answer.and_then(|a| a.description.clone()),
+                        code: err.code(),
+                        description: err.message(),
                     },
                     current: CancelResult::from_order(order, requested).with_ids(request_id, None),
-                })
+                }))
             }
             _ => Err(err),
         }
@@ -487,7 +518,7 @@ mod tests {
 
     fn client(mock: &MockTransport) -> OrdersClient {
         OrdersClient::builder()
-            .credential(StaticToken::new("t"))
+            .credential(std::sync::Arc::new(StaticToken::new("t")))
             .transport(mock.transport())
             .build()
             .expect("client")
@@ -517,7 +548,12 @@ mod tests {
             .cancel_order(&CancelOrder::whole(c, o))
             .await
             .expect("cancel");
-        assert!(outcome.value().whole_order_cancelled);
+        assert!(
+            outcome
+                .retracted()
+                .expect("retracted")
+                .whole_order_cancelled
+        );
         let requests = mock.requests();
         assert_eq!(requests.len(), 2);
         assert_eq!(requests[0].url.path(), "/v1/customers/c1/orders/o1");
@@ -547,7 +583,7 @@ mod tests {
             mock.requests()[0].json_body(),
             json!({"id": "o1", "status": "cancelled", "lineItems": [{"lineItemNumber": 3, "offerId": "x:y:z"}]})
         );
-        let result = outcome.into_inner();
+        let result = outcome.into_retracted().expect("retracted");
         assert_eq!(result.cancelled_line_items, vec![3]);
         assert_eq!(result.remaining_line_items, vec![4]);
         assert!(!result.whole_order_cancelled);

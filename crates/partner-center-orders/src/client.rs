@@ -1,14 +1,13 @@
-//! [`OrdersClient`] and its builder: base URL, credential, transport, default headers.
+//! [`OrdersClient`] and its builder: base URL, credential, transport, the contract-version header.
 
-use std::fmt;
 use std::sync::Arc;
 
 use offerkit_transport::{
-    AzureClientCredentials, AzureTokenRequest, Credential, Service, Transport, VendorClient,
+    AzureClientCredentials, ClientSettings, Credential, EnvSettings, Secret, Service, Transport,
+    VendorClient,
 };
 
 use crate::Error;
-use crate::error::Scope;
 
 /// What the transport needs to know about Partner Center orders: names, production URL, the
 /// request-id headers, `MS-RequestId` (kept across the retries of a keyed call) and
@@ -16,29 +15,22 @@ use crate::error::Scope;
 pub static SERVICE: Service = Service::new(
     "partner-center-orders",
     "Partner Center orders",
-    "https://api.partnercenter.microsoft.com",
+    OrdersClient::BASE_URL,
 )
 .request_id_headers(&["ms-requestid", "ms-cv", "x-request-id"])
 .idempotency_key_header("MS-RequestId")
 .correlation_header("MS-CorrelationId");
+
+/// The configuration prefixes, first one first: `OFFERKIT_ORDERS_<KEY>`, then the Azure keys
+/// shared with product ingestion.
+const PREFIXES: &[&str] = &["OFFERKIT_ORDERS", "OFFERKIT_AZURE"];
 
 /// A Partner Center orders client. Cheap to clone; share one per partner tenant.
 ///
 /// Every request carries `Accept: application/json`, `MS-Contract-Version: v1`, a fresh
 /// `MS-CorrelationId`, and an `MS-RequestId` that stays the same across the retries of one call
 /// (Partner Center's idempotency key).
-///
-/// ```
-/// use offerkit_partner_center_orders::OrdersClient;
-/// use offerkit_transport::AzureClientCredentials;
-/// # fn main() -> Result<(), offerkit_partner_center_orders::Error> {
-/// let credential = AzureClientCredentials::partner_center("contoso.onmicrosoft.com", "app-id", "secret")
-///     .map_err(offerkit_partner_center_orders::Error::from)?;
-/// let client = OrdersClient::builder().credential(credential).build()?;
-/// assert_eq!(client.base_url(), "https://api.partnercenter.microsoft.com/");
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct OrdersClient {
     http: VendorClient,
 }
@@ -51,164 +43,148 @@ impl OrdersClient {
         "https://partner.partnercenterapi.microsoftonline.cn";
     /// The `MS-Contract-Version` sent on every request.
     pub const CONTRACT_VERSION: &'static str = "v1";
-    /// The environment variable [`OrdersClient::from_env`] reads the base URL from (optional).
-    pub const BASE_URL_ENV: &'static str = "OFFERKIT_ORDERS_URL";
+    /// The configuration key of the API base URL (optional).
+    pub const URL_ENV: &'static str = "OFFERKIT_ORDERS_URL";
 
     /// Starts configuring a client.
-    ///
-    /// ```
-    /// use offerkit_partner_center_orders::OrdersClient;
-    /// use offerkit_transport::StaticToken;
-    /// let client = OrdersClient::builder()
-    ///     .base_url("http://127.0.0.1:8080")
-    ///     .credential(StaticToken::new("token"))
-    ///     .build()
-    ///     .unwrap();
-    /// assert_eq!(client.base_url(), "http://127.0.0.1:8080/");
-    /// ```
     pub fn builder() -> OrdersClientBuilder {
         OrdersClientBuilder::default()
     }
 
-    /// A client from the environment: Azure AD app credentials from `OFFERKIT_AZURE_TENANT_ID`,
-    /// `OFFERKIT_AZURE_CLIENT_ID`, `OFFERKIT_AZURE_CLIENT_SECRET` (and optional
-    /// `OFFERKIT_AZURE_AUTHORITY`), requested for the resource `https://api.partnercenter.microsoft.com`;
-    /// the base URL from `OFFERKIT_ORDERS_URL` when set.
-    ///
-    /// ```no_run
-    /// use offerkit_partner_center_orders::OrdersClient;
-    /// let client = OrdersClient::from_env()?;
-    /// # let _ = client; Ok::<(), offerkit_partner_center_orders::Error>(())
-    /// ```
+    /// A client configured from the process environment; see [`OrdersClient::from_lookup`].
     pub fn from_env() -> Result<Self, Error> {
-        let credential = AzureClientCredentials::from_env(AzureTokenRequest::Resource(
-            AzureClientCredentials::PARTNER_CENTER_RESOURCE.to_owned(),
-        ))
-        .map_err(transport_error)?;
-        let mut builder = Self::builder().credential(credential);
-        if let Some(url) = std::env::var(Self::BASE_URL_ENV)
-            .ok()
-            .filter(|u| !u.trim().is_empty())
-        {
-            builder = builder.base_url(url);
-        }
-        builder.build()
+        Self::from_lookup(&|key| std::env::var(key).ok())
     }
 
-    /// The base URL requests go to.
-    ///
-    /// ```
-    /// # use offerkit_partner_center_orders::OrdersClient;
-    /// # use offerkit_transport::StaticToken;
-    /// let client = OrdersClient::builder().credential(StaticToken::new("t")).build().unwrap();
-    /// assert_eq!(client.base_url(), "https://api.partnercenter.microsoft.com/");
-    /// ```
+    /// A client configured from `lookup` (any source of `OFFERKIT_*` values): the Azure AD app
+    /// from `OFFERKIT_ORDERS_TENANT_ID`, `_CLIENT_ID`, `_CLIENT_SECRET` (required) and
+    /// `_AUTHORITY` (optional), each also read as `OFFERKIT_AZURE_<KEY>`; the base URL from
+    /// `OFFERKIT_ORDERS_URL` when set. A missing-key error names every missing key.
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        Self::builder().from_lookup(lookup)?.build()
+    }
+
+    /// The base URL requests go to, with a trailing `/`.
     pub fn base_url(&self) -> &str {
         self.http.base_url().as_str()
     }
 
     /// The underlying transport-level client (for calls this crate does not wrap).
-    ///
-    /// ```
-    /// # use offerkit_partner_center_orders::OrdersClient;
-    /// # use offerkit_transport::StaticToken;
-    /// let client = OrdersClient::builder().credential(StaticToken::new("t")).build().unwrap();
-    /// assert_eq!(client.vendor_client().service(), &offerkit_partner_center_orders::SERVICE);
-    /// ```
     pub fn vendor_client(&self) -> &VendorClient {
         &self.http
-    }
-}
-
-impl fmt::Debug for OrdersClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OrdersClient")
-            .field("http", &self.http)
-            .finish()
     }
 }
 
 /// Configures an [`OrdersClient`]. Only the credential is required.
 ///
 /// ```
+/// use std::sync::Arc;
 /// use offerkit_partner_center_orders::OrdersClient;
-/// use offerkit_transport::{RetryPolicy, StaticToken, Transport};
-/// let transport = Transport::builder().retry_policy(RetryPolicy::default().with_max_retries(5)).build().unwrap();
+/// use offerkit_partner_center_orders::transport::{RetryPolicy, StaticToken, Transport};
+/// # fn main() -> Result<(), offerkit_partner_center_orders::Error> {
+/// let transport = Transport::builder().retry_policy(RetryPolicy::default().with_max_retries(5)).build()?;
 /// let client = OrdersClient::builder()
 ///     .base_url(OrdersClient::BASE_URL_21VIANET)
-///     .credential(StaticToken::new("token"))
+///     .credential(Arc::new(StaticToken::new("token")))
 ///     .transport(transport)
-///     .build()
-///     .unwrap();
-/// assert!(client.base_url().contains("microsoftonline.cn"));
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://partner.partnercenterapi.microsoftonline.cn/");
+/// # Ok(()) }
 /// ```
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
+#[must_use]
 pub struct OrdersClientBuilder {
-    base_url: Option<String>,
-    credential: Option<Arc<dyn Credential>>,
-    transport: Option<Transport>,
+    settings: ClientSettings,
 }
 
 impl OrdersClientBuilder {
     /// The base URL (default [`OrdersClient::BASE_URL`]); `https://`, or `http://` on loopback only
     /// (the offerkit sandbox: its root URL).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.settings = self.settings.base_url(url);
         self
     }
 
-    /// The credential, usually
-    /// [`AzureClientCredentials::partner_center`](offerkit_transport::AzureClientCredentials::partner_center).
-    pub fn credential(mut self, credential: impl Credential + 'static) -> Self {
-        self.credential = Some(Arc::new(credential));
+    /// The credential, usually an
+    /// [`AzureClientCredentials::partner_center`](offerkit_transport::AzureClientCredentials::partner_center);
+    /// share one `Arc` between clients to share its token cache.
+    pub fn credential(mut self, credential: Arc<dyn Credential>) -> Self {
+        self.settings = self.settings.credential(credential);
         self
     }
 
-    /// A credential shared with other clients (one token cache for all of them).
-    pub fn shared_credential(mut self, credential: Arc<dyn Credential>) -> Self {
-        self.credential = Some(credential);
-        self
+    /// Azure AD app credentials for the token resource `https://api.partnercenter.microsoft.com`,
+    /// from the default authority `https://login.microsoftonline.com` (for another authority, pass
+    /// `AzureClientCredentials::partner_center(..)?.with_authority(url)?` to
+    /// [`OrdersClientBuilder::credential`]).
+    pub fn azure_credentials(
+        self,
+        tenant_id: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Result<Self, Error> {
+        let credential =
+            AzureClientCredentials::partner_center(tenant_id, client_id, client_secret)?;
+        Ok(self.credential(Arc::new(credential)))
     }
 
     /// The transport (default [`Transport::new`]); share one across clients to reuse connections.
     pub fn transport(mut self, transport: Transport) -> Self {
-        self.transport = Some(transport);
+        self.settings = self.settings.transport(transport);
         self
+    }
+
+    /// Reads the base URL and the Azure AD app from `lookup` (the keys of
+    /// [`OrdersClient::from_lookup`]), keeping everything else set so far.
+    ///
+    /// ```
+    /// use offerkit_partner_center_orders::{ErrorInfo, OrdersClient};
+    /// let vars = [
+    ///     ("OFFERKIT_ORDERS_TENANT_ID", "contoso.onmicrosoft.com"),
+    ///     ("OFFERKIT_AZURE_CLIENT_ID", "app-id"), // the shared fallback
+    ///     ("OFFERKIT_ORDERS_URL", "http://127.0.0.1:40123"),
+    /// ];
+    /// let lookup = |key: &str| vars.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
+    /// let err = OrdersClient::builder().from_lookup(&lookup).unwrap_err();
+    /// assert!(err.is_invalid_argument());
+    /// assert!(err.to_string().contains("set OFFERKIT_ORDERS_CLIENT_SECRET"), "{err}");
+    ///
+    /// let with_secret = |key: &str| lookup(key).or_else(|| (key == "OFFERKIT_AZURE_CLIENT_SECRET").then(|| "s".into()));
+    /// let client = OrdersClient::builder().from_lookup(&with_secret)?.build()?;
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:40123/");
+    /// # Ok::<(), offerkit_partner_center_orders::Error>(())
+    /// ```
+    pub fn from_lookup(self, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let mut keys = EnvSettings::new(SERVICE.name(), PREFIXES, lookup);
+        let tenant = keys.required("TENANT_ID");
+        let client = keys.required("CLIENT_ID");
+        let secret = keys.secret("CLIENT_SECRET");
+        let authority = keys.optional("AUTHORITY");
+        keys.finish().map_err(offerkit_transport::Error::from)?;
+        let (Some(tenant), Some(client), Some(secret)) = (tenant, client, secret) else {
+            // `finish` has reported every missing key above; this only keeps the types honest.
+            return Err(Error::invalid_argument("credential", "is not configured"));
+        };
+        let mut credential = AzureClientCredentials::partner_center(tenant, client, secret)?;
+        if let Some(authority) = authority {
+            credential = credential.with_authority(&authority)?;
+        }
+        // The API URL has no `OFFERKIT_AZURE_` fallback: the two Partner Center APIs live at
+        // different URLs.
+        let url = EnvSettings::new(SERVICE.name(), &PREFIXES[..1], lookup).optional("URL");
+        let builder = self.credential(Arc::new(credential));
+        Ok(match url {
+            Some(url) => builder.base_url(url),
+            None => builder,
+        })
     }
 
     /// Builds the client.
     pub fn build(self) -> Result<OrdersClient, Error> {
-        let credential = self.credential.ok_or_else(|| {
-            Error::invalid_argument(
-                "credential",
-                "is required: pass AzureClientCredentials::partner_center(tenant, client id, secret) \
-                 or use OrdersClient::from_env()",
-            )
-        })?;
-        let transport = match self.transport {
-            Some(t) => t,
-            None => Transport::new().map_err(transport_error)?,
-        };
-        let base_url = self.base_url.as_deref().unwrap_or(OrdersClient::BASE_URL);
-        let http = VendorClient::new(&SERVICE, &transport, base_url, credential)
-            .and_then(|c| {
-                c.with_default_header("MS-Contract-Version", OrdersClient::CONTRACT_VERSION)
-            })
-            .map_err(transport_error)?;
+        let http = self
+            .settings
+            .build(&SERVICE)?
+            .with_default_header("MS-Contract-Version", OrdersClient::CONTRACT_VERSION)?;
         Ok(OrdersClient { http })
     }
-}
-
-impl fmt::Debug for OrdersClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OrdersClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("credential", &self.credential)
-            .field("transport", &self.transport.is_some())
-            .finish()
-    }
-}
-
-fn transport_error(err: offerkit_transport::Error) -> Error {
-    Error::from_transport(err, Scope::default())
 }

@@ -11,10 +11,9 @@ use std::fmt;
 use std::time::Duration;
 
 use offerkit_models::VendorErrorBody;
+use offerkit_models::ids::{CustomerTenantId, InvalidId, OrderId};
 use offerkit_models::partner_center_orders::OrdersErrorBody;
-use offerkit_transport::Error as TransportError;
-
-use crate::{CustomerTenantId, OrderId};
+use offerkit_transport::{Error as TransportError, ErrorInfo};
 
 /// What Partner Center said when it refused a call: HTTP status, error code, description, request id.
 ///
@@ -89,12 +88,14 @@ impl fmt::Display for VendorAnswer {
 
 /// The error of every call in this crate.
 ///
-/// Match on the variant, or use the predicates ([`Error::is_not_found`], [`Error::is_throttled`],
-/// [`Error::is_outside_cancellation_window`], ...). The underlying transport error is kept as the
-/// [`source`](std::error::Error::source) of every variant that involved a request.
+/// Match on the variant, or use the [`ErrorInfo`] accessors (`status`, `code`, `message`,
+/// `request_id`, `is_transient`, `is_unauthorized`, `is_invalid_argument`) and the predicates
+/// [`Error::is_not_found`], [`Error::is_throttled`], [`Error::is_outside_cancellation_window`]. The
+/// underlying transport error is kept as the [`source`](std::error::Error::source) of every variant
+/// that involved a request.
 ///
 /// ```
-/// use offerkit_partner_center_orders::Error;
+/// use offerkit_partner_center_orders::{Error, ErrorInfo};
 /// fn advice(err: &Error) -> &'static str {
 ///     match err {
 ///         Error::OrderNotFound { .. } => "check the customer and order ids",
@@ -109,10 +110,11 @@ impl fmt::Display for VendorAnswer {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An argument was refused before anything was sent (an empty id, an empty line-item list...).
+    /// An argument or setting was refused before anything was sent (an invalid id, an empty
+    /// line-item list, a bad base URL, missing `OFFERKIT_ORDERS_*` keys...).
     #[error("invalid {argument}: {reason}")]
     InvalidArgument {
-        /// The argument, e.g. `customer_tenant_id`, `line_items`, `base_url`.
+        /// The argument, e.g. `customer_id`, `line_items`, `base_url`, or the missing keys.
         argument: Cow<'static, str>,
         /// Why it was refused.
         reason: String,
@@ -228,15 +230,16 @@ pub enum Error {
 }
 
 /// Any transport error, typed with the Partner Center codes (without an order to name).
-///
-/// ```
-/// use offerkit_partner_center_orders::Error;
-/// let err = Error::from(offerkit_transport::Error::invalid_input("tenant_id", "must not be empty"));
-/// assert!(err.is_invalid_argument());
-/// ```
 impl From<TransportError> for Error {
     fn from(err: TransportError) -> Self {
         Self::from_transport(err, Scope::default())
+    }
+}
+
+/// An id refused by [`offerkit_models::ids::check_path_id`]: nothing was sent.
+impl From<InvalidId> for Error {
+    fn from(err: InvalidId) -> Self {
+        Self::invalid_argument(err.argument(), err.reason())
     }
 }
 
@@ -317,12 +320,8 @@ impl Error {
         }
     }
 
-    /// What Partner Center answered, for every variant that had an answer.
-    ///
-    /// ```
-    /// use offerkit_partner_center_orders::Error;
-    /// assert!(Error::invalid_argument("order_id", "must not be empty").answer().is_none());
-    /// ```
+    /// What Partner Center answered (status, typed code, decoded description, `MS-RequestId`),
+    /// for every variant that had an answer.
     pub fn answer(&self) -> Option<&VendorAnswer> {
         match self {
             Self::OrderNotFound { answer, .. }
@@ -336,95 +335,17 @@ impl Error {
         }
     }
 
-    /// The transport error underneath, when a request was involved.
-    ///
-    /// ```
-    /// use offerkit_partner_center_orders::Error;
-    /// assert!(Error::invalid_argument("order_id", "x").transport_error().is_none());
-    /// ```
-    pub fn transport_error(&self) -> Option<&TransportError> {
-        match self {
-            Self::OrderNotFound { source, .. }
-            | Self::UnableToProcess { source, .. }
-            | Self::InvalidInput { source, .. }
-            | Self::NoRelationship { source, .. }
-            | Self::Unauthorized { source, .. }
-            | Self::Throttled { source, .. }
-            | Self::Api { source, .. } => Some(source.as_ref()),
-            Self::Transport(source) => Some(source.as_ref()),
-            _ => None,
-        }
-    }
-
-    /// The Partner Center error code (`"20000"`, `"4018"`...), if the answer had one.
-    ///
-    /// ```
-    /// use offerkit_partner_center_orders::Error;
-    /// assert_eq!(Error::invalid_argument("order_id", "x").code(), None);
-    /// ```
-    pub fn code(&self) -> Option<&str> {
-        self.answer().and_then(|a| a.code.as_deref())
-    }
-
-    /// The HTTP status of the answer, if there was one.
-    ///
-    /// ```
-    /// use offerkit_partner_center_orders::Error;
-    /// assert_eq!(Error::invalid_argument("order_id", "x").status(), None);
-    /// ```
-    pub fn status(&self) -> Option<u16> {
-        self.answer()
-            .map(|a| a.status)
-            .or_else(|| self.transport_error()?.status().map(|s| s.as_u16()))
-    }
-
-    /// The `MS-RequestId` of the failed call, for Partner Center support.
-    ///
-    /// ```
-    /// use offerkit_partner_center_orders::Error;
-    /// assert_eq!(Error::invalid_argument("order_id", "x").request_id(), None);
-    /// ```
-    pub fn request_id(&self) -> Option<&str> {
-        self.answer().and_then(|a| a.request_id.as_deref())
-    }
-
     /// `true` for [`Error::OrderNotFound`].
-    ///
-    /// ```
-    /// use offerkit_partner_center_orders::Error;
-    /// assert!(!Error::invalid_argument("order_id", "x").is_not_found());
-    /// ```
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::OrderNotFound { .. })
     }
 
     /// `true` for [`Error::Throttled`].
-    ///
-    /// ```
-    /// use offerkit_partner_center_orders::Error;
-    /// assert!(!Error::invalid_argument("order_id", "x").is_throttled());
-    /// ```
     pub fn is_throttled(&self) -> bool {
         matches!(self, Self::Throttled { .. })
     }
 
-    /// `true` for [`Error::Unauthorized`] and token failures.
-    ///
-    /// ```
-    /// use offerkit_partner_center_orders::Error;
-    /// assert!(!Error::invalid_argument("order_id", "x").is_auth());
-    /// ```
-    pub fn is_auth(&self) -> bool {
-        matches!(self, Self::Unauthorized { .. })
-            || matches!(self, Self::Transport(e) if matches!(**e, TransportError::Auth(_)))
-    }
-
     /// `true` when Partner Center refused a cancellation because its window has ended (code 4018).
-    ///
-    /// ```
-    /// use offerkit_partner_center_orders::Error;
-    /// assert!(!Error::invalid_argument("order_id", "x").is_outside_cancellation_window());
-    /// ```
     pub fn is_outside_cancellation_window(&self) -> bool {
         matches!(
             self,
@@ -435,35 +356,6 @@ impl Error {
         )
     }
 
-    /// `true` for argument errors and missing line items: nothing was sent that changed anything,
-    /// and repeating the same call fails the same way.
-    ///
-    /// ```
-    /// use offerkit_partner_center_orders::Error;
-    /// assert!(Error::invalid_argument("order_id", "x").is_invalid_argument());
-    /// ```
-    pub fn is_invalid_argument(&self) -> bool {
-        matches!(
-            self,
-            Self::InvalidArgument { .. } | Self::LineItemsNotFound { .. }
-        )
-    }
-
-    /// `true` if the same call may succeed later: throttling, 5xx, connect failures, timeouts.
-    ///
-    /// ```
-    /// use offerkit_partner_center_orders::Error;
-    /// assert!(!Error::invalid_argument("order_id", "x").is_transient());
-    /// ```
-    pub fn is_transient(&self) -> bool {
-        match self {
-            Self::Throttled { .. } => true,
-            Self::Api { answer, .. } => matches!(answer.status, 408 | 500 | 502 | 503 | 504),
-            Self::Transport(e) => e.is_transient(),
-            _ => false,
-        }
-    }
-
     /// `true` when Partner Center refused the request itself (4xx other than not-found, auth and
     /// throttling): the cases where a read-back may show the order already cancelled.
     pub(crate) fn is_rejection(&self) -> bool {
@@ -472,6 +364,51 @@ impl Error {
             Self::Api { answer, .. } => matches!(answer.status, 400 | 409 | 412 | 422),
             _ => false,
         }
+    }
+}
+
+/// The common accessors. `code` and `message` come from Partner Center's typed body (numeric or
+/// string code, HTML entities decoded); `status`, `request_id` and `is_transient` are the
+/// transport's.
+impl ErrorInfo for Error {
+    fn transport_error(&self) -> Option<&TransportError> {
+        match self {
+            Self::OrderNotFound { source, .. }
+            | Self::UnableToProcess { source, .. }
+            | Self::InvalidInput { source, .. }
+            | Self::NoRelationship { source, .. }
+            | Self::Unauthorized { source, .. }
+            | Self::Throttled { source, .. }
+            | Self::Api { source, .. } => Some(source.as_ref()),
+            Self::Transport(source) => Some(source.as_ref()),
+            Self::InvalidArgument { .. } | Self::LineItemsNotFound { .. } => None,
+        }
+    }
+
+    fn code(&self) -> Option<String> {
+        self.answer().and_then(|a| a.code.clone())
+    }
+
+    fn message(&self) -> Option<String> {
+        self.answer().and_then(|a| a.description.clone())
+    }
+
+    /// Codes 400 and 800001 are refused credentials whatever the status; a 403 with another code
+    /// (20002, no relationship) is not.
+    fn is_unauthorized(&self) -> bool {
+        match self {
+            Self::Unauthorized { .. } => true,
+            Self::Transport(e) => e.is_unauthorized(),
+            _ => false,
+        }
+    }
+
+    /// Missing line items count too: nothing was changed, and the same call fails the same way.
+    fn is_invalid_argument(&self) -> bool {
+        matches!(
+            self,
+            Self::InvalidArgument { .. } | Self::LineItemsNotFound { .. }
+        )
     }
 }
 

@@ -1,83 +1,28 @@
-//! Cancel Microsoft Partner Center software purchases: whole orders or chosen line items.
-//!
-//! | Module | What it holds |
-//! |---|---|
-//! | [`client`] | [`OrdersClient`] and its builder (base URL, Azure AD credential, transport) |
-//! | [`cancel`] | [`CancelOrder`], [`CancelResult`], [`OrdersClient::cancel_order`], [`already_cancelled`] |
-//! | [`orders`] | [`OrdersClient::get_order`], [`OrdersClient::list_orders`], [`OrdersClient::provisioning_status`] |
-//! | [`retraction`] | [`Retraction`]: cancelled by this call, or already cancelled before it |
-//! | [`error`] | [`Error`], with Partner Center's error codes typed |
-//! | [`ids`] | [`CustomerTenantId`], [`OrderId`] |
-//!
-//! The order models come from [`offerkit_models::partner_center_orders`] (re-exported as [`models`]).
-//!
-//! # Example
-//!
-//! ```no_run
-//! use offerkit_partner_center_orders::{CancelOrder, CustomerTenantId, OrderId, OrdersClient, Retraction};
-//!
-//! # async fn run() -> Result<(), offerkit_partner_center_orders::Error> {
-//! // OFFERKIT_AZURE_TENANT_ID, OFFERKIT_AZURE_CLIENT_ID, OFFERKIT_AZURE_CLIENT_SECRET
-//! let client = OrdersClient::from_env()?;
-//! let customer = CustomerTenantId::new("45411344-b09d-47e7-9653-542006bf9766")?;
-//! let order = OrderId::new("2y6dF_rVgDAXMxypQPPnTquuXhKVK_3N1")?;
-//!
-//! match client.cancel_order(&CancelOrder::line_items(customer, order, [0])).await? {
-//!     Retraction::Retracted(result) => {
-//!         println!("cancelled {:?}; whole order: {}", result.cancelled_line_items, result.whole_order_cancelled)
-//!     }
-//!     Retraction::AlreadyRetracted { .. } => println!("already cancelled, nothing sent"),
-//!     _ => {}
-//! }
-//! # Ok(()) }
-//! ```
-//!
-//! # Unit tests without a server
-//!
-//! With the `test-util` feature of `offerkit-transport`, a `MockTransport` answers requests from a
-//! function:
-//!
-//! ```
-//! use offerkit_partner_center_orders::{CancelOrder, CustomerTenantId, OrderId, OrdersClient};
-//! use offerkit_transport::mock::{MockResponse, MockTransport};
-//! use offerkit_transport::StaticToken;
-//!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), offerkit_partner_center_orders::Error> {
-//! let mock = MockTransport::new(|req| match req.method.as_str() {
-//!     "PATCH" => MockResponse::json(200, &serde_json::json!({
-//!         "id": "o1", "status": "cancelled", "lineItems": [{"lineItemNumber": 0, "quantity": 0}]
-//!     })),
-//!     _ => MockResponse::json(200, &serde_json::json!({
-//!         "id": "o1", "status": "completed", "lineItems": [{"lineItemNumber": 0, "quantity": 1}]
-//!     })),
-//! });
-//! let client = OrdersClient::builder()
-//!     .credential(StaticToken::new("token"))
-//!     .transport(mock.transport())
-//!     .build()?;
-//! let cancel = CancelOrder::whole(CustomerTenantId::new("c1")?, OrderId::new("o1")?);
-//! let outcome = client.cancel_order(&cancel).await?;
-//! assert!(outcome.value().whole_order_cancelled);
-//! assert_eq!(mock.requests()[1].json_body(), serde_json::json!({"id": "o1", "status": "cancelled"}));
-//! # Ok(()) }
-//! ```
+#![doc = include_str!("../README.md")]
 
-pub mod cancel;
-pub mod client;
-pub mod error;
-pub mod ids;
-pub mod orders;
-pub mod retraction;
+mod cancel; // what to cancel, what it did, and the already-cancelled check
+mod client; // the client, its builder and its configuration keys
+mod error; // the error, with Partner Center's codes typed
+mod orders; // reading orders and their provisioning status
 
-pub use cancel::{CancelOrder, CancelResult, already_cancelled};
+// `OrdersClient::cancel_order`'s argument, result, and evidence of a repeat.
+pub use cancel::{
+    AlreadyCancelled, CancelOrder, CancelOutcome, CancelResult, Evidence, already_cancelled,
+};
+// The client, its builder, and the service description the transport sends with.
 pub use client::{OrdersClient, OrdersClientBuilder, SERVICE};
+// The error of every call, and what Partner Center answered.
 pub use error::{Error, VendorAnswer};
-pub use ids::{CustomerTenantId, OrderId};
-pub use retraction::{Evidence, Retraction};
 
+// The ids this crate takes (one definition for the whole workspace).
+pub use offerkit_models::ids::{CustomerTenantId, InvalidId, OrderId};
+// Cancelled by this call, or already cancelled before it.
+pub use offerkit_models::Retraction;
 /// The Partner Center order models (`Order`, `OrderLineItem`, `OrderCollection`, ...).
 pub use offerkit_models::partner_center_orders as models;
-/// The transport this crate sends through (credentials such as `AzureClientCredentials`, `Transport`,
-/// `RetryPolicy`), re-exported so callers need no extra dependency.
+// The accessors every offerkit error answers (`status`, `code`, `request_id`, ...).
+/// The transport this crate sends through (credentials such as `AzureClientCredentials`,
+/// `Transport`, `RetryPolicy`, and `mock` with the `test-util` feature), re-exported so callers
+/// need no extra dependency.
 pub use offerkit_transport as transport;
+pub use offerkit_transport::ErrorInfo;

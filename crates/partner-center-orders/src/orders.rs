@@ -1,11 +1,12 @@
 //! Read operations: one order, a customer's orders, an order's provisioning status.
 
+use offerkit_models::ids::{CustomerTenantId, OrderId};
 use offerkit_models::partner_center_orders::{Order, OrderCollection, ProvisioningStatus};
 use offerkit_transport::Request;
 use tracing::Instrument;
 
 use crate::error::Scope;
-use crate::{CustomerTenantId, Error, OrderId, OrdersClient};
+use crate::{Error, OrdersClient};
 
 impl OrdersClient {
     /// `GET /v1/customers/{customer-tenant-id}/orders/{order-id}`.
