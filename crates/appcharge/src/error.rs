@@ -1,7 +1,9 @@
 //! [`Error`]: everything an Appcharge call can fail with.
 
+use offerkit_models::VendorErrorBody;
 use offerkit_models::appcharge::AppchargeErrorBody;
-use offerkit_transport::Refusal;
+use offerkit_models::ids::InvalidId;
+use offerkit_transport::{ErrorInfo, Refusal};
 
 /// The error of every `offerkit-appcharge` call.
 ///
@@ -12,8 +14,12 @@ use offerkit_transport::Refusal;
 ///
 /// A 404 on delete is not an error: it is [`crate::Retraction::AlreadyRetracted`].
 ///
+/// The accessors (`status`, `code`, `message`, `request_id`, `is_transient`, `is_unauthorized`,
+/// `is_invalid_argument`) come from [`ErrorInfo`]; `code` and `message` read Appcharge's typed
+/// body ([`Error::error_body`]).
+///
 /// ```
-/// use offerkit_appcharge::Error;
+/// use offerkit_appcharge::{Error, ErrorInfo};
 /// fn advice(err: &Error) -> &'static str {
 ///     if err.is_unauthorized() {
 ///         "check OFFERKIT_APPCHARGE_PUBLISHER_TOKEN"
@@ -23,13 +29,14 @@ use offerkit_transport::Refusal;
 ///         "fix the request"
 ///     }
 /// }
-/// let err = offerkit_appcharge::PublisherOfferId::new("").unwrap_err();
+/// let err = Error::from(offerkit_appcharge::PublisherOfferId::new("").unwrap_err());
 /// assert_eq!(advice(&err), "fix the request");
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An argument was refused before anything was sent (empty id, whitespace around it...).
+    /// An argument was refused before anything was sent (an invalid id, an empty id list, a
+    /// missing publisher token).
     #[error("invalid {argument}: {reason}")]
     InvalidArgument {
         /// The argument, e.g. `publisher_offer_id`.
@@ -40,7 +47,7 @@ pub enum Error {
 
     /// Appcharge refused the publisher token (HTTP 401, or 403 for a token of another publisher).
     ///
-    /// [`Error::message`], [`Error::request_id`] and [`Error::error_body`] read the answer.
+    /// [`ErrorInfo::message`], [`ErrorInfo::request_id`] and [`Error::error_body`] read the answer.
     #[error(
         "Appcharge refused the publisher token (HTTP {status}){}; check the x-publisher-token value \
          (env OFFERKIT_APPCHARGE_PUBLISHER_TOKEN; Publisher Dashboard > Settings > Integration) and \
@@ -57,8 +64,9 @@ pub enum Error {
 
     /// Appcharge rejected the request (400, 409, 422 or another 4xx): fix the request, do not retry.
     ///
-    /// [`Error::message`] (a list of validation messages is joined with `; `), [`Error::request_id`]
-    /// and [`Error::error_body`] (the typed [`AppchargeErrorBody`]) read the answer.
+    /// [`ErrorInfo::message`] (a list of validation messages is joined with `; `),
+    /// [`ErrorInfo::request_id`] and [`Error::error_body`] (the typed [`AppchargeErrorBody`]) read
+    /// the answer.
     #[error(
         "Appcharge rejected `{operation}` with HTTP {status}{}",
         source.answer_suffix()
@@ -73,7 +81,8 @@ pub enum Error {
         source: offerkit_transport::Error,
     },
 
-    /// Any other failure: connection, timeout, 5xx, throttling after retries, an unreadable body.
+    /// Any other failure: connection, timeout, 5xx, throttling after retries, an unreadable body,
+    /// a refused base URL or missing configuration keys.
     #[error(transparent)]
     Transport(#[from] offerkit_transport::Error),
 }
@@ -95,92 +104,13 @@ impl Error {
         }
     }
 
-    /// `true` when Appcharge refused the publisher token ([`Error::Unauthorized`]).
-    ///
-    /// ```
-    /// # let err = offerkit_appcharge::PublisherOfferId::new("").unwrap_err();
-    /// assert!(!err.is_unauthorized());
-    /// ```
-    pub fn is_unauthorized(&self) -> bool {
-        matches!(self, Self::Unauthorized { .. })
-    }
-
     /// `true` when Appcharge rejected the request ([`Error::Rejected`]).
-    ///
-    /// ```
-    /// # let err = offerkit_appcharge::PublisherOfferId::new("").unwrap_err();
-    /// assert!(!err.is_rejected());
-    /// ```
     pub fn is_rejected(&self) -> bool {
         matches!(self, Self::Rejected { .. })
     }
 
-    /// `true` for an argument refused before sending ([`Error::InvalidArgument`]).
-    ///
-    /// ```
-    /// # let err = offerkit_appcharge::PublisherOfferId::new("").unwrap_err();
-    /// assert!(err.is_invalid_argument());
-    /// ```
-    pub fn is_invalid_argument(&self) -> bool {
-        matches!(self, Self::InvalidArgument { .. })
-            || matches!(
-                self,
-                Self::Transport(offerkit_transport::Error::InvalidInput { .. })
-            )
-    }
-
-    /// `true` if the same call may succeed later (connect, timeout, throttling, 5xx).
-    ///
-    /// ```
-    /// # let err = offerkit_appcharge::PublisherOfferId::new("").unwrap_err();
-    /// assert!(!err.is_transient());
-    /// ```
-    pub fn is_transient(&self) -> bool {
-        matches!(self, Self::Transport(e) if e.is_transient())
-    }
-
-    /// The HTTP status of Appcharge's answer, when there was one.
-    ///
-    /// ```
-    /// # let err = offerkit_appcharge::PublisherOfferId::new("").unwrap_err();
-    /// assert_eq!(err.status(), None);
-    /// ```
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::InvalidArgument { .. } => None,
-            Self::Unauthorized { status, .. } | Self::Rejected { status, .. } => Some(*status),
-            Self::Transport(e) => e.status().map(|s| s.as_u16()),
-        }
-    }
-
-    /// Appcharge's request id, when known.
-    ///
-    /// ```
-    /// # let err = offerkit_appcharge::PublisherOfferId::new("").unwrap_err();
-    /// assert_eq!(err.request_id(), None);
-    /// ```
-    pub fn request_id(&self) -> Option<&str> {
-        self.transport_error()
-            .and_then(offerkit_transport::Error::request_id)
-    }
-
-    /// Appcharge's error message, when its answer had one (a list is joined with `; `).
-    ///
-    /// ```
-    /// # let err = offerkit_appcharge::PublisherOfferId::new("").unwrap_err();
-    /// assert_eq!(err.message(), None);
-    /// ```
-    pub fn message(&self) -> Option<String> {
-        use offerkit_models::VendorErrorBody;
-        self.error_body().and_then(|b| b.message())
-    }
-
-    /// Appcharge's error body, typed, when the answer had a JSON one.
-    ///
-    /// ```
-    /// # let err = offerkit_appcharge::PublisherOfferId::new("").unwrap_err();
-    /// assert!(err.error_body().is_none());
-    /// ```
+    /// Appcharge's error body, typed, when the answer had a JSON one: V1 `{message, requestUrl,
+    /// body}` or `{statusCode, message[], error}`.
     pub fn error_body(&self) -> Option<AppchargeErrorBody> {
         match self.transport_error()? {
             offerkit_transport::Error::Api(api) => serde_json::from_str(&api.body).ok(),
@@ -188,19 +118,154 @@ impl Error {
             _ => None,
         }
     }
+}
 
-    /// The transport error underneath, when there is one.
-    ///
-    /// ```
-    /// # let err = offerkit_appcharge::PublisherOfferId::new("").unwrap_err();
-    /// assert!(err.transport_error().is_none());
-    /// ```
-    pub fn transport_error(&self) -> Option<&offerkit_transport::Error> {
+/// An id refused by the one id check is this crate's [`Error::InvalidArgument`].
+impl From<InvalidId> for Error {
+    fn from(err: InvalidId) -> Self {
+        Self::InvalidArgument {
+            argument: err.argument(),
+            reason: err.reason(),
+        }
+    }
+}
+
+impl ErrorInfo for Error {
+    fn transport_error(&self) -> Option<&offerkit_transport::Error> {
         match self {
             Self::InvalidArgument { .. } => None,
             Self::Unauthorized { source, .. }
             | Self::Rejected { source, .. }
             | Self::Transport(source) => Some(source),
+        }
+    }
+
+    /// Appcharge's code: `code`, else `statusCode`, else `error` of the typed body.
+    fn code(&self) -> Option<String> {
+        self.error_body().and_then(|b| b.code())
+    }
+
+    /// Appcharge's message (a list is joined with `; `), else `error` of the typed body.
+    fn message(&self) -> Option<String> {
+        self.error_body().and_then(|b| b.message())
+    }
+
+    fn is_invalid_argument(&self) -> bool {
+        matches!(self, Self::InvalidArgument { .. })
+            || matches!(
+                self.transport_error(),
+                Some(offerkit_transport::Error::InvalidInput { .. })
+            )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every [`ErrorInfo`] accessor, on real errors built from mock answers.
+
+    use offerkit_transport::mock::{MockResponse, MockTransport};
+    use serde_json::json;
+
+    use super::*;
+    use crate::{AppchargeClient, PublisherOfferId};
+
+    /// The error `delete_offer` returns when every attempt gets `answer`.
+    async fn delete_error(answer: MockResponse) -> Error {
+        let mock = MockTransport::new(move |_| answer.clone());
+        let client = AppchargeClient::builder()
+            .publisher_token("t")
+            .transport(mock.transport())
+            .build()
+            .expect("client");
+        let id = PublisherOfferId::new("x").expect("id");
+        client.delete_offer(&id).await.expect_err("an error")
+    }
+
+    /// status, code, message, request id, transient, unauthorized, invalid argument.
+    type Row<'a> = (
+        Option<u16>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        bool,
+        bool,
+        bool,
+    );
+
+    #[tokio::test]
+    async fn every_accessor_on_every_kind_of_error() {
+        let answer = |status: u16, body: serde_json::Value| {
+            MockResponse::json(status, &body).header("x-request-id", "r-1")
+        };
+        let invalid_id = Error::from(PublisherOfferId::new(" x").expect_err("padded"));
+        let no_config = AppchargeClient::from_lookup(&|_| None).expect_err("no token");
+        let bad_url = AppchargeClient::builder()
+            .publisher_token("t")
+            .base_url("http://example.com")
+            .build()
+            .expect_err("remote http");
+        let cases: Vec<(&str, Error, Row<'_>)> = vec![
+            ("invalid id", invalid_id, (None, None, None, None, false, false, true)),
+            ("missing config", no_config, (None, None, None, None, false, false, true)),
+            ("refused base url", bad_url, (None, None, None, None, false, false, true)),
+            (
+                "401",
+                delete_error(answer(401, json!({"message": "Unauthorized: bad token", "requestUrl": "/v2/offer/x"}))).await,
+                (Some(401), None, Some("Unauthorized: bad token"), Some("r-1"), false, true, false),
+            ),
+            (
+                "403",
+                delete_error(answer(403, json!({"statusCode": 403, "error": "Forbidden", "message": "Forbidden resource"}))).await,
+                (Some(403), Some("403"), Some("Forbidden resource"), Some("r-1"), false, true, false),
+            ),
+            (
+                "400 with a list of messages",
+                delete_error(answer(400, json!({"statusCode": 400, "message": ["a", "b"], "error": "Bad Request"}))).await,
+                (Some(400), Some("400"), Some("a; b"), Some("r-1"), false, false, false),
+            ),
+            (
+                "409 with a code",
+                delete_error(answer(409, json!({"message": "Offer is in use", "code": "OFFER_IN_USE"}))).await,
+                (Some(409), Some("OFFER_IN_USE"), Some("Offer is in use"), Some("r-1"), false, false, false),
+            ),
+            (
+                "422 with only an error name",
+                delete_error(answer(422, json!({"error": "Unprocessable Entity"}))).await,
+                (Some(422), Some("Unprocessable Entity"), Some("Unprocessable Entity"), Some("r-1"), false, false, false),
+            ),
+            (
+                "503 after retries",
+                delete_error(answer(503, json!({"message": "Service Unavailable"}))).await,
+                (Some(503), None, Some("Service Unavailable"), Some("r-1"), true, false, false),
+            ),
+            (
+                "429 after retries",
+                delete_error(answer(429, json!({"message": "Rate limit"})).header("retry-after", "0")).await,
+                (Some(429), None, Some("Rate limit"), Some("r-1"), true, false, false),
+            ),
+            (
+                "text body",
+                delete_error(MockResponse::text(401, "Not Authorized")).await,
+                (Some(401), None, None, None, false, true, false),
+            ),
+            (
+                "connection refused",
+                delete_error(MockResponse::connect_error()).await,
+                (None, None, None, None, true, false, false),
+            ),
+        ];
+        for (name, err, expected) in &cases {
+            let (code, message) = (err.code(), err.message());
+            let actual: Row<'_> = (
+                err.status().map(|s| s.as_u16()),
+                code.as_deref(),
+                message.as_deref(),
+                err.request_id(),
+                err.is_transient(),
+                err.is_unauthorized(),
+                err.is_invalid_argument(),
+            );
+            assert_eq!(&actual, expected, "{name}: {err}");
         }
     }
 }

@@ -1,9 +1,9 @@
 //! The Offers V2 operations: delete one offer, read offers back.
 
 use offerkit_models::appcharge::{Offer, OfferList};
-use offerkit_transport::{GenericErrorBody, StatusCode};
+use offerkit_transport::{ErrorInfo, StatusCode};
 
-use crate::{AppchargeClient, Error, PublisherOfferId, Retraction};
+use crate::{AppchargeClient, Deleted, Error, NotFound, PublisherOfferId, Retraction};
 
 /// How many ids go into one `GET /v2/offer?publisherOfferIds=…` request; longer lists are split so
 /// the URL stays far below the common 8 KiB limit.
@@ -12,64 +12,62 @@ pub const MAX_IDS_PER_REQUEST: usize = 50;
 impl AppchargeClient {
     /// `DELETE /v2/offer/{publisherOfferId}`: deletes the offer and returns it as Appcharge sent it.
     ///
-    /// A 404 is [`Retraction::AlreadyRetracted`] (the offer was gone before this call), not an
-    /// error. The deleted offer is parsed leniently (duplicate keys, `quantity` as text, `offerUi:
+    /// A 404 is [`Retraction::AlreadyRetracted`] with Appcharge's message (the offer was gone
+    /// before this call), not an error. The deleted offer is parsed leniently (duplicate keys, `quantity` as text, `offerUi:
     /// null`, unknown fields kept in `extra`). Appcharge may echo a different `publisherOfferId`
     /// than the one in the path (a documented sample does); the answer is returned as sent.
     /// DELETE is idempotent, so transient failures (timeouts, 5xx) are retried by the transport.
     ///
     /// ```no_run
-    /// use offerkit_appcharge::{AppchargeClient, PublisherOfferId, Retraction};
+    /// use offerkit_appcharge::{AppchargeClient, Deleted, PublisherOfferId, Retraction};
     /// # async fn run(client: AppchargeClient) -> Result<(), offerkit_appcharge::Error> {
     /// let id = PublisherOfferId::new("special-offer-1")?;
-    /// if let Retraction::Retracted { value: offer, request_id } = client.delete_offer(&id).await? {
+    /// if let Retraction::Retracted(Deleted { value: offer, request_id }) = client.delete_offer(&id).await? {
     ///     println!("deleted {:?} (request {request_id:?})", offer.display_name);
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn delete_offer(&self, id: &PublisherOfferId) -> Result<Retraction<Offer>, Error> {
+    pub async fn delete_offer(
+        &self,
+        id: &PublisherOfferId,
+    ) -> Result<Retraction<Deleted<Offer>, NotFound>, Error> {
         const OPERATION: &str = "delete_offer";
         tracing::debug!(publisher_offer_id = %id, "appcharge: deleting offer");
-        let response = self
+        let outcome = self
             .http
             .delete(OPERATION)
             .path("v2/offer")
             .path_param(PublisherOfferId::ARGUMENT, id.as_str())
             // Appcharge's documented request sends it although there is no body.
             .header("content-type", "application/json")
-            .accept_status(StatusCode::NOT_FOUND)
-            .send()
+            .send_or_gone::<Offer>()
             .await
             .map_err(|e| Error::from_transport(OPERATION, e))?;
-        let request_id = response.request_id().map(str::to_owned);
-        if response.status() == StatusCode::NOT_FOUND {
-            let message = GenericErrorBody::parse(response.body()).and_then(|e| e.message);
+        if outcome.is_already_retracted() {
             tracing::debug!(publisher_offer_id = %id, "appcharge: offer already gone (404)");
-            return Ok(Retraction::AlreadyRetracted {
-                message,
-                request_id,
+        }
+        Ok(outcome.map(|deleted| {
+            // An empty 2xx body is not documented; treat it as "deleted, nothing echoed".
+            let offer = deleted.value.unwrap_or_else(|| Offer {
+                publisher_offer_id: Some(id.as_str().to_owned()),
+                ..Offer::default()
             });
-        }
-        // An empty 2xx body is not documented; treat it as "deleted, nothing echoed".
-        let offer = response.json_opt::<Offer>()?.unwrap_or_else(|| Offer {
-            publisher_offer_id: Some(id.as_str().to_owned()),
-            ..Offer::default()
-        });
-        if offer
-            .publisher_offer_id
-            .as_deref()
-            .is_some_and(|echoed| echoed != id.as_str())
-        {
-            tracing::debug!(
-                publisher_offer_id = %id,
-                echoed = offer.publisher_offer_id.as_deref().unwrap_or_default(),
-                "appcharge: the deleted offer carries another publisherOfferId than the path"
-            );
-        }
-        Ok(Retraction::Retracted {
-            value: offer,
-            request_id,
-        })
+            if let Some(echoed) = offer
+                .publisher_offer_id
+                .as_deref()
+                .filter(|e| *e != id.as_str())
+            {
+                tracing::debug!(
+                    publisher_offer_id = %id,
+                    echoed,
+                    "appcharge: the deleted offer carries another publisherOfferId than the path"
+                );
+            }
+            Deleted {
+                value: offer,
+                request_id: deleted.request_id,
+            }
+        }))
     }
 
     /// `GET /v2/offer?publisherOfferIds=a,b`: the offers with these ids that exist (absent ids are
@@ -163,7 +161,7 @@ impl AppchargeClient {
     pub async fn get_offer(&self, id: &PublisherOfferId) -> Result<Option<Offer>, Error> {
         let list = match self.get_offers_once(std::slice::from_ref(id)).await {
             Ok(list) => list,
-            Err(e) if e.status() == Some(404) => return Ok(None),
+            Err(e) if e.status() == Some(StatusCode::NOT_FOUND) => return Ok(None),
             Err(e) => return Err(e),
         };
         Ok(list
@@ -230,8 +228,9 @@ mod tests {
         let id = PublisherOfferId::new("summer-sale").expect("id");
 
         let first = c.delete_offer(&id).await.expect("first");
-        assert_eq!(first.request_id(), Some("r-1"));
-        assert_eq!(first.value().and_then(|o| o.active), Some(true));
+        let deleted = first.retracted().expect("retracted");
+        assert_eq!(deleted.request_id.as_deref(), Some("r-1"));
+        assert_eq!(deleted.value.active, Some(true));
 
         let second = c.delete_offer(&id).await.expect("second");
         assert!(second.is_already_retracted());

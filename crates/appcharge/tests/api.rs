@@ -5,7 +5,8 @@
 use httpmock::prelude::*;
 use offerkit_appcharge::transport::{RetryPolicy, Transport};
 use offerkit_appcharge::{
-    AppchargeClient, Environment, Error, MAX_IDS_PER_REQUEST, PublisherOfferId, Retraction,
+    AppchargeClient, Deleted, Environment, Error, ErrorInfo, MAX_IDS_PER_REQUEST, NotFound,
+    PublisherOfferId, Retraction,
 };
 use offerkit_models::appcharge::{OfferType, ProductEntry};
 use serde_json::{Value, json};
@@ -57,10 +58,10 @@ async fn seed_delete_sends_the_documented_request_and_returns_the_typed_offer() 
         .expect("deleted");
     mock.assert_async().await;
 
-    let Retraction::Retracted {
+    let Retraction::Retracted(Deleted {
         value: offer,
         request_id,
-    } = out
+    }) = out
     else {
         panic!("expected Retracted, got {out:?}");
     };
@@ -97,10 +98,10 @@ async fn delete_of_a_missing_offer_is_already_retracted_and_not_retried() {
         .expect("not an error");
     assert_eq!(
         out,
-        Retraction::AlreadyRetracted {
+        Retraction::AlreadyRetracted(NotFound {
             message: Some("Offer gone-1 not found".to_owned()),
             request_id: Some("req-404".to_owned()),
-        }
+        })
     );
     assert!(out.is_already_retracted() && !out.is_retracted());
     assert_eq!(mock.calls_async().await, 1);
@@ -135,10 +136,10 @@ async fn repeated_delete_reports_retracted_then_already_retracted() {
         .expect("second");
     assert_eq!(
         again,
-        Retraction::AlreadyRetracted {
+        Retraction::AlreadyRetracted(NotFound {
             message: None,
             request_id: None
-        }
+        })
     );
 }
 
@@ -168,7 +169,7 @@ async fn unauthorized_is_a_clear_auth_error_and_not_retried() {
             .await
             .expect_err("refused");
         assert!(err.is_unauthorized(), "{err:?}");
-        assert_eq!(err.status(), Some(status));
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         let text = err.to_string();
         assert!(text.contains("publisher token"), "{text}");
         assert!(
@@ -243,7 +244,7 @@ async fn client_errors_are_rejected_with_the_typed_body() {
             .expect_err("rejected");
         assert!(err.is_rejected(), "{err:?}");
         assert!(!err.is_transient());
-        assert_eq!(err.status(), Some(status));
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(err.request_id(), Some("req-e"));
         let Error::Rejected { operation, .. } = &err else {
             panic!("{err:?}");
@@ -277,7 +278,7 @@ async fn server_errors_are_retried_then_transient() {
         .expect_err("fails");
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(err.is_transient());
-    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(
         err.error_body().and_then(|b| b.message.clone()),
         Some(json!("Service Unavailable"))
@@ -496,15 +497,17 @@ async fn ids_stay_one_path_segment() {
         .expect("deleted");
     mock.assert_async().await;
     assert_eq!(
-        out.value().and_then(|o| o.publisher_offer_id.as_deref()),
+        out.retracted()
+            .and_then(|d| d.value.publisher_offer_id.as_deref()),
         Some("a/b?x=1")
     );
 }
 
 #[test]
 fn ids_are_validated_with_the_argument_name() {
+    // Surrounding whitespace is refused, never trimmed.
     for bad in ["", "  ", " padded", "padded ", "new\nline", "..", "."] {
-        let err = PublisherOfferId::new(bad).expect_err(bad);
+        let err = Error::from(PublisherOfferId::new(bad).expect_err(bad));
         assert!(err.is_invalid_argument());
         assert!(
             err.to_string().starts_with("invalid publisher_offer_id: "),
@@ -602,8 +605,9 @@ async fn quirk_1_duplicate_keys_last_wins() {
         .delete_offer(&id("rolling-1"))
         .await
         .expect("deleted")
-        .into_value()
-        .expect("retracted");
+        .into_retracted()
+        .expect("retracted")
+        .value;
     assert_eq!(offer.active, Some(false));
     assert_eq!(offer.r#type, Some(OfferType::RollingOffer));
 }
@@ -669,7 +673,8 @@ async fn quirk_6_echoed_id_may_differ_and_is_returned_as_sent() {
         .expect("deleted");
     assert!(out.is_retracted());
     assert_eq!(
-        out.value().and_then(|o| o.publisher_offer_id.as_deref()),
+        out.retracted()
+            .and_then(|d| d.value.publisher_offer_id.as_deref()),
         Some("store-refresh-offer")
     );
 }
@@ -707,8 +712,9 @@ async fn quirk_8_9_10_escaped_segments_missing_ids_and_emoji_are_kept() {
         .delete_offer(&id("p1"))
         .await
         .expect("deleted")
-        .into_value()
-        .expect("retracted");
+        .into_retracted()
+        .expect("retracted")
+        .value;
     assert_eq!(offer.offer_id, None);
     assert_eq!(offer.publisher_id, None);
     assert_eq!(offer.name.as_deref(), Some("Pack 🎉"));
@@ -730,7 +736,8 @@ async fn an_empty_success_body_still_counts_as_deleted() {
         .await
         .expect("deleted");
     assert_eq!(
-        out.value().and_then(|o| o.publisher_offer_id.as_deref()),
+        out.retracted()
+            .and_then(|d| d.value.publisher_offer_id.as_deref()),
         Some("x")
     );
 }
