@@ -1,10 +1,9 @@
-//! The `offerkit` command line, as a library so tests and the demo can drive it in-process.
+#![doc = include_str!("../README.md")]
 //!
-//! - [`args`]: the clap command tree and exit-code help;
-//! - [`setup`]: profile/env/flags/`--sandbox` → client;
-//! - [`commands`]: one module per subcommand family;
-//! - [`batch`]: the resumable batch engine (input, journal, rate limits, reporting);
-//! - [`exit`]: exit codes.
+//! As a library (so tests and the demo can drive it in-process): [`args`] (the clap command
+//! tree and exit-code help), [`setup`] (profile/env/flags/`--sandbox` → client), [`commands`]
+//! (one module per subcommand family), [`batch`] (the resumable batch engine: input, journal,
+//! rate limits, reporting), [`exit`] (exit codes).
 
 pub mod args;
 pub mod batch;
