@@ -572,3 +572,135 @@ async fn cli_sandbox_serve_answers_until_killed() {
     assert!(body.contains(r#""status":"ok""#), "{body}");
     child.kill().await.expect("kill");
 }
+
+/// `--sandbox-url ROOT` (and `OFFERKIT_SANDBOX_URL`) point every vendor's API and token
+/// endpoints at a running sandbox, with sandbox credentials: no other setting needed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_sandbox_url_points_every_vendor_at_a_running_sandbox() {
+    let sandbox = seeded().await;
+    let dir = TempDir::new("sandbox-url");
+    let root = sandbox.base_url().trim_end_matches('/').to_owned();
+    let orders = offerkit_with(
+        &[],
+        dir.path(),
+        &[
+            "--sandbox-url",
+            &root,
+            "--json",
+            "orders",
+            "cancel",
+            "--customer",
+            TENANT,
+            "--order",
+            "order-whole",
+        ],
+    )
+    .await;
+    assert_eq!(orders.code, 0, "{orders:?}");
+    let env = [("OFFERKIT_SANDBOX_URL".to_owned(), root.clone())];
+    for args in [
+        &["appcharge", "delete", "--publisher-offer-id", "ac-2"][..],
+        &["adobe", "delete", "--offer-id", "perso-1", "--offer-type", "personalized"][..],
+        &["ingestion", "delete", "--offer-id", "draft-1"][..],
+    ] {
+        let run = offerkit_with(&env, dir.path(), args).await;
+        assert_eq!(run.code, 0, "{args:?}: {run:?}");
+    }
+    // The token endpoints of the running sandbox were used (Azure AD and Adobe IMS).
+    let journal = sandbox.journal();
+    let paths: Vec<&str> = journal.iter().map(|e| e.path.as_str()).collect();
+    assert!(paths.iter().any(|p| p.ends_with("/oauth2/token")), "{paths:?}");
+    assert!(paths.contains(&"/ims/token/v3"), "{paths:?}");
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+/// The CLI reads the same keys as the vendor crates: `OFFERKIT_AZURE_*` is the shared
+/// fallback of both Partner Center vendors, and `--azure-authority` / the deprecated
+/// `--orders-token-url` set the token endpoint's authority.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_reads_the_azure_fallback_and_the_authority_flags() {
+    let sandbox = seeded().await;
+    let dir = TempDir::new("azure");
+    let root = sandbox.base_url().trim_end_matches('/').to_owned();
+    let env: Vec<(String, String)> = [
+        ("OFFERKIT_ORDERS_URL", root.as_str()),
+        ("OFFERKIT_AZURE_TENANT_ID", "e2e-partner"),
+        ("OFFERKIT_AZURE_CLIENT_ID", "e2e-client"),
+        ("OFFERKIT_AZURE_CLIENT_SECRET", "e2e-secret"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let list = offerkit_with(
+        &env,
+        dir.path(),
+        &[
+            "--azure-authority",
+            &root,
+            "--json",
+            "orders",
+            "list",
+            "--customer",
+            TENANT,
+        ],
+    )
+    .await;
+    assert_eq!(list.code, 0, "{list:?}");
+    let old_flag = offerkit_with(
+        &env,
+        dir.path(),
+        &[
+            "--orders-token-url",
+            &format!("{root}/{{tenant}}/oauth2/token"),
+            "orders",
+            "list",
+            "--customer",
+            TENANT,
+        ],
+    )
+    .await;
+    assert_eq!(old_flag.code, 0, "{old_flag:?}");
+    assert!(
+        old_flag.stderr.contains("--orders-token-url is deprecated"),
+        "{old_flag:?}"
+    );
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+/// Configuration mistakes are usage errors (exit 2) that name what is wrong: an unknown key
+/// with the nearest known one, and every missing key of a vendor at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_configuration_errors_name_the_keys() {
+    let dir = TempDir::new("config-errors");
+    let typo = [("OFFERKIT_APPCHARGE_PUBLISHER_TOKN".to_owned(), "t".to_owned())];
+    let run = offerkit_with(
+        &typo,
+        dir.path(),
+        &["appcharge", "delete", "--publisher-offer-id", "x"],
+    )
+    .await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("did you mean `OFFERKIT_APPCHARGE_PUBLISHER_TOKEN`?"),
+        "{run:?}"
+    );
+    let missing = offerkit_with(
+        &[],
+        dir.path(),
+        &["orders", "list", "--customer", TENANT],
+    )
+    .await;
+    assert_eq!(missing.code, 2, "{missing:?}");
+    for key in [
+        "OFFERKIT_ORDERS_TENANT_ID",
+        "OFFERKIT_ORDERS_CLIENT_ID",
+        "OFFERKIT_ORDERS_CLIENT_SECRET",
+    ] {
+        assert!(missing.stderr.contains(key), "{key}: {missing:?}");
+    }
+    let help = offerkit_with(&[], dir.path(), &["--help"]).await;
+    for key in offerkit::CONFIG_KEYS {
+        assert!(help.stdout.contains(&key.env_name()), "{}", key.env_name());
+    }
+}

@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+use offerkit::{AdobeOfferType, WithdrawRole};
 
 use crate::batch::rate::LimitOverride;
 
@@ -138,8 +139,8 @@ pub enum IngestionCmd {
         #[command(flatten)]
         offer: OfferRef,
         /// Who withdraws: the ISV (originator) or the selling partner.
-        #[arg(long, value_enum)]
-        role: Role,
+        #[arg(long, value_parser = role_parser())]
+        role: WithdrawRole,
     },
     /// Show a configure job's status.
     Status {
@@ -169,13 +170,10 @@ pub struct OfferRef {
     pub private_offer_type: Option<String>,
 }
 
-/// Withdraw roles.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Role {
-    /// The ISV / MPO originator.
-    Isv,
-    /// The channel partner.
-    SellingPartner,
+/// Parses `--role` into the facade's [`WithdrawRole`] (its own spellings, listed in `--help`).
+fn role_parser() -> impl clap::builder::TypedValueParser<Value = WithdrawRole> {
+    clap::builder::PossibleValuesParser::new(WithdrawRole::ALL.map(WithdrawRole::as_str))
+        .try_map(|raw| WithdrawRole::parse(&raw).ok_or("unknown role"))
 }
 
 /// `offerkit orders …`
@@ -221,8 +219,8 @@ pub enum AdobeCmd {
     /// List offers of one type.
     List {
         /// personalized or fallback.
-        #[arg(long, value_enum)]
-        offer_type: AdobeType,
+        #[arg(long, value_parser = offer_type_parser())]
+        offer_type: AdobeOfferType,
         /// At most this many offers.
         #[arg(long)]
         limit: Option<u32>,
@@ -236,17 +234,14 @@ pub struct AdobeRef {
     #[arg(long)]
     pub offer_id: String,
     /// personalized or fallback.
-    #[arg(long, value_enum)]
-    pub offer_type: AdobeType,
+    #[arg(long, value_parser = offer_type_parser())]
+    pub offer_type: AdobeOfferType,
 }
 
-/// Adobe offer types.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum AdobeType {
-    /// Personalized offers.
-    Personalized,
-    /// Fallback offers.
-    Fallback,
+/// Parses `--offer-type` into the facade's [`AdobeOfferType`].
+fn offer_type_parser() -> impl clap::builder::TypedValueParser<Value = AdobeOfferType> {
+    clap::builder::PossibleValuesParser::new(AdobeOfferType::ALL.map(AdobeOfferType::as_str))
+        .try_map(|raw| AdobeOfferType::parse(&raw).ok_or("unknown offer type"))
 }
 
 /// `offerkit appcharge …`

@@ -120,12 +120,22 @@ pub enum WithdrawRole {
 }
 
 impl WithdrawRole {
+    /// Both roles.
+    pub const ALL: [WithdrawRole; 2] = [WithdrawRole::Isv, WithdrawRole::SellingPartner];
+
     /// The JSON spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             WithdrawRole::Isv => "isv",
             WithdrawRole::SellingPartner => "selling-partner",
         }
+    }
+
+    /// Reads the JSON spelling, ignoring ASCII case.
+    pub fn parse(raw: &str) -> Option<WithdrawRole> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(raw.trim()))
     }
 }
 
@@ -140,12 +150,22 @@ pub enum AdobeOfferType {
 }
 
 impl AdobeOfferType {
+    /// Both offer types.
+    pub const ALL: [AdobeOfferType; 2] = [AdobeOfferType::Personalized, AdobeOfferType::Fallback];
+
     /// The JSON and query-string spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             AdobeOfferType::Personalized => "personalized",
             AdobeOfferType::Fallback => "fallback",
         }
+    }
+
+    /// Reads the JSON spelling, ignoring ASCII case.
+    pub fn parse(raw: &str) -> Option<AdobeOfferType> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(raw.trim()))
     }
 }
 

@@ -122,8 +122,8 @@ async fn offerkit_round(client: &AppchargeClient, n: usize) -> Result<Duration> 
     let start = Instant::now();
     for _ in 0..n {
         match client.delete_offer(&id).await {
-            Ok(Retraction::Retracted { value, .. }) => {
-                std::hint::black_box(value);
+            Ok(Retraction::Retracted(deleted)) => {
+                std::hint::black_box(deleted.value);
             }
             Ok(_) => return Err("offerkit delete: not retracted".to_owned()),
             Err(e) => return Err(format!("offerkit delete: {e}")),

@@ -146,25 +146,14 @@ fn cli_batch(
     let journal = dir.join("targets.jsonl.journal");
     let _ = std::fs::remove_file(&journal);
     let base = format!("http://127.0.0.1:{port}");
-    let mut args: Vec<String> = [
-        ("--ingestion-url", format!("{base}/rp/product-ingestion")),
-        (
-            "--ingestion-token-url",
-            format!("{base}/{{tenant}}/oauth2/token"),
-        ),
-        ("--orders-url", base.clone()),
-        (
-            "--orders-token-url",
-            format!("{base}/{{tenant}}/oauth2/token"),
-        ),
-        ("--adobe-url", format!("{base}/data/core/dps")),
-        ("--adobe-token-url", format!("{base}/ims/token/v3")),
-        ("--appcharge-url", base.clone()),
-        ("--poll-interval-ms", POLL_MS.to_string()),
-    ]
-    .into_iter()
-    .flat_map(|(k, v)| [k.to_owned(), v])
-    .collect();
+    // --sandbox-url points every vendor's API and token endpoints at the sandbox, with the
+    // sandbox's credentials.
+    let mut args: Vec<String> = vec![
+        "--sandbox-url".to_owned(),
+        base,
+        "--poll-interval-ms".to_owned(),
+        POLL_MS.to_string(),
+    ];
     args.extend(["batch".to_owned(), path_arg(targets)]);
     args.extend(["--concurrency".to_owned(), CONCURRENCY.to_string()]);
     for vendor in [
@@ -187,7 +176,7 @@ fn cli_batch(
     timed(
         &ctx.cli(),
         &args,
-        &credentials(),
+        &[],
         &dir.join(format!("{label}-stdout.log")),
         &dir.join(format!("{label}-stderr.log")),
     )
@@ -220,29 +209,6 @@ fn with_sandbox(
     Ok((result, counts))
 }
 
-/// Sandbox credentials for every vendor, as `OFFERKIT_*` variables.
-fn credentials() -> Vec<(String, String)> {
-    [
-        ("OFFERKIT_INGESTION_TENANT_ID", "sandbox-tenant"),
-        ("OFFERKIT_INGESTION_CLIENT_ID", "sandbox-client"),
-        ("OFFERKIT_INGESTION_CLIENT_SECRET", "sandbox-secret"),
-        ("OFFERKIT_ORDERS_TENANT_ID", "sandbox-tenant"),
-        ("OFFERKIT_ORDERS_CLIENT_ID", "sandbox-client"),
-        ("OFFERKIT_ORDERS_CLIENT_SECRET", "sandbox-secret"),
-        ("OFFERKIT_ADOBE_CLIENT_ID", "sandbox-client"),
-        ("OFFERKIT_ADOBE_CLIENT_SECRET", "sandbox-secret"),
-        ("OFFERKIT_ADOBE_API_KEY", "sandbox-client"),
-        ("OFFERKIT_ADOBE_ORG_ID", "sandbox-org@AdobeOrg"),
-        ("OFFERKIT_ADOBE_SANDBOX_NAME", "prod"),
-        (
-            "OFFERKIT_APPCHARGE_PUBLISHER_TOKEN",
-            "sandbox-publisher-token",
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect()
-}
 
 /// How many result lines had each status.
 fn result_statuses(path: &Path) -> Value {

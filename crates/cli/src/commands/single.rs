@@ -8,8 +8,8 @@ use offerkit::{
 };
 
 use crate::args::{
-    AdobeCmd, AdobeRef, AdobeType, AppchargeCmd, Command, IngestionCmd, OfferRef, OrderRef,
-    OrdersCmd, Role,
+    AdobeCmd, AdobeRef, AppchargeCmd, Command, IngestionCmd, OfferRef, OrderRef,
+    OrdersCmd,
 };
 use crate::exit::Exit;
 
@@ -106,11 +106,7 @@ fn ingestion(cmd: &IngestionCmd) -> Result<Op, Error> {
             Op::Retract(Target::IngestionDelete(t))
         }
         IngestionCmd::Withdraw { offer, role } => {
-            let role = match role {
-                Role::Isv => WithdrawRole::Isv,
-                Role::SellingPartner => WithdrawRole::SellingPartner,
-            };
-            let mut t = IngestionWithdraw::new(offer_id(offer)?, role);
+            let mut t = IngestionWithdraw::new(offer_id(offer)?, *role);
             t.name = offer.name.clone();
             t.private_offer_type = offer.private_offer_type.clone();
             Op::Retract(Target::IngestionWithdraw(t))
@@ -168,13 +164,6 @@ fn orders(cmd: &OrdersCmd) -> Result<Op, Error> {
     })
 }
 
-fn adobe_type(t: AdobeType) -> AdobeOfferType {
-    match t {
-        AdobeType::Personalized => AdobeOfferType::Personalized,
-        AdobeType::Fallback => AdobeOfferType::Fallback,
-    }
-}
-
 fn adobe_id(r: &AdobeRef) -> Result<AdobeOfferId, Error> {
     Ok(AdobeOfferId::new(r.offer_id.clone())
         .map_err(|e| TargetError::from(e).in_field("--offer-id"))?)
@@ -184,15 +173,15 @@ fn adobe(cmd: &AdobeCmd) -> Result<Op, Error> {
     Ok(match cmd {
         AdobeCmd::Delete(r) => Op::Retract(Target::AdobeDelete(AdobeDelete::new(
             adobe_id(r)?,
-            adobe_type(r.offer_type),
+            r.offer_type,
         ))),
         AdobeCmd::Get(r) => Op::Query(Query::Get(ResourceRef::AdobeOffer {
             offer_id: adobe_id(r)?,
-            offer_type: adobe_type(r.offer_type),
+            offer_type: r.offer_type,
         })),
         AdobeCmd::List { offer_type, limit } => {
             let mut q =
-                ListQuery::new(Vendor::AdobeOffers).with_adobe_offer_type(adobe_type(*offer_type));
+                ListQuery::new(Vendor::AdobeOffers).with_adobe_offer_type(*offer_type);
             if let Some(limit) = limit {
                 q = q.with_limit(*limit);
             }
