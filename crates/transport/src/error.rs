@@ -254,6 +254,13 @@ impl Error {
     }
 }
 
+/// An id refused by the one id check is an invalid input, never sent.
+impl From<offerkit_models::ids::InvalidId> for Error {
+    fn from(err: offerkit_models::ids::InvalidId) -> Self {
+        Error::invalid_input(err.argument(), err.reason())
+    }
+}
+
 /// A token request to an identity provider failed.
 #[derive(Debug)]
 #[non_exhaustive]

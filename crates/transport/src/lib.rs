@@ -6,9 +6,6 @@
 //!   operation; [`Response`]: the buffered answer.
 //! - [`auth`]: static tokens, Azure AD client credentials, Adobe IMS, with a single-flight
 //!   [`TokenCache`]; secrets are [`Secret`]s that never print.
-//! - [`Retraction`]: "deleted now" or "already gone (404)", shared by the vendors whose DELETE
-//!   answers 404 for a resource that is already gone.
-//! - [`ids::check_path_id`]: the one check of user-supplied ids before they become a path segment.
 //! - [`Error`]: one error type whose kinds say whether the request was sent.
 //! - `mock` (feature `test-util`): [`mock::MockTransport`] to unit-test vendor clients without a server.
 //!
@@ -66,39 +63,39 @@
 //! ```
 
 pub mod auth;
-mod client;
 mod error;
 mod error_info;
 mod http_send;
-pub mod ids;
 #[cfg(feature = "test-util")]
 pub mod mock;
+mod pipeline;
 mod request;
 mod response;
-mod retraction;
 mod retry;
 mod secret;
 mod service;
 mod settings;
 mod urls;
+mod uuid;
+mod vendor_client;
 
 pub use auth::{
     AccessToken, AdobeImsCredentials, AuthHeaders, AzureClientCredentials, AzureTokenRequest,
     Credential, NoCredential, StaticHeader, StaticToken, TokenCache,
 };
-pub use client::{Transport, TransportBuilder};
 pub use error::{
     ApiError, AuthError, BoxError, DecodeError, Error, Refusal, RequestSent, ThrottledError,
 };
 pub use error_info::{ErrorInfo, GenericErrorBody};
 pub use http_send::{HttpRequest, HttpResponse, HttpSend, ReqwestSend, SendError, SendOptions};
-pub use request::{Request, VendorClient};
+pub use pipeline::{Transport, TransportBuilder};
+pub use request::Request;
 pub use response::Response;
-pub use retraction::Retraction;
 pub use retry::{Idempotency, RetryPolicy};
 pub use secret::Secret;
 pub use service::Service;
 pub use settings::{ClientSettings, EnvSettings, MissingSettings};
+pub use vendor_client::VendorClient;
 
 /// Re-exports of the HTTP types used in this crate's API.
 pub use http::{HeaderMap, Method, StatusCode};
