@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use offerkit_models::partner_center_ingestion::BASE_URL;
 use offerkit_transport::{
-    AzureClientCredentials, AzureTokenRequest, Credential, Service, Transport, VendorClient,
+    AzureClientCredentials, ClientSettings, Credential, EnvSettings, Secret, Service, Transport,
+    VendorClient,
 };
 
 use crate::Error;
@@ -15,7 +16,7 @@ use crate::Error;
 pub static SERVICE: Service = Service::new(
     "partner-center-ingestion",
     "Partner Center product ingestion",
-    "https://graph.microsoft.com/rp/product-ingestion",
+    BASE_URL,
 )
 .request_id_headers(&[
     "request-id",
@@ -24,12 +25,9 @@ pub static SERVICE: Service = Service::new(
     "x-request-id",
 ]);
 
-/// Environment variable overriding the base URL in [`IngestionClient::from_env`].
-///
-/// ```
-/// assert_eq!(offerkit_partner_center_ingestion::BASE_URL_ENV, "OFFERKIT_INGESTION_URL");
-/// ```
-pub const BASE_URL_ENV: &str = "OFFERKIT_INGESTION_URL";
+/// The configuration prefixes [`IngestionClientBuilder::from_lookup`] reads, first one first: the
+/// Azure keys may also be set once for both Partner Center vendors as `OFFERKIT_AZURE_*`.
+const PREFIXES: [&str; 2] = ["OFFERKIT_INGESTION", "OFFERKIT_AZURE"];
 
 /// A client of the Partner Center product-ingestion API (private offers). Cheap to clone.
 ///
@@ -39,13 +37,12 @@ pub const BASE_URL_ENV: &str = "OFFERKIT_INGESTION_URL";
 /// [`IngestionClient::get_private_offer`] and [`IngestionClient::query_private_offers`] read offers.
 ///
 /// ```
-/// use std::sync::Arc;
 /// use offerkit_partner_center_ingestion::IngestionClient;
-/// use offerkit_partner_center_ingestion::transport::AzureClientCredentials;
 /// # fn main() -> Result<(), offerkit_partner_center_ingestion::Error> {
-/// let credential = AzureClientCredentials::product_ingestion("contoso.onmicrosoft.com", "app-id", "secret")?;
-/// let client = IngestionClient::builder().credential(Arc::new(credential)).build()?;
-/// assert_eq!(client.base_url(), "https://graph.microsoft.com/rp/product-ingestion");
+/// let client = IngestionClient::builder()
+///     .azure_credentials("contoso.onmicrosoft.com", "app-id", "secret")?
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://graph.microsoft.com/rp/product-ingestion/");
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -54,26 +51,17 @@ pub struct IngestionClient {
 }
 
 impl IngestionClient {
+    /// The production base URL.
+    pub const BASE_URL: &'static str = BASE_URL;
+    /// The configuration key of the base URL ([`IngestionClient::from_env`]).
+    pub const URL_ENV: &'static str = "OFFERKIT_INGESTION_URL";
+
     /// Starts configuring a client.
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use offerkit_partner_center_ingestion::IngestionClient;
-    /// use offerkit_partner_center_ingestion::transport::StaticToken;
-    /// # fn main() -> Result<(), offerkit_partner_center_ingestion::Error> {
-    /// let client = IngestionClient::builder()
-    ///     .base_url("http://127.0.0.1:8080/rp/product-ingestion") // the offerkit sandbox
-    ///     .credential(Arc::new(StaticToken::new("token")))
-    ///     .build()?;
-    /// # let _ = client; Ok(()) }
-    /// ```
     pub fn builder() -> IngestionClientBuilder {
         IngestionClientBuilder::default()
     }
 
-    /// A client from the environment: Azure AD client credentials from `OFFERKIT_AZURE_TENANT_ID`,
-    /// `OFFERKIT_AZURE_CLIENT_ID`, `OFFERKIT_AZURE_CLIENT_SECRET` (optional `OFFERKIT_AZURE_AUTHORITY`),
-    /// resource `https://graph.microsoft.com/`, and the base URL from `OFFERKIT_INGESTION_URL` when set.
+    /// A client from the process environment; see [`IngestionClientBuilder::from_lookup`] for the keys.
     ///
     /// ```no_run
     /// # fn main() -> Result<(), offerkit_partner_center_ingestion::Error> {
@@ -81,63 +69,26 @@ impl IngestionClient {
     /// # let _ = client; Ok(()) }
     /// ```
     pub fn from_env() -> Result<Self, Error> {
-        let credential = AzureClientCredentials::from_env(AzureTokenRequest::Resource(
-            AzureClientCredentials::PRODUCT_INGESTION_RESOURCE.to_owned(),
-        ))?;
-        let mut builder = Self::builder().credential(Arc::new(credential));
-        if let Some(url) = std::env::var(BASE_URL_ENV)
-            .ok()
-            .filter(|u| !u.trim().is_empty())
-        {
-            builder = builder.base_url(url);
-        }
-        builder.build()
+        Self::from_lookup(&|key| std::env::var(key).ok())
     }
 
-    /// A client over an already-built [`VendorClient`] (it must be for
-    /// [`Vendor::PartnerCenterIngestion`]).
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use offerkit_partner_center_ingestion::IngestionClient;
-    /// use offerkit_partner_center_ingestion::transport::{StaticToken, Transport, VendorClient};
-    /// # fn main() -> Result<(), offerkit_partner_center_ingestion::Error> {
-    /// let http = VendorClient::with_default_url(
-    ///     &offerkit_partner_center_ingestion::SERVICE, &Transport::new()?, Arc::new(StaticToken::new("t")))?;
-    /// let client = IngestionClient::from_vendor_client(http)?;
-    /// # let _ = client; Ok(()) }
-    /// ```
-    pub fn from_vendor_client(http: VendorClient) -> Result<Self, Error> {
-        if http.service() != &SERVICE {
-            return Err(Error::invalid_argument(
-                "vendor_client",
-                format!("is for {}, not {}", http.service(), SERVICE),
-            ));
-        }
-        Ok(Self { http })
+    /// A client from configuration keys answered by `lookup`; see
+    /// [`IngestionClientBuilder::from_lookup`].
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        Self::builder().from_lookup(lookup)?.build()
     }
 
-    /// The base URL (without a trailing slash).
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # use offerkit_partner_center_ingestion::{IngestionClient, transport::StaticToken};
-    /// # fn main() -> Result<(), offerkit_partner_center_ingestion::Error> {
-    /// let client = IngestionClient::builder().credential(Arc::new(StaticToken::new("t"))).build()?;
-    /// assert!(client.base_url().ends_with("/rp/product-ingestion"));
-    /// # Ok(()) }
-    /// ```
+    /// The base URL, with a trailing `/`.
     pub fn base_url(&self) -> &str {
-        self.http.base_url().as_str().trim_end_matches('/')
+        self.http.base_url().as_str()
     }
 
     /// The underlying vendor client (for calls this crate does not wrap).
     ///
     /// ```
-    /// # use std::sync::Arc;
-    /// # use offerkit_partner_center_ingestion::{IngestionClient, transport::StaticToken};
+    /// # use offerkit_partner_center_ingestion::IngestionClient;
     /// # fn main() -> Result<(), offerkit_partner_center_ingestion::Error> {
-    /// let client = IngestionClient::builder().credential(Arc::new(StaticToken::new("t"))).build()?;
+    /// let client = IngestionClient::builder().azure_credentials("tenant", "app-id", "secret")?.build()?;
     /// let product_list = client.vendor_client().get("list_products").path("product").query("$version", "2022-07-01");
     /// # let _ = product_list; Ok(()) }
     /// ```
@@ -154,69 +105,97 @@ impl fmt::Debug for IngestionClient {
     }
 }
 
-/// Builds an [`IngestionClient`]: base URL (default production), credential (required), transport
-/// (default [`Transport::new`]).
+/// Builds an [`IngestionClient`]: base URL (default [`IngestionClient::BASE_URL`]), credential
+/// (required), transport (default [`Transport::new`]).
 ///
 /// ```
-/// use std::sync::Arc;
 /// use offerkit_partner_center_ingestion::IngestionClient;
-/// use offerkit_partner_center_ingestion::transport::{AzureClientCredentials, RetryPolicy, Transport};
+/// use offerkit_partner_center_ingestion::transport::{RetryPolicy, Transport};
 /// # fn main() -> Result<(), offerkit_partner_center_ingestion::Error> {
-/// let credential = AzureClientCredentials::product_ingestion("tenant", "app-id", "secret")?
-///     .with_authority("http://127.0.0.1:8080")?;
 /// let client = IngestionClient::builder()
-///     .base_url("http://127.0.0.1:8080/rp/product-ingestion")
-///     .credential(Arc::new(credential))
+///     .base_url("http://127.0.0.1:8080/rp/product-ingestion") // the offerkit sandbox
+///     .azure_credentials("tenant", "app-id", "secret")?
 ///     .transport(Transport::builder().retry_policy(RetryPolicy::default().with_max_retries(5)).build()?)
 ///     .build()?;
 /// # let _ = client; Ok(()) }
 /// ```
-#[derive(Default)]
+#[derive(Debug, Default)]
 #[must_use = "call build() to get a client"]
 pub struct IngestionClientBuilder {
-    base_url: Option<String>,
-    credential: Option<Arc<dyn Credential>>,
-    transport: Option<Transport>,
+    settings: ClientSettings,
 }
 
 impl IngestionClientBuilder {
-    /// Sets the base URL (default `https://graph.microsoft.com/rp/product-ingestion`; the offerkit
-    /// sandbox serves `{sandbox}/rp/product-ingestion`).
-    ///
-    /// ```
-    /// # use offerkit_partner_center_ingestion::IngestionClient;
-    /// let builder = IngestionClient::builder().base_url("https://graph.microsoft.com/rp/product-ingestion");
-    /// # let _ = builder;
-    /// ```
+    /// Sets the base URL (the offerkit sandbox serves `{sandbox}/rp/product-ingestion`).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.settings = self.settings.base_url(url);
         self
     }
 
-    /// Sets the credential, normally [`AzureClientCredentials::product_ingestion`].
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # use offerkit_partner_center_ingestion::{IngestionClient, transport::StaticToken};
-    /// let builder = IngestionClient::builder().credential(Arc::new(StaticToken::new("t")));
-    /// # let _ = builder;
-    /// ```
+    /// Sets the credential (normally [`IngestionClientBuilder::azure_credentials`]).
     pub fn credential(mut self, credential: Arc<dyn Credential>) -> Self {
-        self.credential = Some(credential);
+        self.settings = self.settings.credential(credential);
         self
+    }
+
+    /// Authenticates with Azure AD client credentials for resource `https://graph.microsoft.com/`
+    /// ([`AzureClientCredentials::product_ingestion`], public authority). Fails on an empty value.
+    pub fn azure_credentials(
+        self,
+        tenant_id: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Result<Self, Error> {
+        let credential =
+            AzureClientCredentials::product_ingestion(tenant_id, client_id, client_secret)?;
+        Ok(self.credential(Arc::new(credential)))
     }
 
     /// Sets the transport (share one between vendor clients so they reuse connections).
+    pub fn transport(mut self, transport: Transport) -> Self {
+        self.settings = self.settings.transport(transport);
+        self
+    }
+
+    /// Reads the configuration keys through `lookup`: `OFFERKIT_INGESTION_TENANT_ID`, `_CLIENT_ID`,
+    /// `_CLIENT_SECRET` (required), `_AUTHORITY` (the Azure AD authority, default
+    /// `https://login.microsoftonline.com`) and `_URL` (the base URL). The four Azure keys may also be
+    /// set as `OFFERKIT_AZURE_<KEY>`. A missing-configuration error names every missing key.
     ///
     /// ```
-    /// # use offerkit_partner_center_ingestion::{IngestionClient, transport::Transport};
-    /// # fn main() -> Result<(), offerkit_partner_center_ingestion::Error> {
-    /// let builder = IngestionClient::builder().transport(Transport::new()?);
-    /// # let _ = builder; Ok(()) }
+    /// use offerkit_partner_center_ingestion::IngestionClient;
+    /// let lookup = |key: &str| match key {
+    ///     "OFFERKIT_AZURE_TENANT_ID" => Some("contoso".to_owned()),
+    ///     "OFFERKIT_INGESTION_URL" => Some("http://127.0.0.1:8080/rp/product-ingestion".to_owned()),
+    ///     _ => None,
+    /// };
+    /// let err = IngestionClient::builder().from_lookup(&lookup).unwrap_err();
+    /// assert!(err.to_string().contains("OFFERKIT_INGESTION_CLIENT_ID, OFFERKIT_INGESTION_CLIENT_SECRET"), "{err}");
     /// ```
-    pub fn transport(mut self, transport: Transport) -> Self {
-        self.transport = Some(transport);
-        self
+    pub fn from_lookup(self, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let mut keys = EnvSettings::new(SERVICE.name(), &PREFIXES, lookup);
+        let tenant_id = keys.required("TENANT_ID");
+        let client_id = keys.required("CLIENT_ID");
+        let client_secret = keys.required("CLIENT_SECRET");
+        let authority = keys.optional("AUTHORITY");
+        keys.finish()
+            .map_err(|missing| Error::Transport(missing.into()))?;
+        // After finish() every required key is set; an empty value would be refused below anyway.
+        let mut credential = AzureClientCredentials::product_ingestion(
+            tenant_id.unwrap_or_default(),
+            client_id.unwrap_or_default(),
+            client_secret.unwrap_or_default(),
+        )?;
+        if let Some(authority) = authority {
+            credential = credential.with_authority(&authority)?;
+        }
+        let mut builder = self.credential(Arc::new(credential));
+        // The base URL is this API's own: an `OFFERKIT_AZURE_URL` would fit only one of the two
+        // Partner Center APIs, so it is not a fallback.
+        if let Some(url) = lookup(IngestionClient::URL_ENV).filter(|u| !u.trim().is_empty()) {
+            builder = builder.base_url(url.trim());
+        }
+        Ok(builder)
     }
 
     /// Builds the client; fails when no credential was set or the base URL is invalid.
@@ -227,28 +206,11 @@ impl IngestionClientBuilder {
     /// assert!(err.to_string().contains("credential"));
     /// ```
     pub fn build(self) -> Result<IngestionClient, Error> {
-        let credential = self.credential.ok_or_else(|| {
-            Error::invalid_argument(
-                "credential",
-                "is required: use AzureClientCredentials::product_ingestion(tenant, client id, secret) \
-                 or IngestionClient::from_env()",
-            )
-        })?;
-        let transport = match self.transport {
-            Some(t) => t,
-            None => Transport::new()?,
-        };
-        let base_url = self.base_url.as_deref().unwrap_or(BASE_URL);
-        let http = VendorClient::new(&SERVICE, &transport, base_url, credential)?;
+        // One form of the base URL whatever was given: with a trailing `/`, like the other vendor
+        // clients (whose bases are bare hosts). Request paths are joined the same either way.
+        let url = self.settings.base_url_override().unwrap_or(BASE_URL);
+        let url = format!("{}/", url.trim().trim_end_matches('/'));
+        let http = self.settings.base_url(url).build(&SERVICE)?;
         Ok(IngestionClient { http })
-    }
-}
-
-impl fmt::Debug for IngestionClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IngestionClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("credential", &self.credential)
-            .finish_non_exhaustive()
     }
 }

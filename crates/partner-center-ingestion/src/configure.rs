@@ -1,7 +1,5 @@
 //! `POST /configure?$version=2022-07-01`: submitting resources, which starts a job ([`Submitted`]).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use offerkit_models::partner_center_ingestion::{
     CONFIGURE_VERSION, ConfigureRequest, ConfigureStatus,
 };
@@ -9,8 +7,10 @@ use offerkit_transport::Idempotency;
 use serde::Serialize;
 use tracing::Instrument;
 
-use crate::job::{JobHandle, JobPurpose};
-use crate::{Error, IngestionClient, JobId};
+use offerkit_models::ids::JobId;
+
+use crate::job::{JobHandle, JobPurpose, now_unix_ms};
+use crate::{Error, IngestionClient};
 
 /// A configure call the vendor accepted: the job to follow, the first job status and the request id.
 ///
@@ -115,12 +115,4 @@ impl IngestionClient {
             request_id: response.request_id().map(str::to_owned),
         })
     }
-}
-
-/// Milliseconds since the Unix epoch, when the clock is sane.
-pub(crate) fn now_unix_ms() -> Option<u64> {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .ok()
-        .and_then(|d| u64::try_from(d.as_millis()).ok())
 }

@@ -2,22 +2,22 @@
 
 use std::time::Duration;
 
-use offerkit_models::partner_center_ingestion::{ConfigureStatus, JobError, PrivateOfferState};
-use offerkit_transport::StatusCode;
-
-use crate::ids::{JobId, PrivateOfferId};
-
-/// The transport error this crate wraps (re-exported for matching on its kinds).
-pub use offerkit_transport::Error as TransportError;
+use offerkit_models::VendorErrorBody;
+use offerkit_models::ids::{InvalidId, JobId, PrivateOfferId};
+use offerkit_models::partner_center_ingestion::{
+    ConfigureStatus, IngestionErrorResponse, JobError, PrivateOfferState,
+};
+use offerkit_transport::{Error as TransportError, ErrorInfo};
 
 /// An error from the product-ingestion client.
 ///
 /// Vendor answers with a meaning are typed ([`Error::OfferNotFound`], [`Error::NotDraft`],
 /// [`Error::JobFailed`], ...); everything else is [`Error::Transport`] with the transport's own kinds, which
-/// say whether the request reached the server.
+/// say whether the request reached the server. The accessors (`status`, `code`, `message`, `request_id`,
+/// `is_transient`, `is_unauthorized`, `is_invalid_argument`) come from [`ErrorInfo`].
 ///
 /// ```
-/// use offerkit_partner_center_ingestion::{Error, PrivateOfferId};
+/// use offerkit_partner_center_ingestion::{Error, ErrorInfo};
 /// fn explain(err: &Error) -> &'static str {
 ///     if err.is_not_found() {
 ///         "no such offer or job"
@@ -29,8 +29,7 @@ pub use offerkit_transport::Error as TransportError;
 ///         "see the message"
 ///     }
 /// }
-/// let err = PrivateOfferId::new("").unwrap_err();
-/// assert_eq!(explain(&err), "see the message");
+/// # let _ = explain;
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -151,43 +150,27 @@ impl Error {
 
     /// Classifies a transport error: 400 becomes [`Error::BadRequest`], 401/403 [`Error::Unauthorized`],
     /// anything else [`Error::Transport`].
-    ///
-    /// ```
-    /// use offerkit_partner_center_ingestion::{Error, TransportError};
-    /// let err = Error::from_transport(TransportError::invalid_input("base_url", "bad"));
-    /// assert!(matches!(err, Error::Transport(_)));
-    /// ```
     pub fn from_transport(err: TransportError) -> Self {
-        match err.status().map(|s| s.as_u16()) {
-            Some(400) if matches!(err, TransportError::Api(_)) => {
-                let message = match &err {
-                    TransportError::Api(api) => api
-                        .message()
-                        .or_else(|| api.code())
-                        .unwrap_or_else(|| api.body.trim().to_owned()),
-                    _ => String::new(),
-                };
-                Self::BadRequest {
-                    message,
-                    source: err,
-                }
-            }
-            Some(status @ (401 | 403)) if matches!(err, TransportError::Api(_)) => {
-                Self::Unauthorized {
-                    status,
-                    source: err,
-                }
-            }
+        let TransportError::Api(api) = &err else {
+            return Self::Transport(err);
+        };
+        match api.status.as_u16() {
+            400 => Self::BadRequest {
+                message: api
+                    .message()
+                    .or_else(|| api.code())
+                    .unwrap_or_else(|| api.body.trim().to_owned()),
+                source: err,
+            },
+            status @ (401 | 403) => Self::Unauthorized {
+                status,
+                source: err,
+            },
             _ => Self::Transport(err),
         }
     }
 
     /// Whether the offer or job does not exist (404).
-    ///
-    /// ```
-    /// # use offerkit_partner_center_ingestion::Error;
-    /// assert!(!Error::invalid_argument("offer_id", "x").is_not_found());
-    /// ```
     pub fn is_not_found(&self) -> bool {
         match self {
             Self::OfferNotFound { .. } | Self::JobNotFound { .. } => true,
@@ -197,56 +180,39 @@ impl Error {
     }
 
     /// Whether a delete was refused because the offer is not in draft.
-    ///
-    /// ```
-    /// # use offerkit_partner_center_ingestion::Error;
-    /// assert!(!Error::invalid_argument("offer_id", "x").is_not_draft());
-    /// ```
     pub fn is_not_draft(&self) -> bool {
         matches!(self, Self::NotDraft { .. })
     }
 
     /// Whether the configure job ended as failed.
-    ///
-    /// ```
-    /// # use offerkit_partner_center_ingestion::Error;
-    /// assert!(!Error::invalid_argument("offer_id", "x").is_job_failed());
-    /// ```
     pub fn is_job_failed(&self) -> bool {
         matches!(self, Self::JobFailed { .. })
     }
 
     /// Whether the poller's deadline passed before the job ended.
-    ///
-    /// ```
-    /// # use offerkit_partner_center_ingestion::Error;
-    /// assert!(!Error::invalid_argument("offer_id", "x").is_job_timeout());
-    /// ```
     pub fn is_job_timeout(&self) -> bool {
         matches!(self, Self::JobTimeout { .. })
     }
 
-    /// Whether trying again later may succeed (connect failure, timeout, throttling, 5xx, job timeout).
-    ///
-    /// ```
-    /// # use offerkit_partner_center_ingestion::Error;
-    /// assert!(!Error::invalid_argument("offer_id", "x").is_transient());
-    /// ```
-    pub fn is_transient(&self) -> bool {
+    /// The job's `errors` for [`Error::JobFailed`]; empty otherwise.
+    pub fn job_errors(&self) -> &[JobError] {
         match self {
-            Self::Transport(e) => e.is_transient(),
-            Self::JobTimeout { .. } => true,
-            _ => false,
+            Self::JobFailed { errors, .. } => errors,
+            _ => &[],
         }
     }
 
-    /// The underlying transport error, when there is one.
-    ///
-    /// ```
-    /// # use offerkit_partner_center_ingestion::Error;
-    /// assert!(Error::invalid_argument("offer_id", "x").transport_error().is_none());
-    /// ```
-    pub fn transport_error(&self) -> Option<&TransportError> {
+    /// The vendor's typed error body, when the answer had one.
+    fn error_body(&self) -> Option<IngestionErrorResponse> {
+        match self.transport_error()? {
+            TransportError::Api(api) => serde_json::from_str(&api.body).ok(),
+            _ => None,
+        }
+    }
+}
+
+impl ErrorInfo for Error {
+    fn transport_error(&self) -> Option<&TransportError> {
         match self {
             Self::OfferNotFound { source, .. }
             | Self::JobNotFound { source, .. }
@@ -257,52 +223,49 @@ impl Error {
         }
     }
 
-    /// The HTTP status of the vendor's answer, when there was one.
-    ///
-    /// ```
-    /// # use offerkit_partner_center_ingestion::Error;
-    /// assert_eq!(Error::invalid_argument("offer_id", "x").status(), None);
-    /// ```
-    pub fn status(&self) -> Option<StatusCode> {
-        self.transport_error().and_then(TransportError::status)
-    }
-
-    /// The vendor's request id (`request-id`, `client-request-id`, ...), when known.
-    ///
-    /// ```
-    /// # use offerkit_partner_center_ingestion::Error;
-    /// assert_eq!(Error::invalid_argument("offer_id", "x").request_id(), None);
-    /// ```
-    pub fn request_id(&self) -> Option<&str> {
-        self.transport_error().and_then(TransportError::request_id)
-    }
-
-    /// The vendor's error code: the HTTP error body's `error.code`, or the first job error's `code`.
-    ///
-    /// ```
-    /// # use offerkit_partner_center_ingestion::Error;
-    /// assert_eq!(Error::invalid_argument("offer_id", "x").vendor_code(), None);
-    /// ```
-    pub fn vendor_code(&self) -> Option<String> {
+    /// The HTTP error body's `error.code`, or the first job error's `code`.
+    fn code(&self) -> Option<String> {
         match self {
             Self::JobFailed { errors, .. } => errors.iter().find_map(JobError::code),
-            _ => self
-                .transport_error()
-                .and_then(TransportError::error_body)
-                .and_then(|v| v.code.clone()),
+            _ => self.error_body().and_then(|b| b.code()).or_else(|| {
+                self.transport_error()
+                    .and_then(TransportError::error_body)
+                    .and_then(|b| b.code.clone())
+            }),
         }
     }
 
-    /// The job's `errors` for [`Error::JobFailed`]; empty otherwise.
-    ///
-    /// ```
-    /// # use offerkit_partner_center_ingestion::Error;
-    /// assert!(Error::invalid_argument("offer_id", "x").job_errors().is_empty());
-    /// ```
-    pub fn job_errors(&self) -> &[JobError] {
+    /// The HTTP error body's `error.message`, or the first job error's `message`.
+    fn message(&self) -> Option<String> {
         match self {
-            Self::JobFailed { errors, .. } => errors,
-            _ => &[],
+            Self::JobFailed { errors, .. } => {
+                errors.iter().find_map(|e| e.message().map(str::to_owned))
+            }
+            _ => self.error_body().and_then(|b| b.message()).or_else(|| {
+                self.transport_error()
+                    .and_then(TransportError::error_body)
+                    .and_then(|b| b.message.clone())
+            }),
+        }
+    }
+
+    /// Also `true` for [`Error::JobTimeout`]: the job keeps running, so a later poll may see its end.
+    fn is_transient(&self) -> bool {
+        match self {
+            Self::JobTimeout { .. } => true,
+            _ => self
+                .transport_error()
+                .is_some_and(TransportError::is_transient),
+        }
+    }
+
+    fn is_invalid_argument(&self) -> bool {
+        match self {
+            Self::InvalidArgument { .. } => true,
+            _ => matches!(
+                self.transport_error(),
+                Some(TransportError::InvalidInput { .. })
+            ),
         }
     }
 }
@@ -310,6 +273,15 @@ impl Error {
 impl From<TransportError> for Error {
     fn from(err: TransportError) -> Self {
         Self::from_transport(err)
+    }
+}
+
+impl From<InvalidId> for Error {
+    fn from(err: InvalidId) -> Self {
+        Self::InvalidArgument {
+            argument: err.argument(),
+            reason: err.reason(),
+        }
     }
 }
 
@@ -343,5 +315,157 @@ pub(crate) fn describe_status(status: Option<&ConfigureStatus>) -> String {
             s.job_status.as_ref().map_or("unknown", |v| v.as_str()),
             s.job_result.as_ref().map_or("unknown", |v| v.as_str())
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The accessors of [`ErrorInfo`] over real errors built from `MockTransport` answers.
+
+    use std::sync::Arc;
+
+    use offerkit_transport::StaticToken;
+    use offerkit_transport::mock::{MockResponse, MockTransport};
+    use serde_json::json;
+
+    use super::*;
+    use crate::{IngestionClient, JobHandle, JobPurpose};
+
+    fn client(answer: impl Fn() -> MockResponse + Send + Sync + 'static) -> IngestionClient {
+        IngestionClient::builder()
+            .credential(Arc::new(StaticToken::new("t")))
+            .transport(MockTransport::new(move |_req| answer()).transport())
+            .build()
+            .expect("client")
+    }
+
+    async fn read_error(answer: fn() -> MockResponse) -> Error {
+        let id = PrivateOfferId::new("o1").expect("id");
+        client(answer)
+            .get_private_offer(&id)
+            .await
+            .expect_err("an error answer")
+    }
+
+    /// (status, code, message, request id, transient, unauthorized, invalid argument)
+    type Row = (
+        Option<u16>,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+        bool,
+        bool,
+        bool,
+    );
+
+    fn matches_row(err: &Error, expected: Row) -> bool {
+        let (status, code, message, request_id, transient, unauthorized, invalid) = expected;
+        err.status().map(|s| s.as_u16()) == status
+            && err.code().as_deref() == code
+            && err.message().as_deref() == message
+            && err.request_id() == request_id
+            && err.is_transient() == transient
+            && err.is_unauthorized() == unauthorized
+            && err.is_invalid_argument() == invalid
+    }
+
+    #[tokio::test]
+    async fn every_accessor_over_real_errors() {
+        let failed_job = client(|| {
+            MockResponse::json(
+                200,
+                &json!({"jobId": "j1", "jobStatus": "completed", "jobResult": "failed",
+                        "errors": [{"code": "Conflict", "message": "already withdrawn"}]}),
+            )
+        })
+        .poller(
+            JobHandle::new(JobId::new("j1").expect("id"))
+                .with_purpose(JobPurpose::Configure { resources: vec![] }),
+        )
+        .poll_interval(Duration::ZERO)
+        .wait_retraction()
+        .await
+        .expect_err("job failed");
+        let cases: Vec<(&str, Error, Row)> = vec![
+            (
+                "refused id",
+                PrivateOfferId::new(" o1").expect_err("padded").into(),
+                (None, None, None, None, false, false, true),
+            ),
+            (
+                "404 offer",
+                read_error(|| {
+                    MockResponse::json(
+                        404,
+                        &json!({"error": {"code": "NotFound", "message": "gone"}}),
+                    )
+                    .header("request-id", "r-404")
+                })
+                .await,
+                (
+                    Some(404),
+                    Some("NotFound"),
+                    Some("gone"),
+                    Some("r-404"),
+                    false,
+                    false,
+                    false,
+                ),
+            ),
+            (
+                "400",
+                read_error(|| {
+                    MockResponse::json(
+                        400,
+                        &json!({"error": {"code": "BadRequest", "message": "schema"}}),
+                    )
+                })
+                .await,
+                (
+                    Some(400),
+                    Some("BadRequest"),
+                    Some("schema"),
+                    None,
+                    false,
+                    false,
+                    false,
+                ),
+            ),
+            (
+                "403",
+                read_error(|| MockResponse::json(403, &json!({"error": {"code": "Forbidden"}})))
+                    .await,
+                (Some(403), Some("Forbidden"), None, None, false, true, false),
+            ),
+            (
+                "503",
+                read_error(|| MockResponse::json(503, &json!({"error": {"code": "Busy"}}))).await,
+                (Some(503), Some("Busy"), None, None, true, false, false),
+            ),
+            (
+                "connect",
+                read_error(MockResponse::connect_error).await,
+                (None, None, None, None, true, false, false),
+            ),
+            (
+                "job failed",
+                failed_job,
+                (
+                    None,
+                    Some("Conflict"),
+                    Some("already withdrawn"),
+                    None,
+                    false,
+                    false,
+                    false,
+                ),
+            ),
+        ];
+        for (name, err, expected) in cases {
+            assert!(
+                matches_row(&err, expected),
+                "{name}: {expected:?} for {err:?}"
+            );
+        }
     }
 }

@@ -2,17 +2,19 @@
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use offerkit_models::Retraction;
+use offerkit_models::ids::{JobId, PrivateOfferId};
 use offerkit_models::partner_center_ingestion::{
-    CONFIGURE_VERSION, ConfigureStatus, JobError, JobResult, JobStatus,
+    CONFIGURE_VERSION, ConfigureStatus, JobError, JobResult, JobStatus, PrivateOfferState,
 };
+use offerkit_transport::ErrorInfo;
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
-use crate::configure::now_unix_ms;
-use crate::retract::WithdrawRole;
-use crate::{Error, IngestionClient, JobId, PrivateOfferId, Retraction};
+use crate::offers::{OfferGone, WithdrawRole, is_deleted, is_withdrawn};
+use crate::{Error, IngestionClient};
 
 /// A durable reference to a configure job: store it (it is `Serialize`/`Deserialize`) to resume polling
 /// in a later process with [`IngestionClient::poller`].
@@ -23,7 +25,7 @@ use crate::{Error, IngestionClient, JobId, PrivateOfferId, Retraction};
 /// let saved = serde_json::to_string(&handle).unwrap();
 /// let restored: JobHandle = serde_json::from_str(&saved).unwrap();
 /// assert_eq!(restored, handle);
-/// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+/// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -47,7 +49,7 @@ impl JobHandle {
     /// # use offerkit_partner_center_ingestion::{JobHandle, JobId, JobPurpose};
     /// let handle = JobHandle::new(JobId::new("j1")?);
     /// assert_eq!(handle.purpose, JobPurpose::default());
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn new(job_id: JobId) -> Self {
         Self {
@@ -80,7 +82,7 @@ impl JobHandle {
 ///     serde_json::to_value(&purpose).unwrap(),
 ///     serde_json::json!({"kind": "withdraw", "offerId": "o1", "role": "isv"}),
 /// );
-/// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+/// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(
@@ -490,7 +492,7 @@ impl Poller {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn wait_retraction(self) -> Result<Retraction<ConfigureStatus>, Error> {
+    pub async fn wait_retraction(self) -> Result<Retraction<ConfigureStatus, OfferGone>, Error> {
         let client = self.client.clone();
         let handle = self.handle.clone();
         match self.wait().await? {
@@ -529,7 +531,7 @@ impl IngestionClient {
         handle: &JobHandle,
         errors: Vec<JobError>,
         status: ConfigureStatus,
-    ) -> Result<Retraction<ConfigureStatus>, Error> {
+    ) -> Result<Retraction<ConfigureStatus, OfferGone>, Error> {
         let job_failed = |errors, status| Error::JobFailed {
             job_id: handle.job_id.clone(),
             errors,
@@ -543,7 +545,7 @@ impl IngestionClient {
         let offer = match self.get_private_offer(offer_id).await {
             Ok(offer) => offer,
             Err(Error::OfferNotFound { .. }) => {
-                return Ok(Retraction::already_retracted(offer_id.clone(), None));
+                return Ok(OfferGone::retraction(offer_id.clone(), None));
             }
             Err(e) => {
                 tracing::debug!(offer_id = %offer_id, error = %e, "read-back after a failed job failed");
@@ -551,28 +553,29 @@ impl IngestionClient {
             }
         };
         let gone = match role {
-            None => crate::retract::is_deleted(&offer),
-            Some(role) => crate::retract::is_withdrawn(&offer, role),
+            None => is_deleted(&offer),
+            Some(role) => is_withdrawn(&offer, role),
         };
         if gone {
-            return Ok(Retraction::already_retracted(
-                offer_id.clone(),
-                offer.state.clone(),
-            ));
+            return Ok(OfferGone::retraction(offer_id.clone(), offer.state));
         }
         match (role, offer.state) {
-            (None, Some(state))
-                if state != offerkit_models::partner_center_ingestion::PrivateOfferState::Draft =>
-            {
-                Err(Error::NotDraft {
-                    offer_id: offer_id.clone(),
-                    state,
-                    job: Some(Box::new(status)),
-                })
-            }
+            (None, Some(state)) if state != PrivateOfferState::Draft => Err(Error::NotDraft {
+                offer_id: offer_id.clone(),
+                state,
+                job: Some(Box::new(status)),
+            }),
             _ => Err(job_failed(errors, status)),
         }
     }
+}
+
+/// Milliseconds since the Unix epoch, when the clock is sane.
+pub(crate) fn now_unix_ms() -> Option<u64> {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .and_then(|d| u64::try_from(d.as_millis()).ok())
 }
 
 #[cfg(test)]

@@ -1,16 +1,120 @@
-//! Reading private offers: `GET /private-offer/{id}` and `GET /private-offer/query` (`$version=2023-07-15`).
+//! Reading private offers (`GET /private-offer/{id}`, `GET /private-offer/query`, `$version=2023-07-15`)
+//! and what a read says: is the offer already deleted or withdrawn ([`OfferGone`])?
 
+use offerkit_models::Retraction;
+use offerkit_models::ids::PrivateOfferId;
 use offerkit_models::partner_center_ingestion::{
-    PRIVATE_OFFER_VERSION, PrivateOffer, PrivateOfferDocument, PrivateOfferPage,
+    PRIVATE_OFFER_VERSION, PrivateOffer, PrivateOfferDocument, PrivateOfferPage, PrivateOfferState,
+    PrivateOfferSubState, PrivateOfferType,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
-use crate::{Error, IngestionClient, PrivateOfferId};
+use crate::{Error, IngestionClient};
 
 /// How many `@nextLink` pages a query follows at most, so a vendor that keeps answering with a next link
 /// cannot loop forever.
 const MAX_PAGES: usize = 1000;
+
+/// Which side of a (multiparty) private offer withdraws it; picks the documented body.
+///
+/// ```
+/// use offerkit_partner_center_ingestion::WithdrawRole;
+/// assert_eq!(serde_json::to_value(WithdrawRole::SellingPartner).unwrap(), "sellingPartner");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum WithdrawRole {
+    /// The ISV (MPO originator), or the publisher of a customer / CSP offer.
+    Isv,
+    /// The selling (channel) partner of a multiparty offer.
+    SellingPartner,
+}
+
+impl WithdrawRole {
+    /// The `privateOfferType` sent when none is given and none was read: `multipartyPromotionOriginator`
+    /// for the ISV, `multipartyPromotionChannelPartner` for the selling partner (as documented).
+    ///
+    /// ```
+    /// use offerkit_partner_center_ingestion::WithdrawRole;
+    /// use offerkit_partner_center_ingestion::models::PrivateOfferType;
+    /// assert_eq!(WithdrawRole::Isv.default_offer_type(), PrivateOfferType::MultipartyPromotionOriginator);
+    /// ```
+    pub fn default_offer_type(self) -> PrivateOfferType {
+        match self {
+            Self::Isv => PrivateOfferType::MultipartyPromotionOriginator,
+            Self::SellingPartner => PrivateOfferType::MultipartyPromotionChannelPartner,
+        }
+    }
+}
+
+/// Whether `offer` is already deleted (`state: deleted`).
+///
+/// ```
+/// use offerkit_partner_center_ingestion::is_deleted;
+/// let offer = serde_json::from_str(r#"{"id":"private-offer/o1","state":"Deleted"}"#).unwrap();
+/// assert!(is_deleted(&offer));
+/// ```
+pub fn is_deleted(offer: &PrivateOffer) -> bool {
+    offer.state == Some(PrivateOfferState::Deleted)
+}
+
+/// Whether `offer` is already withdrawn as far as `role` is concerned: `state` is `withdrawn` or `deleted`,
+/// or, for the selling partner, the offer is back with the partner (`subState: pendingPartnerAction`,
+/// i.e. not published to the customer).
+///
+/// ```
+/// use offerkit_partner_center_ingestion::{is_withdrawn, WithdrawRole};
+/// let live = serde_json::from_str(r#"{"state":"live","subState":"pendingAcceptance"}"#).unwrap();
+/// assert!(!is_withdrawn(&live, WithdrawRole::Isv));
+/// let back_with_partner = serde_json::from_str(r#"{"state":"live","subState":"pendingPartnerAction"}"#).unwrap();
+/// assert!(is_withdrawn(&back_with_partner, WithdrawRole::SellingPartner));
+/// ```
+pub fn is_withdrawn(offer: &PrivateOffer, role: WithdrawRole) -> bool {
+    match offer.state {
+        Some(PrivateOfferState::Withdrawn | PrivateOfferState::Deleted) => true,
+        _ => {
+            role == WithdrawRole::SellingPartner
+                && offer.sub_state == Some(PrivateOfferSubState::PendingPartnerAction)
+        }
+    }
+}
+
+/// The evidence of an offer that was already retracted: the [`Retraction::AlreadyRetracted`] side of a
+/// delete or withdraw.
+///
+/// Reported when the offer is missing (404, `state: None`), already `deleted` (delete), already
+/// `withdrawn` or `deleted` (withdraw), or, for a selling partner, already back with the partner
+/// (`subState: pendingPartnerAction`); found either before the configure call (state checked first) or
+/// after a failed job whose read-back shows the offer gone.
+///
+/// ```
+/// use offerkit_partner_center_ingestion::{OfferGone, PrivateOfferId, Retraction};
+/// use offerkit_partner_center_ingestion::models::PrivateOfferState;
+/// let again: Retraction<(), OfferGone> =
+///     OfferGone::retraction(PrivateOfferId::new("o1")?, Some(PrivateOfferState::Deleted));
+/// assert_eq!(again.already().and_then(|g| g.state.clone()), Some(PrivateOfferState::Deleted));
+/// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferGone {
+    /// The offer.
+    pub offer_id: PrivateOfferId,
+    /// Its state as read back; `None` when the offer was not found at all.
+    pub state: Option<PrivateOfferState>,
+}
+
+impl OfferGone {
+    /// `Retraction::AlreadyRetracted` with this evidence.
+    pub fn retraction<T>(
+        offer_id: PrivateOfferId,
+        state: Option<PrivateOfferState>,
+    ) -> Retraction<T, Self> {
+        Retraction::AlreadyRetracted(Self { offer_id, state })
+    }
+}
 
 impl IngestionClient {
     /// Reads one private offer (`GET /private-offer/{id}?$version=2023-07-15`).

@@ -1,80 +1,16 @@
-//! Deleting and withdrawing private offers: the two documented configure bodies, an optional state
-//! check first, and "already retracted" detection.
+//! Deleting and withdrawing private offers: the two documented configure bodies and an optional state
+//! check first, which finds an offer that is already gone.
 
+use offerkit_models::Retraction;
+use offerkit_models::ids::PrivateOfferId;
 use offerkit_models::lenient::SchemaUri;
 use offerkit_models::partner_center_ingestion::{
-    ConfigureRequest, PRIVATE_OFFER_SCHEMA, PrivateOffer, PrivateOfferState, PrivateOfferSubState,
-    PrivateOfferType,
+    ConfigureRequest, PRIVATE_OFFER_SCHEMA, PrivateOffer, PrivateOfferState, PrivateOfferType,
 };
-use serde::{Deserialize, Serialize};
 
 use crate::job::JobPurpose;
-use crate::{Error, IngestionClient, PrivateOfferId, Retraction, Submitted};
-
-/// Which side of a (multiparty) private offer withdraws it; picks the documented body.
-///
-/// ```
-/// use offerkit_partner_center_ingestion::WithdrawRole;
-/// assert_eq!(serde_json::to_value(WithdrawRole::SellingPartner).unwrap(), "sellingPartner");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub enum WithdrawRole {
-    /// The ISV (MPO originator), or the publisher of a customer / CSP offer.
-    Isv,
-    /// The selling (channel) partner of a multiparty offer.
-    SellingPartner,
-}
-
-impl WithdrawRole {
-    /// The `privateOfferType` sent when none is given and none was read: `multipartyPromotionOriginator`
-    /// for the ISV, `multipartyPromotionChannelPartner` for the selling partner (as documented).
-    ///
-    /// ```
-    /// use offerkit_partner_center_ingestion::WithdrawRole;
-    /// use offerkit_partner_center_ingestion::models::PrivateOfferType;
-    /// assert_eq!(WithdrawRole::Isv.default_offer_type(), PrivateOfferType::MultipartyPromotionOriginator);
-    /// ```
-    pub fn default_offer_type(self) -> PrivateOfferType {
-        match self {
-            Self::Isv => PrivateOfferType::MultipartyPromotionOriginator,
-            Self::SellingPartner => PrivateOfferType::MultipartyPromotionChannelPartner,
-        }
-    }
-}
-
-/// Whether `offer` is already deleted (`state: deleted`).
-///
-/// ```
-/// use offerkit_partner_center_ingestion::is_deleted;
-/// let offer = serde_json::from_str(r#"{"id":"private-offer/o1","state":"Deleted"}"#).unwrap();
-/// assert!(is_deleted(&offer));
-/// ```
-pub fn is_deleted(offer: &PrivateOffer) -> bool {
-    offer.state == Some(PrivateOfferState::Deleted)
-}
-
-/// Whether `offer` is already withdrawn as far as `role` is concerned: `state` is `withdrawn` or `deleted`,
-/// or, for the selling partner, the offer is back with the partner (`subState: pendingPartnerAction`,
-/// i.e. not published to the customer).
-///
-/// ```
-/// use offerkit_partner_center_ingestion::{is_withdrawn, WithdrawRole};
-/// let live = serde_json::from_str(r#"{"state":"live","subState":"pendingAcceptance"}"#).unwrap();
-/// assert!(!is_withdrawn(&live, WithdrawRole::Isv));
-/// let back_with_partner = serde_json::from_str(r#"{"state":"live","subState":"pendingPartnerAction"}"#).unwrap();
-/// assert!(is_withdrawn(&back_with_partner, WithdrawRole::SellingPartner));
-/// ```
-pub fn is_withdrawn(offer: &PrivateOffer, role: WithdrawRole) -> bool {
-    match offer.state {
-        Some(PrivateOfferState::Withdrawn | PrivateOfferState::Deleted) => true,
-        _ => {
-            role == WithdrawRole::SellingPartner
-                && offer.sub_state == Some(PrivateOfferSubState::PendingPartnerAction)
-        }
-    }
-}
+use crate::offers::{OfferGone, WithdrawRole, is_deleted, is_withdrawn};
+use crate::{Error, IngestionClient, Submitted};
 
 /// A private-offer resource that sets `state`.
 fn state_change(
@@ -114,7 +50,7 @@ fn state_change(
 ///         "state": "deleted"
 ///     }),
 /// );
-/// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+/// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[must_use = "pass it to IngestionClient::delete_private_offer"]
@@ -132,7 +68,7 @@ impl DeletePrivateOffer {
     /// # use offerkit_partner_center_ingestion::{DeletePrivateOffer, PrivateOfferId};
     /// let delete = DeletePrivateOffer::new(PrivateOfferId::new("o1")?);
     /// assert_eq!(delete.offer_id().as_str(), "o1");
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn new(offer_id: PrivateOfferId) -> Self {
         Self {
@@ -149,7 +85,7 @@ impl DeletePrivateOffer {
     /// # use offerkit_partner_center_ingestion::{DeletePrivateOffer, PrivateOfferId};
     /// let delete = DeletePrivateOffer::new(PrivateOfferId::new("o1")?).name("Summer deal");
     /// assert_eq!(delete.to_resource().name.as_deref(), Some("Summer deal"));
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
@@ -166,7 +102,7 @@ impl DeletePrivateOffer {
     /// let delete = DeletePrivateOffer::new(PrivateOfferId::new("o1")?)
     ///     .private_offer_type(PrivateOfferType::CustomerPromotion);
     /// assert_eq!(delete.to_resource().private_offer_type, Some(PrivateOfferType::CustomerPromotion));
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn private_offer_type(mut self, offer_type: PrivateOfferType) -> Self {
         self.private_offer_type = Some(offer_type);
@@ -190,7 +126,7 @@ impl DeletePrivateOffer {
     /// ```
     /// # use offerkit_partner_center_ingestion::{DeletePrivateOffer, PrivateOfferId};
     /// assert_eq!(DeletePrivateOffer::new(PrivateOfferId::new("o1")?).offer_id().resource_id(), "private-offer/o1");
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn offer_id(&self) -> &PrivateOfferId {
         &self.offer_id
@@ -203,7 +139,7 @@ impl DeletePrivateOffer {
     /// use offerkit_partner_center_ingestion::models::PrivateOfferState;
     /// let resource = DeletePrivateOffer::new(PrivateOfferId::new("o1")?).to_resource();
     /// assert_eq!(resource.state, Some(PrivateOfferState::Deleted));
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn to_resource(&self) -> PrivateOffer {
         state_change(
@@ -238,7 +174,7 @@ impl DeletePrivateOffer {
 ///         "state": "withdrawn"
 ///     }),
 /// );
-/// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+/// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[must_use = "pass it to IngestionClient::withdraw_private_offer"]
@@ -257,7 +193,7 @@ impl WithdrawPrivateOffer {
     /// # use offerkit_partner_center_ingestion::{PrivateOfferId, WithdrawPrivateOffer, WithdrawRole};
     /// let w = WithdrawPrivateOffer::new(PrivateOfferId::new("o1")?, WithdrawRole::Isv);
     /// assert_eq!(w.role(), WithdrawRole::Isv);
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn new(offer_id: PrivateOfferId, role: WithdrawRole) -> Self {
         Self {
@@ -275,7 +211,7 @@ impl WithdrawPrivateOffer {
     /// ```
     /// # use offerkit_partner_center_ingestion::{PrivateOfferId, WithdrawPrivateOffer, WithdrawRole};
     /// assert_eq!(WithdrawPrivateOffer::isv(PrivateOfferId::new("o1")?).role(), WithdrawRole::Isv);
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn isv(offer_id: PrivateOfferId) -> Self {
         Self::new(offer_id, WithdrawRole::Isv)
@@ -287,7 +223,7 @@ impl WithdrawPrivateOffer {
     /// # use offerkit_partner_center_ingestion::{PrivateOfferId, WithdrawPrivateOffer, WithdrawRole};
     /// let w = WithdrawPrivateOffer::selling_partner(PrivateOfferId::new("o1")?);
     /// assert_eq!(w.role(), WithdrawRole::SellingPartner);
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn selling_partner(offer_id: PrivateOfferId) -> Self {
         Self::new(offer_id, WithdrawRole::SellingPartner)
@@ -299,7 +235,7 @@ impl WithdrawPrivateOffer {
     /// # use offerkit_partner_center_ingestion::{PrivateOfferId, WithdrawPrivateOffer};
     /// let w = WithdrawPrivateOffer::isv(PrivateOfferId::new("o1")?).name("Summer deal");
     /// assert_eq!(w.to_resource().name.as_deref(), Some("Summer deal"));
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
@@ -315,7 +251,7 @@ impl WithdrawPrivateOffer {
     /// use offerkit_partner_center_ingestion::models::PrivateOfferType;
     /// let w = WithdrawPrivateOffer::isv(PrivateOfferId::new("o1")?).private_offer_type(PrivateOfferType::CspPromotion);
     /// assert_eq!(w.to_resource().private_offer_type, Some(PrivateOfferType::CspPromotion));
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn private_offer_type(mut self, offer_type: PrivateOfferType) -> Self {
         self.private_offer_type = Some(offer_type);
@@ -339,7 +275,7 @@ impl WithdrawPrivateOffer {
     /// ```
     /// # use offerkit_partner_center_ingestion::{PrivateOfferId, WithdrawPrivateOffer};
     /// assert_eq!(WithdrawPrivateOffer::isv(PrivateOfferId::new("o1")?).offer_id().as_str(), "o1");
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn offer_id(&self) -> &PrivateOfferId {
         &self.offer_id
@@ -350,7 +286,7 @@ impl WithdrawPrivateOffer {
     /// ```
     /// # use offerkit_partner_center_ingestion::{PrivateOfferId, WithdrawPrivateOffer, WithdrawRole};
     /// assert_eq!(WithdrawPrivateOffer::isv(PrivateOfferId::new("o1")?).role(), WithdrawRole::Isv);
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn role(&self) -> WithdrawRole {
         self.role
@@ -363,7 +299,7 @@ impl WithdrawPrivateOffer {
     /// use offerkit_partner_center_ingestion::models::PrivateOfferState;
     /// let resource = WithdrawPrivateOffer::isv(PrivateOfferId::new("o1")?).to_resource();
     /// assert_eq!(resource.state, Some(PrivateOfferState::Withdrawn));
-    /// # Ok::<(), offerkit_partner_center_ingestion::Error>(())
+    /// # Ok::<(), offerkit_partner_center_ingestion::InvalidId>(())
     /// ```
     pub fn to_resource(&self) -> PrivateOffer {
         state_change(
@@ -400,18 +336,18 @@ impl IngestionClient {
     pub async fn delete_private_offer(
         &self,
         mut request: DeletePrivateOffer,
-    ) -> Result<Retraction<Submitted>, Error> {
+    ) -> Result<Retraction<Submitted, OfferGone>, Error> {
         let offer_id = request.offer_id.clone();
         if request.check_state {
             let offer = match self.get_private_offer(&offer_id).await {
                 Ok(offer) => offer,
                 Err(Error::OfferNotFound { .. }) => {
-                    return Ok(Retraction::already_retracted(offer_id, None));
+                    return Ok(OfferGone::retraction(offer_id, None));
                 }
                 Err(e) => return Err(e),
             };
             if is_deleted(&offer) {
-                return Ok(Retraction::already_retracted(offer_id, offer.state));
+                return Ok(OfferGone::retraction(offer_id, offer.state));
             }
             if let Some(state) = offer
                 .state
@@ -449,19 +385,19 @@ impl IngestionClient {
     pub async fn withdraw_private_offer(
         &self,
         mut request: WithdrawPrivateOffer,
-    ) -> Result<Retraction<Submitted>, Error> {
+    ) -> Result<Retraction<Submitted, OfferGone>, Error> {
         let offer_id = request.offer_id.clone();
         let role = request.role;
         if request.check_state {
             let offer = match self.get_private_offer(&offer_id).await {
                 Ok(offer) => offer,
                 Err(Error::OfferNotFound { .. }) => {
-                    return Ok(Retraction::already_retracted(offer_id, None));
+                    return Ok(OfferGone::retraction(offer_id, None));
                 }
                 Err(e) => return Err(e),
             };
             if is_withdrawn(&offer, role) {
-                return Ok(Retraction::already_retracted(offer_id, offer.state));
+                return Ok(OfferGone::retraction(offer_id, offer.state));
             }
             request.name = request.name.or(offer.name);
             if role == WithdrawRole::Isv {
