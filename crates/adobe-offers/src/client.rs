@@ -1,9 +1,12 @@
-//! [`AdobeOffersClient`] and its builder: endpoint path, Adobe IMS credentials, transport.
+//! [`AdobeOffersClient`] and its builder: endpoint path, Adobe IMS credentials, transport, and the
+//! `OFFERKIT_ADOBE_*` keys.
 
 use std::fmt;
 use std::sync::Arc;
 
-use offerkit_transport::{AdobeImsCredentials, Credential, Service, Transport, VendorClient};
+use offerkit_transport::{
+    AdobeImsCredentials, ClientSettings, Credential, EnvSettings, Service, Transport, VendorClient,
+};
 
 use crate::Error;
 
@@ -12,23 +15,20 @@ use crate::Error;
 pub static SERVICE: Service = Service::new(
     "adobe",
     "Adobe Offer Library",
-    "https://platform.adobe.io/data/core/dps",
+    offerkit_models::adobe_offers::ENDPOINT_PATH,
 )
 .request_id_headers(&["x-request-id", "x-adobe-request-id"]);
 
-/// The Offer Library endpoint path (`https://platform.adobe.io/data/core/dps`). Adobe prints it with
-/// and without a trailing slash; either works here.
-pub const ENDPOINT_PATH: &str = offerkit_models::adobe_offers::ENDPOINT_PATH;
-/// The environment variable that overrides the endpoint path (optional; same name as the facade's).
-pub const URL_ENV: &str = "OFFERKIT_ADOBE_URL";
+/// The prefix of every configuration key this crate reads (`OFFERKIT_ADOBE_<KEY>`).
+const PREFIXES: &[&str] = &["OFFERKIT_ADOBE"];
 
 /// A client of the Adobe Journey Optimizer Offer Library API. Cheap to clone.
 ///
 /// ```no_run
-/// use offerkit_adobe_offers::{AdobeOffersClient, OfferId, OfferType};
+/// use offerkit_adobe_offers::{AdobeOfferId, AdobeOffersClient, OfferType};
 /// # async fn run() -> Result<(), offerkit_adobe_offers::Error> {
 /// let client = AdobeOffersClient::from_env()?;
-/// let id = OfferId::new("personalizedOffer1234")?;
+/// let id = AdobeOfferId::new("personalizedOffer1234")?;
 /// let out = client.delete_and_verify(&id, OfferType::Personalized).await?;
 /// println!("already gone before? {}", out.is_already_retracted());
 /// # Ok(()) }
@@ -39,6 +39,12 @@ pub struct AdobeOffersClient {
 }
 
 impl AdobeOffersClient {
+    /// The Offer Library endpoint path (`https://platform.adobe.io/data/core/dps`). Adobe prints
+    /// it with and without a trailing slash; either works here.
+    pub const BASE_URL: &'static str = offerkit_models::adobe_offers::ENDPOINT_PATH;
+    /// The configuration key that overrides [`AdobeOffersClient::BASE_URL`] (optional).
+    pub const URL_ENV: &'static str = "OFFERKIT_ADOBE_URL";
+
     /// Starts a builder (production endpoint path, default transport, no credential yet).
     ///
     /// ```
@@ -46,26 +52,22 @@ impl AdobeOffersClient {
     /// use offerkit_adobe_offers::transport::AdobeImsCredentials;
     /// let ims = AdobeImsCredentials::new("client-id", "secret", "ABC123@AdobeOrg")?.with_sandbox("dev");
     /// let client = AdobeOffersClient::builder().ims_credentials(ims).build()?;
-    /// assert_eq!(client.base_url(), "https://platform.adobe.io/data/core/dps");
+    /// assert_eq!(client.base_url(), "https://platform.adobe.io/data/core/dps/");
     /// # Ok::<(), offerkit_adobe_offers::Error>(())
     /// ```
     pub fn builder() -> AdobeOffersClientBuilder {
         AdobeOffersClientBuilder::default()
     }
 
-    /// A client from the environment: `OFFERKIT_ADOBE_CLIENT_ID`, `OFFERKIT_ADOBE_CLIENT_SECRET`,
-    /// `OFFERKIT_ADOBE_ORG_ID`, optional `OFFERKIT_ADOBE_SANDBOX_NAME`, `OFFERKIT_ADOBE_SCOPES`,
-    /// `OFFERKIT_ADOBE_IMS_URL`, and optional `OFFERKIT_ADOBE_URL` for the endpoint path.
-    ///
-    /// ```no_run
-    /// let client = offerkit_adobe_offers::AdobeOffersClient::from_env()?;
-    /// # let _ = client; Ok::<(), offerkit_adobe_offers::Error>(())
-    /// ```
+    /// A client from the process environment: `OFFERKIT_ADOBE_CLIENT_ID`,
+    /// `OFFERKIT_ADOBE_CLIENT_SECRET`, `OFFERKIT_ADOBE_ORG_ID`, optional
+    /// `OFFERKIT_ADOBE_SANDBOX_NAME`, `OFFERKIT_ADOBE_SCOPES`, `OFFERKIT_ADOBE_IMS_URL` and
+    /// `OFFERKIT_ADOBE_URL` (see [`AdobeOffersClientBuilder::from_lookup`]).
     pub fn from_env() -> Result<Self, Error> {
         Self::from_lookup(&|name| std::env::var(name).ok())
     }
 
-    /// Like [`AdobeOffersClient::from_env`], reading variables through `lookup`.
+    /// Like [`AdobeOffersClient::from_env`], reading the keys through `lookup`.
     ///
     /// ```
     /// use offerkit_adobe_offers::AdobeOffersClient;
@@ -73,32 +75,17 @@ impl AdobeOffersClient {
     ///     "OFFERKIT_ADOBE_CLIENT_ID" => Some("id".to_owned()),
     ///     "OFFERKIT_ADOBE_CLIENT_SECRET" => Some("secret".to_owned()),
     ///     "OFFERKIT_ADOBE_ORG_ID" => Some("ORG@AdobeOrg".to_owned()),
-    ///     "OFFERKIT_ADOBE_URL" => Some("http://127.0.0.1:9000/data/core/dps/".to_owned()),
+    ///     "OFFERKIT_ADOBE_URL" => Some("http://127.0.0.1:9000/data/core/dps".to_owned()),
     ///     _ => None,
     /// })?;
     /// assert_eq!(client.base_url(), "http://127.0.0.1:9000/data/core/dps/");
     /// # Ok::<(), offerkit_adobe_offers::Error>(())
     /// ```
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let ims = AdobeImsCredentials::from_lookup(lookup)?;
-        let mut builder = Self::builder().ims_credentials(ims);
-        if let Some(url) = lookup(URL_ENV).filter(|u| !u.trim().is_empty()) {
-            builder = builder.base_url(url.trim());
-        }
-        builder.build()
+        Self::builder().from_lookup(lookup)?.build()
     }
 
-    /// The endpoint path requests are joined to.
-    ///
-    /// ```
-    /// # use offerkit_adobe_offers::{AdobeOffersClient, transport::AdobeImsCredentials};
-    /// let client = AdobeOffersClient::builder()
-    ///     .ims_credentials(AdobeImsCredentials::new("id", "s", "O@AdobeOrg")?)
-    ///     .base_url("https://platform.adobe.io/data/core/dps/")
-    ///     .build()?;
-    /// assert_eq!(client.base_url(), "https://platform.adobe.io/data/core/dps/");
-    /// # Ok::<(), offerkit_adobe_offers::Error>(())
-    /// ```
+    /// The endpoint path requests are joined to, with a trailing `/`.
     pub fn base_url(&self) -> &str {
         self.http.base_url().as_str()
     }
@@ -129,62 +116,94 @@ impl fmt::Debug for AdobeOffersClient {
 ///     .build()?;
 /// # let _ = client; Ok::<(), offerkit_adobe_offers::Error>(())
 /// ```
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct AdobeOffersClientBuilder {
-    base_url: Option<String>,
-    credential: Option<Arc<dyn Credential>>,
-    transport: Option<Transport>,
+    settings: ClientSettings,
 }
 
 impl AdobeOffersClientBuilder {
-    /// The endpoint path (default [`ENDPOINT_PATH`]); the offerkit sandbox's is
+    /// The endpoint path (default [`AdobeOffersClient::BASE_URL`]); the offerkit sandbox's is
     /// `{root}/data/core/dps`. A trailing slash is fine.
-    ///
-    /// ```
-    /// # use offerkit_adobe_offers::AdobeOffersClient;
-    /// let b = AdobeOffersClient::builder().base_url("http://127.0.0.1:8080/data/core/dps");
-    /// # let _ = b;
-    /// ```
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.settings = self.settings.base_url(url);
         self
     }
 
     /// Authenticates with Adobe IMS server-to-server credentials (token cached and refreshed).
-    ///
-    /// ```
-    /// # use offerkit_adobe_offers::{AdobeOffersClient, transport::AdobeImsCredentials};
-    /// let b = AdobeOffersClient::builder().ims_credentials(AdobeImsCredentials::new("id", "s", "O@AdobeOrg")?);
-    /// # let _ = b; Ok::<(), offerkit_adobe_offers::Error>(())
-    /// ```
     pub fn ims_credentials(self, credentials: AdobeImsCredentials) -> Self {
         self.credential(Arc::new(credentials))
     }
 
     /// Authenticates with any [`Credential`]; it must send `Authorization`, `x-api-key` and
     /// `x-gw-ims-org-id` (and `x-sandbox-name` for a non-`prod` sandbox).
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # use offerkit_adobe_offers::{AdobeOffersClient, transport::AdobeImsCredentials};
-    /// let b = AdobeOffersClient::builder().credential(Arc::new(AdobeImsCredentials::new("id", "s", "O@AdobeOrg")?));
-    /// # let _ = b; Ok::<(), offerkit_adobe_offers::Error>(())
-    /// ```
     pub fn credential(mut self, credential: Arc<dyn Credential>) -> Self {
-        self.credential = Some(credential);
+        self.settings = self.settings.credential(credential);
         self
     }
 
     /// Sends through this transport (default [`Transport::new`]).
+    pub fn transport(mut self, transport: Transport) -> Self {
+        self.settings = self.settings.transport(transport);
+        self
+    }
+
+    /// Reads the `OFFERKIT_ADOBE_*` keys through `lookup` into this builder, so a transport can
+    /// still be set before [`AdobeOffersClientBuilder::build`]:
+    ///
+    /// | Key | Meaning |
+    /// |---|---|
+    /// | `OFFERKIT_ADOBE_CLIENT_ID` | Developer Console client id, also `x-api-key` (required) |
+    /// | `OFFERKIT_ADOBE_CLIENT_SECRET` | client secret (required) |
+    /// | `OFFERKIT_ADOBE_ORG_ID` | IMS org, `x-gw-ims-org-id` (required) |
+    /// | `OFFERKIT_ADOBE_SANDBOX_NAME` | AEP sandbox, `x-sandbox-name` (default `prod`) |
+    /// | `OFFERKIT_ADOBE_SCOPES` | comma-separated scopes (default: the Platform set) |
+    /// | `OFFERKIT_ADOBE_IMS_URL` | IMS base URL (default `https://ims-na1.adobelogin.com`) |
+    /// | `OFFERKIT_ADOBE_URL` | endpoint path (default [`AdobeOffersClient::BASE_URL`]) |
+    ///
+    /// One error names every missing required key.
     ///
     /// ```
-    /// # use offerkit_adobe_offers::AdobeOffersClient;
-    /// let b = AdobeOffersClient::builder().transport(offerkit_adobe_offers::transport::Transport::new()?);
-    /// # let _ = b; Ok::<(), offerkit_adobe_offers::Error>(())
+    /// use offerkit_adobe_offers::AdobeOffersClient;
+    /// let err = AdobeOffersClient::builder()
+    ///     .from_lookup(&|name| (name == "OFFERKIT_ADOBE_CLIENT_ID").then(|| "id".to_owned()))
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("OFFERKIT_ADOBE_CLIENT_SECRET, OFFERKIT_ADOBE_ORG_ID"), "{err}");
     /// ```
-    pub fn transport(mut self, transport: Transport) -> Self {
-        self.transport = Some(transport);
-        self
+    pub fn from_lookup(self, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let mut keys = EnvSettings::new(SERVICE.name(), PREFIXES, lookup);
+        let client_id = keys.required("CLIENT_ID");
+        let client_secret = keys.secret("CLIENT_SECRET");
+        let org_id = keys.required("ORG_ID");
+        let sandbox = keys.optional("SANDBOX_NAME");
+        let scopes = keys.optional("SCOPES");
+        let ims_url = keys.optional("IMS_URL");
+        let url = keys.optional("URL");
+        keys.finish()?;
+        let (Some(client_id), Some(client_secret), Some(org_id)) =
+            (client_id, client_secret, org_id)
+        else {
+            // `finish` succeeds only when every required key was read, so this is never taken.
+            return Err(Error::InvalidArgument {
+                argument: "configuration",
+                reason: "OFFERKIT_ADOBE_CLIENT_ID, _CLIENT_SECRET and _ORG_ID are required"
+                    .to_owned(),
+            });
+        };
+        let mut ims = AdobeImsCredentials::new(client_id, client_secret, org_id)?;
+        if let Some(sandbox) = sandbox {
+            ims = ims.with_sandbox(sandbox);
+        }
+        if let Some(scopes) = scopes {
+            ims = ims.with_scopes(scopes);
+        }
+        if let Some(ims_url) = ims_url {
+            ims = ims.with_ims_url(&ims_url)?;
+        }
+        let mut builder = self.ims_credentials(ims);
+        if let Some(url) = url {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
     }
 
     /// Builds the client; fails on a missing credential or an invalid base URL.
@@ -192,43 +211,18 @@ impl AdobeOffersClientBuilder {
     /// ```
     /// # use offerkit_adobe_offers::AdobeOffersClient;
     /// let err = AdobeOffersClient::builder().build().unwrap_err();
-    /// assert!(err.to_string().starts_with("invalid credential"));
+    /// assert!(err.to_string().starts_with("invalid credential"), "{err}");
     /// ```
     pub fn build(self) -> Result<AdobeOffersClient, Error> {
-        let credential = self.credential.ok_or_else(|| Error::InvalidArgument {
-            argument: "credential",
-            reason: "no credential: call .ims_credentials(..) or .credential(..), or use \
-                     AdobeOffersClient::from_env() with OFFERKIT_ADOBE_CLIENT_ID, \
-                     OFFERKIT_ADOBE_CLIENT_SECRET and OFFERKIT_ADOBE_ORG_ID set"
-                .to_owned(),
-        })?;
-        let transport = match self.transport {
-            Some(t) => t,
-            None => Transport::new()?,
-        };
-        let base_url = self.base_url.unwrap_or_else(|| ENDPOINT_PATH.to_owned());
-        let http =
-            VendorClient::new(&SERVICE, &transport, &base_url, credential).map_err(
-                |e| match e {
-                    offerkit_transport::Error::InvalidInput { reason, .. } => {
-                        Error::InvalidArgument {
-                            argument: "base_url",
-                            reason,
-                        }
-                    }
-                    other => Error::Transport(other),
-                },
-            )?;
-        Ok(AdobeOffersClient { http })
-    }
-}
-
-impl fmt::Debug for AdobeOffersClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AdobeOffersClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("credential", &self.credential)
-            .field("transport", &self.transport.is_some())
-            .finish()
+        // The endpoint is a path (`…/data/core/dps`): with exactly one trailing `/`, `base_url()`
+        // reads the same whichever form was given, and relative `_links` join under it.
+        let url = self
+            .settings
+            .base_url_override()
+            .unwrap_or(AdobeOffersClient::BASE_URL);
+        let url = format!("{}/", url.trim().trim_end_matches('/'));
+        Ok(AdobeOffersClient {
+            http: self.settings.base_url(url).build(&SERVICE)?,
+        })
     }
 }

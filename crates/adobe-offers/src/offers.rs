@@ -1,9 +1,11 @@
 //! The Offer Library operations: delete (and verify), look up, list with `_links.next` paging.
 
 use offerkit_models::adobe_offers::{Offer, OfferPage, OfferType};
-use offerkit_transport::{GenericErrorBody, StatusCode};
+use offerkit_models::ids::AdobeOfferId;
+use offerkit_models::retraction::{Deleted, NotFound, Retraction};
+use offerkit_transport::StatusCode;
 
-use crate::{AdobeOffersClient, Error, OfferId, Retraction};
+use crate::{AdobeOffersClient, Error};
 
 /// The `offer-type` query value, or why `offer_type` cannot be sent.
 fn offer_type_param(offer_type: &OfferType) -> Result<&'static str, Error> {
@@ -20,60 +22,56 @@ fn offer_type_param(offer_type: &OfferType) -> Result<&'static str, Error> {
 impl AdobeOffersClient {
     /// `DELETE /offers/{id}?offer-type=personalized|fallback`.
     ///
-    /// Adobe answers 200 with an empty body (quirk 1: nothing is parsed), so the retracted value is
-    /// `()`. A 404 is [`Retraction::AlreadyRetracted`] (the offer was gone before this call), not an
-    /// error. DELETE is idempotent, so transient failures are retried by the transport. Prefer
+    /// Adobe answers 200 with an empty body (quirk 1: nothing is kept), so the retracted value is
+    /// `Deleted<()>` with Adobe's request id. A 404 is [`Retraction::AlreadyRetracted`] with
+    /// Adobe's message (the offer was gone before this call), not an error. DELETE is idempotent,
+    /// so transient failures are retried by the transport. Prefer
     /// [`AdobeOffersClient::delete_and_verify`], which also confirms the 404 read-back.
     ///
     /// ```no_run
-    /// use offerkit_adobe_offers::{AdobeOffersClient, OfferId, OfferType};
+    /// use offerkit_adobe_offers::{AdobeOfferId, AdobeOffersClient, OfferType};
     /// # async fn run(client: AdobeOffersClient) -> Result<(), offerkit_adobe_offers::Error> {
-    /// let out = client.delete_offer(&OfferId::new("personalizedOffer1234")?, OfferType::Personalized).await?;
+    /// let id = AdobeOfferId::new("personalizedOffer1234")?;
+    /// let out = client.delete_offer(&id, OfferType::Personalized).await?;
     /// assert!(out.is_retracted() || out.is_already_retracted());
     /// # Ok(()) }
     /// ```
     pub async fn delete_offer(
         &self,
-        id: &OfferId,
+        id: &AdobeOfferId,
         offer_type: OfferType,
-    ) -> Result<Retraction<()>, Error> {
+    ) -> Result<Retraction<Deleted<()>, NotFound>, Error> {
         const OPERATION: &str = "delete_offer";
         let kind = offer_type_param(&offer_type)?;
         tracing::debug!(offer_id = %id, offer_type = kind, "adobe: deleting offer");
-        let response = self
+        let out = self
             .http
             .delete(OPERATION)
             .path("offers")
-            .path_param(OfferId::ARGUMENT, id.as_str())
+            .path_param(AdobeOfferId::ARGUMENT, id.as_str())
             .query("offer-type", kind)
             // Adobe's documented request sends it although there is no body.
             .header("content-type", "application/json")
-            .accept_status(StatusCode::NOT_FOUND)
-            .send()
+            // The body is empty; should Adobe ever send JSON, it is read and dropped.
+            .send_or_gone::<serde::de::IgnoredAny>()
             .await
             .map_err(|e| Error::from_transport(OPERATION, e))?;
-        let request_id = response.request_id().map(str::to_owned);
-        if response.status() == StatusCode::NOT_FOUND {
-            let message = GenericErrorBody::parse(response.body()).and_then(|e| e.message);
+        if out.is_already_retracted() {
             tracing::debug!(offer_id = %id, "adobe: offer already gone (404)");
-            return Ok(Retraction::AlreadyRetracted {
-                message,
-                request_id,
-            });
         }
-        Ok(Retraction::Retracted {
+        Ok(out.map(|deleted| Deleted {
             value: (),
-            request_id,
-        })
+            request_id: deleted.request_id,
+        }))
     }
 
     /// Deletes, then reads the offer back and requires the 404 Adobe documents as the
     /// confirmation. A read-back that still answers 200 is [`Error::StillPresent`].
     ///
     /// ```no_run
-    /// use offerkit_adobe_offers::{AdobeOffersClient, Error, OfferId, OfferType};
+    /// use offerkit_adobe_offers::{AdobeOfferId, AdobeOffersClient, Error, OfferType};
     /// # async fn run(client: AdobeOffersClient) -> Result<(), Error> {
-    /// match client.delete_and_verify(&OfferId::new("fallbackOffer1")?, OfferType::Fallback).await {
+    /// match client.delete_and_verify(&AdobeOfferId::new("fallbackOffer1")?, OfferType::Fallback).await {
     ///     Ok(out) => println!("gone (already before: {})", out.is_already_retracted()),
     ///     Err(e) if e.is_still_present() => println!("deleted but still served: {e}"),
     ///     Err(e) => return Err(e),
@@ -82,9 +80,9 @@ impl AdobeOffersClient {
     /// ```
     pub async fn delete_and_verify(
         &self,
-        id: &OfferId,
+        id: &AdobeOfferId,
         offer_type: OfferType,
-    ) -> Result<Retraction<()>, Error> {
+    ) -> Result<Retraction<Deleted<()>, NotFound>, Error> {
         let deleted = self.delete_offer(id, offer_type.clone()).await?;
         match self.fetch_offer("verify_deleted", id, &offer_type).await? {
             (None, _) => Ok(deleted),
@@ -99,16 +97,17 @@ impl AdobeOffersClient {
     /// `GET /offers/{id}?offer-type=…`: the offer, or `None` on 404.
     ///
     /// ```no_run
-    /// use offerkit_adobe_offers::{AdobeOffersClient, OfferId, OfferType};
+    /// use offerkit_adobe_offers::{AdobeOfferId, AdobeOffersClient, OfferType};
     /// # async fn run(client: AdobeOffersClient) -> Result<(), offerkit_adobe_offers::Error> {
-    /// if let Some(offer) = client.get_offer(&OfferId::new("personalizedOffer1234")?, OfferType::Personalized).await? {
+    /// let id = AdobeOfferId::new("personalizedOffer1234")?;
+    /// if let Some(offer) = client.get_offer(&id, OfferType::Personalized).await? {
     ///     println!("{:?} is {:?}", offer.name, offer.status);
     /// }
     /// # Ok(()) }
     /// ```
     pub async fn get_offer(
         &self,
-        id: &OfferId,
+        id: &AdobeOfferId,
         offer_type: OfferType,
     ) -> Result<Option<Offer>, Error> {
         Ok(self.fetch_offer("get_offer", id, &offer_type).await?.0)
@@ -117,7 +116,7 @@ impl AdobeOffersClient {
     async fn fetch_offer(
         &self,
         operation: &'static str,
-        id: &OfferId,
+        id: &AdobeOfferId,
         offer_type: &OfferType,
     ) -> Result<(Option<Offer>, Option<String>), Error> {
         let kind = offer_type_param(offer_type)?;
@@ -125,7 +124,7 @@ impl AdobeOffersClient {
             .http
             .get(operation)
             .path("offers")
-            .path_param(OfferId::ARGUMENT, id.as_str())
+            .path_param(AdobeOfferId::ARGUMENT, id.as_str())
             .query("offer-type", kind)
             .accept_status(StatusCode::NOT_FOUND)
             .send()
@@ -398,7 +397,7 @@ mod tests {
             .build()
             .expect("client");
         let out = client
-            .delete_and_verify(&OfferId::new("o1").expect("id"), OfferType::Fallback)
+            .delete_and_verify(&AdobeOfferId::new("o1").expect("id"), OfferType::Fallback)
             .await
             .expect("verified");
         assert!(out.is_retracted());

@@ -6,8 +6,8 @@
 use httpmock::prelude::*;
 use offerkit_adobe_offers::transport::{AdobeImsCredentials, RetryPolicy, Transport};
 use offerkit_adobe_offers::{
-    AdobeOffersClient, AepErrorKind, Error, GatewayError, ListOptions, OfferId, OfferType,
-    Retraction,
+    AdobeOfferId, AdobeOffersClient, AepErrorKind, Deleted, Error, ErrorInfo, GatewayError,
+    ListOptions, NotFound, OfferType, Retraction,
 };
 use serde_json::json;
 
@@ -46,8 +46,8 @@ fn client(server: &MockServer) -> AdobeOffersClient {
     client_at(server, &format!("{}{BASE}", server.base_url()))
 }
 
-fn id(raw: &str) -> OfferId {
-    OfferId::new(raw).expect("valid id")
+fn id(raw: &str) -> AdobeOfferId {
+    AdobeOfferId::new(raw).expect("valid id")
 }
 
 fn offer_path(id: &str) -> String {
@@ -85,10 +85,10 @@ async fn seed_delete_sends_the_documented_request_and_reads_the_empty_200() {
     token.assert_async().await;
     assert_eq!(
         out,
-        Retraction::Retracted {
+        Retraction::Retracted(Deleted {
             value: (),
             request_id: Some("req-del-1".to_owned())
-        }
+        })
     );
 }
 
@@ -168,10 +168,10 @@ async fn delete_of_a_missing_offer_is_already_retracted_and_not_retried() {
         .expect("not an error");
     assert_eq!(
         out,
-        Retraction::AlreadyRetracted {
+        Retraction::AlreadyRetracted(NotFound {
             message: Some("No personalized offer with id gone was found.".to_owned()),
             request_id: Some("req-404".to_owned()),
-        }
+        })
     );
     assert_eq!(delete.calls_async().await, 1);
 }
@@ -212,10 +212,10 @@ async fn repeated_delete_and_verify_reports_retracted_then_already_retracted() {
         .expect("second");
     assert_eq!(
         again,
-        Retraction::AlreadyRetracted {
+        Retraction::AlreadyRetracted(NotFound {
             message: None,
             request_id: None
-        }
+        })
     );
 }
 
@@ -270,8 +270,8 @@ async fn gateway_codes_are_typed_with_advice() {
             .await
             .expect_err("refused");
         assert_eq!(err.gateway_error(), Some(expected), "{err:?}");
-        assert!(err.is_auth());
-        assert_eq!(err.status(), Some(status));
+        assert!(err.is_unauthorized());
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(err.code().as_deref(), Some(code));
         assert_eq!(err.message().as_deref(), Some(message));
         assert_eq!(err.aep_error_kind(), Some(AepErrorKind::Gateway));
@@ -397,7 +397,7 @@ async fn a_failed_token_request_is_an_auth_error_and_sends_nothing() {
         .delete_offer(&id("x"), OfferType::Personalized)
         .await
         .expect_err("no token");
-    assert!(err.is_auth(), "{err:?}");
+    assert!(err.is_unauthorized(), "{err:?}");
     assert!(err.to_string().contains("invalid_client"), "{err}");
     assert_eq!(api.calls_async().await, 0);
 }
@@ -678,8 +678,9 @@ async fn unknown_offer_types_and_bad_ids_are_refused_before_sending() {
         .expect_err("unknown type");
     assert!(err.to_string().starts_with("invalid offer_type"), "{err}");
     for bad in ["", " x", "x ", "..", "a\nb"] {
-        let err = OfferId::new(bad).expect_err(bad);
+        let err = Error::from(AdobeOfferId::new(bad).expect_err(bad));
         assert!(err.to_string().starts_with("invalid offer_id: "), "{err}");
+        assert!(err.is_invalid_argument(), "{err:?}");
     }
     assert_eq!(any.calls_async().await, 0);
     let err = AdobeOffersClient::from_lookup(&|_| None).expect_err("no env");
