@@ -1,5 +1,4 @@
-//! [`Vendor::AdobeOffers`]: deleting Adobe Offer Library offers through the
-//! `offerkit_adobe_offers` client.
+//! [`Vendor::AdobeOffers`]: the `offerkit_adobe_offers` client mapped onto [`Retract`].
 //!
 //! - `retract`: [`AdobeOffersClient::delete_and_verify`]: DELETE, then a GET that must answer 404.
 //!   A 404 on the DELETE is `AlreadyRetracted`; a read-back that still answers 200 is `Failed`
@@ -9,72 +8,37 @@
 //!   `limit` offers (all when no limit) of the requested type (`personalized` when none is given).
 //! - `resume`: the default (deletes are synchronous).
 //!
-//! Settings (`[adobe]` or `OFFERKIT_ADOBE_*`): `client-id`, `client-secret`, `org-id` (required),
-//! `sandbox-name` (default `prod`), `scopes`, `base-url` (default
-//! `https://platform.adobe.io/data/core/dps`), `token-url` (the IMS host, or its full
-//! `…/ims/token/v3` URL) or `ims-url`.
+//! Settings: the `OFFERKIT_ADOBE_*` keys (`[adobe]` in a profile), read by the crate itself through
+//! [`Config::lookup`].
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use offerkit_adobe_offers::transport::AdobeImsCredentials;
 use offerkit_adobe_offers::{
-    AdobeOffersClient, Error as AdobeError, ListOptions, OfferId, OfferType, Retraction,
+    AdobeOfferId, AdobeOffersClient, Deleted, ListOptions, NotFound, OfferType, Retraction,
 };
 use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
-use crate::ids::AdobeOfferId;
 use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
 use crate::vendors::common::{
-    answered_404, config_error, failed_call, record_json, transport_kind, with_code_and_status,
-    with_request_id,
+    answered_404, config_error, error_from, failed_call, record_json, with_request_id,
 };
+use offerkit_adobe_offers::ErrorInfo;
 use offerkit_models::Vendor;
 
 const VENDOR: Vendor = Vendor::AdobeOffers;
 
-/// Builds the impl, or says why it cannot (missing credentials, bad URL).
+/// Builds the impl, or says why it cannot (missing keys, bad URL).
 pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
-    let settings = config.vendor(VENDOR);
-    let mut ims = AdobeImsCredentials::new(
-        settings.require(VENDOR, "client-id")?,
-        settings.require(VENDOR, "client-secret")?,
-        settings.require(VENDOR, "org-id")?,
-    )
-    .map_err(|e| config_error(VENDOR, e))?;
-    if let Some(sandbox) = settings.credential("sandbox-name") {
-        ims = ims.with_sandbox(sandbox);
-    }
-    if let Some(scopes) = settings.credential("scopes") {
-        ims = ims.with_scopes(scopes);
-    }
-    let ims_url = settings
-        .token_url
-        .as_deref()
-        .or(settings.credential("ims-url"))
-        .map(ims_host);
-    if let Some(url) = ims_url {
-        ims = ims
-            .with_ims_url(&url)
-            .map_err(|e| config_error(VENDOR, e))?;
-    }
-    let mut builder = AdobeOffersClient::builder().ims_credentials(ims);
-    if let Some(url) = &settings.base_url {
-        builder = builder.base_url(url.clone());
-    }
-    let client = builder.build().map_err(|e| config_error(VENDOR, e))?;
+    let client = AdobeOffersClient::builder()
+        .from_lookup(&config.lookup())
+        .and_then(|builder| builder.build())
+        .map_err(|e| config_error(VENDOR, e))?;
     Ok(Arc::new(Adobe { client }))
-}
-
-/// The IMS base URL of a token URL: `https://ims-na1.adobelogin.com/ims/token/v3` gives
-/// `https://ims-na1.adobelogin.com`; a URL without that suffix is taken as the base itself.
-fn ims_host(token_url: &str) -> String {
-    let url = token_url.trim().trim_end_matches('/');
-    url.strip_suffix("/ims/token/v3").unwrap_or(url).to_owned()
 }
 
 /// The [`Retract`] impl for the Adobe Offer Library.
@@ -93,22 +57,18 @@ impl Retract for Adobe {
             Ok(o) => o,
             Err(e) => return Outcome::failed(e),
         };
-        match self.client.delete_and_verify(&id, offer_type).await {
-            Ok(Retraction::Retracted { request_id, .. }) => Outcome::Retracted(
+        match self.client.delete_and_verify(id, offer_type).await {
+            Ok(Retraction::Retracted(Deleted { request_id, .. })) => Outcome::Retracted(
                 with_request_id(Details::new(), request_id.as_deref())
                     .with_note("deleted; the read-back answers 404"),
             ),
-            Ok(Retraction::AlreadyRetracted {
+            Ok(Retraction::AlreadyRetracted(NotFound {
                 message,
                 request_id,
-            }) => answered_404("Adobe", message.as_deref(), request_id.as_deref()),
-            Ok(_) => Outcome::failed(Error::new(
-                ErrorKind::Internal,
-                "unknown retraction result from offerkit-adobe-offers",
-            )),
+            })) => answered_404("Adobe", message.as_deref(), request_id.as_deref()),
             Err(e) => {
                 let request_id = e.request_id().map(str::to_owned);
-                failed_call(facade_error(e), request_id.as_deref())
+                failed_call(error_from(e, None), request_id.as_deref())
             }
         }
     }
@@ -117,9 +77,9 @@ impl Retract for Adobe {
         let (id, offer_type) = offer_of(target)?;
         match self
             .client
-            .get_offer(&id, offer_type)
+            .get_offer(id, offer_type)
             .await
-            .map_err(facade_error)?
+            .map_err(|e| error_from(e, None))?
         {
             Some(offer) => Ok(Probe::Present(
                 Details::new().with_response(record_json(&offer)),
@@ -136,23 +96,22 @@ impl Retract for Adobe {
                 offer_id,
                 offer_type,
             }) => {
-                let id = convert_id(offer_id)?;
-                let kind = convert_type(*offer_type);
+                let kind = offer_type_of(*offer_type);
                 match self
                     .client
-                    .get_offer(&id, kind.clone())
+                    .get_offer(offer_id, kind.clone())
                     .await
-                    .map_err(facade_error)?
+                    .map_err(|e| error_from(e, None))?
                 {
                     Some(offer) => Ok(Details::new().with_response(record_json(&offer))),
                     None => Err(Error::new(
                         ErrorKind::NotFound,
-                        format!("Adobe has no {kind} offer with id {id}"),
+                        format!("Adobe has no {kind} offer with id {offer_id}"),
                     )),
                 }
             }
             Query::List(list) => {
-                let kind = convert_type(
+                let kind = offer_type_of(
                     list.adobe_offer_type
                         .unwrap_or(AdobeOfferType::Personalized),
                 );
@@ -166,7 +125,7 @@ impl Retract for Adobe {
                     .pager(kind.clone(), options)
                     .collect(max)
                     .await
-                    .map_err(facade_error)?;
+                    .map_err(|e| error_from(e, None))?;
                 let results: Vec<Value> = offers.iter().map(record_json).collect();
                 Ok(Details::new().with_response(json!({
                     "offerType": kind.as_str(),
@@ -182,40 +141,22 @@ impl Retract for Adobe {
     }
 }
 
-fn offer_of(target: &Target) -> Result<(OfferId, OfferType), Error> {
+/// The offer a target names: its id as it is, and the crate's offer type.
+fn offer_of(target: &Target) -> Result<(&AdobeOfferId, OfferType), Error> {
     match target {
-        Target::AdobeDelete(t) => Ok((convert_id(&t.offer_id)?, convert_type(t.offer_type))),
+        Target::AdobeDelete(t) => Ok((&t.offer_id, offer_type_of(t.offer_type))),
         other => Err(Error::input(format!(
             "{VENDOR} cannot perform {other}: not an Adobe target"
         ))),
     }
 }
 
-fn convert_id(id: &AdobeOfferId) -> Result<OfferId, Error> {
-    OfferId::new(id.as_str())
-        .map_err(|e| Error::input(format!("field `offerId`: {e}")).with_source(e))
-}
-
-fn convert_type(offer_type: AdobeOfferType) -> OfferType {
+/// The facade's offer type as the crate's `offer-type` value.
+fn offer_type_of(offer_type: AdobeOfferType) -> OfferType {
     match offer_type {
+        AdobeOfferType::Personalized => OfferType::Personalized,
         AdobeOfferType::Fallback => OfferType::Fallback,
-        _ => OfferType::Personalized,
     }
-}
-
-/// Classifies a crate error for exit codes and retry decisions, keeping it as the source.
-fn facade_error(err: AdobeError) -> Error {
-    let kind = match &err {
-        AdobeError::InvalidArgument { .. } => ErrorKind::Input,
-        AdobeError::Gateway { .. } | AdobeError::Unauthorized { .. } => ErrorKind::Auth,
-        AdobeError::Rejected { .. } => ErrorKind::Rejected,
-        AdobeError::StillPresent { .. } => ErrorKind::Vendor,
-        AdobeError::Transport(t) => transport_kind(t),
-        _ => ErrorKind::Vendor,
-    };
-    let code = err.code();
-    let status = err.status();
-    with_code_and_status(Error::new(kind, err.to_string()), code, status).with_source(err)
 }
 
 #[cfg(test)]
@@ -223,7 +164,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn build_needs_credentials_and_accepts_token_urls() {
+    fn build_needs_credentials_and_reads_the_ims_url() {
         let err = build(&Config::new()).err().expect("no credentials");
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(err.message().contains("OFFERKIT_ADOBE_CLIENT_ID"), "{err}");
@@ -235,18 +176,9 @@ mod tests {
         let sandbox = config
             .clone()
             .with_base_url(VENDOR, "http://127.0.0.1:9/data/core/dps/")
-            .with_token_url(VENDOR, "http://127.0.0.1:9/ims/token/v3");
+            .with_credential(VENDOR, "ims-url", "http://127.0.0.1:9");
         assert!(build(&sandbox).is_ok());
-        let bad = config.with_token_url(VENDOR, "http://example.com/ims/token/v3");
+        let bad = config.with_credential(VENDOR, "ims-url", "http://example.com");
         assert_eq!(build(&bad).err().map(|e| e.kind()), Some(ErrorKind::Config));
-    }
-
-    #[test]
-    fn ims_host_strips_the_token_path() {
-        assert_eq!(
-            ims_host("https://ims-na1.adobelogin.com/ims/token/v3/"),
-            "https://ims-na1.adobelogin.com"
-        );
-        assert_eq!(ims_host("http://127.0.0.1:9"), "http://127.0.0.1:9");
     }
 }
