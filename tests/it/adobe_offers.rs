@@ -7,7 +7,7 @@ use offerkit::{
 };
 use offerkit_adobe_offers::transport::{AdobeImsCredentials, RetryPolicy, Transport};
 use offerkit_adobe_offers::{
-    AdobeOffersClient, GatewayError, ListOptions, OfferId, OfferType, Retraction,
+    AdobeOffersClient, GatewayError, ListOptions, NotFound, OfferType, Retraction,
 };
 use offerkit_sandbox::{FaultKind, FaultMode, FaultRule, Sandbox};
 use serde_json::{Value, json};
@@ -55,8 +55,8 @@ fn client(sandbox: &Sandbox) -> AdobeOffersClient {
         .expect("client")
 }
 
-fn id(raw: &str) -> OfferId {
-    OfferId::new(raw).expect("id")
+fn id(raw: &str) -> AdobeOfferId {
+    AdobeOfferId::new(raw).expect("id")
 }
 
 #[tokio::test]
@@ -105,7 +105,7 @@ async fn adobe_delete_verify_and_repeat() {
         .delete_and_verify(&offer, OfferType::Personalized)
         .await
         .expect("repeat");
-    let Retraction::AlreadyRetracted { message, .. } = &again else {
+    let Retraction::AlreadyRetracted(NotFound { message, .. }) = &again else {
         panic!("expected AlreadyRetracted, got {again:?}");
     };
     assert!(
@@ -197,7 +197,7 @@ async fn adobe_through_the_facade() {
     let root = sandbox.base_url();
     let config = Config::new()
         .with_base_url(Vendor::AdobeOffers, format!("{root}/data/core/dps"))
-        .with_token_url(Vendor::AdobeOffers, format!("{root}/ims/token/v3"))
+        .with_credential(Vendor::AdobeOffers, "ims-url", root.to_owned())
         .with_credential(Vendor::AdobeOffers, "client-id", "sandbox-client")
         .with_credential(Vendor::AdobeOffers, "client-secret", "sandbox-secret")
         .with_credential(Vendor::AdobeOffers, "org-id", "ORG@AdobeOrg");
