@@ -1,8 +1,6 @@
 //! [`HttpSend`]: the one seam between offerkit and an HTTP stack, and its reqwest implementation.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -88,7 +86,8 @@ impl fmt::Debug for HttpResponse {
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct SendOptions {
-    /// Time allowed for this attempt (connect, send, and reading the whole body).
+    /// Time allowed for this attempt (connect, send, and reading the whole body); the transport
+    /// enforces it around [`HttpSend::send`].
     pub timeout: Duration,
     /// The largest body to read; a larger one is [`SendError::BodyTooLarge`].
     pub max_body_bytes: usize,
@@ -121,8 +120,9 @@ pub enum SendError {
 /// Sends one HTTP request and buffers the response. Implement it to plug in another HTTP stack or a
 /// test double (see `MockTransport` with the `test-util` feature).
 ///
-/// Implementations should not retry, follow redirects or add headers: the [`crate::Transport`]
-/// does all of that.
+/// Implementations should not retry, follow redirects or add headers, and need not enforce
+/// [`SendOptions::timeout`]: the [`crate::Transport`] does all of that (it drops the future of an
+/// attempt that runs out of time).
 #[async_trait]
 pub trait HttpSend: Send + Sync + fmt::Debug {
     /// Sends `request` and reads the response body within `options`.
@@ -137,104 +137,52 @@ pub trait HttpSend: Send + Sync + fmt::Debug {
 #[derive(Debug, Clone)]
 pub struct ReqwestSend {
     client: reqwest::Client,
-    /// The timeout the client itself was built with, when known: an attempt allowed exactly
-    /// that much needs no per-request timeout (which reqwest keeps in a per-request map).
-    client_timeout: Option<Duration>,
 }
 
 impl ReqwestSend {
     /// Wraps a client. Its own redirect, proxy and TLS settings apply.
     pub fn new(client: reqwest::Client) -> Self {
-        Self {
-            client,
-            client_timeout: None,
-        }
-    }
-
-    /// Wraps a client built with `reqwest::ClientBuilder::timeout(timeout)`.
-    pub(crate) fn with_client_timeout(client: reqwest::Client, timeout: Duration) -> Self {
-        Self {
-            client,
-            client_timeout: Some(timeout),
-        }
+        Self { client }
     }
 }
 
-// Written out rather than through `#[async_trait]`: the request is turned into reqwest's own
-// future before anything is boxed, so the boxed future holds only that and the response being
-// read (a few hundred bytes, inside the allocator's fast path), not the request as well.
+#[async_trait]
 impl HttpSend for ReqwestSend {
-    fn send<'life0, 'async_trait>(
-        &'life0 self,
+    async fn send(
+        &self,
         request: HttpRequest,
         options: SendOptions,
-    ) -> Pin<Box<dyn Future<Output = Result<HttpResponse, SendError>> + Send + 'async_trait>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
+    ) -> Result<HttpResponse, SendError> {
         // Built directly rather than through `RequestBuilder`: the header map is moved in, not
-        // re-inserted header by header. reqwest's own timeout covers connect, send and the body.
+        // re-inserted header by header. The transport bounds the attempt with `options.timeout`.
         let mut http_request = reqwest::Request::new(request.method, request.url);
         *http_request.headers_mut() = request.headers;
-        if self.client_timeout != Some(options.timeout) {
-            *http_request.timeout_mut() = Some(options.timeout);
-        }
         if !request.body.is_empty() {
             *http_request.body_mut() = Some(request.body.into());
         }
-        Box::pin(read_response(
-            self.client.execute(http_request),
-            options.max_body_bytes,
-        ))
-    }
-}
-
-/// Waits for the response and reads its body, at most `limit` bytes.
-async fn read_response(
-    pending: impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
-    limit: usize,
-) -> Result<HttpResponse, SendError> {
-    let mut response = pending.await.map_err(classify)?;
-    if response
-        .content_length()
-        .is_some_and(|len| len > limit as u64)
-    {
-        return Err(SendError::BodyTooLarge);
-    }
-    let status = response.status();
-    let headers = std::mem::take(response.headers_mut());
-    // Chunk by chunk, enforcing the cap as they arrive (a declared length can be absent or
-    // wrong). A body that comes in one chunk, the usual case, is used as it is, without a copy.
-    let mut first: Option<Bytes> = None;
-    let mut joined: Option<BytesMut> = None;
-    let mut len = 0usize;
-    while let Some(chunk) = response.chunk().await.map_err(classify)? {
-        len += chunk.len();
-        if len > limit {
+        let mut response = self.client.execute(http_request).await.map_err(classify)?;
+        let limit = options.max_body_bytes;
+        let declared = response.content_length().unwrap_or(0);
+        if declared > limit as u64 {
             return Err(SendError::BodyTooLarge);
         }
-        match (&first, &mut joined) {
-            (None, _) => first = Some(chunk),
-            (Some(head), None) => {
-                let mut buffer = BytesMut::with_capacity(len);
-                buffer.extend_from_slice(head);
-                buffer.extend_from_slice(&chunk);
-                joined = Some(buffer);
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        // Chunk by chunk, enforcing the cap as they arrive: a declared length can be absent or
+        // wrong.
+        let mut body = BytesMut::with_capacity(declared as usize);
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            if body.len() + chunk.len() > limit {
+                return Err(SendError::BodyTooLarge);
             }
-            (Some(_), Some(buffer)) => buffer.extend_from_slice(&chunk),
+            body.extend_from_slice(&chunk);
         }
+        Ok(HttpResponse {
+            status,
+            headers,
+            body: body.freeze(),
+        })
     }
-    let body = match (joined, first) {
-        (Some(buffer), _) => buffer.freeze(),
-        (None, Some(head)) => head,
-        (None, None) => Bytes::new(),
-    };
-    Ok(HttpResponse {
-        status,
-        headers,
-        body,
-    })
 }
 
 fn classify(err: reqwest::Error) -> SendError {

@@ -9,19 +9,18 @@
 //! 5. ask the [`RetryPolicy`] whether and when to retry, sleep, go to 2.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use tokio::time::Instant;
 use tracing::Instrument;
 use url::Url;
 
 use crate::http_send::{HttpRequest, HttpResponse, HttpSend, ReqwestSend, SendError, SendOptions};
 use crate::retry::{Decision, Outcome, decide, parse_retry_after};
-use crate::{AuthHeaders, Credential, Error, Idempotency, RetryPolicy};
+use crate::{AuthHeaders, Credential, Error, Idempotency, Response, RetryPolicy, Service};
 
 /// The shared HTTP pipeline. Cheap to clone (an `Arc` inside); build one and share it between all
 /// vendor clients so they reuse connections.
@@ -48,9 +47,6 @@ struct Inner {
     total_timeout: Duration,
     max_body_bytes: usize,
     user_agent: HeaderValue,
-    /// `true` when `http` is a [`ReqwestSend`] built here or from a `reqwest::Client`: it applies
-    /// the per-attempt timeout itself, so no second timer wraps each attempt.
-    sender_enforces_timeout: bool,
 }
 
 impl Transport {
@@ -83,18 +79,12 @@ impl Transport {
         self.inner.max_body_bytes
     }
 
-    /// Runs one logical call through the pipeline; returns the final response whatever its status.
-    ///
-    /// The pipeline's state (the call, the attempt's request and response, the timers) lives in
-    /// one heap allocation made here, so the futures of the layers above stay a few hundred bytes
-    /// instead of carrying (and copying at every `.await`) kilobytes each.
-    pub(crate) fn execute(
-        &self,
-        call: Call,
-    ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send>> {
+    /// Runs one logical call through the pipeline and returns the final response, whatever its
+    /// status.
+    pub(crate) async fn execute(&self, call: Call) -> Result<Response, Error> {
         let span = tracing::debug_span!(
             "offerkit.request",
-            vendor = call.service_id,
+            vendor = call.service.id(),
             operation = call.operation,
             method = %call.method,
             path = call.url.path(),
@@ -103,130 +93,72 @@ impl Transport {
             request_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        Box::pin(self.clone().run(call, span.clone()).instrument(span))
+        self.run(call, &span).instrument(span.clone()).await
     }
 
-    /// The attempt loop. A plain `fn` returning an `async move` block, not an `async fn`: the
-    /// block uses its captures in place, where an `async fn` would also copy its arguments into
-    /// locals and carry both (this future is the one allocation of a call; keeping it small keeps
-    /// it in the allocator's fast path).
-    #[allow(
-        clippy::manual_async_fn,
-        reason = "an async fn would hold its arguments twice (see above)"
-    )]
-    fn run(
-        self,
-        mut call: Call,
-        span: tracing::Span,
-    ) -> impl Future<Output = Result<Exchange, Error>> + Send {
-        async move {
-            let inner = &*self.inner;
-            let policy = call.retry.as_ref().unwrap_or(&inner.retry);
-            let start = tokio::time::Instant::now();
-            let total_timeout = call.total_timeout.unwrap_or(inner.total_timeout);
-            let deadline = start + total_timeout;
-            if !call.headers.contains_key(header::USER_AGENT) {
-                call.headers
-                    .insert(header::USER_AGENT, inner.user_agent.clone());
+    /// The attempt loop: auth headers, one attempt, then [`decide`] whether to go again.
+    async fn run(&self, mut call: Call, span: &tracing::Span) -> Result<Response, Error> {
+        let inner = &*self.inner;
+        let policy = call.retry.as_ref().unwrap_or(&inner.retry);
+        let start = Instant::now();
+        let deadline = start + call.total_timeout.unwrap_or(inner.total_timeout);
+        if !call.headers.contains_key(header::USER_AGENT) {
+            call.headers
+                .insert(header::USER_AGENT, inner.user_agent.clone());
+        }
+        let mut attempts = 0u32;
+        let mut retries = 0u32;
+        let mut auth_retried = false;
+        loop {
+            attempts += 1;
+            span.record("attempt", attempts);
+            let auth = match &call.credential {
+                Some(c) => Some(c.auth_headers(self).await?),
+                None => None,
+            };
+            // Read after the credential: time spent waiting for a token counts against the call.
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(timeout_error(&call, start, attempts));
             }
-            let mut attempts = 0u32;
-            let mut retries = 0u32;
-            let mut auth_retried = false;
-            loop {
-                attempts += 1;
-                span.record("attempt", attempts);
-                let mut waited_for_auth = false;
-                let auth = match &call.credential {
-                    Some(c) => match c.ready_auth_headers() {
-                        Some(ready) => Some(ready),
-                        None => {
-                            waited_for_auth = true;
-                            Some(c.auth_headers(&self).await?)
-                        }
-                    },
-                    None => None,
-                };
-                // A first attempt that did not wait for a token starts with the whole budget (the
-                // clock was just read); any other reads the clock again.
-                let remaining = if attempts == 1 && !waited_for_auth {
-                    total_timeout
-                } else {
-                    deadline.saturating_duration_since(tokio::time::Instant::now())
-                };
-                if remaining.is_zero() {
-                    return Err(timeout_error(&call, start, attempts));
+            let result = self.attempt(&call, auth.as_ref(), remaining).await;
+            let outcome = match &result {
+                // A success or a status the caller interprets: the answer, whatever the retry
+                // policy says.
+                Ok(r) if r.status.is_success() || call.accepted.contains(&r.status) => None,
+                Ok(r) => {
+                    if r.status == StatusCode::UNAUTHORIZED
+                        && !auth_retried
+                        && let (Some(c), Some(a)) = (&call.credential, &auth)
+                        && c.invalidate(a).await
+                    {
+                        auth_retried = true;
+                        tracing::debug!(
+                            attempt = attempts,
+                            "401: token dropped, retrying once with a fresh token"
+                        );
+                        continue;
+                    }
+                    Some(Outcome::Status {
+                        status: r.status,
+                        retry_after: parse_retry_after(&r.headers, SystemTime::now()),
+                    })
                 }
-                let options = SendOptions::new(inner.timeout.min(remaining), inner.max_body_bytes);
-                let request = call.attempt_request(auth.as_ref());
-                // One timer per attempt: the built-in reqwest client enforces `options.timeout`
-                // itself (connect, send and the whole body); any other `HttpSend` is bounded here.
-                let sent = if inner.sender_enforces_timeout {
-                    inner.http.send(request, options).await
-                } else {
-                    // Boxed: only custom senders take this path, and a timer inline would grow
-                    // every call's future.
-                    Box::pin(tokio::time::timeout(
-                        options.timeout,
-                        inner.http.send(request, options),
-                    ))
-                    .await
-                    .unwrap_or(Err(SendError::Timeout))
-                };
-                let result = match sent {
-                    Ok(r) if r.body.len() > inner.max_body_bytes => Err(SendError::BodyTooLarge),
-                    r => r,
-                };
-                let outcome = match &result {
-                    // A success or a status the caller interprets: the answer, whatever the
-                    // retry policy says.
-                    Ok(r) if r.status.is_success() || call.accepted.contains(&r.status) => None,
-                    Ok(response) => {
-                        if response.status == StatusCode::UNAUTHORIZED
-                            && !auth_retried
-                            && let (Some(c), Some(a)) = (&call.credential, &auth)
-                            && c.invalidate(a).await
-                        {
-                            auth_retried = true;
-                            tracing::debug!(
-                                attempt = attempts,
-                                "401: token dropped, retrying once with a fresh token"
-                            );
-                            continue;
-                        }
-                        Some(Outcome::Status {
-                            status: response.status,
-                            // Only 4xx/5xx can be retried, so only they need `Retry-After`.
-                            retry_after: if response.status.is_client_error()
-                                || response.status.is_server_error()
-                            {
-                                parse_retry_after(&response.headers, SystemTime::now())
-                            } else {
-                                None
-                            },
-                        })
-                    }
-                    Err(SendError::BodyTooLarge) => {
-                        return Err(Error::BodyTooLarge {
-                            service: call.service,
-                            operation: call.operation,
-                            limit: inner.max_body_bytes,
-                        });
-                    }
-                    Err(SendError::Connect(_)) => Some(Outcome::Connect),
-                    Err(SendError::Timeout) => Some(Outcome::Timeout),
-                    Err(SendError::Io(_)) => Some(Outcome::Io),
-                };
-                let decision = match outcome {
-                    None => Decision::Stop,
-                    Some(outcome) => decide(
-                        policy,
-                        outcome,
-                        retries,
-                        call.idempotency,
-                        deadline.saturating_duration_since(tokio::time::Instant::now()),
-                        fastrand::f64(),
-                    ),
-                };
+                Err(SendError::BodyTooLarge) => None,
+                Err(SendError::Connect(_)) => Some(Outcome::Connect),
+                Err(SendError::Timeout) => Some(Outcome::Timeout),
+                Err(SendError::Io(_)) => Some(Outcome::Io),
+            };
+            if let Some(outcome) = outcome {
+                let remaining = deadline.saturating_duration_since(Instant::now());
+                let decision = decide(
+                    policy,
+                    outcome,
+                    retries,
+                    call.idempotency,
+                    remaining,
+                    fastrand::f64(),
+                );
                 if let Decision::Retry(delay) = decision {
                     tracing::debug!(
                         attempt = attempts,
@@ -234,57 +166,48 @@ impl Transport {
                         delay_ms = delay.as_millis() as u64,
                         "retrying"
                     );
-                    // Boxed for the same reason: most calls never wait.
-                    Box::pin(tokio::time::sleep(delay)).await;
+                    tokio::time::sleep(delay).await;
                     retries += 1;
                     continue;
                 }
-                if !span.is_disabled() {
-                    span.record("elapsed_ms", start.elapsed().as_millis() as u64);
-                }
-                let response = match result {
-                    Ok(response) => response,
-                    Err(e) => {
-                        return Err(send_error(&call, e, start, attempts, inner.max_body_bytes));
-                    }
-                };
-                let request_id = call
-                    .request_id_headers
-                    .iter()
-                    .find_map(|name| response.headers.get(*name).and_then(|v| v.to_str().ok()))
-                    .map(str::to_owned);
-                if !span.is_disabled() {
-                    span.record("status", response.status.as_u16());
-                    span.record("request_id", request_id.as_deref());
-                }
-                return Ok(Exchange {
-                    accepted: call.accepted.contains(&response.status),
-                    response,
-                    attempts,
-                    request_id,
-                });
             }
+            span.record("elapsed_ms", start.elapsed().as_millis() as u64);
+            let response =
+                result.map_err(|e| send_error(&call, e, start, attempts, inner.max_body_bytes))?;
+            return Ok(call.into_response(response, attempts, span));
+        }
+    }
+
+    /// One attempt: the call's request with this attempt's auth headers, sent within the
+    /// attempt timeout (never past the deadline) and the body cap.
+    async fn attempt(
+        &self,
+        call: &Call,
+        auth: Option<&AuthHeaders>,
+        remaining: Duration,
+    ) -> Result<HttpResponse, SendError> {
+        let inner = &*self.inner;
+        let options = SendOptions::new(inner.timeout.min(remaining), inner.max_body_bytes);
+        let request = call.attempt_request(auth);
+        match tokio::time::timeout(options.timeout, inner.http.send(request, options)).await {
+            Ok(Ok(r)) if r.body.len() > inner.max_body_bytes => Err(SendError::BodyTooLarge),
+            Ok(sent) => sent,
+            Err(_elapsed) => Err(SendError::Timeout),
         }
     }
 }
 
-fn timeout_error(call: &Call, start: tokio::time::Instant, attempts: u32) -> Error {
+fn timeout_error(call: &Call, start: Instant, attempts: u32) -> Error {
     Error::Timeout {
-        service: call.service,
+        service: call.service.name(),
         operation: call.operation,
         elapsed: start.elapsed(),
         attempts,
     }
 }
 
-fn send_error(
-    call: &Call,
-    err: SendError,
-    start: tokio::time::Instant,
-    attempts: u32,
-    limit: usize,
-) -> Error {
-    let (service, operation) = (call.service, call.operation);
+fn send_error(call: &Call, err: SendError, start: Instant, attempts: u32, limit: usize) -> Error {
+    let (service, operation) = (call.service.name(), call.operation);
     match err {
         SendError::Connect(source) => {
             let mut url = call.url.clone();
@@ -326,12 +249,7 @@ impl fmt::Debug for Transport {
 
 /// One logical call as the pipeline sees it. Owned, so the pipeline's future borrows nothing.
 pub(crate) struct Call {
-    /// The service's name, for error messages.
-    pub(crate) service: &'static str,
-    /// The service's id, for the tracing span.
-    pub(crate) service_id: &'static str,
-    /// Response headers carrying the service's request id.
-    pub(crate) request_id_headers: &'static [&'static str],
+    pub(crate) service: &'static Service,
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     pub(crate) url: Url,
@@ -343,6 +261,11 @@ pub(crate) struct Call {
     pub(crate) retry: Option<RetryPolicy>,
     /// Statuses the caller interprets itself: never retried.
     pub(crate) accepted: Vec<StatusCode>,
+    /// The idempotency key sent (Partner Center `MS-RequestId`), the request id when the answer
+    /// carries none.
+    pub(crate) request_id: Option<String>,
+    /// The correlation id sent (Partner Center `MS-CorrelationId`).
+    pub(crate) correlation_id: Option<String>,
 }
 
 impl Call {
@@ -361,16 +284,33 @@ impl Call {
             body: self.body.clone(),
         }
     }
-}
 
-/// The final response of a call and how many attempts it took.
-pub(crate) struct Exchange {
-    pub(crate) response: HttpResponse,
-    pub(crate) attempts: u32,
-    /// The vendor's request id from the response headers.
-    pub(crate) request_id: Option<String>,
-    /// The status is one of the call's accepted statuses.
-    pub(crate) accepted: bool,
+    /// The final answer as a [`Response`], with the vendor's request id when it sent one.
+    fn into_response(
+        self,
+        response: HttpResponse,
+        attempts: u32,
+        span: &tracing::Span,
+    ) -> Response {
+        let answered_id = self
+            .service
+            .request_id_header_names()
+            .iter()
+            .find_map(|name| response.headers.get(*name).and_then(|v| v.to_str().ok()))
+            .map(str::to_owned);
+        span.record("status", response.status.as_u16());
+        span.record("request_id", answered_id.as_deref());
+        Response {
+            service: self.service,
+            operation: self.operation,
+            status: response.status,
+            headers: response.headers,
+            body: response.body,
+            request_id: answered_id.or(self.request_id),
+            correlation_id: self.correlation_id,
+            attempts,
+        }
+    }
 }
 
 /// Configures a [`Transport`]. Every setting has a documented default.
@@ -466,7 +406,6 @@ impl TransportBuilder {
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
             Error::invalid_input("user_agent", "contains characters not allowed in a header")
         })?;
-        let sender_enforces_timeout = self.http.is_none();
         let http: Arc<dyn HttpSend> = match (self.http, self.reqwest) {
             (Some(http), _) => http,
             (None, Some(client)) => Arc::new(ReqwestSend::new(client)),
@@ -474,9 +413,6 @@ impl TransportBuilder {
                 #[allow(unused_mut)]
                 let mut builder = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout)
-                    // The usual attempt timeout, set once; an attempt with less time left (near
-                    // the call's deadline) sets its own.
-                    .timeout(self.timeout)
                     .redirect(reqwest::redirect::Policy::none())
                     .pool_idle_timeout(Duration::from_secs(90));
                 #[cfg(feature = "native-tls")]
@@ -489,7 +425,7 @@ impl TransportBuilder {
                         format!("the HTTP client could not be built: {e}"),
                     )
                 })?;
-                Arc::new(ReqwestSend::with_client_timeout(client, self.timeout))
+                Arc::new(ReqwestSend::new(client))
             }
         };
         Ok(Transport {
@@ -500,7 +436,6 @@ impl TransportBuilder {
                 total_timeout: self.total_timeout,
                 max_body_bytes: self.max_body_bytes,
                 user_agent,
-                sender_enforces_timeout,
             }),
         })
     }

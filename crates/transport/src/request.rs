@@ -1,10 +1,8 @@
-//! [`VendorClient`] (one vendor's base URL + credential over a [`Transport`]) and [`Request`]
-//! (one operation, built in one expression by a vendor crate).
+//! [`Request`]: one operation, built in one expression by a vendor crate and sent through the
+//! [`Transport`](crate::Transport).
 
 use std::borrow::Cow;
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,148 +10,14 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use url::Url;
 
-use crate::client::{Call, Exchange};
 use crate::http_send::RedactedHeaders;
-use crate::ids::new_uuid;
-use crate::urls::{build_url, encode_segment, parse_base_url, resolve_link};
+use crate::uuid::new_uuid;
+use crate::pipeline::Call;
+use crate::urls::{build_url, encode_segment, resolve_link};
 use offerkit_models::retraction::{Deleted, NotFound, Retraction};
 
-use crate::{
-    Credential, Error, GenericErrorBody, Idempotency, Response, RetryPolicy, Service, Transport,
-};
-
-/// One vendor's endpoint: the [`Transport`], a base URL and a [`Credential`]. Cheap to clone.
-///
-/// ```
-/// use std::sync::Arc;
-/// use offerkit_transport::{Service, StaticHeader, Transport, VendorClient};
-///
-/// static APPCHARGE: Service = Service::new("appcharge", "Appcharge", "https://api.appcharge.com");
-/// # fn main() -> Result<(), offerkit_transport::Error> {
-/// let transport = Transport::new()?;
-/// let appcharge = VendorClient::new(
-///     &APPCHARGE,
-///     &transport,
-///     "https://api-sandbox.appcharge.com",
-///     Arc::new(StaticHeader::new("x-publisher-token", "publisher-token")),
-/// )?;
-/// assert_eq!(appcharge.base_url().as_str(), "https://api-sandbox.appcharge.com/");
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct VendorClient {
-    inner: Arc<ClientInner>,
-}
-
-#[derive(Clone)]
-struct ClientInner {
-    service: &'static Service,
-    transport: Transport,
-    base_url: Url,
-    credential: Arc<dyn Credential>,
-    default_headers: HeaderMap,
-}
-
-impl VendorClient {
-    /// A client for `service` at `base_url` (`https://`, or `http://` on a loopback host only).
-    pub fn new(
-        service: &'static Service,
-        transport: &Transport,
-        base_url: &str,
-        credential: Arc<dyn Credential>,
-    ) -> Result<Self, Error> {
-        let mut default_headers = HeaderMap::new();
-        default_headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-        Ok(Self {
-            inner: Arc::new(ClientInner {
-                service,
-                transport: transport.clone(),
-                base_url: parse_base_url(base_url, "base_url")?,
-                credential,
-                default_headers,
-            }),
-        })
-    }
-
-    /// A client for `service` at its production base URL ([`Service::default_base_url`]).
-    pub fn with_default_url(
-        service: &'static Service,
-        transport: &Transport,
-        credential: Arc<dyn Credential>,
-    ) -> Result<Self, Error> {
-        Self::new(service, transport, service.default_base_url(), credential)
-    }
-
-    /// Adds a header sent on every request of this client (for example `MS-Contract-Version`).
-    pub fn with_default_header(mut self, name: &str, value: &str) -> Result<Self, Error> {
-        let (name, value) = header_pair(name, value)?;
-        Arc::make_mut(&mut self.inner)
-            .default_headers
-            .insert(name, value);
-        Ok(self)
-    }
-
-    /// The service this client talks to.
-    pub fn service(&self) -> &'static Service {
-        self.inner.service
-    }
-
-    /// The base URL.
-    pub fn base_url(&self) -> &Url {
-        &self.inner.base_url
-    }
-
-    /// The transport.
-    pub fn transport(&self) -> &Transport {
-        &self.inner.transport
-    }
-
-    /// Starts a request for `operation` (a stable name used in traces and errors).
-    pub fn request(&self, method: Method, operation: &'static str) -> Request {
-        Request::new(self, method, operation)
-    }
-
-    /// `GET` (idempotent).
-    pub fn get(&self, operation: &'static str) -> Request {
-        self.request(Method::GET, operation)
-    }
-
-    /// `POST` (not idempotent unless declared).
-    pub fn post(&self, operation: &'static str) -> Request {
-        self.request(Method::POST, operation)
-    }
-
-    /// `PUT` (idempotent).
-    pub fn put(&self, operation: &'static str) -> Request {
-        self.request(Method::PUT, operation)
-    }
-
-    /// `PATCH` (not idempotent unless declared).
-    pub fn patch(&self, operation: &'static str) -> Request {
-        self.request(Method::PATCH, operation)
-    }
-
-    /// `DELETE` (idempotent).
-    pub fn delete(&self, operation: &'static str) -> Request {
-        self.request(Method::DELETE, operation)
-    }
-}
-
-impl fmt::Debug for VendorClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VendorClient")
-            .field("service", &self.inner.service.id())
-            .field("base_url", &self.inner.base_url.as_str())
-            .field("credential", &self.inner.credential)
-            .field(
-                "default_headers",
-                &RedactedHeaders(&self.inner.default_headers),
-            )
-            .finish()
-    }
-}
+use crate::{Error, GenericErrorBody, Idempotency, Response, RetryPolicy, Transport, VendorClient};
 
 /// One call to a vendor operation. Errors in building (a bad id, a body that does not serialize)
 /// are kept and returned by `send`, so an operation reads as one expression:
@@ -338,25 +202,21 @@ impl Request {
 
     /// Sends; 2xx and accepted statuses are `Ok`, any other status is [`Error::Api`] or
     /// [`Error::Throttled`].
-    ///
-    /// The URL and headers are built when this is called; nothing is sent until the future is
-    /// awaited.
-    pub fn send(self) -> impl Future<Output = Result<Response, Error>> + Send + 'static {
-        let started = self.start();
-        async move {
-            let (response, accepted) = started?.finish().await?;
-            if response.is_success() || accepted {
-                Ok(response)
-            } else {
-                Err(response.into_error())
-            }
+    pub async fn send(self) -> Result<Response, Error> {
+        let (transport, call) = self.into_call()?;
+        // Usually empty (no allocation); `send_or_gone` accepts one status.
+        let accepted = call.accepted.clone();
+        let response = transport.execute(call).await?;
+        if response.is_success() || accepted.contains(&response.status) {
+            Ok(response)
+        } else {
+            Err(response.into_error())
         }
     }
 
     /// Sends and decodes a 2xx body as `T` (errors name the JSON path that failed).
-    pub fn send_json<T: DeserializeOwned>(self) -> impl Future<Output = Result<T, Error>> + Send {
-        let sent = self.send();
-        async move { sent.await?.json() }
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        self.send().await?.json()
     }
 
     /// Sends a call where a 404 means "already gone" (a DELETE of the vendors that answer 404 for
@@ -376,36 +236,33 @@ impl Request {
     /// println!("deleted now: {}", outcome.is_retracted());
     /// # Ok(()) }
     /// ```
-    pub fn send_or_gone<T: DeserializeOwned>(
+    pub async fn send_or_gone<T: DeserializeOwned>(
         self,
-    ) -> impl Future<Output = Result<Retraction<Deleted<Option<T>>, NotFound>, Error>> + Send {
-        let sent = self.accept_status(StatusCode::NOT_FOUND).send();
-        async move {
-            let response = sent.await?;
-            let request_id = response.request_id().map(str::to_owned);
-            if response.status() == StatusCode::NOT_FOUND {
-                let message = GenericErrorBody::parse(response.body()).and_then(|b| b.message);
-                return Ok(Retraction::AlreadyRetracted(NotFound {
-                    message,
-                    request_id,
-                }));
-            }
-            Ok(Retraction::Retracted(Deleted {
-                value: response.json_opt::<T>()?,
+    ) -> Result<Retraction<Deleted<Option<T>>, NotFound>, Error> {
+        let response = self.accept_status(StatusCode::NOT_FOUND).send().await?;
+        let request_id = response.request_id().map(str::to_owned);
+        if response.status() == StatusCode::NOT_FOUND {
+            let message = GenericErrorBody::parse(response.body()).and_then(|b| b.message);
+            return Ok(Retraction::AlreadyRetracted(NotFound {
+                message,
                 request_id,
-            }))
+            }));
         }
+        Ok(Retraction::Retracted(Deleted {
+            value: response.json_opt::<T>()?,
+            request_id,
+        }))
     }
 
     /// Sends and returns the response whatever its status (retries still apply).
-    pub fn send_raw(self) -> impl Future<Output = Result<Response, Error>> + Send + 'static {
-        let started = self.start();
-        async move { started?.finish().await.map(|(response, _)| response) }
+    pub async fn send_raw(self) -> Result<Response, Error> {
+        let (transport, call) = self.into_call()?;
+        transport.execute(call).await
     }
 
-    /// Builds the URL and headers and hands the call to the transport. Synchronous, so the
-    /// request builder is not part of the future that waits for the answer.
-    fn start(mut self) -> Result<Started, Error> {
+    /// The URL, the headers (client defaults, request ids) and the settings of this call, or the
+    /// first error met while building it.
+    fn into_call(mut self) -> Result<(Transport, Call), Error> {
         if let Some(err) = self.error.take() {
             return Err(err);
         }
@@ -416,7 +273,7 @@ impl Request {
             None => build_url(&client.base_url, &self.segments, &self.query),
         };
         // The request's own headers win over the client's defaults (one value per name on both
-        // sides); the request's map is reused rather than merged into a copy of the defaults.
+        // sides).
         let mut headers = std::mem::take(&mut self.headers);
         for (name, value) in &client.default_headers {
             if !headers.contains_key(name) {
@@ -434,9 +291,7 @@ impl Request {
             headers.insert(name, value);
         }
         let call = Call {
-            service: service.name(),
-            service_id: service.id(),
-            request_id_headers: service.request_id_header_names(),
+            service,
             operation: self.operation,
             method: self.method,
             url,
@@ -447,46 +302,10 @@ impl Request {
             total_timeout: self.total_timeout,
             retry: self.retry,
             accepted: self.accepted,
-        };
-        Ok(Started {
-            exchange: client.transport.execute(call),
-            service,
-            operation: self.operation,
             request_id: request_id.map(|(_, id)| id),
             correlation_id: correlation_id.map(|(_, id)| id),
-        })
-    }
-}
-
-/// A request handed to the transport: the pipeline's future and what the [`Response`] needs
-/// besides the exchange.
-struct Started {
-    exchange: Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send>>,
-    service: &'static Service,
-    operation: &'static str,
-    /// The idempotency key sent (Partner Center `MS-RequestId`), if any.
-    request_id: Option<String>,
-    correlation_id: Option<String>,
-}
-
-impl Started {
-    /// Waits for the exchange; returns the response and whether its status was accepted.
-    async fn finish(self) -> Result<(Response, bool), Error> {
-        let exchange = self.exchange.await?;
-        let response = exchange.response;
-        Ok((
-            Response {
-                service: self.service,
-                operation: self.operation,
-                status: response.status,
-                headers: response.headers,
-                body: response.body,
-                request_id: exchange.request_id.or(self.request_id),
-                correlation_id: self.correlation_id,
-                attempts: exchange.attempts,
-            },
-            exchange.accepted,
-        ))
+        };
+        Ok((client.transport.clone(), call))
     }
 }
 
@@ -505,7 +324,7 @@ impl fmt::Debug for Request {
     }
 }
 
-fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
+pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
     let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
         Error::invalid_input(
             "header name",

@@ -7,12 +7,18 @@ use async_trait::async_trait;
 use url::Url;
 
 use super::env::{Env, process_env};
+use super::static_token::bearer;
 use super::token_endpoint::request_token;
 use super::{AuthHeaders, Credential, TokenCache};
 use crate::urls::{build_url, parse_base_url};
-use crate::{Error, Secret, Transport};
+use crate::{Error, Secret, Service, Transport};
 
-const PROVIDER: &str = "Adobe IMS";
+/// The identity provider, as token calls name it in errors and traces.
+static PROVIDER: Service = Service::new(
+    "Adobe IMS",
+    "Adobe IMS",
+    AdobeImsCredentials::DEFAULT_IMS_URL,
+);
 
 /// Adobe IMS server-to-server: `POST {ims}/ims/token/v3` (client_credentials, scopes), then on
 /// every API request `Authorization: Bearer`, `x-api-key` (the client id), `x-gw-ims-org-id` and
@@ -141,7 +147,7 @@ impl AdobeImsCredentials {
             ("client_secret", self.client_secret.expose()),
             ("scope", self.scopes.as_str()),
         ];
-        request_token(transport, PROVIDER, url, &form).await
+        request_token(transport, &PROVIDER, url, &form).await
     }
 }
 
@@ -161,22 +167,12 @@ impl fmt::Debug for AdobeImsCredentials {
 #[async_trait]
 impl Credential for AdobeImsCredentials {
     async fn auth_headers(&self, transport: &Transport) -> Result<AuthHeaders, Error> {
-        self.cache
-            .headers(
-                || self.fetch(transport),
-                |token| {
-                    AuthHeaders::new()
-                        .with_secret("authorization", &format!("Bearer {}", token.expose()))?
-                        .with_secret("x-api-key", &self.client_id)?
-                        .with_header("x-gw-ims-org-id", &self.org_id)?
-                        .with_header("x-sandbox-name", &self.sandbox)
-                },
-            )
-            .await
-    }
-
-    fn ready_auth_headers(&self) -> Option<AuthHeaders> {
-        self.cache.ready_headers()
+        let (token, generation) = self.cache.get(|| self.fetch(transport)).await?;
+        Ok(bearer(&token)?
+            .with_secret("x-api-key", &self.client_id)?
+            .with_header("x-gw-ims-org-id", &self.org_id)?
+            .with_header("x-sandbox-name", &self.sandbox)?
+            .with_generation(generation))
     }
 
     async fn invalidate(&self, rejected: &AuthHeaders) -> bool {

@@ -7,12 +7,18 @@ use async_trait::async_trait;
 use url::Url;
 
 use super::env::{Env, process_env};
+use super::static_token::bearer;
 use super::token_endpoint::request_token;
 use super::{AuthHeaders, Credential, TokenCache};
 use crate::urls::{build_url, encode_segment, parse_base_url};
-use crate::{Error, Secret, Transport};
+use crate::{Error, Secret, Service, Transport};
 
-const PROVIDER: &str = "Azure AD";
+/// The identity provider, as token calls name it in errors and traces.
+static PROVIDER: Service = Service::new(
+    "Azure AD",
+    "Azure AD",
+    AzureClientCredentials::DEFAULT_AUTHORITY,
+);
 
 /// Which token endpoint form to use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,7 +168,7 @@ impl AzureClientCredentials {
             ("client_secret", self.client_secret.expose()),
             (key, value),
         ];
-        request_token(transport, PROVIDER, self.token_url()?, &form).await
+        request_token(transport, &PROVIDER, self.token_url()?, &form).await
     }
 }
 
@@ -181,19 +187,8 @@ impl fmt::Debug for AzureClientCredentials {
 #[async_trait]
 impl Credential for AzureClientCredentials {
     async fn auth_headers(&self, transport: &Transport) -> Result<AuthHeaders, Error> {
-        self.cache
-            .headers(
-                || self.fetch(transport),
-                |token| {
-                    AuthHeaders::new()
-                        .with_secret("authorization", &format!("Bearer {}", token.expose()))
-                },
-            )
-            .await
-    }
-
-    fn ready_auth_headers(&self) -> Option<AuthHeaders> {
-        self.cache.ready_headers()
+        let (token, generation) = self.cache.get(|| self.fetch(transport)).await?;
+        Ok(bearer(&token)?.with_generation(generation))
     }
 
     async fn invalidate(&self, rejected: &AuthHeaders) -> bool {

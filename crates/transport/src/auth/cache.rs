@@ -7,7 +7,6 @@ use std::time::Duration;
 use tokio::sync::{Mutex, RwLock};
 use tokio::time::Instant;
 
-use super::AuthHeaders;
 use crate::{Error, Secret};
 
 /// A token from an identity provider.
@@ -58,9 +57,6 @@ pub struct TokenCache {
     state: RwLock<Option<Cached>>,
     refresh: Mutex<u64>,
     refresh_margin: Duration,
-    /// The headers built from the cached token (tagged with its generation), so each attempt
-    /// clones them instead of formatting the token again.
-    headers: std::sync::Mutex<Option<AuthHeaders>>,
 }
 
 impl TokenCache {
@@ -78,58 +74,7 @@ impl TokenCache {
             state: RwLock::new(None),
             refresh: Mutex::new(0),
             refresh_margin: margin,
-            headers: std::sync::Mutex::new(None),
         }
-    }
-
-    /// The headers for the cached token, fetching a token with `fetch` when needed (as
-    /// [`TokenCache::get`]) and building the headers with `build` once per token. The headers
-    /// carry the token's generation, for [`TokenCache::invalidate`].
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use offerkit_transport::{AccessToken, AuthHeaders, TokenCache};
-    /// # async fn run() -> Result<(), offerkit_transport::Error> {
-    /// let cache = TokenCache::new();
-    /// let bearer = |token: &offerkit_transport::Secret| {
-    ///     AuthHeaders::new().with_secret("authorization", &format!("Bearer {}", token.expose()))
-    /// };
-    /// let fetch = || async { Ok(AccessToken::new("t1", Duration::from_secs(3600))) };
-    /// let headers = cache.headers(fetch, bearer).await?;
-    /// assert_eq!(headers.generation(), 1);
-    /// // The token is fresh: the same headers are at hand without waiting.
-    /// assert_eq!(cache.ready_headers().map(|h| h.generation()), Some(1));
-    /// # Ok(()) }
-    /// ```
-    pub async fn headers<F, Fut, B>(&self, fetch: F, build: B) -> Result<AuthHeaders, Error>
-    where
-        F: FnOnce() -> Fut + Send,
-        Fut: Future<Output = Result<AccessToken, Error>> + Send,
-        B: FnOnce(&Secret) -> Result<AuthHeaders, Error> + Send,
-    {
-        let (token, generation) = self.get(fetch).await?;
-        if let Some(built) = self.built_for(generation) {
-            return Ok(built);
-        }
-        let built = build(&token)?.with_generation(generation);
-        *lock(&self.headers) = Some(built.clone());
-        Ok(built)
-    }
-
-    /// The headers built for the cached token when it is fresh and its headers were built, without
-    /// waiting (`None` whenever [`TokenCache::headers`] might have to fetch or build). For
-    /// [`crate::Credential::ready_auth_headers`].
-    pub fn ready_headers(&self) -> Option<AuthHeaders> {
-        let state = self.state.try_read().ok()?;
-        let cached = state.as_ref().filter(|c| Instant::now() < c.refresh_at)?;
-        self.built_for(cached.generation)
-    }
-
-    fn built_for(&self, generation: u64) -> Option<AuthHeaders> {
-        lock(&self.headers)
-            .as_ref()
-            .filter(|h| h.generation() == generation)
-            .cloned()
     }
 
     /// The cached token and its generation, fetching a new one with `fetch` when needed.
@@ -190,14 +135,6 @@ impl TokenCache {
             .filter(|c| Instant::now() < c.refresh_at)
             .map(|c| (c.token.clone(), c.generation))
     }
-}
-
-/// Locks `mutex`, recovering from a panic in another holder (the memo is only ever replaced
-/// whole, so it cannot be left half-written).
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Default for TokenCache {
@@ -300,63 +237,5 @@ mod tests {
             assert_eq!(t.await.expect("join").expect("token").0.expose(), "tok");
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1);
-    }
-
-    /// Headers are built once per token, are at hand without waiting while the token is fresh,
-    /// and never outlive it: not after an invalidation, not inside the refresh margin.
-    #[tokio::test(start_paused = true)]
-    async fn headers_are_built_once_per_token_and_ready_only_while_it_is_fresh() {
-        let cache = TokenCache::new();
-        let fetches = AtomicU32::new(0);
-        let builds = AtomicU32::new(0);
-        let fetch = || {
-            let n = fetches.fetch_add(1, Ordering::SeqCst);
-            async move { Ok(AccessToken::new(format!("t{n}"), Duration::from_secs(3600))) }
-        };
-        let build = |token: &Secret| {
-            builds.fetch_add(1, Ordering::SeqCst);
-            AuthHeaders::new().with_secret("authorization", &format!("Bearer {}", token.expose()))
-        };
-        let bearer = |h: &AuthHeaders| {
-            h.headers()
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        assert!(cache.ready_headers().is_none(), "no token yet");
-        let first = cache.headers(fetch, build).await.expect("headers");
-        assert_eq!(
-            (bearer(&first).as_deref(), first.generation()),
-            (Some("Bearer t0"), 1)
-        );
-        let again = cache.headers(fetch, build).await.expect("headers");
-        assert_eq!(bearer(&again).as_deref(), Some("Bearer t0"));
-        assert_eq!(builds.load(Ordering::SeqCst), 1, "built once for the token");
-        let ready = cache.ready_headers().expect("fresh token: ready");
-        assert_eq!(
-            (bearer(&ready).as_deref(), ready.generation()),
-            (Some("Bearer t0"), 1)
-        );
-
-        cache.invalidate(1).await;
-        assert!(
-            cache.ready_headers().is_none(),
-            "an invalidated token is not ready"
-        );
-        let second = cache.headers(fetch, build).await.expect("headers");
-        assert_eq!(
-            (bearer(&second).as_deref(), second.generation()),
-            (Some("Bearer t1"), 2)
-        );
-        assert_eq!(builds.load(Ordering::SeqCst), 2);
-
-        tokio::time::advance(Duration::from_secs(3600 - 299)).await;
-        assert!(
-            cache.ready_headers().is_none(),
-            "inside the refresh margin: not ready"
-        );
-        let third = cache.headers(fetch, build).await.expect("headers");
-        assert_eq!(bearer(&third).as_deref(), Some("Bearer t2"));
-        assert_eq!(fetches.load(Ordering::SeqCst), 3);
     }
 }

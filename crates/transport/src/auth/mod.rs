@@ -20,7 +20,6 @@ mod static_token;
 mod token_endpoint;
 
 use std::fmt;
-use std::sync::Arc;
 
 use async_trait::async_trait;
 use http::{HeaderMap, HeaderName, HeaderValue};
@@ -57,15 +56,6 @@ pub trait Credential: Send + Sync + fmt::Debug {
     /// The headers for the next attempt (fetching or refreshing a token if needed).
     async fn auth_headers(&self, transport: &Transport) -> Result<AuthHeaders, Error>;
 
-    /// The headers for the next attempt if they are at hand without waiting (a static
-    /// credential); `None` (the default) makes the transport call [`Credential::auth_headers`].
-    ///
-    /// Only an optimisation, saving the boxed future of `auth_headers` on every attempt: when it
-    /// returns `Some`, it must be what `auth_headers` would return.
-    fn ready_auth_headers(&self) -> Option<AuthHeaders> {
-        None
-    }
-
     /// The API answered 401 to an attempt sent with `rejected`. Drop the token if it is still the
     /// cached one and return `true` if a retry with fresh headers may succeed. The default (static
     /// credentials) returns `false`: the same headers would be refused again.
@@ -79,9 +69,7 @@ pub trait Credential: Send + Sync + fmt::Debug {
 /// sensitive and never printed.
 #[derive(Clone, Default)]
 pub struct AuthHeaders {
-    /// Shared: a static credential hands out the same headers on every attempt, and a clone per
-    /// attempt should not copy the map.
-    headers: Arc<HeaderMap>,
+    headers: HeaderMap,
     generation: u64,
 }
 
@@ -127,7 +115,7 @@ impl AuthHeaders {
             )
         })?;
         value.set_sensitive(sensitive);
-        Arc::make_mut(&mut self.headers).insert(name, value);
+        self.headers.insert(name, value);
         Ok(self)
     }
 

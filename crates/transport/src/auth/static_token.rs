@@ -18,17 +18,14 @@ use crate::{Error, Secret, Transport};
 #[derive(Clone)]
 pub struct StaticToken {
     token: Secret,
-    /// The header built once; `None` when the token is not a valid header value (the error is
-    /// then reported by `auth_headers`, as before).
-    prebuilt: Option<AuthHeaders>,
 }
 
 impl StaticToken {
     /// A bearer token.
     pub fn new(token: impl Into<Secret>) -> Self {
-        let token = token.into();
-        let prebuilt = bearer(&token).ok();
-        Self { token, prebuilt }
+        Self {
+            token: token.into(),
+        }
     }
 }
 
@@ -43,18 +40,12 @@ impl fmt::Debug for StaticToken {
 #[async_trait]
 impl Credential for StaticToken {
     async fn auth_headers(&self, _transport: &Transport) -> Result<AuthHeaders, Error> {
-        match &self.prebuilt {
-            Some(headers) => Ok(headers.clone()),
-            None => bearer(&self.token),
-        }
-    }
-
-    fn ready_auth_headers(&self) -> Option<AuthHeaders> {
-        self.prebuilt.clone()
+        bearer(&self.token)
     }
 }
 
-fn bearer(token: &Secret) -> Result<AuthHeaders, Error> {
+/// `Authorization: Bearer <token>`, marked sensitive.
+pub(super) fn bearer(token: &Secret) -> Result<AuthHeaders, Error> {
     AuthHeaders::new().with_secret("authorization", &format!("Bearer {}", token.expose()))
 }
 
@@ -69,9 +60,6 @@ fn bearer(token: &Secret) -> Result<AuthHeaders, Error> {
 pub struct StaticHeader {
     name: String,
     value: Secret,
-    /// The header built once; `None` when name or value is invalid (the error is then reported
-    /// by `auth_headers`, as before).
-    prebuilt: Option<AuthHeaders>,
 }
 
 impl StaticHeader {
@@ -82,12 +70,9 @@ impl StaticHeader {
 
     /// Any header name with a secret value.
     pub fn new(name: impl Into<String>, value: impl Into<Secret>) -> Self {
-        let (name, value) = (name.into(), value.into());
-        let prebuilt = AuthHeaders::new().with_secret(&name, value.expose()).ok();
         Self {
-            name,
-            value,
-            prebuilt,
+            name: name.into(),
+            value: value.into(),
         }
     }
 
@@ -121,14 +106,7 @@ impl fmt::Debug for StaticHeader {
 #[async_trait]
 impl Credential for StaticHeader {
     async fn auth_headers(&self, _transport: &Transport) -> Result<AuthHeaders, Error> {
-        match &self.prebuilt {
-            Some(headers) => Ok(headers.clone()),
-            None => AuthHeaders::new().with_secret(&self.name, self.value.expose()),
-        }
-    }
-
-    fn ready_auth_headers(&self) -> Option<AuthHeaders> {
-        self.prebuilt.clone()
+        AuthHeaders::new().with_secret(&self.name, self.value.expose())
     }
 }
 
@@ -141,41 +119,17 @@ impl Credential for NoCredential {
     async fn auth_headers(&self, _transport: &Transport) -> Result<AuthHeaders, Error> {
         Ok(AuthHeaders::new())
     }
-
-    fn ready_auth_headers(&self) -> Option<AuthHeaders> {
-        Some(AuthHeaders::new())
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The transport takes `ready_auth_headers` instead of awaiting `auth_headers`: they must agree.
+    /// A token that cannot be a header value is reported when the headers are asked for.
     #[tokio::test]
-    async fn ready_headers_are_the_awaited_headers() {
-        let transport = Transport::new().expect("transport");
-        let credentials: [&dyn Credential; 3] = [
-            &StaticToken::new("token-1"),
-            &StaticHeader::appcharge("publisher-1"),
-            &NoCredential,
-        ];
-        for credential in credentials {
-            let ready = credential
-                .ready_auth_headers()
-                .expect("static headers are ready");
-            let awaited = credential.auth_headers(&transport).await.expect("headers");
-            assert_eq!(ready.headers(), awaited.headers(), "{credential:?}");
-            assert!(ready.headers().values().all(|v| v.is_sensitive()));
-        }
-    }
-
-    /// A token that cannot be a header value is not "ready": the awaited path reports the error.
-    #[tokio::test]
-    async fn an_invalid_token_is_reported_by_the_awaited_path() {
+    async fn an_invalid_token_is_reported_by_auth_headers() {
         let transport = Transport::new().expect("transport");
         let credential = StaticToken::new("line\nbreak");
-        assert!(credential.ready_auth_headers().is_none());
         let err = credential
             .auth_headers(&transport)
             .await

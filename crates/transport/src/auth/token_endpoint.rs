@@ -9,9 +9,9 @@ use serde_json::Value;
 use url::Url;
 
 use super::AccessToken;
-use crate::client::Call;
 use crate::error::AuthError;
-use crate::{Error, Idempotency, Secret, Transport};
+use crate::pipeline::Call;
+use crate::{Error, Idempotency, Secret, Service, Transport};
 use offerkit_models::auth::TokenResponse;
 
 /// Lifetime assumed when the provider sends no `expires_in`.
@@ -28,7 +28,7 @@ struct TokenErrorBody {
 /// number or a string).
 pub(crate) async fn request_token(
     transport: &Transport,
-    provider: &'static str,
+    provider: &'static Service,
     url: Url,
     form: &[(&str, &str)],
 ) -> Result<AccessToken, Error> {
@@ -42,8 +42,6 @@ pub(crate) async fn request_token(
     );
     let call = Call {
         service: provider,
-        service_id: provider,
-        request_id_headers: &[],
         operation: "token",
         method: Method::POST,
         url,
@@ -55,7 +53,10 @@ pub(crate) async fn request_token(
         total_timeout: None,
         retry: None,
         accepted: Vec::new(),
+        request_id: None,
+        correlation_id: None,
     };
+    let provider = provider.name();
     let fail = |status, error, description, source| {
         Error::Auth(Box::new(AuthError {
             provider,
@@ -65,11 +66,10 @@ pub(crate) async fn request_token(
             source,
         }))
     };
-    let exchange = match transport.execute(call).await {
-        Ok(x) => x,
+    let response = match transport.execute(call).await {
+        Ok(r) => r,
         Err(e) => return Err(fail(None, None, None, Some(Box::new(e)))),
     };
-    let response = exchange.response;
     if !response.status.is_success() {
         let parsed: Option<TokenErrorBody> = serde_json::from_slice(&response.body).ok();
         let (error, description) = match parsed {
