@@ -773,3 +773,218 @@ async fn a_200_with_lines_still_active_is_reported_not_complete() {
     assert!(!result.is_complete());
     assert_eq!(result.not_cancelled(), vec![0]);
 }
+
+/// Answers from `vars` (a test's configuration source).
+fn lookup_of(vars: &[(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> + use<> {
+    let vars = vars.to_vec();
+    move |key| {
+        vars.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| (*v).to_owned())
+    }
+}
+
+#[tokio::test]
+async fn from_lookup_reads_the_orders_keys_with_the_azure_fallback() {
+    // Nothing set: one error names every required key.
+    let err = OrdersClient::from_lookup(&lookup_of(&[])).expect_err("unconfigured");
+    assert!(err.is_invalid_argument(), "{err:?}");
+    let text = err.to_string();
+    for key in [
+        "OFFERKIT_ORDERS_TENANT_ID",
+        "OFFERKIT_ORDERS_CLIENT_ID",
+        "OFFERKIT_ORDERS_CLIENT_SECRET",
+    ] {
+        assert!(text.contains(key), "{text}");
+    }
+    assert!(text.contains("OFFERKIT_AZURE_*"), "{text}");
+
+    // OFFERKIT_ORDERS_* wins over OFFERKIT_AZURE_*; the authority builds the token URL.
+    let lookup = lookup_of(&[
+        ("OFFERKIT_ORDERS_TENANT_ID", "orders-tenant"),
+        ("OFFERKIT_AZURE_TENANT_ID", "azure-tenant"),
+        ("OFFERKIT_AZURE_CLIENT_ID", "app"),
+        ("OFFERKIT_AZURE_CLIENT_SECRET", "secret"),
+        ("OFFERKIT_ORDERS_AUTHORITY", "https://login.example"),
+        ("OFFERKIT_ORDERS_URL", "https://orders.example"),
+    ]);
+    let mock = MockTransport::new(|req| {
+        if req.url.path().ends_with("/oauth2/token") {
+            MockResponse::json(
+                200,
+                &json!({"access_token": "tok", "token_type": "Bearer", "expires_in": 3600}),
+            )
+        } else {
+            MockResponse::json(200, &json!({"id": ORDER}))
+        }
+    });
+    let client = OrdersClient::builder()
+        .from_lookup(&lookup)
+        .expect("configured")
+        .transport(mock.transport())
+        .build()
+        .expect("client");
+    assert_eq!(client.base_url(), "https://orders.example/");
+    client
+        .get_order(&customer(), &order_id())
+        .await
+        .expect("get");
+    let requests = mock.requests();
+    assert_eq!(
+        requests[0].url.as_str(),
+        "https://login.example/orders-tenant/oauth2/token"
+    );
+    assert_eq!(requests[1].url.host_str(), Some("orders.example"));
+    assert_eq!(requests[1].header("authorization"), Some("Bearer tok"));
+
+    // The API URL has no OFFERKIT_AZURE_ fallback (the two Partner Center APIs differ).
+    let lookup = lookup_of(&[
+        ("OFFERKIT_AZURE_TENANT_ID", "t"),
+        ("OFFERKIT_AZURE_CLIENT_ID", "c"),
+        ("OFFERKIT_AZURE_CLIENT_SECRET", "s"),
+        ("OFFERKIT_AZURE_URL", "https://elsewhere.example"),
+    ]);
+    let client = OrdersClient::from_lookup(&lookup).expect("configured");
+    assert_eq!(
+        client.base_url(),
+        "https://api.partnercenter.microsoft.com/"
+    );
+    assert_eq!(OrdersClient::URL_ENV, "OFFERKIT_ORDERS_URL");
+
+    // The typed sugar builds the same credential without a lookup.
+    let err = OrdersClient::builder()
+        .azure_credentials("", "app", "secret")
+        .expect_err("empty tenant");
+    assert!(err.is_invalid_argument(), "{err:?}");
+}
+
+/// Every `ErrorInfo` accessor, on real errors built from mock answers (and the two this crate
+/// raises before sending).
+#[tokio::test]
+async fn error_accessors_table() {
+    struct Case {
+        name: &'static str,
+        answer: fn() -> MockResponse,
+        status: Option<u16>,
+        code: Option<&'static str>,
+        message: Option<&'static str>,
+        request_id: Option<&'static str>,
+        transient: bool,
+        unauthorized: bool,
+    }
+    fn answer(status: u16, body: Value) -> MockResponse {
+        MockResponse::json(status, &body).header("MS-RequestId", "rid")
+    }
+    let cases = [
+        Case {
+            name: "not found (code as a string, entities decoded)",
+            answer: || answer(404, pc_error(json!("20000"), "Order &#39;x&#39; not found")),
+            status: Some(404),
+            code: Some("20000"),
+            message: Some("Order 'x' not found"),
+            request_id: Some("rid"),
+            transient: false,
+            unauthorized: false,
+        },
+        Case {
+            name: "access denied with a 400",
+            answer: || answer(400, pc_error(json!(400), "Access denied")),
+            status: Some(400),
+            code: Some("400"),
+            message: Some("Access denied"),
+            request_id: Some("rid"),
+            transient: false,
+            unauthorized: true,
+        },
+        Case {
+            name: "no relationship with a 403 is not a credential problem",
+            answer: || answer(403, pc_error(json!(20002), "No relationship")),
+            status: Some(403),
+            code: Some("20002"),
+            message: Some("No relationship"),
+            request_id: Some("rid"),
+            transient: false,
+            unauthorized: false,
+        },
+        Case {
+            name: "throttled (the statusCode shape)",
+            answer: || {
+                answer(
+                    429,
+                    json!({"statusCode": 429, "message": "Rate limit is exceeded"}),
+                )
+            },
+            status: Some(429),
+            code: Some("429"),
+            message: Some("Rate limit is exceeded"),
+            request_id: Some("rid"),
+            transient: true,
+            unauthorized: false,
+        },
+        Case {
+            name: "5xx",
+            answer: || answer(503, pc_error(json!(800003), "Unexpected service error")),
+            status: Some(503),
+            code: Some("800003"),
+            message: Some("Unexpected service error"),
+            request_id: Some("rid"),
+            transient: true,
+            unauthorized: false,
+        },
+        Case {
+            name: "connect failure",
+            answer: MockResponse::connect_error,
+            status: None,
+            code: None,
+            message: None,
+            request_id: None,
+            transient: true,
+            unauthorized: false,
+        },
+    ];
+    for case in cases {
+        let answer = case.answer;
+        let mock = MockTransport::new(move |_| answer());
+        let client = OrdersClient::builder()
+            .credential(Arc::new(StaticToken::new("t")))
+            .transport(
+                Transport::builder()
+                    .retry_policy(RetryPolicy::immediate(0))
+                    .http_client(mock.clone())
+                    .build()
+                    .expect("transport"),
+            )
+            .build()
+            .expect("client");
+        let err = client
+            .get_order(&customer(), &order_id())
+            .await
+            .expect_err(case.name);
+        let name = case.name;
+        assert_eq!(err.status().map(|s| s.as_u16()), case.status, "{name}");
+        assert_eq!(err.code().as_deref(), case.code, "{name}");
+        assert_eq!(err.message().as_deref(), case.message, "{name}");
+        assert_eq!(err.request_id(), case.request_id, "{name}");
+        assert_eq!(err.is_transient(), case.transient, "{name}");
+        assert_eq!(err.is_unauthorized(), case.unauthorized, "{name}");
+        assert!(!err.is_invalid_argument(), "{name}");
+        assert!(err.transport_error().is_some(), "{name}");
+    }
+
+    // Refused before anything was sent: an invalid id, and lines the order does not have.
+    let invalid = Error::from(OrderId::new(" o1").expect_err("padded"));
+    let missing = Error::LineItemsNotFound {
+        order_id: order_id(),
+        missing: vec![5],
+        available: vec![0],
+    };
+    for err in [invalid, missing] {
+        assert!(err.is_invalid_argument(), "{err:?}");
+        assert!(!err.is_transient() && !err.is_unauthorized(), "{err:?}");
+        assert_eq!(
+            (err.status(), err.code(), err.request_id()),
+            (None, None, None)
+        );
+        assert!(err.transport_error().is_none());
+    }
+}
