@@ -12,7 +12,7 @@ use offerkit::{
 use offerkit_partner_center_ingestion::models::{PrivateOfferState, PrivateOfferType};
 use offerkit_partner_center_ingestion::transport::AzureClientCredentials;
 use offerkit_partner_center_ingestion::{
-    DeletePrivateOffer, IngestionClient, PrivateOfferId, Retraction, Submitted,
+    DeletePrivateOffer, IngestionClient, OfferGone, PrivateOfferId, Retraction, Submitted,
     WithdrawPrivateOffer,
 };
 use offerkit_sandbox::Sandbox;
@@ -47,7 +47,7 @@ fn id(raw: &str) -> PrivateOfferId {
     PrivateOfferId::new(raw).expect("offer id")
 }
 
-fn submitted(result: Retraction<Submitted>) -> Submitted {
+fn submitted(result: Retraction<Submitted, OfferGone>) -> Submitted {
     match result {
         Retraction::Retracted(s) => s,
         other => panic!("expected a submitted job, got {other:?}"),
@@ -57,7 +57,7 @@ fn submitted(result: Retraction<Submitted>) -> Submitted {
 async fn wait(
     client: &IngestionClient,
     job: Submitted,
-) -> Retraction<offerkit_partner_center_ingestion::models::ConfigureStatus> {
+) -> Retraction<offerkit_partner_center_ingestion::models::ConfigureStatus, OfferGone> {
     client
         .poller(job.handle)
         .poll_interval(Duration::ZERO)
@@ -103,7 +103,7 @@ async fn deletes_and_withdraws_reads_back_and_repeats_as_already_retracted() {
         .expect("repeat");
     assert_eq!(
         again,
-        Retraction::already_retracted(id("draft-1"), Some(PrivateOfferState::Deleted))
+        OfferGone::retraction(id("draft-1"), Some(PrivateOfferState::Deleted))
     );
     assert_eq!(
         sandbox.count("POST", CONFIGURE),
@@ -158,7 +158,7 @@ async fn deletes_and_withdraws_reads_back_and_repeats_as_already_retracted() {
     );
     assert_eq!(
         wait(&client, job).await,
-        Retraction::already_retracted(id("live-1"), Some(PrivateOfferState::Withdrawn))
+        OfferGone::retraction(id("live-1"), Some(PrivateOfferState::Withdrawn))
     );
     assert_eq!(sandbox.count("POST", CONFIGURE), 3);
 
@@ -189,10 +189,7 @@ async fn facade_retracts_records_the_job_probes_resumes_and_queries() {
             vendor,
             format!("{}/rp/product-ingestion", sandbox.base_url()),
         )
-        .with_token_url(
-            vendor,
-            format!("{}/{TENANT}/oauth2/token", sandbox.base_url()),
-        )
+        .with_credential(vendor, "authority", sandbox.base_url())
         .with_credential(vendor, "tenant-id", TENANT)
         .with_credential(vendor, "client-id", "sandbox-client")
         .with_credential(vendor, "client-secret", "sandbox-secret")
