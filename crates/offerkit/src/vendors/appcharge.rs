@@ -9,54 +9,33 @@
 //!   (`limit` applied to the items).
 //! - `resume`: the default (deletes are synchronous).
 //!
-//! Settings (`[appcharge]` or `OFFERKIT_APPCHARGE_*`): `publisher-token` (required), `base-url`
-//! (default production `https://api.appcharge.com`), or `environment = "sandbox"` for
-//! `https://api-sandbox.appcharge.com`.
+//! Settings: the crate's own keys, `OFFERKIT_APPCHARGE_PUBLISHER_TOKEN` (required) and
+//! `OFFERKIT_APPCHARGE_URL`, answered from the profile and environment by [`Config::lookup`].
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use offerkit_appcharge::transport::Error as TransportError;
-use offerkit_appcharge::{
-    AppchargeClient, Environment, Error as AppchargeError, PublisherOfferId, Retraction,
-};
+use offerkit_appcharge::{AppchargeClient, Deleted, ErrorInfo, NotFound, Retraction};
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
-use crate::ids::PublisherOfferId as TargetOfferId;
 use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target};
 use crate::vendors::common::{
-    answered_404, config_error, failed_call, record_json, transport_kind, with_code_and_status,
-    with_request_id,
+    answered_404, config_error, error_from, failed_call, record_json, with_request_id,
 };
 use offerkit_models::Vendor;
+use offerkit_models::ids::PublisherOfferId;
 
 const VENDOR: Vendor = Vendor::Appcharge;
 
 /// Builds the impl, or says why it cannot (missing token, bad URL).
 pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
-    let settings = config.vendor(VENDOR);
-    let token = settings.require(VENDOR, "publisher-token")?;
-    let environment = match settings.credential("environment").map(str::trim) {
-        None | Some("") => Environment::Production,
-        Some(e) if e.eq_ignore_ascii_case("production") => Environment::Production,
-        Some(e) if e.eq_ignore_ascii_case("sandbox") => Environment::Sandbox,
-        Some(other) => {
-            return Err(Error::new(
-                ErrorKind::Config,
-                format!("{VENDOR}: environment `{other}` is not `production` or `sandbox`"),
-            ));
-        }
-    };
-    let mut builder = AppchargeClient::builder()
-        .environment(environment)
-        .publisher_token(token);
-    if let Some(url) = &settings.base_url {
-        builder = builder.base_url(url.clone());
-    }
-    let client = builder.build().map_err(|e| config_error(VENDOR, e))?;
+    let client = AppchargeClient::builder()
+        .from_lookup(&config.lookup())
+        .and_then(|builder| builder.build())
+        .map_err(|e| config_error(VENDOR, e))?;
     Ok(Arc::new(Appcharge { client }))
 }
 
@@ -76,8 +55,8 @@ impl Retract for Appcharge {
             Ok(id) => id,
             Err(e) => return Outcome::failed(e),
         };
-        match self.client.delete_offer(&id).await {
-            Ok(Retraction::Retracted { value, request_id }) => {
+        match self.client.delete_offer(id).await {
+            Ok(Retraction::Retracted(Deleted { value, request_id })) => {
                 let mut details = with_request_id(Details::new(), request_id.as_deref());
                 if value.publisher_offer_id.as_deref() != Some(id.as_str()) {
                     details = details.with_note(format!(
@@ -87,24 +66,25 @@ impl Retract for Appcharge {
                 }
                 Outcome::Retracted(details.with_response(record_json(&value)))
             }
-            Ok(Retraction::AlreadyRetracted {
+            Ok(Retraction::AlreadyRetracted(NotFound {
                 message,
                 request_id,
-            }) => answered_404("Appcharge", message.as_deref(), request_id.as_deref()),
-            Ok(_) => Outcome::failed(Error::new(
-                ErrorKind::Internal,
-                "unknown retraction result from offerkit-appcharge",
-            )),
+            })) => answered_404("Appcharge", message.as_deref(), request_id.as_deref()),
             Err(e) => {
                 let request_id = e.request_id().map(str::to_owned);
-                failed_call(facade_error(e), request_id.as_deref())
+                failed_call(error_from(e, None), request_id.as_deref())
             }
         }
     }
 
     async fn probe(&self, target: &Target) -> Result<Probe, Error> {
         let id = offer_id_of(target)?;
-        match self.client.get_offer(&id).await.map_err(facade_error)? {
+        match self
+            .client
+            .get_offer(id)
+            .await
+            .map_err(|e| error_from(e, None))?
+        {
             Some(offer) => Ok(Probe::Present(
                 Details::new().with_response(record_json(&offer)),
             )),
@@ -116,9 +96,13 @@ impl Retract for Appcharge {
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {
         match query {
-            Query::Get(ResourceRef::AppchargeOffer(raw)) => {
-                let id = convert_id(raw)?;
-                match self.client.get_offer(&id).await.map_err(facade_error)? {
+            Query::Get(ResourceRef::AppchargeOffer(id)) => {
+                match self
+                    .client
+                    .get_offer(id)
+                    .await
+                    .map_err(|e| error_from(e, None))?
+                {
                     Some(offer) => Ok(Details::new().with_response(record_json(&offer))),
                     None => Err(Error::new(
                         ErrorKind::NotFound,
@@ -127,12 +111,15 @@ impl Retract for Appcharge {
                 }
             }
             Query::List(list) => {
-                let mut all = self.client.list_offers().await.map_err(facade_error)?;
+                let mut all = self
+                    .client
+                    .list_offers()
+                    .await
+                    .map_err(|e| error_from(e, None))?;
                 if let (Some(limit), Some(offers)) = (list.limit, all.offers.as_mut()) {
                     offers.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
                 }
-                let response = serde_json::to_value(&all).map_err(internal)?;
-                Ok(Details::new().with_response(response))
+                Ok(Details::new().with_response(record_json(&all)))
             }
             other => Err(Error::unsupported(format!(
                 "{VENDOR} does not support {} for this resource",
@@ -142,39 +129,13 @@ impl Retract for Appcharge {
     }
 }
 
-fn offer_id_of(target: &Target) -> Result<PublisherOfferId, Error> {
+fn offer_id_of(target: &Target) -> Result<&PublisherOfferId, Error> {
     match target {
-        Target::AppchargeDelete(t) => convert_id(&t.publisher_offer_id),
+        Target::AppchargeDelete(t) => Ok(&t.publisher_offer_id),
         other => Err(Error::input(format!(
             "{VENDOR} cannot perform {other}: not an Appcharge target"
         ))),
     }
-}
-
-fn convert_id(id: &TargetOfferId) -> Result<PublisherOfferId, Error> {
-    PublisherOfferId::new(id.as_str())
-        .map_err(|e| Error::input(format!("field `publisherOfferId`: {e}")).with_source(e))
-}
-
-fn internal(e: serde_json::Error) -> Error {
-    Error::new(ErrorKind::Internal, e.to_string()).with_source(e)
-}
-
-/// Classifies a crate error for exit codes and retry decisions, keeping it as the source.
-fn facade_error(err: AppchargeError) -> Error {
-    let kind = match &err {
-        AppchargeError::InvalidArgument { .. } => ErrorKind::Input,
-        AppchargeError::Unauthorized { .. } => ErrorKind::Auth,
-        AppchargeError::Rejected { .. } => ErrorKind::Rejected,
-        AppchargeError::Transport(t) => transport_kind(t),
-        _ => ErrorKind::Vendor,
-    };
-    let code = err
-        .transport_error()
-        .and_then(TransportError::error_body)
-        .and_then(|v| v.code.clone());
-    let status = err.status();
-    with_code_and_status(Error::new(kind, err.to_string()), code, status).with_source(err)
 }
 
 #[cfg(test)]
@@ -182,7 +143,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn build_needs_a_token_and_a_known_environment() {
+    fn build_needs_a_token_and_an_acceptable_url() {
         let err = build(&Config::new()).err().expect("no token");
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(
@@ -193,12 +154,8 @@ mod tests {
         assert!(build(&config).is_ok());
         let sandbox = config
             .clone()
-            .with_credential(VENDOR, "environment", "Sandbox");
+            .with_base_url(VENDOR, "https://api-sandbox.appcharge.com");
         assert!(build(&sandbox).is_ok());
-        let bad = config
-            .clone()
-            .with_credential(VENDOR, "environment", "staging");
-        assert_eq!(build(&bad).err().map(|e| e.kind()), Some(ErrorKind::Config));
         let url = config.with_base_url(VENDOR, "http://example.com");
         let err = build(&url).err().expect("plain http to a remote host");
         assert_eq!(err.kind(), ErrorKind::Config);
