@@ -12,42 +12,34 @@
 //!   `limit` applied to the items).
 //! - `resume`: the default (cancellations are synchronous).
 //!
-//! Settings (`[partner-center-orders]` or `OFFERKIT_ORDERS_*`): `base-url`, `token-url` (a full
-//! `…/{tenant}/oauth2/token` URL or just the authority), `tenant-id`, `client-id`, `client-secret`.
+//! Settings: the crate's own keys, `OFFERKIT_ORDERS_TENANT_ID`, `_CLIENT_ID`, `_CLIENT_SECRET`,
+//! `_AUTHORITY`, `_URL` (`OFFERKIT_AZURE_*` as the fallback of the Azure keys), answered from the
+//! profile and environment by [`Config::lookup`].
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use offerkit_partner_center_orders::transport::AzureClientCredentials;
 use offerkit_partner_center_orders::{
-    self as orders, CancelOrder, CancelResult, CustomerTenantId, OrderId, OrdersClient, Retraction,
+    self as orders, AlreadyCancelled, CancelOrder, CancelResult, ErrorInfo, OrdersClient,
+    Retraction,
 };
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
-use crate::ids::{OrderId as TargetOrderId, TenantId};
 use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target};
-use crate::vendors::common::{
-    azure_credentials, config_error, failed_call, to_value, transport_kind, with_code_and_status,
-    with_request_id,
-};
+use crate::vendors::common::{config_error, error_from, failed_call, to_value, with_request_id};
 use offerkit_models::Vendor;
 
 const VENDOR: Vendor = Vendor::PartnerCenterOrders;
 
 /// Builds the impl, or says why it cannot (missing credentials, bad URL).
 pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
-    let settings = config.vendor(VENDOR);
-    let credential = azure_credentials(VENDOR, &settings, |tenant, client, secret| {
-        AzureClientCredentials::partner_center(tenant, client, secret)
-    })?;
-    let mut builder = OrdersClient::builder().credential(credential);
-    if let Some(url) = &settings.base_url {
-        builder = builder.base_url(url.clone());
-    }
-    let client = builder.build().map_err(|e| config_error(VENDOR, e))?;
+    let client = OrdersClient::builder()
+        .from_lookup(&config.lookup())
+        .and_then(|builder| builder.build())
+        .map_err(|e| config_error(VENDOR, e))?;
     Ok(Arc::new(PartnerCenterOrders { client }))
 }
 
@@ -80,16 +72,12 @@ impl Retract for PartnerCenterOrders {
                 details: details(&result),
             },
             Ok(Retraction::Retracted(result)) => Outcome::Retracted(details(&result)),
-            Ok(Retraction::AlreadyRetracted { current, evidence }) => {
-                Outcome::AlreadyRetracted(details(&current).with_note(format!(
-                    "already cancelled ({}); nothing was changed",
-                    evidence.as_str()
-                )))
-            }
-            Ok(_) => Outcome::failed(Error::new(
-                ErrorKind::Internal,
-                "unknown retraction result from offerkit-partner-center-orders",
-            )),
+            Ok(Retraction::AlreadyRetracted(AlreadyCancelled {
+                current, evidence, ..
+            })) => Outcome::AlreadyRetracted(details(&current).with_note(format!(
+                "already cancelled ({}); nothing was changed",
+                evidence.as_str()
+            ))),
             Err(e) => {
                 let request_id = e.request_id().map(str::to_owned);
                 failed_call(facade_error(e), request_id.as_deref())
@@ -121,24 +109,22 @@ impl Retract for PartnerCenterOrders {
                 customer_tenant_id,
                 order_id,
             }) => {
-                let (customer, order) = ids(customer_tenant_id, order_id)?;
                 let read = self
                     .client
-                    .get_order(&customer, &order)
+                    .get_order(customer_tenant_id, order_id)
                     .await
                     .map_err(facade_error)?;
                 Ok(Details::new().with_response(to_value(&read)))
             }
             Query::List(list) => {
-                let tenant = list.customer_tenant_id.as_ref().ok_or_else(|| {
+                let customer = list.customer_tenant_id.as_ref().ok_or_else(|| {
                     Error::input(format!(
                         "{VENDOR}: listing orders needs a customer tenant id (--customer)"
                     ))
                 })?;
-                let customer = CustomerTenantId::new(tenant.as_str()).map_err(input_error)?;
                 let mut collection = self
                     .client
-                    .list_orders(&customer)
+                    .list_orders(customer)
                     .await
                     .map_err(facade_error)?;
                 if let (Some(limit), Some(items)) = (list.limit, collection.items.as_mut()) {
@@ -161,19 +147,12 @@ fn cancel_of(target: &Target) -> Result<CancelOrder, Error> {
             "{VENDOR} cannot perform {target}"
         )));
     };
-    let (customer, order) = ids(&t.customer_tenant_id, &t.order_id)?;
+    let (customer, order) = (t.customer_tenant_id.clone(), t.order_id.clone());
     Ok(if t.line_items.is_empty() {
         CancelOrder::whole(customer, order)
     } else {
         CancelOrder::line_items(customer, order, t.line_items.iter().copied())
     })
-}
-
-fn ids(tenant: &TenantId, order: &TargetOrderId) -> Result<(CustomerTenantId, OrderId), Error> {
-    Ok((
-        CustomerTenantId::new(tenant.as_str()).map_err(input_error)?,
-        OrderId::new(order.as_str()).map_err(input_error)?,
-    ))
 }
 
 fn details(result: &CancelResult) -> Details {
@@ -183,32 +162,15 @@ fn details(result: &CancelResult) -> Details {
     )
 }
 
-fn input_error(err: orders::Error) -> Error {
-    Error::new(ErrorKind::Input, err.to_string()).with_source(err)
-}
-
-/// Classifies a crate error for the facade, keeping code, status and source.
+/// The facade error; only the variants whose kind the accessors cannot tell are named (code
+/// 20000 is not-found whatever the status, and a 429 answer is throttling, not a rejection).
 fn facade_error(err: orders::Error) -> Error {
     let kind = match &err {
-        orders::Error::InvalidArgument { .. } | orders::Error::LineItemsNotFound { .. } => {
-            ErrorKind::Input
-        }
-        orders::Error::OrderNotFound { .. } => ErrorKind::NotFound,
-        orders::Error::Unauthorized { .. } => ErrorKind::Auth,
-        orders::Error::Throttled { .. } => ErrorKind::RateLimited,
-        orders::Error::UnableToProcess { .. }
-        | orders::Error::InvalidInput { .. }
-        | orders::Error::NoRelationship { .. } => ErrorKind::Rejected,
-        orders::Error::Api { answer, .. } if answer.status < 500 => ErrorKind::Rejected,
-        orders::Error::Api { .. } => ErrorKind::Vendor,
-        // The crate keeps only unsent and undecodable failures as `Transport` (API answers,
-        // throttling and invalid input have their own variants).
-        orders::Error::Transport(t) => transport_kind(t),
-        _ => ErrorKind::Vendor,
+        orders::Error::OrderNotFound { .. } => Some(ErrorKind::NotFound),
+        orders::Error::Throttled { .. } => Some(ErrorKind::RateLimited),
+        _ => None,
     };
-    let code = err.code().map(str::to_owned);
-    let status = err.status();
-    with_code_and_status(Error::from_source(kind, err), code, status)
+    error_from(err, kind)
 }
 
 #[cfg(test)]
@@ -220,5 +182,17 @@ mod tests {
         let err = build(&Config::new()).err().expect("no credentials");
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(err.message().contains("OFFERKIT_ORDERS_TENANT_ID"), "{err}");
+    }
+
+    #[test]
+    fn the_azure_fallback_configures_orders() {
+        let config = Config::from_env_vars([
+            ("OFFERKIT_AZURE_TENANT_ID", "t"),
+            ("OFFERKIT_AZURE_CLIENT_ID", "c"),
+            ("OFFERKIT_AZURE_CLIENT_SECRET", "s"),
+            ("OFFERKIT_ORDERS_URL", "http://127.0.0.1:9"),
+        ])
+        .expect("config");
+        assert!(build(&config).is_ok());
     }
 }
