@@ -1,4 +1,5 @@
-//! `cargo xtask codegen`: generates the models' record types from the JSON Schema files in `specs/`.
+//! `cargo xtask codegen`: generates the models' record types from the JSON Schema files in `specs/`,
+//! and from the same specs the sandbox's known-field lists and OpenAPI schemas (`codegen/sandbox.rs`).
 //!
 //! Every `specs/*.schema.json` (except hand-written ones marked `"x-hand-written": true`, such as
 //! `lenient.schema.json`) becomes `crates/models/src/generated/<x-rust-module>.rs`; `generated/mod.rs` lists
@@ -8,6 +9,7 @@
 //! normalised), and the task fails naming every file that differs (rust-analyzer's `ensure_file_contents`).
 
 mod emit;
+mod sandbox;
 mod spec;
 
 use std::io::Write as _;
@@ -16,8 +18,12 @@ use std::process::{Command, Stdio};
 
 /// Directory of the specs, relative to the workspace root.
 const SPECS_DIR: &str = "specs";
-/// Directory of the generated files, relative to the workspace root.
+/// Directory of the generated models, relative to the workspace root.
 const OUT_DIR: &str = "crates/models/src/generated";
+/// Directory of the sandbox's generated files, relative to the workspace root.
+const SANDBOX_OUT_DIR: &str = "crates/sandbox/src/generated";
+/// The sandbox's own API (control API, token requests), in the same JSON Schema dialect as `specs/`.
+const SANDBOX_SPEC: (&str, &str) = ("crates/sandbox", "sandbox.schema.json");
 
 /// Regenerates the models; with `check`, compares in memory and fails naming the files that differ.
 pub fn run(check: bool) -> Result<(), String> {
@@ -49,8 +55,9 @@ pub fn run(check: bool) -> Result<(), String> {
     }
     // Generated files that no spec produces any more.
     let wanted: Vec<&PathBuf> = files.iter().map(|(p, _)| p).collect();
-    let out_dir = root.join(OUT_DIR);
-    for path in rust_files(&out_dir)? {
+    let mut generated = rust_files(&root.join(OUT_DIR))?;
+    generated.extend(rust_files(&root.join(SANDBOX_OUT_DIR))?);
+    for path in generated {
         if !wanted.contains(&&path) {
             let shown = path
                 .strip_prefix(&root)
@@ -90,9 +97,22 @@ fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         root.join(OUT_DIR).join("mod.rs"),
         rustfmt(root, &emit::mod_rs(&modules))?,
     ));
+    let sandbox_dir = root.join(SANDBOX_OUT_DIR);
+    files.push((
+        sandbox_dir.join("fields.rs"),
+        rustfmt(root, &sandbox::fields_rs(&specs))?,
+    ));
+    files.push((sandbox_dir.join("mod.rs"), rustfmt(root, &sandbox::mod_rs())?));
+    let mut all = specs;
+    all.push(spec::load(&root.join(SANDBOX_SPEC.0), SANDBOX_SPEC.1)?);
+    files.push((
+        sandbox_dir.join("openapi_schemas.json"),
+        sandbox::openapi_schemas(&all)?,
+    ));
     Ok(files)
 }
 
+/// The generated files (`.rs`, `.json`) in `dir`.
 fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(Vec::new());
@@ -102,7 +122,7 @@ fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
         let path = entry
             .map_err(|e| format!("listing {}: {e}", dir.display()))?
             .path();
-        if path.extension().is_some_and(|e| e == "rs") {
+        if path.extension().is_some_and(|e| e == "rs" || e == "json") {
             out.push(path);
         }
     }

@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::state::{lock, read, write};
-use crate::util::{XorShift, glob_match};
+use crate::util::glob::glob_match;
+use crate::util::sync::{lock, read, write};
 
 /// A fault rule, as posted to `POST /_sandbox/faults`.
 ///
@@ -187,7 +187,8 @@ struct Active {
 struct Counters {
     matched: u64,
     fired: u64,
-    rng: XorShift,
+    /// Seeded per rule, so a probability rule fires on the same requests in every run.
+    rng: fastrand::Rng,
 }
 
 /// A fault chosen for one request.
@@ -235,7 +236,7 @@ impl Faults {
             state: Mutex::new(Counters {
                 matched: 0,
                 fired: 0,
-                rng: XorShift::new(seed),
+                rng: fastrand::Rng::with_seed(seed),
             }),
         }));
         Ok(FaultId(id))
@@ -276,7 +277,7 @@ impl Faults {
                 Some(FaultMode::EveryK { every_k }) => {
                     (c.matched + 1) % u64::from(every_k.max(1)) == 0
                 }
-                Some(FaultMode::Probability { probability, .. }) => c.rng.next_f64() < probability,
+                Some(FaultMode::Probability { probability, .. }) => c.rng.f64() < probability,
             };
             c.matched += 1;
             if fire {

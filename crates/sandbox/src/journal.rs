@@ -6,7 +6,10 @@ use std::sync::Mutex;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::state::lock;
+use offerkit_models::Vendor;
+
+use crate::routing::Api;
+use crate::util::sync::lock;
 
 /// One request as the sandbox saw it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -60,6 +63,21 @@ struct Inner {
 pub(crate) struct Journal {
     capacity: usize,
     inner: Mutex<Inner>,
+}
+
+/// The journal's `vendor` name of the API a request was for (`unknown` when none claimed it).
+/// The vendor names are the short ones the journal has always printed.
+pub(crate) fn api_label(api: Option<&Api>) -> &'static str {
+    match api {
+        None => "unknown",
+        Some(api) => match api.vendor {
+            Some(Vendor::PartnerCenterIngestion) => "ingestion",
+            Some(Vendor::PartnerCenterOrders) => "orders",
+            Some(Vendor::AdobeOffers) => "adobe",
+            Some(Vendor::Appcharge) => "appcharge",
+            None => api.name,
+        },
+    }
 }
 
 /// `"METHOD path"`, the key of the per-path counters.

@@ -24,35 +24,45 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Modules, one job each:
-//! - `config`: [`SandboxConfig`] and its parts;
-//! - `server`: the [`Sandbox`] handle and the request pipeline;
-//! - `routes`: path table and one module per vendor, plus tokens and the control API;
-//! - `state`: in-memory stores (per-resource locks) and seeding;
-//! - `auth`: issued tokens and each vendor's credential check;
-//! - `faults`: fault rules; `journal`: request journal and counters;
-//! - `errors`: vendor error bodies; `fields`: documented field sets for the unknown-field report;
-//! - `openapi`: the OpenAPI document; `persist`: atomic state file; `reply`, `util`: plumbing.
+//! Modules: `vendors/` holds one slice per API family (routes, handlers, store, seeding, error
+//! dialect, credential check); beside them the generic parts, which know no vendor.
 
 #![recursion_limit = "512"]
 // `Reply` (the error side of handler helpers) is a short-lived per-request value; boxing it buys nothing.
 #![allow(clippy::result_large_err)]
 
-mod auth;
+/// Shared state: config, the slices' stores, faults, journal, ids; seeding and the state file.
+mod app;
+/// [`SandboxConfig`] and its parts.
 mod config;
-mod errors;
+/// The control API under `/_sandbox/`.
+mod control;
+/// Fault rules and the decision per request.
 mod faults;
-mod fields;
+/// Generated from `specs/` by `cargo xtask codegen`: known-field lists and OpenAPI schemas.
+mod generated;
+/// The request journal and its exact counters.
 mod journal;
+/// The OpenAPI document: paths written here, schemas generated.
 mod openapi;
+/// The atomic state file.
 mod persist;
+/// The request context handlers read and the reply they produce.
 mod reply;
-mod routes;
+/// Route tables and path matching.
+mod routing;
+/// The [`Sandbox`] handle and the request pipeline.
 mod server;
-mod state;
+/// Keyed JSON collections and the contract of a slice's store.
+mod store;
+/// The unknown-field report.
+mod unknown;
+/// Clocks, forms, globs, ids, poison-tolerant locks.
 mod util;
+/// One slice per API family.
+mod vendors;
 
-pub use auth::Audience;
+pub use vendors::identity::Audience;
 pub use config::{CancelWindows, ClientCredential, JobProgression, SandboxConfig};
 pub use faults::{FaultId, FaultKind, FaultMode, FaultRule, FaultTiming};
 pub use journal::JournalEntry;

@@ -1,4 +1,6 @@
-//! The OpenAPI 3.0 document of everything the sandbox serves (`GET /_sandbox/openapi.json`).
+//! The OpenAPI 3.0 document of everything the sandbox serves (`GET /_sandbox/openapi.json`): the
+//! paths and operations are written here; the schemas are generated from `specs/` (and the
+//! sandbox's own `sandbox.schema.json`) into `generated/openapi_schemas.json`.
 
 use serde_json::{Map, Value, json};
 
@@ -102,19 +104,19 @@ fn ing_errors() -> Vec<(&'static str, Value)> {
             "400",
             resp(
                 "Bad request (schema validation, $version)",
-                Some(r("IngestionError")),
+                Some(r("PartnerCenterIngestionIngestionErrorResponse")),
             ),
         ),
         (
             "401",
             resp(
                 "Missing, unknown or expired token",
-                Some(r("IngestionError")),
+                Some(r("PartnerCenterIngestionIngestionErrorResponse")),
             ),
         ),
-        ("404", resp("Not found", Some(r("IngestionError")))),
-        ("405", resp("Method not allowed", Some(r("IngestionError")))),
-        ("413", resp("Body too large", Some(r("IngestionError")))),
+        ("404", resp("Not found", Some(r("PartnerCenterIngestionIngestionErrorResponse")))),
+        ("405", resp("Method not allowed", Some(r("PartnerCenterIngestionIngestionErrorResponse")))),
+        ("413", resp("Body too large", Some(r("PartnerCenterIngestionIngestionErrorResponse")))),
     ]
 }
 
@@ -124,32 +126,32 @@ fn pc_errors() -> Vec<(&'static str, Value)> {
             "400",
             resp(
                 "Invalid input or outside the cancellation window",
-                Some(r("PartnerCenterError")),
+                Some(r("PartnerCenterOrdersOrdersErrorBody")),
             ),
         ),
         (
             "401",
-            resp("Missing or invalid token", Some(r("PartnerCenterError"))),
+            resp("Missing or invalid token", Some(r("PartnerCenterOrdersOrdersErrorBody"))),
         ),
         (
             "404",
             resp(
                 "Order not found (code 20000)",
-                Some(r("PartnerCenterError")),
+                Some(r("PartnerCenterOrdersOrdersErrorBody")),
             ),
         ),
         (
             "405",
-            resp("Method not allowed", Some(r("PartnerCenterError"))),
+            resp("Method not allowed", Some(r("PartnerCenterOrdersOrdersErrorBody"))),
         ),
         (
             "409",
-            resp("Order id already exists", Some(r("PartnerCenterError"))),
+            resp("Order id already exists", Some(r("PartnerCenterOrdersOrdersErrorBody"))),
         ),
-        ("413", resp("Body too large", Some(r("PartnerCenterError")))),
+        ("413", resp("Body too large", Some(r("PartnerCenterOrdersOrdersErrorBody")))),
         (
             "429",
-            resp("Throttled (injected)", Some(r("PartnerCenterThrottle"))),
+            resp("Throttled (injected)", Some(r("PartnerCenterOrdersOrdersErrorBody"))),
         ),
     ]
 }
@@ -160,38 +162,38 @@ fn adobe_errors() -> Vec<(&'static str, Value)> {
             "400",
             resp(
                 "Bad request",
-                Some(json!({"oneOf": [r("AdobeProblem"), r("AdobeGatewayError")]})),
+                Some(r("AdobeOffersAepError")),
             ),
         ),
-        ("401", resp("Token not valid", Some(r("AdobeGatewayError")))),
+        ("401", resp("Token not valid", Some(r("AdobeOffersAepError")))),
         (
             "403",
-            resp("Api key or token missing", Some(r("AdobeGatewayError"))),
+            resp("Api key or token missing", Some(r("AdobeOffersAepError"))),
         ),
-        ("404", resp("Not found", Some(r("AdobeProblem")))),
-        ("405", resp("Method not allowed", Some(r("AdobeProblem")))),
-        ("409", resp("Id already exists", Some(r("AdobeProblem")))),
-        ("413", resp("Body too large", Some(r("AdobeProblem")))),
+        ("404", resp("Not found", Some(r("AdobeOffersAepError")))),
+        ("405", resp("Method not allowed", Some(r("AdobeOffersAepError")))),
+        ("409", resp("Id already exists", Some(r("AdobeOffersAepError")))),
+        ("413", resp("Body too large", Some(r("AdobeOffersAepError")))),
     ]
 }
 
 fn ac_errors() -> Vec<(&'static str, Value)> {
     vec![
-        ("400", resp("Bad request", Some(r("AppchargeError")))),
+        ("400", resp("Bad request", Some(r("AppchargeAppchargeErrorBody")))),
         (
             "401",
             resp(
                 "Missing or invalid x-publisher-token",
-                Some(r("AppchargeError")),
+                Some(r("AppchargeAppchargeErrorBody")),
             ),
         ),
-        ("404", resp("Offer not found", Some(r("AppchargeError")))),
-        ("405", resp("Method not allowed", Some(r("AppchargeError")))),
+        ("404", resp("Offer not found", Some(r("AppchargeAppchargeErrorBody")))),
+        ("405", resp("Method not allowed", Some(r("AppchargeAppchargeErrorBody")))),
         (
             "409",
-            resp("publisherOfferId already exists", Some(r("AppchargeError"))),
+            resp("publisherOfferId already exists", Some(r("AppchargeAppchargeErrorBody"))),
         ),
-        ("413", resp("Body too large", Some(r("AppchargeError")))),
+        ("413", resp("Body too large", Some(r("AppchargeAppchargeErrorBody")))),
     ]
 }
 
@@ -204,104 +206,104 @@ fn with(
 }
 
 fn paths() -> Value {
-    let ctl_err = || resp("Bad request", Some(r("ControlError")));
+    let ctl_err = || resp("Bad request", Some(r("SandboxControlError")));
     let form = "application/x-www-form-urlencoded";
     json!({
         "/{tenant}/oauth2/token": {"post": Op {
             summary: "Azure AD v1 client credentials token", tag: "tokens", security: Some(json!([])),
             params: vec![path_param("tenant")],
-            body: Some((r("AzureV1TokenRequest"), form)),
-            responses: vec![("200", resp("Token (numbers as strings)", Some(r("AzureV1Token")))), ("400", resp("Invalid request", Some(r("AzureTokenError")))), ("401", resp("Invalid client", Some(r("AzureTokenError"))))],
+            body: Some((r("SandboxAzureV1TokenRequest"), form)),
+            responses: vec![("200", resp("Token (numbers as strings)", Some(r("AuthTokenResponse")))), ("400", resp("Invalid request", Some(r("SandboxAzureTokenError")))), ("401", resp("Invalid client", Some(r("SandboxAzureTokenError"))))],
         }.build()},
         "/{tenant}/oauth2/v2.0/token": {"post": Op {
             summary: "Azure AD v2 client credentials token", tag: "tokens", security: Some(json!([])),
             params: vec![path_param("tenant")],
-            body: Some((r("AzureV2TokenRequest"), form)),
-            responses: vec![("200", resp("Token", Some(r("AzureV2Token")))), ("400", resp("Invalid request", Some(r("AzureTokenError")))), ("401", resp("Invalid client", Some(r("AzureTokenError"))))],
+            body: Some((r("SandboxAzureV2TokenRequest"), form)),
+            responses: vec![("200", resp("Token", Some(r("AuthTokenResponse")))), ("400", resp("Invalid request", Some(r("SandboxAzureTokenError")))), ("401", resp("Invalid client", Some(r("SandboxAzureTokenError"))))],
         }.build()},
         "/ims/token/v3": {"post": Op {
             summary: "Adobe IMS client credentials token", tag: "tokens", security: Some(json!([])),
             params: vec![],
-            body: Some((r("ImsTokenRequest"), form)),
-            responses: vec![("200", resp("Token (expires_in in seconds)", Some(r("ImsToken")))), ("400", resp("Invalid request", Some(r("ImsTokenError")))), ("401", resp("Invalid client", Some(r("ImsTokenError"))))],
+            body: Some((r("SandboxImsTokenRequest"), form)),
+            responses: vec![("200", resp("Token (expires_in in seconds)", Some(r("AuthTokenResponse")))), ("400", resp("Invalid request", Some(r("SandboxImsTokenError")))), ("401", resp("Invalid client", Some(r("SandboxImsTokenError"))))],
         }.build()},
         "/rp/product-ingestion/configure": {"post": Op {
             summary: "Submit a configure job (create, delete, withdraw private offers)", tag: "ingestion", security: azure_sec(),
             params: vec![version("2022-07-01")],
-            body: Some((r("ConfigureRequest"), "application/json")),
-            responses: with(vec![("202", resp("Job accepted (jobStatus notStarted)", Some(r("ConfigureStatus"))))], ing_errors()),
+            body: Some((r("PartnerCenterIngestionConfigureRequest"), "application/json")),
+            responses: with(vec![("202", resp("Job accepted (jobStatus notStarted)", Some(r("PartnerCenterIngestionConfigureStatus"))))], ing_errors()),
         }.build()},
         "/rp/product-ingestion/configure/{jobId}/status": {"get": Op {
             summary: "Poll a configure job", tag: "ingestion", security: azure_sec(),
             params: vec![path_param("jobId"), version("2022-07-01")],
             body: None,
-            responses: with(vec![("200", resp("Job status", Some(r("ConfigureStatus"))))], ing_errors()),
+            responses: with(vec![("200", resp("Job status", Some(r("PartnerCenterIngestionConfigureStatus"))))], ing_errors()),
         }.build()},
         "/rp/product-ingestion/configure/{jobId}": {"get": Op {
             summary: "Resources of a completed configure job", tag: "ingestion", security: azure_sec(),
             params: vec![path_param("jobId"), version("2022-07-01")],
             body: None,
-            responses: with(vec![("200", resp("Job resources", Some(r("ConfigureRequest"))))], ing_errors()),
+            responses: with(vec![("200", resp("Job resources", Some(r("PartnerCenterIngestionConfigureRequest"))))], ing_errors()),
         }.build()},
         "/rp/product-ingestion/private-offer/query": {"get": Op {
             summary: "List private offers", tag: "ingestion", security: azure_sec(),
             params: vec![version("2023-07-15")],
             body: None,
-            responses: with(vec![("200", resp("Private offers", Some(json!({"type": "object", "required": ["value"], "properties": {"value": {"type": "array", "items": r("PrivateOffer")}}}))))], ing_errors()),
+            responses: with(vec![("200", resp("Private offers", Some(r("PartnerCenterIngestionPrivateOfferPage"))))], ing_errors()),
         }.build()},
         "/rp/product-ingestion/private-offer/{id}": {"get": Op {
             summary: "Get a private offer (id without the private-offer/ prefix)", tag: "ingestion", security: azure_sec(),
             params: vec![path_param("id"), version("2023-07-15")],
             body: None,
-            responses: with(vec![("200", resp("Private offer", Some(r("PrivateOffer"))))], ing_errors()),
+            responses: with(vec![("200", resp("Private offer", Some(r("PartnerCenterIngestionPrivateOffer"))))], ing_errors()),
         }.build()},
         "/v1/customers/{customerId}/orders": {
             "get": Op {
                 summary: "List a customer's orders", tag: "orders", security: azure_sec(),
                 params: vec![path_param("customerId")], body: None,
-                responses: with(vec![("200", resp("Orders", Some(r("OrderCollection"))))], pc_errors()),
+                responses: with(vec![("200", resp("Orders", Some(r("PartnerCenterOrdersOrderCollection"))))], pc_errors()),
             }.build(),
             "post": Op {
                 summary: "Create an order", tag: "orders", security: azure_sec(),
-                params: vec![path_param("customerId")], body: Some((r("Order"), "application/json")),
-                responses: with(vec![("201", resp("Created order", Some(r("Order"))))], pc_errors()),
+                params: vec![path_param("customerId")], body: Some((r("PartnerCenterOrdersOrder"), "application/json")),
+                responses: with(vec![("201", resp("Created order", Some(r("PartnerCenterOrdersOrder"))))], pc_errors()),
             }.build(),
         },
         "/v1/customers/{customerId}/orders/{orderId}": {
             "get": Op {
                 summary: "Get an order", tag: "orders", security: azure_sec(),
                 params: vec![path_param("customerId"), path_param("orderId")], body: None,
-                responses: with(vec![("200", resp("Order", Some(r("Order"))))], pc_errors()),
+                responses: with(vec![("200", resp("Order", Some(r("PartnerCenterOrdersOrder"))))], pc_errors()),
             }.build(),
             "patch": Op {
                 summary: "Cancel line items of an order", tag: "orders", security: azure_sec(),
-                params: vec![path_param("customerId"), path_param("orderId")], body: Some((r("CancelRequest"), "application/json")),
-                responses: with(vec![("200", resp("Order after cancellation", Some(r("Order"))))], pc_errors()),
+                params: vec![path_param("customerId"), path_param("orderId")], body: Some((r("PartnerCenterOrdersCancelOrderRequest"), "application/json")),
+                responses: with(vec![("200", resp("Order after cancellation", Some(r("PartnerCenterOrdersOrder"))))], pc_errors()),
             }.build(),
         },
         "/v1/customers/{customerId}/orders/{orderId}/provisioningstatus": {"get": Op {
             summary: "Order provisioning status", tag: "orders", security: azure_sec(),
             params: vec![path_param("customerId"), path_param("orderId")], body: None,
-            responses: with(vec![("200", resp("Per-line status", Some(json!({"type": "object"}))))], pc_errors()),
+            responses: with(vec![("200", resp("Per-line status", Some(r("PartnerCenterOrdersProvisioningStatus"))))], pc_errors()),
         }.build()},
         "/data/core/dps/offers": {
             "get": Op {
                 summary: "List offers", tag: "adobe", security: adobe_sec(),
                 params: vec![offer_type(), query("limit", false, json!({"type": "integer", "minimum": 1, "maximum": 1000}), "Page size (default 10)"), query("start", false, json!({"type": "string"}), "Cursor from _links.next.href")],
                 body: None,
-                responses: with(vec![("200", resp("A page of offers", Some(r("AdobeOfferList"))))], adobe_errors()),
+                responses: with(vec![("200", resp("A page of offers", Some(r("AdobeOffersOfferPage"))))], adobe_errors()),
             }.build(),
             "post": Op {
                 summary: "Create an offer", tag: "adobe", security: adobe_sec(),
-                params: vec![offer_type()], body: Some((r("AdobeOffer"), "application/json")),
-                responses: with(vec![("201", resp("Created", Some(r("AdobeOfferMeta"))))], adobe_errors()),
+                params: vec![offer_type()], body: Some((r("AdobeOffersOffer"), "application/json")),
+                responses: with(vec![("201", resp("Created", Some(r("AdobeOffersOfferMutationResponse"))))], adobe_errors()),
             }.build(),
         },
         "/data/core/dps/offers/{id}": {
             "get": Op {
                 summary: "Look up an offer", tag: "adobe", security: adobe_sec(),
                 params: vec![path_param("id"), offer_type()], body: None,
-                responses: with(vec![("200", resp("Offer", Some(r("AdobeOffer"))))], adobe_errors()),
+                responses: with(vec![("200", resp("Offer", Some(r("AdobeOffersOffer"))))], adobe_errors()),
             }.build(),
             "delete": Op {
                 summary: "Delete an offer (200, empty body)", tag: "adobe", security: adobe_sec(),
@@ -310,8 +312,8 @@ fn paths() -> Value {
             }.build(),
             "patch": Op {
                 summary: "Update an offer with JSON Patch", tag: "adobe", security: adobe_sec(),
-                params: vec![path_param("id"), offer_type()], body: Some((json!({"type": "array", "items": r("JsonPatchOp")}), "application/json")),
-                responses: with(vec![("200", resp("Updated", Some(r("AdobeOfferMeta"))))], adobe_errors()),
+                params: vec![path_param("id"), offer_type()], body: Some((json!({"type": "array", "items": r("AdobeOffersPatchOperation")}), "application/json")),
+                responses: with(vec![("200", resp("Updated", Some(r("AdobeOffersOfferMutationResponse"))))], adobe_errors()),
             }.build(),
         },
         "/v2/offer": {
@@ -346,17 +348,17 @@ fn paths() -> Value {
         "/_sandbox/health": {"get": Op {summary: "Health", tag: "control", security: Some(json!([])), params: vec![], body: None,
             responses: vec![("200", resp("OK", Some(json!({"type": "object"}))))]}.build()},
         "/_sandbox/state": {"get": Op {summary: "Read the whole state (seed format)", tag: "control", security: Some(json!([])), params: vec![], body: None,
-            responses: vec![("200", resp("State", Some(r("Seed"))))]}.build()},
+            responses: vec![("200", resp("State", Some(r("SandboxSeed"))))]}.build()},
         "/_sandbox/seed": {"post": Op {summary: "Seed state (merge by default, or mode=replace)", tag: "control", security: Some(json!([])),
             params: vec![query("mode", false, json!({"type": "string", "enum": ["merge", "replace"]}), "merge (default) or replace")],
-            body: Some((r("Seed"), "application/json")),
+            body: Some((r("SandboxSeed"), "application/json")),
             responses: vec![("200", resp("Loaded counts", Some(json!({"type": "object"})))), ("400", ctl_err())]}.build()},
         "/_sandbox/reset": {"post": Op {summary: "Empty every store", tag: "control", security: Some(json!([])), params: vec![], body: None,
             responses: vec![("200", resp("Reset", Some(json!({"type": "object"}))))]}.build()},
         "/_sandbox/journal": {
             "get": Op {summary: "Request journal and counters", tag: "control", security: Some(json!([])),
                 params: vec![query("method", false, json!({"type": "string"}), "Filter by method"), query("pathPrefix", false, json!({"type": "string"}), "Filter by path prefix"), query("limit", false, json!({"type": "integer", "minimum": 0}), "Only the last N entries")],
-                body: None, responses: vec![("200", resp("Journal", Some(r("Journal")))), ("400", ctl_err())]}.build(),
+                body: None, responses: vec![("200", resp("Journal", Some(r("SandboxJournal")))), ("400", ctl_err())]}.build(),
             "delete": Op {summary: "Clear the journal", tag: "control", security: Some(json!([])), params: vec![], body: None,
                 responses: vec![("200", resp("Cleared", Some(json!({"type": "object"}))))]}.build(),
         },
@@ -364,99 +366,22 @@ fn paths() -> Value {
             "get": Op {summary: "List fault rules", tag: "control", security: Some(json!([])), params: vec![], body: None,
                 responses: vec![("200", resp("Rules with counters", Some(json!({"type": "object"}))))]}.build(),
             "post": Op {summary: "Add fault rules", tag: "control", security: Some(json!([])), params: vec![],
-                body: Some((json!({"oneOf": [r("FaultRule"), {"type": "array", "items": r("FaultRule")}]}), "application/json")),
+                body: Some((json!({"oneOf": [r("SandboxFaultRule"), {"type": "array", "items": r("SandboxFaultRule")}]}), "application/json")),
                 responses: vec![("201", resp("Rule ids", Some(json!({"type": "object"})))), ("400", ctl_err())]}.build(),
             "delete": Op {summary: "Remove every fault rule", tag: "control", security: Some(json!([])), params: vec![], body: None,
                 responses: vec![("200", resp("Cleared", Some(json!({"type": "object"}))))]}.build(),
         },
         "/_sandbox/faults/{id}": {"delete": Op {summary: "Remove one fault rule", tag: "control", security: Some(json!([])), params: vec![path_param("id")], body: None,
-            responses: vec![("200", resp("Removed", Some(json!({"type": "object"})))), ("404", resp("No such rule", Some(r("ControlError"))))]}.build()},
+            responses: vec![("200", resp("Removed", Some(json!({"type": "object"})))), ("404", resp("No such rule", Some(r("SandboxControlError"))))]}.build()},
         "/_sandbox/openapi.json": {"get": Op {summary: "This document", tag: "control", security: Some(json!([])), params: vec![], body: None,
             responses: vec![("200", resp("OpenAPI document", Some(json!({"type": "object"}))))]}.build()},
     })
 }
 
+/// The generated `components/schemas`.
 fn schemas() -> Value {
-    let s = json!({"type": "string"});
-    let obj = json!({"type": "object"});
-    // Non-blank text (the sandbox rejects empty and whitespace-only values).
-    let ne = json!({"type": "string", "pattern": "\\S"});
-    json!({
-        "IngestionError": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": s, "message": s}}}},
-        "PartnerCenterError": {"type": "object", "required": ["code", "description", "data", "source"], "properties": {"code": {"type": "integer"}, "description": s, "data": {"type": "array"}, "source": s}},
-        "PartnerCenterThrottle": {"type": "object", "required": ["statusCode", "message"], "properties": {"statusCode": {"type": "integer"}, "message": s}},
-        "AdobeGatewayError": {"type": "object", "required": ["error_code", "message"], "properties": {"error_code": s, "message": s}},
-        "AdobeProblem": {"type": "object", "required": ["type", "title", "status"], "properties": {"type": s, "title": s, "status": {"type": "integer"}, "detail": s}},
-        "AppchargeError": {"type": "object", "required": ["message"], "properties": {"message": s, "requestUrl": s, "body": s}},
-        "AzureTokenError": {"type": "object", "required": ["error", "error_description"], "properties": {"error": s, "error_description": s, "error_codes": {"type": "array", "items": {"type": "integer"}}}},
-        "ImsTokenError": {"type": "object", "required": ["error"], "properties": {"error": s, "error_description": s}},
-        "ControlError": {"type": "object", "required": ["error", "message"], "properties": {"error": s, "message": s}},
-        "AzureV1TokenRequest": {"type": "object", "required": ["grant_type", "client_id", "client_secret", "resource"], "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]}, "client_id": ne, "client_secret": ne, "resource": ne}},
-        "AzureV2TokenRequest": {"type": "object", "required": ["grant_type", "client_id", "client_secret", "scope"], "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]}, "client_id": ne, "client_secret": ne, "scope": ne}},
-        "ImsTokenRequest": {"type": "object", "required": ["grant_type", "client_id", "client_secret"], "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]}, "client_id": ne, "client_secret": ne, "scope": s}},
-        "AzureV1Token": {"type": "object", "required": ["token_type", "expires_in", "access_token"], "properties": {"token_type": s, "expires_in": s, "ext_expires_in": s, "expires_on": s, "not_before": s, "resource": s, "access_token": s}},
-        "AzureV2Token": {"type": "object", "required": ["token_type", "expires_in", "access_token"], "properties": {"token_type": s, "expires_in": {"type": "integer"}, "ext_expires_in": {"type": "integer"}, "access_token": s}},
-        "ImsToken": {"type": "object", "required": ["access_token", "token_type", "expires_in"], "properties": {"access_token": s, "token_type": s, "expires_in": {"type": "integer"}}},
-        "ConfigureRequest": {"type": "object", "required": ["$schema", "resources"], "properties": {"$schema": {"type": "string", "pattern": "configure/\\s*2022-07-01\\s*$", "example": "https://schema.mp.microsoft.com/schema/configure/2022-07-01"}, "resources": {"type": "array", "minItems": 1, "items": r("PrivateOffer")}}},
-        "PrivateOffer": {"type": "object", "required": ["$schema"], "properties": {
-            "$schema": {"type": "string", "pattern": "schema\\.mp\\.microsoft\\.com|product-ingestion", "example": "https://schema.mp.microsoft.com/schema/private-offer/2023-07-15"},
-            "id": {"type": "string", "example": "private-offer/456e-a345-c457-1234"}, "name": s, "resourceName": s,
-            "privateOfferType": {"type": "string", "enum": ["customerPromotion", "cspPromotion", "multipartyPromotionOriginator", "multipartyPromotionChannelPartner"]},
-            "state": {"type": "string", "enum": ["draft", "live", "withdrawn", "deleted"]},
-            "subState": {"type": "string", "enum": ["pendingPartnerAction", "pendingAcceptance", "accepted"]},
-            "offerPricingType": s, "variableStartDate": {"type": "boolean"}, "start": s, "end": s, "acceptBy": s, "lastModified": s,
-            "preparedBy": s, "notificationContacts": {"type": "array", "items": s}, "notes": s, "eTag": s,
-            "pricing": {"type": "array", "items": obj}, "beneficiaries": {"type": "array", "items": obj}, "partners": {"type": "array", "items": obj}}},
-        "ConfigureStatus": {"type": "object", "required": ["jobId", "jobStatus", "jobResult"], "properties": {
-            "$schema": s, "jobId": s, "jobStatus": {"type": "string", "enum": ["notStarted", "running", "completed"]},
-            "jobResult": {"type": "string", "enum": ["pending", "succeeded", "failed"]}, "jobStart": s, "jobEnd": s, "resourceUri": s,
-            "errors": {"type": "array", "items": {"type": "object", "properties": {"code": s, "message": s}}}}},
-        "OrderLineItem": {"type": "object", "required": ["offerId"], "properties": {
-            "lineItemNumber": {"type": "integer", "minimum": 0}, "offerId": {"type": "string", "pattern": "\\S", "example": "DG7GMGF0FKZV:0003:DG7GMGF0DWMS"},
-            "quantity": {"type": "integer", "minimum": 0}, "termDuration": {"type": "string", "example": "P1Y"}, "friendlyName": s, "subscriptionId": s, "transactionType": s}},
-        "Order": {"type": "object", "required": ["lineItems"], "properties": {
-            "id": s, "alternateId": s, "referenceCustomerId": s, "billingCycle": s, "creationDate": {"type": "string", "format": "date-time"},
-            "status": {"type": "string", "enum": ["completed", "cancelled", "pending", "unknown"]}, "currencyCode": s, "transactionType": s,
-            "lineItems": {"type": "array", "minItems": 1, "items": r("OrderLineItem")}, "links": obj, "attributes": obj}},
-        "CancelRequest": {"type": "object", "required": ["status"], "properties": {
-            "id": s, "status": {"type": "string", "enum": ["cancelled"]},
-            "lineItems": {"type": "array", "items": {"type": "object", "required": ["lineItemNumber"], "properties": {"lineItemNumber": {"type": "integer", "minimum": 0}, "offerId": s}}}}},
-        "OrderCollection": {"type": "object", "required": ["totalCount", "items"], "properties": {"totalCount": {"type": "integer"}, "items": {"type": "array", "items": r("Order")}, "links": obj, "attributes": obj}},
-        "AdobeOffer": {"type": "object", "required": ["name"], "properties": {
-            "id": {"type": "string", "pattern": "^[^/]+$"}, "name": {"type": "string", "pattern": "\\S"}, "description": s, "status": {"type": "string", "enum": ["draft", "approved", "archived"]},
-            "representations": {"type": "array", "items": obj}, "selectionConstraint": obj, "rank": {"type": "object", "properties": {"priority": {"type": "integer"}}},
-            "cappingConstraint": obj, "frequencyCappingConstraints": {"type": "array", "items": obj}, "etag": {"type": "integer"}, "created": s, "modified": s}},
-        "AdobeOfferMeta": {"type": "object", "required": ["id"], "properties": {"id": s, "etag": {"type": "integer"}, "createdDate": s, "lastModifiedDate": s, "sandboxId": s}},
-        "AdobeOfferList": {"type": "object", "required": ["results", "count", "total", "_links"], "properties": {"results": {"type": "array", "items": r("AdobeOffer")}, "count": {"type": "integer"}, "total": {"type": "integer"}, "_links": obj}},
-        "JsonPatchOp": {"type": "object", "required": ["op", "path"], "properties": {"op": {"type": "string", "enum": ["add", "replace", "remove"]}, "path": s, "value": {}}},
-        "AppchargeOffer": {"type": "object", "required": ["publisherOfferId", "name", "type"], "properties": {
-            "publisherOfferId": {"type": "string", "pattern": "^[^/]*\\S[^/]*$"}, "name": {"type": "string", "pattern": "(\\S.*){3}"}, "type": {"type": "string", "pattern": "\\S"},
-            "offerId": s, "publisherId": s, "displayName": s, "description": s, "subType": s, "active": {"type": "boolean"},
-            "segments": {"type": "array", "items": s}, "productsSequence": {"type": "array", "items": obj}, "priority": {"type": "integer"},
-            "offerUi": {"type": "object", "nullable": true}, "schedule": obj, "createdAt": s, "updatedAt": s}},
-        "AppchargeOfferList": {"type": "object", "required": ["totalCount", "offers"], "properties": {"totalCount": {"type": "integer"}, "offers": {"type": "array", "items": r("AppchargeOffer")}}},
-        "Seed": {"type": "object", "properties": {
-            "ingestion": {"type": "object", "properties": {"privateOffers": {"type": "array", "items": r("PrivateOffer")}, "jobs": {"type": "array", "items": obj}}},
-            "orders": {"type": "array", "items": {"allOf": [r("Order"), {"type": "object", "required": ["referenceCustomerId"], "properties": {"referenceCustomerId": ne}}]}},
-            "adobe": {"type": "object", "properties": {"personalized": {"type": "array", "items": r("AdobeOffer")}, "fallback": {"type": "array", "items": r("AdobeOffer")}}},
-            "appcharge": {"type": "object", "properties": {"offers": {"type": "array", "items": r("AppchargeOffer")}}},
-            "tokens": {"type": "array", "items": obj}}},
-        "FaultRule": {"type": "object", "required": ["path", "fault"], "properties": {
-            "method": s, "path": {"type": "string", "minLength": 1, "example": "/v2/offer/*"},
-            "mode": {"oneOf": [
-                {"type": "object", "required": ["nextN"], "properties": {"nextN": {"type": "integer", "minimum": 0}}},
-                {"type": "object", "required": ["everyK"], "properties": {"everyK": {"type": "integer", "minimum": 1}}},
-                {"type": "object", "required": ["probability"], "properties": {"probability": {"type": "number", "minimum": 0, "maximum": 1}, "seed": {"type": "integer", "minimum": 0}}}]},
-            "fault": {"type": "object", "required": ["kind"], "properties": {
-                "kind": {"type": "string", "enum": ["throttle", "status", "delay", "drop", "truncate"]},
-                "retryAfterSeconds": {"type": "integer", "minimum": 0}, "status": {"type": "integer", "minimum": 400, "maximum": 599}, "millis": {"type": "integer", "minimum": 0}}},
-            "when": {"type": "string", "enum": ["before", "after"]}}},
-        "JournalEntry": {"type": "object", "properties": {
-            "seq": {"type": "integer"}, "time": s, "method": s, "path": s, "query": s, "route": {"type": "string", "nullable": true},
-            "resourceId": {"type": "string", "nullable": true}, "vendor": s, "status": {"type": "integer"}, "durationMicros": {"type": "integer"},
-            "acted": {"type": "boolean"}, "fault": {"type": "string", "nullable": true}, "unknownFields": {"type": "array", "items": s}}},
-        "Journal": {"type": "object", "required": ["entries", "counts"], "properties": {"entries": {"type": "array", "items": r("JournalEntry")}, "counts": obj}},
-    })
+    // The file is generated and drift-checked; a test parses it, so `Null` never ships.
+    serde_json::from_str(crate::generated::OPENAPI_SCHEMAS).unwrap_or(Value::Null)
 }
 
 /// Builds the document.
@@ -488,28 +413,60 @@ pub(crate) fn document() -> Value {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    use crate::control::CONTROL;
+    use crate::vendors;
+
+    /// Every `(method, template)` the router serves is documented, and every documented
+    /// operation is served.
     #[test]
-    fn every_route_template_is_documented() {
+    fn documents_exactly_the_served_routes() {
         let doc = super::document();
-        let paths = doc["paths"].as_object().unwrap();
-        for template in [
-            "/{tenant}/oauth2/token",
-            "/{tenant}/oauth2/v2.0/token",
-            "/ims/token/v3",
-            "/rp/product-ingestion/configure",
-            "/rp/product-ingestion/configure/{jobId}/status",
-            "/rp/product-ingestion/configure/{jobId}",
-            "/rp/product-ingestion/private-offer/query",
-            "/rp/product-ingestion/private-offer/{id}",
-            "/v1/customers/{customerId}/orders",
-            "/v1/customers/{customerId}/orders/{orderId}",
-            "/v1/customers/{customerId}/orders/{orderId}/provisioningstatus",
-            "/data/core/dps/offers",
-            "/data/core/dps/offers/{id}",
-            "/v2/offer",
-            "/v2/offer/{publisherOfferId}",
-        ] {
-            assert!(paths.contains_key(template), "{template}");
+        let documented: BTreeSet<(String, String)> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .flat_map(|(path, ops)| {
+                ops.as_object()
+                    .unwrap()
+                    .keys()
+                    .map(move |m| (m.to_ascii_uppercase(), path.clone()))
+            })
+            .collect();
+        let served: BTreeSet<(String, String)> = vendors::apis()
+            .chain([&CONTROL])
+            .flat_map(|api| api.routes)
+            .map(|r| (r.method.to_owned(), r.template.to_owned()))
+            .collect();
+        assert_eq!(served, documented);
+    }
+
+    /// Every `$ref` names a schema of the document.
+    #[test]
+    fn every_reference_resolves() {
+        fn refs(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(o) => {
+                    if let Some(Value::String(r)) = o.get("$ref") {
+                        out.push(r.clone());
+                    }
+                    o.values().for_each(|x| refs(x, out));
+                }
+                Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+                _ => {}
+            }
+        }
+        let doc = super::document();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        assert!(schemas.contains_key("PartnerCenterOrdersOrder"));
+        let mut all = Vec::new();
+        refs(&doc, &mut all);
+        for r in all {
+            let name = r.strip_prefix("#/components/schemas/").unwrap();
+            assert!(schemas.contains_key(name), "{r}");
         }
     }
 }

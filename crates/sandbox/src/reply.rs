@@ -1,9 +1,9 @@
 //! The request context handlers read and the reply they produce.
 
 use axum::http::{HeaderMap, Method, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::errors::Vendor;
+use crate::routing::Api;
 
 /// What a handler sees of a request: already read, size-checked and decoded.
 #[derive(Debug)]
@@ -14,7 +14,10 @@ pub(crate) struct Ctx {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: bytes::Bytes,
-    pub(crate) vendor: Vendor,
+    /// The API the path belongs to (it decides the error dialect); `None` when no API claims it.
+    pub(crate) api: Option<&'static Api>,
+    /// Parameters of the matched route (`{name}` segments, decoded).
+    pub(crate) params: Vec<(&'static str, String)>,
 }
 
 impl Ctx {
@@ -24,6 +27,34 @@ impl Ctx {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// A path parameter of the matched route (empty when the route has none of that name).
+    pub(crate) fn param(&self, name: &str) -> &str {
+        self.params
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// An error body in the dialect of the API the request is for. `echo_body` repeats the
+    /// request body where the dialect does (Appcharge).
+    pub(crate) fn error(&self, status: StatusCode, message: &str, echo_body: bool) -> Reply {
+        let body = if echo_body {
+            self.body_text()
+        } else {
+            String::new()
+        };
+        match self.api {
+            Some(api) => (api.error)(status, message, &self.url(), &body),
+            None => sandbox_error(status, message),
+        }
+    }
+
+    /// The body as JSON, or a 400 in the API's dialect.
+    pub(crate) fn json_body(&self) -> Result<Value, Reply> {
+        self.json()
+            .map_err(|e| self.error(StatusCode::BAD_REQUEST, &e, true))
     }
 
     /// A header as text.
@@ -144,4 +175,14 @@ impl Reply {
             ReplyBody::Empty => Vec::new(),
         }
     }
+}
+
+/// The sandbox's own error body (control API, and paths no API claims): `{"error","message"}`.
+pub(crate) fn sandbox_error(status: StatusCode, message: impl Into<String>) -> Reply {
+    let error = status
+        .canonical_reason()
+        .unwrap_or("error")
+        .to_ascii_lowercase()
+        .replace(' ', "_");
+    Reply::json(status, json!({"error": error, "message": message.into()}))
 }

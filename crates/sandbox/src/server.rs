@@ -2,8 +2,7 @@
 //! (body cap, routing, faults, auth, handler, unknown-field warning, journal).
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -16,83 +15,22 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::auth::{Audience, Tokens};
+use crate::SandboxError;
+use crate::app::App;
 use crate::config::SandboxConfig;
-use crate::errors::{self, Vendor};
-use crate::faults::{Decision, FaultId, FaultKind, FaultRule, FaultTiming, Faults};
-use crate::journal::{Journal, JournalEntry};
+use crate::control::CONTROL;
+use crate::faults::{Decision, FaultId, FaultKind, FaultRule, FaultTiming};
+use crate::journal::{JournalEntry, api_label};
 use crate::reply::{Ctx, Reply};
-use crate::routes::{self, Endpoint};
-use crate::state::{SeedMode, SeedSummary, Stores};
-use crate::util::{IdGen, now_rfc3339, parse_form};
-use crate::{SandboxError, fields, persist};
+use crate::routing::{Api, Matched};
+use crate::store::SeedMode;
+use crate::unknown::warning_header;
+use crate::util::clock::now_rfc3339;
+use crate::util::form::parse_form;
+use crate::vendors::{self, identity::Audience};
 
 /// Header carrying the unknown-field report.
 pub const WARNING_HEADER: &str = "x-offerkit-sandbox-warning";
-
-/// Everything the handlers share.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) config: SandboxConfig,
-    pub(crate) base_url: String,
-    pub(crate) stores: Stores,
-    pub(crate) tokens: Tokens,
-    pub(crate) faults: Faults,
-    pub(crate) journal: Journal,
-    pub(crate) ids: IdGen,
-    pub(crate) ingestion_apply: Mutex<()>,
-    dirty: AtomicBool,
-}
-
-impl Shared {
-    /// Notes that the state file needs rewriting.
-    pub(crate) fn mark_dirty(&self) {
-        if self.config.state_file.is_some() {
-            self.dirty.store(true, Ordering::Release);
-        }
-    }
-
-    /// State in seed format, plus live tokens.
-    pub(crate) fn snapshot(&self) -> Value {
-        let mut v = self.stores.snapshot();
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert("tokens".to_owned(), Value::Array(self.tokens.snapshot()));
-        }
-        v
-    }
-
-    /// Applies a seed document.
-    pub(crate) fn seed(&self, seed: &Value, mode: SeedMode) -> Result<SeedSummary, String> {
-        match seed.get("tokens") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(items)) if items.iter().all(Value::is_object) => {}
-            Some(_) => {
-                return Err(
-                    "tokens must be an array of token objects (as GET /_sandbox/state shows them)"
-                        .to_owned(),
-                );
-            }
-        }
-        let summary = self.stores.apply_seed(seed, mode, &self.ids)?;
-        if let Some(tokens) = seed.get("tokens") {
-            self.tokens.restore(tokens);
-        }
-        self.mark_dirty();
-        Ok(summary)
-    }
-
-    fn flush(&self) -> Result<(), SandboxError> {
-        if let Some(path) = &self.config.state_file
-            && self.dirty.swap(false, Ordering::AcqRel)
-        {
-            persist::save(path, &self.snapshot()).map_err(|e| {
-                self.dirty.store(true, Ordering::Release);
-                SandboxError::Io(e)
-            })?;
-        }
-        Ok(())
-    }
-}
 
 /// A running sandbox. Dropping it stops the server (use [`Sandbox::shutdown`] to also wait and
 /// flush the state file).
@@ -112,7 +50,7 @@ impl Shared {
 /// ```
 #[derive(Debug)]
 pub struct Sandbox {
-    shared: Arc<Shared>,
+    shared: Arc<App>,
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
@@ -141,18 +79,8 @@ impl Sandbox {
         } else {
             format!("http://{host}:{}", addr.port())
         };
-        let shared = Arc::new(Shared {
-            tokens: Tokens::new(config.static_tokens.clone()),
-            journal: Journal::new(config.journal_capacity),
-            config,
-            base_url,
-            stores: Stores::default(),
-            faults: Faults::default(),
-            ids: IdGen::new(),
-            ingestion_apply: Mutex::new(()),
-            dirty: AtomicBool::new(false),
-        });
-        load_initial(&shared)?;
+        let shared = Arc::new(App::new(config, base_url));
+        shared.load_initial()?;
 
         let router = Router::new().fallback(dispatch).with_state(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -325,7 +253,8 @@ impl Sandbox {
         };
         let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX / 2);
         self.shared
-            .tokens
+            .stores
+            .identity
             .issue(&self.shared.ids, audience, "sandbox-test", secs)
             .access_token
     }
@@ -365,26 +294,6 @@ async fn wait_for_signal() {
     }
 }
 
-fn load_initial(sh: &Shared) -> Result<(), SandboxError> {
-    if let Some(path) = &sh.config.state_file
-        && let Some(saved) = persist::load(path).map_err(SandboxError::Io)?
-    {
-        sh.seed(&saved, SeedMode::Replace)
-            .map_err(|e| SandboxError::State(format!("{}: {e}", path.display())))?;
-        sh.dirty.store(false, Ordering::Release);
-        return Ok(());
-    }
-    if let Some(seed_path) = &sh.config.seed {
-        let text = std::fs::read(seed_path).map_err(SandboxError::Io)?;
-        let seed: Value = serde_json::from_slice(&text).map_err(|e| {
-            SandboxError::Seed(format!("{}: not valid JSON: {e}", seed_path.display()))
-        })?;
-        sh.seed(&seed, SeedMode::Replace)
-            .map_err(|e| SandboxError::Seed(format!("{}: {e}", seed_path.display())))?;
-    }
-    Ok(())
-}
-
 /// What the pipeline sends.
 enum Outcome {
     Reply(Reply),
@@ -392,15 +301,28 @@ enum Outcome {
     Drop,
 }
 
+/// The API that claims `path` (by prefix, repeated slashes ignored), if any.
+fn owner(path: &str) -> Option<&'static Api> {
+    let normal: String = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .flat_map(|s| ["/", s])
+        .collect();
+    vendors::apis()
+        .chain([&CONTROL])
+        .find(|api| (api.owns)(&normal))
+}
+
 /// The single entry point for every request.
-async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Response {
+async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
     let started = Instant::now();
     let time = now_rfc3339();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
     let raw_query = parts.uri.query().unwrap_or("").to_owned();
-    let vendor = Vendor::from_path(&path);
-    let cap = sh.config.max_body_bytes;
+    let api = owner(&path);
+    let matched = api.and_then(|a| a.matches(&path));
+    let cap = app.config.max_body_bytes;
     let declared_too_big = parts
         .headers
         .get("content-length")
@@ -422,14 +344,14 @@ async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Response {
         raw_query,
         headers: parts.headers,
         body: bytes,
-        vendor,
+        api,
+        params: matched.as_ref().map(|m| m.params.clone()).unwrap_or_default(),
     };
-    let endpoint = routes::resolve(&ctx.path);
-    let is_control = matches!(endpoint, Some(Endpoint::Control(_)));
+    let is_control = api.is_some_and(|a| std::ptr::eq(a, &CONTROL));
     let decision = if is_control {
         None
     } else {
-        sh.faults.decide(ctx.method.as_str(), &ctx.path)
+        app.faults.decide(ctx.method.as_str(), &ctx.path)
     };
 
     let mut acted = false;
@@ -451,10 +373,10 @@ async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Response {
             {
                 tokio::time::sleep(Duration::from_millis(millis)).await;
             }
-            let reply = process(&ctx, &sh, endpoint.as_ref(), too_big, &mut acted);
+            let reply = process(&ctx, &app, matched.as_ref(), too_big, &mut acted);
             mutated = reply.mutated;
             if reply.mutated {
-                sh.mark_dirty();
+                app.mark_dirty();
             }
             match decision {
                 Some(d) if d.timing == FaultTiming::After => {
@@ -475,18 +397,18 @@ async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Response {
         Outcome::Drop => (0, Vec::new()),
     };
     if !is_control {
-        sh.journal.record(JournalEntry {
+        app.journal.record(JournalEntry {
             seq: 0,
             time,
             method: ctx.method.to_string(),
             path: ctx.path.clone(),
             query: ctx.raw_query.clone(),
-            route: endpoint.as_ref().map(|e| e.template().to_owned()),
-            resource_id: endpoint
+            route: matched.as_ref().map(|m| m.template.to_owned()),
+            resource_id: matched
                 .as_ref()
-                .and_then(|e| e.resource_id())
+                .and_then(Matched::resource_id)
                 .map(str::to_owned),
-            vendor: vendor.name().to_owned(),
+            vendor: api_label(api).to_owned(),
             status,
             duration_micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
             acted,
@@ -504,59 +426,80 @@ async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Response {
 /// Routing, body cap, auth and the handler.
 fn process(
     ctx: &Ctx,
-    sh: &Shared,
-    endpoint: Option<&Endpoint>,
+    app: &App,
+    matched: Option<&Matched>,
     too_big: bool,
     acted: &mut bool,
 ) -> Reply {
-    let Some(ep) = endpoint else {
-        return routes::not_found(ctx);
+    let (Some(api), Some(m)) = (ctx.api, matched) else {
+        return not_found(ctx);
     };
-    if !ep.methods().contains(&ctx.method) {
-        return routes::method_not_allowed(ctx, ep);
-    }
+    let Some(route) = api.route(m.template, ctx.method.as_str()) else {
+        return method_not_allowed(ctx, api, m.template);
+    };
     if too_big {
         let msg = format!(
             "The request body is larger than the sandbox limit of {} bytes.",
-            sh.config.max_body_bytes
+            app.config.max_body_bytes
         );
-        return errors::for_vendor(
-            ctx.vendor,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &msg,
-            &ctx.url(),
-            "",
-        );
+        return ctx.error(StatusCode::PAYLOAD_TOO_LARGE, &msg, false);
     }
-    if routes::needs_auth(ep)
-        && let Some(refusal) = crate::auth::authorize(ctx, &sh.tokens, &sh.config)
+    if let Some(authorize) = api.authorize
+        && let Some(refusal) = authorize(ctx, app)
     {
         return refusal;
     }
     *acted = true;
-    routes::handle(ep, ctx, sh)
+    (route.handler)(ctx, app)
+}
+
+/// 404 for an unknown path, in the dialect its prefix suggests.
+fn not_found(ctx: &Ctx) -> Reply {
+    let msg = format!(
+        "No route for {} {}. Served prefixes: /rp/product-ingestion, /v1/customers, /data/core/dps/offers, /v2/offer, /{{tenant}}/oauth2, /ims/token/v3, /_sandbox (see /_sandbox/openapi.json).",
+        ctx.method, ctx.path
+    );
+    ctx.error(StatusCode::NOT_FOUND, &msg, false)
+}
+
+/// 405 with an `Allow` header.
+fn method_not_allowed(ctx: &Ctx, api: &Api, template: &str) -> Reply {
+    let allow = api.methods(template).join(", ");
+    let msg = format!(
+        "{} is not supported on {template}; allowed: {allow}",
+        ctx.method
+    );
+    ctx.error(StatusCode::METHOD_NOT_ALLOWED, &msg, false)
+        .header("allow", allow)
 }
 
 fn fault_outcome(d: Decision, ctx: &Ctx, real: Option<Reply>) -> Outcome {
-    let url = ctx.url();
-    let body = ctx.body_text();
     match d.kind {
         FaultKind::Throttle {
             retry_after_seconds,
-        } => Outcome::Reply(errors::throttle(ctx.vendor, retry_after_seconds, &url)),
+        } => {
+            let url = ctx.url();
+            let reply = match ctx.api {
+                Some(api) => (api.throttle)(retry_after_seconds, &url),
+                None => crate::routing::generic_throttle(
+                    CONTROL.error,
+                    retry_after_seconds,
+                    &url,
+                ),
+            };
+            Outcome::Reply(reply.header("retry-after", retry_after_seconds.to_string()))
+        }
         FaultKind::Status { status } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
             let msg = format!("Injected fault: the service answered {status}.");
-            Outcome::Reply(errors::for_vendor(ctx.vendor, status, &msg, &url, &body))
+            Outcome::Reply(ctx.error(status, &msg, true))
         }
         FaultKind::Drop => Outcome::Drop,
         FaultKind::Truncate => Outcome::Truncate(real.unwrap_or_else(|| {
-            errors::for_vendor(
-                ctx.vendor,
+            ctx.error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Injected fault: truncated error response.",
-                &url,
-                &body,
+                true,
             )
         })),
         FaultKind::Delay { .. } => {
@@ -618,7 +561,7 @@ fn into_response(outcome: Outcome) -> Response {
         }
     }
     if !reply.unknown_fields.is_empty()
-        && let Ok(v) = HeaderValue::from_str(&fields::warning_header(&reply.unknown_fields))
+        && let Ok(v) = HeaderValue::from_str(&warning_header(&reply.unknown_fields))
     {
         headers.insert(WARNING_HEADER, v);
     }

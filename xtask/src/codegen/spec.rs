@@ -36,9 +36,10 @@ pub fn load_all(dir: &Path) -> Result<Vec<Spec>, String> {
     names.iter().map(|name| load(dir, name)).collect()
 }
 
-fn load(dir: &Path, file: &str) -> Result<Spec, String> {
+/// Loads one spec file of `dir`.
+pub fn load(dir: &Path, file: &str) -> Result<Spec, String> {
     let text = std::fs::read_to_string(dir.join(file))
-        .map_err(|e| format!("reading specs/{file}: {e}"))?;
+        .map_err(|e| format!("reading {}: {e}", dir.join(file).display()))?;
     let doc: Value =
         serde_json::from_str(&text).map_err(|e| format!("specs/{file} is not JSON: {e}"))?;
     let str_of = |key: &str| doc.get(key).and_then(Value::as_str).map(str::to_owned);

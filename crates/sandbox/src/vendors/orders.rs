@@ -1,21 +1,167 @@
-//! Partner Center orders (`/v1/customers/{customerId}/orders`): create, read, list, cancel line items.
+//! Partner Center orders (`/v1/customers/{customerId}/orders`): create, read, list and cancel line
+//! items; the order store and its seeding; the `{"code","description",...}` dialect and the bearer check.
 
 use axum::http::StatusCode;
+use offerkit_models::Vendor;
 use serde_json::{Value, json};
 
-use crate::errors;
-use crate::fields;
+use crate::app::App;
+use crate::generated::fields::partner_center_orders as fields;
 use crate::reply::{Ctx, Reply};
-use crate::server::Shared;
-use crate::state::{lock, order_key};
-use crate::util::{IdGen, now_rfc3339, parse_rfc3339, rfc3339_secs, unix_now};
+use crate::routing::{Api, Route};
+use crate::store::{ApiStore, Collection, each};
+use crate::unknown::unknown_keys;
+use crate::util::clock::{now_rfc3339, parse_rfc3339, rfc3339_secs, unix_now};
+use crate::util::ids::Ids;
+use crate::util::sync::lock;
+use crate::vendors::identity::{TokenProblem, check_bearer};
+
+/// The orders API.
+pub(crate) static ORDERS: Api = Api {
+    vendor: Some(Vendor::PartnerCenterOrders),
+    name: "orders",
+    owns: |path| path.starts_with("/v1/customers"),
+    routes: &[
+        Route {
+            method: "GET",
+            template: "/v1/customers/{customerId}/orders",
+            handler: list,
+        },
+        Route {
+            method: "POST",
+            template: "/v1/customers/{customerId}/orders",
+            handler: create,
+        },
+        Route {
+            method: "GET",
+            template: "/v1/customers/{customerId}/orders/{orderId}",
+            handler: get,
+        },
+        Route {
+            method: "PATCH",
+            template: "/v1/customers/{customerId}/orders/{orderId}",
+            handler: cancel,
+        },
+        Route {
+            method: "GET",
+            template: "/v1/customers/{customerId}/orders/{orderId}/provisioningstatus",
+            handler: provisioning,
+        },
+    ],
+    aliases: &[],
+    authorize: Some(authorize),
+    error: generic_error,
+    throttle: |secs, _| throttle(secs),
+};
+
+/// The APIs of this slice.
+pub(crate) static APIS: &[&Api] = &[&ORDERS];
+
+/// Orders keyed by `<customer id, lowercase>/<order id>`.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    pub(crate) orders: Collection,
+}
+
+impl ApiStore for Store {
+    const SEED_KEY: &'static str = "orders";
+    type Seed = Vec<(String, Value)>;
+
+    fn parse_seed(section: Option<&Value>, ids: &Ids) -> Result<Self::Seed, String> {
+        match section {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => each(items, "orders", |o| normalize_seed_order(o, ids)),
+            Some(_) => Err("orders must be an array of orders".to_owned()),
+        }
+    }
+
+    fn apply_seed(&self, seed: Self::Seed) -> Vec<(&'static str, usize)> {
+        let n = seed.len();
+        for (k, v) in seed {
+            self.orders.put(k, v);
+        }
+        vec![("orders", n)]
+    }
+
+    fn snapshot(&self) -> Value {
+        Value::Array(self.orders.values())
+    }
+
+    fn clear(&self) {
+        self.orders.clear();
+    }
+}
+
+/// Key of an order in the store.
+fn order_key(customer: &str, order: &str) -> String {
+    format!("{}/{}", customer.to_ascii_lowercase(), order)
+}
+
+/// `{"code","description","data":[],"source":"PartnerFD"}` (numeric code, as in the examples).
+fn error(status: StatusCode, code: u32, description: impl Into<String>) -> Reply {
+    Reply::json(
+        status,
+        json!({"code": code, "description": description.into(), "data": [], "source": "PartnerFD"}),
+    )
+}
+
+/// Throttling: `{"statusCode":429,"message":"Rate limit is exceeded. Try again in N seconds."}`.
+fn throttle(retry_after: u64) -> Reply {
+    Reply::json(
+        StatusCode::TOO_MANY_REQUESTS,
+        json!({"statusCode": 429, "message": format!("Rate limit is exceeded. Try again in {retry_after} seconds.")}),
+    )
+}
+
+fn generic_error(status: StatusCode, message: &str, _: &str, _: &str) -> Reply {
+    let code = status.as_u16();
+    if code == 429 {
+        return throttle(1);
+    }
+    let pc = match code {
+        404 => 1000,
+        401 => 400,
+        400 | 413 | 415 => 800002,
+        500..=599 => 800003,
+        other => u32::from(other),
+    };
+    error(status, pc, message)
+}
+
+fn authorize(ctx: &Ctx, app: &App) -> Option<Reply> {
+    check_bearer(ctx, app, Vendor::PartnerCenterOrders).err().map(|p| {
+        let reply = match p {
+            TokenProblem::Missing => error(StatusCode::UNAUTHORIZED, 800001, "Partner Token missing"),
+            TokenProblem::Unknown => error(StatusCode::UNAUTHORIZED, 400, "Access denied: the token is not valid."),
+            TokenProblem::Expired => error(StatusCode::UNAUTHORIZED, 400, "Access denied: the token has expired."),
+            TokenProblem::WrongAudience => error(
+                StatusCode::UNAUTHORIZED,
+                400,
+                "Access denied: the token was not issued for https://api.partnercenter.microsoft.com.",
+            ),
+        };
+        reply.header("www-authenticate", "OAuth realm=urn:cpsvc:cpid:sandbox")
+    })
+}
+
+/// Unknown fields of an order body, line items included.
+fn unknown_order_fields(order: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    unknown_keys(order, fields::ORDER, "", &mut out);
+    if let Some(items) = order.get("lineItems").and_then(Value::as_array) {
+        for (i, item) in items.iter().enumerate() {
+            unknown_keys(item, fields::ORDER_LINE_ITEM, &format!("lineItems[{i}]."), &mut out);
+        }
+    }
+    out
+}
 
 fn bad(code: u32, msg: impl Into<String>) -> Reply {
-    errors::orders(StatusCode::BAD_REQUEST, code, msg)
+    error(StatusCode::BAD_REQUEST, code, msg)
 }
 
 fn not_found(order: &str, customer: &str) -> Reply {
-    errors::orders(
+    error(
         StatusCode::NOT_FOUND,
         20000,
         format!("Order Id not found: order {order} does not exist for customer {customer}."),
@@ -43,7 +189,7 @@ fn links(customer: &str, id: &str) -> Value {
 }
 
 /// Fills the server-side fields of an order being created or seeded; validates line items.
-fn complete_order(order: &mut Value, customer: &str, ids: &IdGen) -> Result<(), String> {
+fn complete_order(order: &mut Value, customer: &str, ids: &Ids) -> Result<(), String> {
     let obj = order
         .as_object_mut()
         .ok_or("the order must be a JSON object")?;
@@ -156,13 +302,14 @@ fn order_status(order: &Value) -> &'static str {
 }
 
 /// `POST /v1/customers/{c}/orders`.
-pub(crate) fn create(ctx: &Ctx, sh: &Shared, customer: &str) -> Reply {
-    let mut body = match super::json_body(ctx) {
+fn create(ctx: &Ctx, app: &App) -> Reply {
+    let customer = ctx.param("customerId");
+    let mut body = match ctx.json_body() {
         Ok(b) => b,
         Err(r) => return r,
     };
-    let unknown = fields::unknown_order_fields(&body);
-    if let Err(msg) = complete_order(&mut body, customer, &sh.ids) {
+    let unknown = unknown_order_fields(&body);
+    if let Err(msg) = complete_order(&mut body, customer, &app.ids) {
         return echo(ctx, bad(800002, format!("Invalid request input: {msg}")));
     }
     let id = body
@@ -170,14 +317,15 @@ pub(crate) fn create(ctx: &Ctx, sh: &Shared, customer: &str) -> Reply {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    if !sh
+    if !app
         .stores
+        .orders
         .orders
         .put_new(order_key(customer, &id), body.clone())
     {
         return echo(
             ctx,
-            errors::orders(
+            error(
                 StatusCode::CONFLICT,
                 800002,
                 format!("Invalid request input: order {id} already exists."),
@@ -193,17 +341,20 @@ pub(crate) fn create(ctx: &Ctx, sh: &Shared, customer: &str) -> Reply {
 }
 
 /// `GET /v1/customers/{c}/orders/{o}`.
-pub(crate) fn get(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Reply {
-    match sh.stores.orders.get_serialized(&order_key(customer, order)) {
+fn get(ctx: &Ctx, app: &App) -> Reply {
+    let (customer, order) = (ctx.param("customerId"), ctx.param("orderId"));
+    match app.stores.orders.orders.get_serialized(&order_key(customer, order)) {
         Some(v) => echo(ctx, Reply::ok_serialized(v)),
         None => echo(ctx, not_found(order, customer)),
     }
 }
 
 /// `GET /v1/customers/{c}/orders`.
-pub(crate) fn list(ctx: &Ctx, sh: &Shared, customer: &str) -> Reply {
-    let items = sh
+fn list(ctx: &Ctx, app: &App) -> Reply {
+    let customer = ctx.param("customerId");
+    let items = app
         .stores
+        .orders
         .orders
         .values_with_prefix(&format!("{}/", customer.to_ascii_lowercase()));
     echo(
@@ -218,8 +369,9 @@ pub(crate) fn list(ctx: &Ctx, sh: &Shared, customer: &str) -> Reply {
 }
 
 /// `GET /v1/customers/{c}/orders/{o}/provisioningstatus`.
-pub(crate) fn provisioning(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Reply {
-    let Some(v) = sh.stores.orders.get_clone(&order_key(customer, order)) else {
+fn provisioning(ctx: &Ctx, app: &App) -> Reply {
+    let (customer, order) = (ctx.param("customerId"), ctx.param("orderId"));
+    let Some(v) = app.stores.orders.orders.get_clone(&order_key(customer, order)) else {
         return echo(ctx, not_found(order, customer));
     };
     let items: Vec<Value> = v
@@ -255,8 +407,9 @@ fn is_subscription(item: &Value) -> bool {
 }
 
 /// `PATCH /v1/customers/{c}/orders/{o}`: cancel line items (all when `lineItems` is absent or empty).
-pub(crate) fn cancel(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Reply {
-    let body = match super::json_body(ctx) {
+fn cancel(ctx: &Ctx, app: &App) -> Reply {
+    let (customer, order) = (ctx.param("customerId"), ctx.param("orderId"));
+    let body = match ctx.json_body() {
         Ok(b) => b,
         Err(r) => return echo(ctx, r),
     };
@@ -269,7 +422,7 @@ pub(crate) fn cancel(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Rep
             ),
         );
     }
-    let unknown = fields::unknown_order_fields(&body);
+    let unknown = unknown_order_fields(&body);
     match body.get("status") {
         Some(Value::String(s)) if s.eq_ignore_ascii_case("cancelled") => {}
         other => {
@@ -285,7 +438,7 @@ pub(crate) fn cancel(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Rep
             );
         }
     }
-    let Some(cell) = sh.stores.orders.get(&order_key(customer, order)) else {
+    let Some(cell) = app.stores.orders.orders.get(&order_key(customer, order)) else {
         return echo(ctx, not_found(order, customer));
     };
     let mut stored = lock(&cell);
@@ -405,10 +558,10 @@ pub(crate) fn cancel(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Rep
         let (kind, window) = if is_subscription(line) {
             (
                 "software subscription",
-                sh.config.cancel_windows.subscription,
+                app.config.cancel_windows.subscription,
             )
         } else {
-            ("perpetual software", sh.config.cancel_windows.perpetual)
+            ("perpetual software", app.config.cancel_windows.perpetual)
         };
         let deadline = created.saturating_add(i64::try_from(window.as_secs()).unwrap_or(i64::MAX));
         if now > deadline {
@@ -452,7 +605,7 @@ pub(crate) fn cancel(ctx: &Ctx, sh: &Shared, customer: &str, order: &str) -> Rep
 }
 
 /// Normalises a seeded order (needs `referenceCustomerId`).
-pub(crate) fn normalize_seed_order(order: &Value, ids: &IdGen) -> Result<(String, Value), String> {
+fn normalize_seed_order(order: &Value, ids: &Ids) -> Result<(String, Value), String> {
     let customer = order
         .get("referenceCustomerId")
         .and_then(Value::as_str)
@@ -467,4 +620,18 @@ pub(crate) fn normalize_seed_order(order: &Value, ids: &IdGen) -> Result<(String
         .unwrap_or_default()
         .to_owned();
     Ok((order_key(&customer, &id), v))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn reports_nested_line_items() {
+        let order = json!({"id": "x", "lineItmes": [], "lineItems": [{"offerId": "a", "qty": 1}]});
+        assert_eq!(
+            super::unknown_order_fields(&order),
+            vec!["lineItmes".to_owned(), "lineItems[0].qty".to_owned()]
+        );
+    }
 }

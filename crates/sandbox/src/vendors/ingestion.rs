@@ -1,17 +1,162 @@
-//! Product ingestion (`/rp/product-ingestion`): configure jobs and private offers.
+//! Partner Center product ingestion (`/rp/product-ingestion`): configure jobs and private offers,
+//! their store and seeding, the `{"error":{"code","message"}}` dialect and the bearer check.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 
 use axum::http::StatusCode;
+use offerkit_models::Vendor;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::app::App;
 use crate::config::JobProgression;
-use crate::errors;
-use crate::fields;
+use crate::generated::fields::partner_center_ingestion as fields;
 use crate::reply::{Ctx, Reply};
-use crate::server::Shared;
-use crate::state::{Job, JobOutcome, lock};
-use crate::util::{IdGen, now_rfc3339, today, unix_millis};
+use crate::routing::{Api, Route, generic_throttle};
+use crate::store::{ApiStore, Collection, each, list, section};
+use crate::unknown::unknown_keys;
+use crate::util::clock::{now_rfc3339, today, unix_millis};
+use crate::util::ids::Ids;
+use crate::util::sync::{lock, read, write};
+use crate::vendors::identity::{TokenProblem, check_bearer};
+
+/// The product-ingestion API.
+pub(crate) static INGESTION: Api = Api {
+    vendor: Some(Vendor::PartnerCenterIngestion),
+    name: "ingestion",
+    owns: |path| path.starts_with("/rp/product-ingestion"),
+    routes: &[
+        Route {
+            method: "POST",
+            template: "/rp/product-ingestion/configure",
+            handler: configure,
+        },
+        Route {
+            method: "GET",
+            template: "/rp/product-ingestion/configure/{jobId}/status",
+            handler: job_status,
+        },
+        Route {
+            method: "GET",
+            template: "/rp/product-ingestion/configure/{jobId}",
+            handler: job_details,
+        },
+        Route {
+            method: "GET",
+            template: "/rp/product-ingestion/private-offer/query",
+            handler: query_offers,
+        },
+        Route {
+            method: "GET",
+            template: "/rp/product-ingestion/private-offer/{id}",
+            handler: get_offer,
+        },
+    ],
+    // Clients that send the resource id with its `private-offer/` prefix.
+    aliases: &[(
+        "/rp/product-ingestion/private-offer/private-offer/{id}",
+        "/rp/product-ingestion/private-offer/{id}",
+    )],
+    authorize: Some(authorize),
+    error: |status, message, _, _| error(status, ingestion_code(status), message),
+    throttle: |secs, url| generic_throttle(INGESTION.error, secs, url),
+};
+
+/// The APIs of this slice.
+pub(crate) static APIS: &[&Api] = &[&INGESTION];
+
+/// Private offers and configure jobs.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    /// Private offers keyed by `private-offer/<id>`.
+    pub(crate) offers: Collection,
+    /// Configure jobs.
+    pub(crate) jobs: Jobs,
+    /// Held while a completed job is applied, so two jobs never interleave their changes.
+    pub(crate) apply: Mutex<()>,
+}
+
+/// A parsed `ingestion` seed section.
+pub(crate) struct Seed {
+    offers: Vec<(String, Value)>,
+    jobs: Vec<Job>,
+}
+
+impl ApiStore for Store {
+    const SEED_KEY: &'static str = "ingestion";
+    type Seed = Seed;
+
+    fn parse_seed(section_value: Option<&Value>, ids: &Ids) -> Result<Seed, String> {
+        let ing = section(section_value, "ingestion")?;
+        let offers = each(
+            list(ing.get("privateOffers"), "ingestion.privateOffers")?,
+            "ingestion.privateOffers",
+            |o| normalize_seed_offer(o, ids),
+        )?;
+        let jobs = each(list(ing.get("jobs"), "ingestion.jobs")?, "ingestion.jobs", |j| {
+            serde_json::from_value::<Job>(j.clone()).map_err(|e| e.to_string())
+        })?;
+        Ok(Seed { offers, jobs })
+    }
+
+    fn apply_seed(&self, seed: Seed) -> Vec<(&'static str, usize)> {
+        let counts = vec![("privateOffers", seed.offers.len()), ("jobs", seed.jobs.len())];
+        for (k, v) in seed.offers {
+            self.offers.put(k, v);
+        }
+        for job in seed.jobs {
+            self.jobs.put(job);
+        }
+        counts
+    }
+
+    fn snapshot(&self) -> Value {
+        json!({"privateOffers": self.offers.values(), "jobs": self.jobs.snapshot()})
+    }
+
+    fn clear(&self) {
+        self.offers.clear();
+        self.jobs.clear();
+    }
+}
+
+/// `{"error":{"code","message"}}`.
+fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Reply {
+    Reply::json(
+        status,
+        json!({"error": {"code": code, "message": message.into()}}),
+    )
+}
+
+fn ingestion_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        409 => "Conflict",
+        413 => "PayloadTooLarge",
+        429 => "TooManyRequests",
+        503 => "ServiceUnavailable",
+        500..=599 => "InternalServerError",
+        _ => "Error",
+    }
+}
+
+fn authorize(ctx: &Ctx, app: &App) -> Option<Reply> {
+    check_bearer(ctx, app, Vendor::PartnerCenterIngestion).err().map(|p| {
+        let msg = match p {
+            TokenProblem::Missing => "Access token is empty.",
+            TokenProblem::Unknown => "Access token validation failure. Invalid audience or unknown token.",
+            TokenProblem::Expired => "Lifetime validation failed, the token is expired.",
+            TokenProblem::WrongAudience => "Access token validation failure. Invalid audience: the token was not issued for https://graph.microsoft.com/.",
+        };
+        error(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", msg)
+            .header("www-authenticate", "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\"")
+    })
+}
 
 /// `$version` of configure and status calls.
 pub(crate) const CONFIGURE_VERSION: &str = "2022-07-01";
@@ -30,7 +175,7 @@ const OFFER_TYPES: &[&str] = &[
 const STATES: &[&str] = &["draft", "live", "withdrawn", "deleted"];
 
 fn bad(message: impl Into<String>) -> Reply {
-    errors::ingestion(StatusCode::BAD_REQUEST, "BadRequest", message)
+    error(StatusCode::BAD_REQUEST, "BadRequest", message)
 }
 
 fn check_version(ctx: &Ctx, allowed: &[&str]) -> Option<Reply> {
@@ -95,7 +240,7 @@ fn validate_envelope(body: &Value) -> Result<Vec<String>, String> {
         );
     }
     let mut unknown = Vec::new();
-    fields::unknown_keys(body, fields::CONFIGURE, "", &mut unknown);
+    unknown_keys(body, fields::CONFIGURE_REQUEST, "", &mut unknown);
     for (i, r) in resources.iter().enumerate() {
         let ro = r.as_object().ok_or(format!(
             "Schema validation failed: resources[{i}] must be an object."
@@ -113,7 +258,7 @@ fn validate_envelope(body: &Value) -> Result<Vec<String>, String> {
             }
             continue;
         }
-        fields::unknown_keys(
+        unknown_keys(
             r,
             fields::PRIVATE_OFFER,
             &format!("resources[{i}]."),
@@ -179,11 +324,11 @@ fn validate_envelope(body: &Value) -> Result<Vec<String>, String> {
 }
 
 /// `POST /configure`.
-pub(crate) fn configure(ctx: &Ctx, sh: &Shared) -> Reply {
+fn configure(ctx: &Ctx, app: &App) -> Reply {
     if let Some(r) = check_version(ctx, &[CONFIGURE_VERSION]) {
         return r;
     }
-    let body = match super::json_body(ctx) {
+    let body = match ctx.json_body() {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -192,7 +337,7 @@ pub(crate) fn configure(ctx: &Ctx, sh: &Shared) -> Reply {
         Err(msg) => return bad(msg),
     };
     let job = Job {
-        job_id: sh.ids.guid(),
+        job_id: app.ids.guid(),
         created_ms: unix_millis(),
         polls: 0,
         job_start: now_rfc3339(),
@@ -203,8 +348,8 @@ pub(crate) fn configure(ctx: &Ctx, sh: &Shared) -> Reply {
             .unwrap_or_default(),
         outcome: None,
     };
-    let view = status_json(&job, 0, sh);
-    sh.stores.jobs.put(job);
+    let view = status_json(&job, 0, app);
+    app.stores.ingestion.jobs.put(job);
     Reply::json(StatusCode::ACCEPTED, view)
         .with_unknown(unknown)
         .mutated()
@@ -233,7 +378,7 @@ fn step_of(job: &Job, progression: JobProgression) -> u32 {
     }
 }
 
-fn status_json(job: &Job, step: u32, sh: &Shared) -> Value {
+fn status_json(job: &Job, step: u32, app: &App) -> Value {
     let (status, result) = match (&job.outcome, step) {
         (Some(o), _) => (
             "completed",
@@ -257,48 +402,49 @@ fn status_json(job: &Job, step: u32, sh: &Shared) -> Value {
     ) {
         obj.insert("resourceUri".to_owned(), json!(uri));
     }
-    let _ = sh;
+    let _ = app;
     v
 }
 
 /// Advances a job by one poll (when `poll`), completes it when due, and returns its status view.
-fn observe(sh: &Shared, cell: &std::sync::Mutex<Job>, poll: bool) -> (Value, bool) {
+fn observe(app: &App, cell: &std::sync::Mutex<Job>, poll: bool) -> (Value, bool) {
     let mut job = lock(cell);
     if poll && job.outcome.is_none() {
         job.polls = job.polls.saturating_add(1);
     }
-    let step = step_of(&job, sh.config.job_progression);
+    let step = step_of(&job, app.config.job_progression);
     let mut completed_now = false;
     if step >= 2 && job.outcome.is_none() {
-        let outcome = apply(sh, &job);
+        let outcome = apply(app, &job);
         job.outcome = Some(outcome);
         completed_now = true;
     }
-    (status_json(&job, step, sh), completed_now)
+    (status_json(&job, step, app), completed_now)
 }
 
 /// Completes time-based jobs that are due (so reads reflect them without a status poll).
-fn settle_due(sh: &Shared) {
-    if matches!(sh.config.job_progression, JobProgression::Time(_)) {
-        for cell in sh.stores.jobs.pending() {
-            let _ = observe(sh, &cell, false);
+fn settle_due(app: &App) {
+    if matches!(app.config.job_progression, JobProgression::Time(_)) {
+        for cell in app.stores.ingestion.jobs.pending() {
+            let _ = observe(app, &cell, false);
         }
     }
 }
 
 /// `GET /configure/{jobId}/status`.
-pub(crate) fn job_status(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
+fn job_status(ctx: &Ctx, app: &App) -> Reply {
+    let id = ctx.param("jobId");
     if let Some(r) = check_version(ctx, &[CONFIGURE_VERSION, READ_VERSION]) {
         return r;
     }
-    let Some(cell) = sh.stores.jobs.get(id) else {
-        return errors::ingestion(
+    let Some(cell) = app.stores.ingestion.jobs.get(id) else {
+        return error(
             StatusCode::NOT_FOUND,
             "NotFound",
             format!("Job {id} was not found."),
         );
     };
-    let (view, completed_now) = observe(sh, &cell, true);
+    let (view, completed_now) = observe(app, &cell, true);
     let reply = Reply::ok(view);
     if completed_now {
         reply.mutated()
@@ -308,18 +454,19 @@ pub(crate) fn job_status(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
 }
 
 /// `GET /configure/{jobId}`: the resources of a completed job.
-pub(crate) fn job_details(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
+fn job_details(ctx: &Ctx, app: &App) -> Reply {
+    let id = ctx.param("jobId");
     if let Some(r) = check_version(ctx, &[CONFIGURE_VERSION, READ_VERSION]) {
         return r;
     }
-    let Some(cell) = sh.stores.jobs.get(id) else {
-        return errors::ingestion(
+    let Some(cell) = app.stores.ingestion.jobs.get(id) else {
+        return error(
             StatusCode::NOT_FOUND,
             "NotFound",
             format!("Job {id} was not found."),
         );
     };
-    settle_due(sh);
+    settle_due(app);
     let job = lock(&cell);
     match &job.outcome {
         Some(o) => Reply::ok(json!({"$schema": CONFIGURE_SCHEMA, "resources": o.resources})),
@@ -330,27 +477,29 @@ pub(crate) fn job_details(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
 }
 
 /// `GET /private-offer/query`.
-pub(crate) fn query_offers(ctx: &Ctx, sh: &Shared) -> Reply {
+fn query_offers(ctx: &Ctx, app: &App) -> Reply {
     if let Some(r) = check_version(ctx, &[READ_VERSION]) {
         return r;
     }
-    settle_due(sh);
-    Reply::ok(json!({"value": sh.stores.offers.values()}))
+    settle_due(app);
+    Reply::ok(json!({"value": app.stores.ingestion.offers.values()}))
 }
 
 /// `GET /private-offer/{id}`.
-pub(crate) fn get_offer(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
+fn get_offer(ctx: &Ctx, app: &App) -> Reply {
+    let id = ctx.param("id");
     if let Some(r) = check_version(ctx, &[READ_VERSION]) {
         return r;
     }
-    settle_due(sh);
-    match sh
+    settle_due(app);
+    match app
         .stores
+        .ingestion
         .offers
         .get_serialized(&format!("private-offer/{id}"))
     {
         Some(v) => Reply::ok_serialized(v),
-        None => errors::ingestion(StatusCode::NOT_FOUND, "NotFound", "Resource not found"),
+        None => error(StatusCode::NOT_FOUND, "NotFound", "Resource not found"),
     }
 }
 
@@ -366,7 +515,7 @@ fn is_partner(offer_type: &str) -> bool {
     offer_type.eq_ignore_ascii_case("multipartyPromotionChannelPartner")
 }
 
-fn touch(v: &mut Value, state: Option<&str>, ids: &IdGen) {
+fn touch(v: &mut Value, state: Option<&str>, ids: &Ids) {
     if let Some(obj) = v.as_object_mut() {
         if let Some(s) = state {
             obj.insert("state".to_owned(), json!(s));
@@ -380,7 +529,7 @@ fn touch(v: &mut Value, state: Option<&str>, ids: &IdGen) {
 fn plan_one(
     res: &Value,
     work: &mut HashMap<String, Value>,
-    sh: &Shared,
+    app: &App,
 ) -> Result<(Option<String>, bool), Value> {
     let requested_state = canonical(text(res, "state"), STATES);
     let role_partner = is_partner(text(res, "privateOfferType"));
@@ -393,7 +542,7 @@ fn plan_one(
                 format!("A new private offer can be created in state draft or live, not {state}."),
             ));
         }
-        let key = format!("private-offer/{}", sh.ids.guid());
+        let key = format!("private-offer/{}", app.ids.guid());
         let mut offer = res.clone();
         if let Some(obj) = offer.as_object_mut() {
             obj.insert("id".to_owned(), json!(key));
@@ -401,13 +550,13 @@ fn plan_one(
                 obj.insert("privateOfferType".to_owned(), json!(t));
             }
         }
-        touch(&mut offer, Some(state), &sh.ids);
+        touch(&mut offer, Some(state), &app.ids);
         work.insert(key.clone(), offer);
         return Ok((Some(key), false));
     };
     let current = match work.get(id) {
         Some(v) => v.clone(),
-        None => match sh.stores.offers.get_clone(id) {
+        None => match app.stores.ingestion.offers.get_clone(id) {
             Some(v) => v,
             None => {
                 return Err(err(
@@ -439,7 +588,7 @@ fn plan_one(
                     ),
                 ));
             }
-            touch(&mut next, Some("deleted"), &sh.ids);
+            touch(&mut next, Some("deleted"), &app.ids);
             work.insert(id.to_owned(), next);
             Ok((None, true))
         }
@@ -491,7 +640,7 @@ fn plan_one(
                 if let Some(obj) = next.as_object_mut() {
                     obj.insert("subState".to_owned(), json!("pendingPartnerAction"));
                 }
-                touch(&mut next, None, &sh.ids);
+                touch(&mut next, None, &app.ids);
             } else {
                 if is_mpo && sub == "pendingacceptance" {
                     return Err(err(
@@ -501,7 +650,7 @@ fn plan_one(
                         ),
                     ));
                 }
-                touch(&mut next, Some("withdrawn"), &sh.ids);
+                touch(&mut next, Some("withdrawn"), &app.ids);
             }
             work.insert(id.to_owned(), next);
             Ok((Some(id.to_owned()), false))
@@ -520,7 +669,7 @@ fn plan_one(
                     target.insert(k.clone(), v.clone());
                 }
             }
-            touch(&mut next, Some(other.unwrap_or("draft")), &sh.ids);
+            touch(&mut next, Some(other.unwrap_or("draft")), &app.ids);
             work.insert(id.to_owned(), next);
             Ok((Some(id.to_owned()), false))
         }
@@ -528,8 +677,8 @@ fn plan_one(
 }
 
 /// Applies a job's resources atomically: all changes or none.
-fn apply(sh: &Shared, job: &Job) -> JobOutcome {
-    let _guard = lock(&sh.ingestion_apply);
+fn apply(app: &App, job: &Job) -> JobOutcome {
+    let _guard = lock(&app.stores.ingestion.apply);
     let mut work: HashMap<String, Value> = HashMap::new();
     let mut errs = Vec::new();
     let mut touched = Vec::new();
@@ -540,7 +689,7 @@ fn apply(sh: &Shared, job: &Job) -> JobOutcome {
             touched.push(Err(res.clone()));
             continue;
         }
-        match plan_one(res, &mut work, sh) {
+        match plan_one(res, &mut work, app) {
             Ok((key, deleted)) => {
                 only_deletes &= deleted;
                 touched.push(Ok(key.unwrap_or_else(|| text(res, "id").to_owned())));
@@ -559,7 +708,7 @@ fn apply(sh: &Shared, job: &Job) -> JobOutcome {
         };
     }
     for (k, v) in &work {
-        sh.stores.offers.put(k.clone(), v.clone());
+        app.stores.ingestion.offers.put(k.clone(), v.clone());
     }
     let resources = touched
         .into_iter()
@@ -571,10 +720,10 @@ fn apply(sh: &Shared, job: &Job) -> JobOutcome {
     let resource_uri = (!only_deletes).then(|| {
         format!(
             "{}/rp/product-ingestion/configure/{}?$version={CONFIGURE_VERSION}",
-            sh.base_url, job.job_id
+            app.base_url, job.job_id
         )
     });
-    sh.mark_dirty();
+    app.mark_dirty();
     JobOutcome {
         succeeded: true,
         errors: Vec::new(),
@@ -585,7 +734,7 @@ fn apply(sh: &Shared, job: &Job) -> JobOutcome {
 }
 
 /// Normalises a seeded private offer: `id` gets its `private-offer/` prefix, `state` defaults to draft.
-pub(crate) fn normalize_seed_offer(offer: &Value, ids: &IdGen) -> Result<(String, Value), String> {
+fn normalize_seed_offer(offer: &Value, ids: &Ids) -> Result<(String, Value), String> {
     let mut v = offer.clone();
     let obj = v
         .as_object_mut()
@@ -605,4 +754,86 @@ pub(crate) fn normalize_seed_offer(offer: &Value, ids: &IdGen) -> Result<(String
         return Err(format!("state must be one of {}", STATES.join(", ")));
     }
     Ok((id, v))
+}
+
+/// A configure job: the request it was created from and, once completed, its outcome.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Job {
+    /// The job id (a GUID).
+    pub(crate) job_id: String,
+    /// Creation time, Unix milliseconds.
+    pub(crate) created_ms: i64,
+    /// Status polls seen so far.
+    #[serde(default)]
+    pub(crate) polls: u32,
+    /// `jobStart` as reported.
+    pub(crate) job_start: String,
+    /// The `resources` of the configure request.
+    #[serde(default)]
+    pub(crate) resources: Vec<Value>,
+    /// Set when the job completed (its effect has then been applied).
+    #[serde(default)]
+    pub(crate) outcome: Option<JobOutcome>,
+}
+
+/// How a completed job ended.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct JobOutcome {
+    /// `true` for `jobResult: succeeded`.
+    pub(crate) succeeded: bool,
+    /// `errors` items (`{code, message}`).
+    #[serde(default)]
+    pub(crate) errors: Vec<Value>,
+    /// `resourceUri` (absent for delete jobs and failures).
+    #[serde(default)]
+    pub(crate) resource_uri: Option<String>,
+    /// `jobEnd`.
+    pub(crate) job_end: String,
+    /// The resources as they are after the job (for `GET /configure/{jobId}`).
+    #[serde(default)]
+    pub(crate) resources: Vec<Value>,
+}
+
+/// All jobs, each behind its own lock.
+#[derive(Debug, Default)]
+pub(crate) struct Jobs {
+    map: RwLock<HashMap<String, Arc<Mutex<Job>>>>,
+}
+
+impl Jobs {
+    pub(crate) fn put(&self, job: Job) {
+        write(&self.map).insert(job.job_id.clone(), Arc::new(Mutex::new(job)));
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Option<Arc<Mutex<Job>>> {
+        read(&self.map).get(id).cloned()
+    }
+
+    /// Jobs not yet completed.
+    pub(crate) fn pending(&self) -> Vec<Arc<Mutex<Job>>> {
+        let cells: Vec<_> = read(&self.map).values().cloned().collect();
+        cells
+            .into_iter()
+            .filter(|c| lock(c).outcome.is_none())
+            .collect()
+    }
+
+    pub(crate) fn snapshot(&self) -> Vec<Value> {
+        let cells: Vec<_> = read(&self.map).values().cloned().collect();
+        let mut jobs: Vec<Job> = cells.iter().map(|c| lock(c).clone()).collect();
+        jobs.sort_by(|a, b| {
+            a.created_ms
+                .cmp(&b.created_ms)
+                .then_with(|| a.job_id.cmp(&b.job_id))
+        });
+        jobs.iter()
+            .filter_map(|j| serde_json::to_value(j).ok())
+            .collect()
+    }
+
+    pub(crate) fn clear(&self) {
+        write(&self.map).clear();
+    }
 }

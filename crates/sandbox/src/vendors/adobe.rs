@@ -1,20 +1,162 @@
-//! Adobe Offer Library (`/data/core/dps/offers`): personalized and fallback offers.
+//! Adobe Offer Library (`/data/core/dps/offers`): personalized and fallback offers, their store and
+//! seeding, the gateway and problem-details dialects and the API-key / IMS-token / org check.
 
 use axum::http::StatusCode;
+use offerkit_models::Vendor;
 use serde_json::{Value, json};
 
-use crate::errors;
-use crate::fields;
+use crate::app::App;
+use crate::generated::fields::adobe_offers as fields;
 use crate::reply::{Ctx, Reply};
-use crate::server::Shared;
-use crate::state::{Collection, lock};
-use crate::util::{IdGen, encode_component, now_rfc3339};
+use crate::routing::{Api, Route};
+use crate::store::{ApiStore, Collection, each, list as seed_list, section};
+use crate::unknown::unknown_keys;
+use crate::util::clock::now_rfc3339;
+use crate::util::form::encode_component;
+use crate::util::ids::Ids;
+use crate::util::sync::lock;
+use crate::vendors::identity::{TokenProblem, check_bearer};
+
+/// The Offer Library API.
+pub(crate) static ADOBE: Api = Api {
+    vendor: Some(Vendor::AdobeOffers),
+    name: "adobe",
+    owns: |path| path.starts_with("/data/core/dps"),
+    routes: &[
+        Route {
+            method: "GET",
+            template: "/data/core/dps/offers",
+            handler: list,
+        },
+        Route {
+            method: "POST",
+            template: "/data/core/dps/offers",
+            handler: create,
+        },
+        Route {
+            method: "GET",
+            template: "/data/core/dps/offers/{id}",
+            handler: get,
+        },
+        Route {
+            method: "DELETE",
+            template: "/data/core/dps/offers/{id}",
+            handler: delete,
+        },
+        Route {
+            method: "PATCH",
+            template: "/data/core/dps/offers/{id}",
+            handler: patch,
+        },
+    ],
+    aliases: &[],
+    authorize: Some(authorize),
+    error: |status, message, _, _| match status.as_u16() {
+        401 => gateway(status, "401013", message),
+        403 => gateway(status, "403003", message),
+        429 => gateway(status, "429001", message),
+        _ => problem(
+            status,
+            status.canonical_reason().unwrap_or("Error"),
+            message,
+        ),
+    },
+    throttle: |_, _| gateway(StatusCode::TOO_MANY_REQUESTS, "429001", "Too many requests"),
+};
+
+/// The APIs of this slice.
+pub(crate) static APIS: &[&Api] = &[&ADOBE];
+
+/// Offers keyed by id, one collection per offer type.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    personalized: Collection,
+    fallback: Collection,
+}
+
+impl Store {
+    fn collection(&self, kind: &str) -> &Collection {
+        if kind == "personalized" {
+            &self.personalized
+        } else {
+            &self.fallback
+        }
+    }
+}
+
+const KINDS: [&str; 2] = ["personalized", "fallback"];
+
+impl ApiStore for Store {
+    const SEED_KEY: &'static str = "adobe";
+    type Seed = Vec<(&'static str, String, Value)>;
+
+    fn parse_seed(section_value: Option<&Value>, ids: &Ids) -> Result<Self::Seed, String> {
+        let adobe = section(section_value, "adobe")?;
+        let mut offers = Vec::new();
+        for kind in KINDS {
+            let items = seed_list(adobe.get(kind), kind)?;
+            for (k, v) in each(items, &format!("adobe.{kind}"), |o| {
+                normalize_seed_offer(o, kind, ids)
+            })? {
+                offers.push((kind, k, v));
+            }
+        }
+        Ok(offers)
+    }
+
+    fn apply_seed(&self, seed: Self::Seed) -> Vec<(&'static str, usize)> {
+        let n = seed.len();
+        for (kind, k, v) in seed {
+            self.collection(kind).put(k, v);
+        }
+        vec![("adobeOffers", n)]
+    }
+
+    fn snapshot(&self) -> Value {
+        json!({"personalized": self.personalized.values(), "fallback": self.fallback.values()})
+    }
+
+    fn clear(&self) {
+        self.personalized.clear();
+        self.fallback.clear();
+    }
+}
+
+/// Gateway errors: `{"error_code":"403000","message":"Api Key is required"}` (`error_code` is a string).
+fn gateway(status: StatusCode, code: &str, message: &str) -> Reply {
+    Reply::json(status, json!({"error_code": code, "message": message}))
+}
+
+fn authorize(ctx: &Ctx, app: &App) -> Option<Reply> {
+    if ctx.header("x-api-key").is_none_or(|k| k.trim().is_empty()) {
+        return Some(gateway(StatusCode::FORBIDDEN, "403000", "Api Key is required"));
+    }
+    match check_bearer(ctx, app, Vendor::AdobeOffers) {
+        Err(TokenProblem::Missing) => {
+            return Some(gateway(StatusCode::FORBIDDEN, "403010", "Oauth token is missing."));
+        }
+        Err(_) => return Some(gateway(StatusCode::UNAUTHORIZED, "401013", "Oauth token is not valid")),
+        Ok(()) => {}
+    }
+    if ctx.header("x-gw-ims-org-id").is_none_or(|k| k.trim().is_empty()) {
+        return Some(gateway(StatusCode::BAD_REQUEST, "400003", "Missing header: x-gw-ims-org-id"));
+    }
+    None
+}
 
 const DEFAULT_LIMIT: usize = 10;
 const MAX_LIMIT: usize = 1000;
 
 fn problem(status: StatusCode, title: &str, detail: impl Into<String>) -> Reply {
-    errors::adobe_problem(status, title, detail)
+    Reply::json(
+        status,
+        json!({
+            "type": format!("http://ns.adobe.com/aep/errors/DPS-{}-{}", 1000 + status.as_u16(), status.as_u16()),
+            "title": title,
+            "status": status.as_u16(),
+            "detail": detail.into(),
+        }),
+    )
 }
 
 /// `personalized` or `fallback` from `offer-type` (case-insensitive), or the 400.
@@ -41,12 +183,8 @@ fn offer_type(ctx: &Ctx) -> Result<&'static str, Reply> {
     }
 }
 
-fn store<'a>(sh: &'a Shared, kind: &str) -> &'a Collection {
-    if kind == "personalized" {
-        &sh.stores.adobe_personalized
-    } else {
-        &sh.stores.adobe_fallback
-    }
+fn store<'a>(app: &'a App, kind: &str) -> &'a Collection {
+    app.stores.adobe.collection(kind)
 }
 
 fn schema_for(kind: &str) -> &'static str {
@@ -74,7 +212,7 @@ fn meta(v: &Value) -> Value {
     })
 }
 
-fn fill(v: &mut Value, kind: &str, client: &str, sandbox: &str, ids: &IdGen) {
+fn fill(v: &mut Value, kind: &str, client: &str, sandbox: &str, ids: &Ids) {
     let now = now_rfc3339();
     if let Some(obj) = v.as_object_mut() {
         obj.entry("id")
@@ -96,12 +234,12 @@ fn fill(v: &mut Value, kind: &str, client: &str, sandbox: &str, ids: &IdGen) {
 }
 
 /// `POST /offers?offer-type=…`.
-pub(crate) fn create(ctx: &Ctx, sh: &Shared) -> Reply {
+fn create(ctx: &Ctx, app: &App) -> Reply {
     let kind = match offer_type(ctx) {
         Ok(k) => k,
         Err(r) => return r,
     };
-    let mut body = match super::json_body(ctx) {
+    let mut body = match ctx.json_body() {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -153,17 +291,17 @@ pub(crate) fn create(ctx: &Ctx, sh: &Shared) -> Reply {
         }
     }
     let mut unknown = Vec::new();
-    fields::unknown_keys(&body, fields::ADOBE_OFFER, "", &mut unknown);
+    unknown_keys(&body, fields::OFFER, "", &mut unknown);
     let client = ctx.header("x-api-key").unwrap_or("sandbox").to_owned();
     let sandbox = ctx.header("x-sandbox-name").unwrap_or("prod").to_owned();
-    fill(&mut body, kind, &client, &sandbox, &sh.ids);
+    fill(&mut body, kind, &client, &sandbox, &app.ids);
     let id = body
         .get("id")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
     let m = meta(&body);
-    if !store(sh, kind).put_new(id.clone(), body) {
+    if !store(app, kind).put_new(id.clone(), body) {
         return problem(
             StatusCode::CONFLICT,
             "Conflict",
@@ -176,31 +314,33 @@ pub(crate) fn create(ctx: &Ctx, sh: &Shared) -> Reply {
 }
 
 /// `GET /offers/{id}?offer-type=…`.
-pub(crate) fn get(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
+fn get(ctx: &Ctx, app: &App) -> Reply {
+    let id = ctx.param("id");
     let kind = match offer_type(ctx) {
         Ok(k) => k,
         Err(r) => return r,
     };
-    match store(sh, kind).get_serialized(id) {
+    match store(app, kind).get_serialized(id) {
         Some(v) => Reply::ok_serialized(v),
         None => not_found(id, kind),
     }
 }
 
 /// `DELETE /offers/{id}?offer-type=…`: 200 with an empty body.
-pub(crate) fn delete(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
+fn delete(ctx: &Ctx, app: &App) -> Reply {
+    let id = ctx.param("id");
     let kind = match offer_type(ctx) {
         Ok(k) => k,
         Err(r) => return r,
     };
-    match store(sh, kind).remove(id) {
+    match store(app, kind).remove(id) {
         Some(_) => Reply::empty(StatusCode::OK).mutated(),
         None => not_found(id, kind),
     }
 }
 
 /// `GET /offers?offer-type=…&limit=&start=`: pages in id order, `_links.next.href` carries the cursor.
-pub(crate) fn list(ctx: &Ctx, sh: &Shared) -> Reply {
+fn list(ctx: &Ctx, app: &App) -> Reply {
     let kind = match offer_type(ctx) {
         Ok(k) => k,
         Err(r) => return r,
@@ -219,7 +359,7 @@ pub(crate) fn list(ctx: &Ctx, sh: &Shared) -> Reply {
         },
     };
     let start = ctx.query("start").filter(|s| !s.is_empty());
-    let (page, total) = store(sh, kind).page(start, limit);
+    let (page, total) = store(app, kind).page(start, limit);
     let upper = kind.to_ascii_uppercase();
     let self_href = format!(
         "/offers?offer-type={upper}&limit={limit}{}",
@@ -229,7 +369,7 @@ pub(crate) fn list(ctx: &Ctx, sh: &Shared) -> Reply {
     if page.len() == limit
         && let Some((last, _)) = page.last()
     {
-        let (more, _) = store(sh, kind).page(Some(last), 1);
+        let (more, _) = store(app, kind).page(Some(last), 1);
         if !more.is_empty()
             && let Some(obj) = links.as_object_mut()
         {
@@ -325,12 +465,13 @@ fn apply_op(doc: &mut Value, op: &Value) -> Result<(), String> {
 }
 
 /// `PATCH /offers/{id}?offer-type=…` with a JSON Patch array.
-pub(crate) fn patch(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
+fn patch(ctx: &Ctx, app: &App) -> Reply {
+    let id = ctx.param("id");
     let kind = match offer_type(ctx) {
         Ok(k) => k,
         Err(r) => return r,
     };
-    let body = match super::json_body(ctx) {
+    let body = match ctx.json_body() {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -343,9 +484,9 @@ pub(crate) fn patch(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
     };
     let mut unknown = Vec::new();
     for (i, op) in ops.iter().enumerate() {
-        fields::unknown_keys(op, fields::JSON_PATCH_OP, &format!("[{i}]."), &mut unknown);
+        unknown_keys(op, fields::PATCH_OPERATION, &format!("[{i}]."), &mut unknown);
     }
-    let Some(cell) = store(sh, kind).get(id) else {
+    let Some(cell) = store(app, kind).get(id) else {
         return not_found(id, kind);
     };
     let mut stored = lock(&cell);
@@ -379,10 +520,10 @@ pub(crate) fn patch(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
 }
 
 /// Normalises a seeded Adobe offer.
-pub(crate) fn normalize_seed_offer(
+fn normalize_seed_offer(
     offer: &Value,
     kind: &str,
-    ids: &IdGen,
+    ids: &Ids,
 ) -> Result<(String, Value), String> {
     let mut v = offer.clone();
     if !v.is_object() {

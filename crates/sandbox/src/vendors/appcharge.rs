@@ -1,17 +1,125 @@
-//! Appcharge Offers V2 (`/v2/offer`).
+//! Appcharge Offers V2 (`/v2/offer`): offers, their store and seeding, the
+//! `{"message","requestUrl","body"}` dialect and the `x-publisher-token` check.
 
 use axum::http::StatusCode;
+use offerkit_models::Vendor;
 use serde_json::{Value, json};
 
-use crate::errors;
-use crate::fields;
+use crate::app::App;
+use crate::generated::fields::appcharge as fields;
 use crate::reply::{Ctx, Reply};
-use crate::server::Shared;
-use crate::state::lock;
-use crate::util::{IdGen, now_rfc3339};
+use crate::routing::{Api, Route};
+use crate::store::{ApiStore, Collection, each, list as seed_list, section};
+use crate::unknown::unknown_keys;
+use crate::util::clock::now_rfc3339;
+use crate::util::ids::Ids;
+use crate::util::sync::lock;
+
+/// The Offers V2 API.
+pub(crate) static APPCHARGE: Api = Api {
+    vendor: Some(Vendor::Appcharge),
+    name: "appcharge",
+    owns: |path| path.starts_with("/v2/offer"),
+    routes: &[
+        Route {
+            method: "GET",
+            template: "/v2/offer",
+            handler: list,
+        },
+        Route {
+            method: "POST",
+            template: "/v2/offer",
+            handler: create,
+        },
+        Route {
+            method: "GET",
+            template: "/v2/offer/{publisherOfferId}",
+            handler: get,
+        },
+        Route {
+            method: "DELETE",
+            template: "/v2/offer/{publisherOfferId}",
+            handler: delete,
+        },
+        Route {
+            method: "PUT",
+            template: "/v2/offer/{publisherOfferId}",
+            handler: update,
+        },
+    ],
+    aliases: &[],
+    authorize: Some(authorize),
+    error: error_body,
+    throttle: |_, url| error_body(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded", url, ""),
+};
+
+/// The APIs of this slice.
+pub(crate) static APIS: &[&Api] = &[&APPCHARGE];
+
+/// Offers keyed by `publisherOfferId`.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    offers: Collection,
+}
+
+impl ApiStore for Store {
+    const SEED_KEY: &'static str = "appcharge";
+    type Seed = Vec<(String, Value)>;
+
+    fn parse_seed(section_value: Option<&Value>, ids: &Ids) -> Result<Self::Seed, String> {
+        let ac = section(section_value, "appcharge")?;
+        each(
+            seed_list(ac.get("offers"), "appcharge.offers")?,
+            "appcharge.offers",
+            |o| normalize_seed_offer(o, ids),
+        )
+    }
+
+    fn apply_seed(&self, seed: Self::Seed) -> Vec<(&'static str, usize)> {
+        let n = seed.len();
+        for (k, v) in seed {
+            self.offers.put(k, v);
+        }
+        vec![("appchargeOffers", n)]
+    }
+
+    fn snapshot(&self) -> Value {
+        json!({"offers": self.offers.values()})
+    }
+
+    fn clear(&self) {
+        self.offers.clear();
+    }
+}
+
+/// `{"message","requestUrl","body"}`.
+fn error_body(status: StatusCode, message: &str, url: &str, request_body: &str) -> Reply {
+    Reply::json(
+        status,
+        json!({"message": message, "requestUrl": url, "body": request_body}),
+    )
+}
+
+fn authorize(ctx: &Ctx, app: &App) -> Option<Reply> {
+    let config = &app.config;
+    let token = ctx.header("x-publisher-token").map(str::trim).filter(|t| !t.is_empty());
+    let ok = match (token, &config.publisher_tokens) {
+        (None, _) => false,
+        (Some(t), Some(allowed)) => allowed.iter().any(|a| a == t) || config.static_tokens.iter().any(|s| s == t),
+        (Some(_), None) => true,
+    };
+    (!ok).then(|| {
+        error_body(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized: The publisher token is missing or invalid",
+            &ctx.url(),
+            "",
+        )
+    })
+}
 
 fn error(ctx: &Ctx, status: StatusCode, msg: impl Into<String>) -> Reply {
-    errors::appcharge(status, msg, &ctx.url(), &ctx.body_text())
+    error_body(status, &msg.into(), &ctx.url(), &ctx.body_text())
 }
 
 /// Checks the fields every offer needs; returns the publisherOfferId.
@@ -63,7 +171,7 @@ fn validate(body: &Value) -> Result<String, String> {
     Ok(id.to_owned())
 }
 
-fn fill(v: &mut Value, ids: &IdGen, keep: Option<&Value>) {
+fn fill(v: &mut Value, ids: &Ids, keep: Option<&Value>) {
     let now = now_rfc3339();
     if let Some(obj) = v.as_object_mut() {
         let old = |k: &str| keep.and_then(|o| o.get(k)).cloned();
@@ -87,8 +195,8 @@ fn fill(v: &mut Value, ids: &IdGen, keep: Option<&Value>) {
 }
 
 /// `POST /v2/offer`.
-pub(crate) fn create(ctx: &Ctx, sh: &Shared) -> Reply {
-    let mut body = match super::json_body(ctx) {
+fn create(ctx: &Ctx, app: &App) -> Reply {
+    let mut body = match ctx.json_body() {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -97,9 +205,9 @@ pub(crate) fn create(ctx: &Ctx, sh: &Shared) -> Reply {
         Err(msg) => return error(ctx, StatusCode::BAD_REQUEST, msg),
     };
     let mut unknown = Vec::new();
-    fields::unknown_keys(&body, fields::APPCHARGE_OFFER, "", &mut unknown);
-    fill(&mut body, &sh.ids, None);
-    if !sh.stores.appcharge.put_new(id.clone(), body.clone()) {
+    unknown_keys(&body, fields::OFFER, "", &mut unknown);
+    fill(&mut body, &app.ids, None);
+    if !app.stores.appcharge.offers.put_new(id.clone(), body.clone()) {
         return error(
             ctx,
             StatusCode::CONFLICT,
@@ -112,8 +220,9 @@ pub(crate) fn create(ctx: &Ctx, sh: &Shared) -> Reply {
 }
 
 /// `PUT /v2/offer/{publisherOfferId}`: replaces the offer (keeps `offerId` and `createdAt`).
-pub(crate) fn update(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
-    let mut body = match super::json_body(ctx) {
+fn update(ctx: &Ctx, app: &App) -> Reply {
+    let id = ctx.param("publisherOfferId");
+    let mut body = match ctx.json_body() {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -132,51 +241,53 @@ pub(crate) fn update(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
         Err(msg) => return error(ctx, StatusCode::BAD_REQUEST, msg),
     }
     let mut unknown = Vec::new();
-    fields::unknown_keys(&body, fields::APPCHARGE_OFFER, "", &mut unknown);
-    let Some(cell) = sh.stores.appcharge.get(id) else {
+    unknown_keys(&body, fields::OFFER, "", &mut unknown);
+    let Some(cell) = app.stores.appcharge.offers.get(id) else {
         return error(ctx, StatusCode::NOT_FOUND, format!("Offer {id} not found"));
     };
     let mut stored = lock(&cell);
-    fill(&mut body, &sh.ids, Some(&stored));
+    fill(&mut body, &app.ids, Some(&stored));
     *stored = body.clone();
     Reply::ok(body).with_unknown(unknown).mutated()
 }
 
 /// `GET /v2/offer?publisherOfferIds=a,b`.
-pub(crate) fn list(ctx: &Ctx, sh: &Shared) -> Reply {
+fn list(ctx: &Ctx, app: &App) -> Reply {
     let offers: Vec<Value> = match ctx
         .query("publisherOfferIds")
         .filter(|s| !s.trim().is_empty())
     {
-        None => sh.stores.appcharge.values(),
+        None => app.stores.appcharge.offers.values(),
         Some(ids) => ids
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .filter_map(|id| sh.stores.appcharge.get_clone(id))
+            .filter_map(|id| app.stores.appcharge.offers.get_clone(id))
             .collect(),
     };
     Reply::ok(json!({"totalCount": offers.len(), "offers": offers}))
 }
 
 /// `GET /v2/offer/{publisherOfferId}` (a convenience; Appcharge documents the list form).
-pub(crate) fn get(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
-    match sh.stores.appcharge.get_serialized(id) {
+fn get(ctx: &Ctx, app: &App) -> Reply {
+    let id = ctx.param("publisherOfferId");
+    match app.stores.appcharge.offers.get_serialized(id) {
         Some(v) => Reply::ok_serialized(v),
         None => error(ctx, StatusCode::NOT_FOUND, format!("Offer {id} not found")),
     }
 }
 
 /// `DELETE /v2/offer/{publisherOfferId}`: returns the deleted offer.
-pub(crate) fn delete(ctx: &Ctx, sh: &Shared, id: &str) -> Reply {
-    match sh.stores.appcharge.remove(id) {
+fn delete(ctx: &Ctx, app: &App) -> Reply {
+    let id = ctx.param("publisherOfferId");
+    match app.stores.appcharge.offers.remove(id) {
         Some(v) => Reply::ok(v).mutated(),
         None => error(ctx, StatusCode::NOT_FOUND, format!("Offer {id} not found")),
     }
 }
 
 /// Normalises a seeded Appcharge offer.
-pub(crate) fn normalize_seed_offer(offer: &Value, ids: &IdGen) -> Result<(String, Value), String> {
+fn normalize_seed_offer(offer: &Value, ids: &Ids) -> Result<(String, Value), String> {
     let id = offer
         .get("publisherOfferId")
         .and_then(Value::as_str)

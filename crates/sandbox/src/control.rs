@@ -1,0 +1,150 @@
+//! The control API under `/_sandbox/`: health, state, seed, reset, journal, faults, OpenAPI.
+//! Its requests are neither journaled nor faulted.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::app::App;
+use crate::faults::FaultRule;
+use crate::reply::{Ctx, Reply, sandbox_error};
+use crate::routing::{Api, Route, generic_throttle};
+use crate::store::SeedMode;
+
+/// The control API.
+pub(crate) static CONTROL: Api = Api {
+    vendor: None,
+    name: "control",
+    owns: |path| path.starts_with("/_sandbox"),
+    routes: &[
+        Route {
+            method: "GET",
+            template: "/_sandbox/health",
+            handler: |_, _| Reply::ok(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})),
+        },
+        Route {
+            method: "GET",
+            template: "/_sandbox/state",
+            handler: |_, app| Reply::ok(app.snapshot()),
+        },
+        Route {
+            method: "POST",
+            template: "/_sandbox/seed",
+            handler: seed,
+        },
+        Route {
+            method: "POST",
+            template: "/_sandbox/reset",
+            handler: |_, app| {
+                app.stores.clear();
+                Reply::ok(json!({"reset": true})).mutated()
+            },
+        },
+        Route {
+            method: "GET",
+            template: "/_sandbox/journal",
+            handler: journal,
+        },
+        Route {
+            method: "DELETE",
+            template: "/_sandbox/journal",
+            handler: |_, app| {
+                app.journal.clear();
+                Reply::ok(json!({"cleared": true}))
+            },
+        },
+        Route {
+            method: "GET",
+            template: "/_sandbox/faults",
+            handler: |_, app| Reply::ok(app.faults.list_json()),
+        },
+        Route {
+            method: "POST",
+            template: "/_sandbox/faults",
+            handler: add_faults,
+        },
+        Route {
+            method: "DELETE",
+            template: "/_sandbox/faults",
+            handler: |_, app| {
+                app.faults.clear();
+                Reply::ok(json!({"cleared": true}))
+            },
+        },
+        Route {
+            method: "DELETE",
+            template: "/_sandbox/faults/{id}",
+            handler: remove_fault,
+        },
+        Route {
+            method: "GET",
+            template: "/_sandbox/openapi.json",
+            handler: |_, _| Reply::ok(crate::openapi::document()),
+        },
+    ],
+    aliases: &[],
+    authorize: None,
+    error: |status, message, _, _| sandbox_error(status, message),
+    throttle: |secs, url| generic_throttle(CONTROL.error, secs, url),
+};
+
+fn bad(msg: impl Into<String>) -> Reply {
+    sandbox_error(StatusCode::BAD_REQUEST, msg)
+}
+
+fn seed(ctx: &Ctx, app: &App) -> Reply {
+    let mode = match ctx.query("mode") {
+        None | Some("merge") => SeedMode::Merge,
+        Some("replace") => SeedMode::Replace,
+        Some(other) => return bad(format!("mode must be merge or replace, got {other:?}")),
+    };
+    let body = match ctx.json() {
+        Ok(b) => b,
+        Err(e) => return bad(e),
+    };
+    match app.seed(&body, mode) {
+        Ok(summary) => Reply::ok(json!({"loaded": summary})).mutated(),
+        Err(e) => bad(e),
+    }
+}
+
+fn journal(ctx: &Ctx, app: &App) -> Reply {
+    let limit = ctx.query("limit").and_then(|l| l.parse::<usize>().ok());
+    let entries = app
+        .journal
+        .entries(ctx.query("method"), ctx.query("pathPrefix"), limit);
+    Reply::ok(json!({"entries": entries, "counts": app.journal.counts_json()}))
+}
+
+fn add_faults(ctx: &Ctx, app: &App) -> Reply {
+    let body = match ctx.json() {
+        Ok(b) => b,
+        Err(e) => return bad(e),
+    };
+    let rules: Vec<Value> = match body {
+        Value::Array(items) => items,
+        other => vec![other],
+    };
+    let mut parsed = Vec::new();
+    for (i, r) in rules.into_iter().enumerate() {
+        match serde_json::from_value::<FaultRule>(r) {
+            Ok(rule) => parsed.push(rule),
+            Err(e) => return bad(format!("fault rule {i}: {e}")),
+        }
+    }
+    let mut ids = Vec::new();
+    for rule in parsed {
+        match app.faults.add(rule) {
+            Ok(id) => ids.push(id.0),
+            Err(e) => return bad(e),
+        }
+    }
+    Reply::json(StatusCode::CREATED, json!({"ids": ids}))
+}
+
+fn remove_fault(ctx: &Ctx, app: &App) -> Reply {
+    let id = ctx.param("id");
+    match id.parse::<u64>() {
+        Ok(n) if app.faults.remove(n) => Reply::ok(json!({"removed": n})),
+        _ => sandbox_error(StatusCode::NOT_FOUND, format!("no fault rule with id {id}")),
+    }
+}
