@@ -2,7 +2,7 @@
 
 use offerkit::{Client, Config, ErrorKind, Probe, Query, ResourceRef, Status, Target, Vendor};
 use offerkit_appcharge::transport::{RetryPolicy, Transport};
-use offerkit_appcharge::{AppchargeClient, PublisherOfferId, Retraction};
+use offerkit_appcharge::{AppchargeClient, ErrorInfo, NotFound, PublisherOfferId, Retraction};
 use offerkit_sandbox::{FaultKind, FaultMode, FaultRule, FaultTiming, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 
@@ -80,7 +80,7 @@ async fn appcharge_delete_read_back_and_repeat() {
     );
     assert_eq!(sandbox.acted_count("DELETE", path), 1);
     assert_eq!(
-        deleted.value(),
+        deleted.retracted().map(|d| &d.value),
         Some(&before),
         "the delete returns the stored offer"
     );
@@ -91,7 +91,7 @@ async fn appcharge_delete_read_back_and_repeat() {
     );
 
     let again = c.delete_offer(&offer_id).await.expect("repeat");
-    let Retraction::AlreadyRetracted { message, .. } = &again else {
+    let Retraction::AlreadyRetracted(NotFound { message, .. }) = &again else {
         panic!("expected AlreadyRetracted, got {again:?}");
     };
     assert!(
