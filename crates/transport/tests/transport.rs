@@ -403,8 +403,8 @@ async fn total_deadline_bounds_all_attempts() {
     );
 }
 
-/// The built-in client carries the usual attempt timeout itself; an attempt with less time left
-/// than that (here the whole call has less) must still stop at the deadline.
+/// An attempt with less time left than the attempt timeout (here the whole call has less) stops
+/// at the call's deadline.
 #[tokio::test]
 async fn a_deadline_shorter_than_the_attempt_timeout_bounds_the_attempt() {
     let server = MockServer::start_async().await;
@@ -425,8 +425,8 @@ async fn a_deadline_shorter_than_the_attempt_timeout_bounds_the_attempt() {
     );
 }
 
-/// A caller's own reqwest client knows nothing of offerkit's attempt timeout: it is applied per
-/// request.
+/// A caller's own reqwest client knows nothing of offerkit's attempt timeout: the transport still
+/// bounds every attempt with it.
 #[tokio::test]
 async fn the_attempt_timeout_applies_to_a_callers_reqwest_client() {
     let server = MockServer::start_async().await;
