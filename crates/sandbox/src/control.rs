@@ -19,7 +19,9 @@ pub(crate) static CONTROL: Api = Api {
         Route {
             method: "GET",
             template: "/_sandbox/health",
-            handler: |_, _| Reply::ok(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})),
+            handler: |_, _| {
+                Reply::ok(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
+            },
         },
         Route {
             method: "GET",

@@ -62,11 +62,11 @@ mod util;
 /// One slice per API family.
 mod vendors;
 
-pub use vendors::identity::Audience;
 pub use config::{CancelWindows, ClientCredential, JobProgression, SandboxConfig};
 pub use faults::{FaultId, FaultKind, FaultMode, FaultRule, FaultTiming};
 pub use journal::JournalEntry;
 pub use server::{Sandbox, WARNING_HEADER};
+pub use vendors::identity::Audience;
 
 /// The OpenAPI 3 document describing every path the sandbox serves (also at `GET /_sandbox/openapi.json`).
 pub fn openapi_document() -> serde_json::Value {

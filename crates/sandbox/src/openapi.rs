@@ -114,9 +114,27 @@ fn ing_errors() -> Vec<(&'static str, Value)> {
                 Some(r("PartnerCenterIngestionIngestionErrorResponse")),
             ),
         ),
-        ("404", resp("Not found", Some(r("PartnerCenterIngestionIngestionErrorResponse")))),
-        ("405", resp("Method not allowed", Some(r("PartnerCenterIngestionIngestionErrorResponse")))),
-        ("413", resp("Body too large", Some(r("PartnerCenterIngestionIngestionErrorResponse")))),
+        (
+            "404",
+            resp(
+                "Not found",
+                Some(r("PartnerCenterIngestionIngestionErrorResponse")),
+            ),
+        ),
+        (
+            "405",
+            resp(
+                "Method not allowed",
+                Some(r("PartnerCenterIngestionIngestionErrorResponse")),
+            ),
+        ),
+        (
+            "413",
+            resp(
+                "Body too large",
+                Some(r("PartnerCenterIngestionIngestionErrorResponse")),
+            ),
+        ),
     ]
 }
 
@@ -131,7 +149,10 @@ fn pc_errors() -> Vec<(&'static str, Value)> {
         ),
         (
             "401",
-            resp("Missing or invalid token", Some(r("PartnerCenterOrdersOrdersErrorBody"))),
+            resp(
+                "Missing or invalid token",
+                Some(r("PartnerCenterOrdersOrdersErrorBody")),
+            ),
         ),
         (
             "404",
@@ -142,44 +163,68 @@ fn pc_errors() -> Vec<(&'static str, Value)> {
         ),
         (
             "405",
-            resp("Method not allowed", Some(r("PartnerCenterOrdersOrdersErrorBody"))),
+            resp(
+                "Method not allowed",
+                Some(r("PartnerCenterOrdersOrdersErrorBody")),
+            ),
         ),
         (
             "409",
-            resp("Order id already exists", Some(r("PartnerCenterOrdersOrdersErrorBody"))),
+            resp(
+                "Order id already exists",
+                Some(r("PartnerCenterOrdersOrdersErrorBody")),
+            ),
         ),
-        ("413", resp("Body too large", Some(r("PartnerCenterOrdersOrdersErrorBody")))),
+        (
+            "413",
+            resp(
+                "Body too large",
+                Some(r("PartnerCenterOrdersOrdersErrorBody")),
+            ),
+        ),
         (
             "429",
-            resp("Throttled (injected)", Some(r("PartnerCenterOrdersOrdersErrorBody"))),
+            resp(
+                "Throttled (injected)",
+                Some(r("PartnerCenterOrdersOrdersErrorBody")),
+            ),
         ),
     ]
 }
 
 fn adobe_errors() -> Vec<(&'static str, Value)> {
     vec![
+        ("400", resp("Bad request", Some(r("AdobeOffersAepError")))),
         (
-            "400",
-            resp(
-                "Bad request",
-                Some(r("AdobeOffersAepError")),
-            ),
+            "401",
+            resp("Token not valid", Some(r("AdobeOffersAepError"))),
         ),
-        ("401", resp("Token not valid", Some(r("AdobeOffersAepError")))),
         (
             "403",
             resp("Api key or token missing", Some(r("AdobeOffersAepError"))),
         ),
         ("404", resp("Not found", Some(r("AdobeOffersAepError")))),
-        ("405", resp("Method not allowed", Some(r("AdobeOffersAepError")))),
-        ("409", resp("Id already exists", Some(r("AdobeOffersAepError")))),
-        ("413", resp("Body too large", Some(r("AdobeOffersAepError")))),
+        (
+            "405",
+            resp("Method not allowed", Some(r("AdobeOffersAepError"))),
+        ),
+        (
+            "409",
+            resp("Id already exists", Some(r("AdobeOffersAepError"))),
+        ),
+        (
+            "413",
+            resp("Body too large", Some(r("AdobeOffersAepError"))),
+        ),
     ]
 }
 
 fn ac_errors() -> Vec<(&'static str, Value)> {
     vec![
-        ("400", resp("Bad request", Some(r("AppchargeAppchargeErrorBody")))),
+        (
+            "400",
+            resp("Bad request", Some(r("AppchargeAppchargeErrorBody"))),
+        ),
         (
             "401",
             resp(
@@ -187,13 +232,25 @@ fn ac_errors() -> Vec<(&'static str, Value)> {
                 Some(r("AppchargeAppchargeErrorBody")),
             ),
         ),
-        ("404", resp("Offer not found", Some(r("AppchargeAppchargeErrorBody")))),
-        ("405", resp("Method not allowed", Some(r("AppchargeAppchargeErrorBody")))),
+        (
+            "404",
+            resp("Offer not found", Some(r("AppchargeAppchargeErrorBody"))),
+        ),
+        (
+            "405",
+            resp("Method not allowed", Some(r("AppchargeAppchargeErrorBody"))),
+        ),
         (
             "409",
-            resp("publisherOfferId already exists", Some(r("AppchargeAppchargeErrorBody"))),
+            resp(
+                "publisherOfferId already exists",
+                Some(r("AppchargeAppchargeErrorBody")),
+            ),
         ),
-        ("413", resp("Body too large", Some(r("AppchargeAppchargeErrorBody")))),
+        (
+            "413",
+            resp("Body too large", Some(r("AppchargeAppchargeErrorBody"))),
+        ),
     ]
 }
 

@@ -345,7 +345,10 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
         headers: parts.headers,
         body: bytes,
         api,
-        params: matched.as_ref().map(|m| m.params.clone()).unwrap_or_default(),
+        params: matched
+            .as_ref()
+            .map(|m| m.params.clone())
+            .unwrap_or_default(),
     };
     let is_control = api.is_some_and(|a| std::ptr::eq(a, &CONTROL));
     let decision = if is_control {
@@ -481,11 +484,7 @@ fn fault_outcome(d: Decision, ctx: &Ctx, real: Option<Reply>) -> Outcome {
             let url = ctx.url();
             let reply = match ctx.api {
                 Some(api) => (api.throttle)(retry_after_seconds, &url),
-                None => crate::routing::generic_throttle(
-                    CONTROL.error,
-                    retry_after_seconds,
-                    &url,
-                ),
+                None => crate::routing::generic_throttle(CONTROL.error, retry_after_seconds, &url),
             };
             Outcome::Reply(reply.header("retry-after", retry_after_seconds.to_string()))
         }
@@ -566,4 +565,49 @@ fn into_response(outcome: Outcome) -> Response {
         headers.insert(WARNING_HEADER, v);
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::owner;
+
+    /// The API and template a path resolves to, with its parameters.
+    fn resolve(path: &str) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+        let m = owner(path)?.matches(path)?;
+        Some((m.template, m.params))
+    }
+
+    #[test]
+    fn resolves_vendor_paths() {
+        assert_eq!(
+            resolve("/rp/product-ingestion/private-offer/query"),
+            Some(("/rp/product-ingestion/private-offer/query", vec![]))
+        );
+        assert_eq!(
+            resolve("/rp/product-ingestion/private-offer/private-offer/x"),
+            Some((
+                "/rp/product-ingestion/private-offer/{id}",
+                vec![("id", "x".to_owned())]
+            ))
+        );
+        assert_eq!(
+            resolve("/data/core/dps//offers/a%20b/"),
+            Some(("/data/core/dps/offers/{id}", vec![("id", "a b".to_owned())]))
+        );
+        assert_eq!(
+            resolve("/t/oauth2/v2.0/token"),
+            Some((
+                "/{tenant}/oauth2/v2.0/token",
+                vec![("tenant", "t".to_owned())]
+            ))
+        );
+        assert_eq!(
+            resolve("/v1/customers/c/orders/o"),
+            Some((
+                "/v1/customers/{customerId}/orders/{orderId}",
+                vec![("customerId", "c".to_owned()), ("orderId", "o".to_owned())]
+            ))
+        );
+        assert_eq!(resolve("/nope"), None);
+    }
 }
