@@ -221,8 +221,13 @@ impl fmt::Display for MissingSettings {
 
 impl std::error::Error for MissingSettings {}
 
+/// `invalid <service> configuration: set <keys>`: an [`Error::InvalidInput`], never sent.
 impl From<MissingSettings> for Error {
     fn from(err: MissingSettings) -> Self {
-        Error::invalid_input(err.keys.join(", "), err.to_string())
+        let mut reason = format!("set {}", err.keys.join(", "));
+        if !err.fallbacks.is_empty() {
+            reason.push_str(&format!(" ({} is accepted too)", err.fallbacks.join(", ")));
+        }
+        Error::invalid_input(format!("{} configuration", err.service), reason)
     }
 }
