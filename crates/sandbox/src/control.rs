@@ -23,16 +23,8 @@ pub(crate) static CONTROL: Api = Api {
                 Reply::ok(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
             },
         },
-        Route {
-            method: "GET",
-            template: "/_sandbox/state",
-            handler: |_, app| Reply::ok(app.snapshot()),
-        },
-        Route {
-            method: "POST",
-            template: "/_sandbox/seed",
-            handler: seed,
-        },
+        Route::new("GET", "/_sandbox/state", |_, app| Reply::ok(app.snapshot())),
+        Route::new("POST", "/_sandbox/seed", seed),
         Route {
             method: "POST",
             template: "/_sandbox/reset",
@@ -41,11 +33,7 @@ pub(crate) static CONTROL: Api = Api {
                 Reply::ok(json!({"reset": true})).mutated()
             },
         },
-        Route {
-            method: "GET",
-            template: "/_sandbox/journal",
-            handler: journal,
-        },
+        Route::new("GET", "/_sandbox/journal", journal),
         Route {
             method: "DELETE",
             template: "/_sandbox/journal",
@@ -54,16 +42,10 @@ pub(crate) static CONTROL: Api = Api {
                 Reply::ok(json!({"cleared": true}))
             },
         },
-        Route {
-            method: "GET",
-            template: "/_sandbox/faults",
-            handler: |_, app| Reply::ok(app.faults.list_json()),
-        },
-        Route {
-            method: "POST",
-            template: "/_sandbox/faults",
-            handler: add_faults,
-        },
+        Route::new("GET", "/_sandbox/faults", |_, app| {
+            Reply::ok(app.faults.list_json())
+        }),
+        Route::new("POST", "/_sandbox/faults", add_faults),
         Route {
             method: "DELETE",
             template: "/_sandbox/faults",
@@ -72,16 +54,10 @@ pub(crate) static CONTROL: Api = Api {
                 Reply::ok(json!({"cleared": true}))
             },
         },
-        Route {
-            method: "DELETE",
-            template: "/_sandbox/faults/{id}",
-            handler: remove_fault,
-        },
-        Route {
-            method: "GET",
-            template: "/_sandbox/openapi.json",
-            handler: |_, _| Reply::ok(crate::openapi::document()),
-        },
+        Route::new("DELETE", "/_sandbox/faults/{id}", remove_fault),
+        Route::new("GET", "/_sandbox/openapi.json", |_, _| {
+            Reply::ok(crate::openapi::document())
+        }),
     ],
     aliases: &[],
     authorize: None,

@@ -23,6 +23,20 @@ pub(crate) struct Route {
     pub(crate) handler: Handler,
 }
 
+impl Route {
+    pub(crate) const fn new(
+        method: &'static str,
+        template: &'static str,
+        handler: Handler,
+    ) -> Self {
+        Self {
+            method,
+            template,
+            handler,
+        }
+    }
+}
+
 /// One API the sandbox serves.
 #[derive(Debug)]
 pub(crate) struct Api {

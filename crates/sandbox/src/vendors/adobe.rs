@@ -23,31 +23,11 @@ pub(crate) static ADOBE: Api = Api {
     name: "adobe",
     owns: |path| path.starts_with("/data/core/dps"),
     routes: &[
-        Route {
-            method: "GET",
-            template: "/data/core/dps/offers",
-            handler: list,
-        },
-        Route {
-            method: "POST",
-            template: "/data/core/dps/offers",
-            handler: create,
-        },
-        Route {
-            method: "GET",
-            template: "/data/core/dps/offers/{id}",
-            handler: get,
-        },
-        Route {
-            method: "DELETE",
-            template: "/data/core/dps/offers/{id}",
-            handler: delete,
-        },
-        Route {
-            method: "PATCH",
-            template: "/data/core/dps/offers/{id}",
-            handler: patch,
-        },
+        Route::new("GET", "/data/core/dps/offers", list),
+        Route::new("POST", "/data/core/dps/offers", create),
+        Route::new("GET", "/data/core/dps/offers/{id}", get),
+        Route::new("DELETE", "/data/core/dps/offers/{id}", delete),
+        Route::new("PATCH", "/data/core/dps/offers/{id}", patch),
     ],
     aliases: &[],
     authorize: Some(authorize),

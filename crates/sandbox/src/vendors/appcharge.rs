@@ -21,31 +21,11 @@ pub(crate) static APPCHARGE: Api = Api {
     name: "appcharge",
     owns: |path| path.starts_with("/v2/offer"),
     routes: &[
-        Route {
-            method: "GET",
-            template: "/v2/offer",
-            handler: list,
-        },
-        Route {
-            method: "POST",
-            template: "/v2/offer",
-            handler: create,
-        },
-        Route {
-            method: "GET",
-            template: "/v2/offer/{publisherOfferId}",
-            handler: get,
-        },
-        Route {
-            method: "DELETE",
-            template: "/v2/offer/{publisherOfferId}",
-            handler: delete,
-        },
-        Route {
-            method: "PUT",
-            template: "/v2/offer/{publisherOfferId}",
-            handler: update,
-        },
+        Route::new("GET", "/v2/offer", list),
+        Route::new("POST", "/v2/offer", create),
+        Route::new("GET", "/v2/offer/{publisherOfferId}", get),
+        Route::new("DELETE", "/v2/offer/{publisherOfferId}", delete),
+        Route::new("PUT", "/v2/offer/{publisherOfferId}", update),
     ],
     aliases: &[],
     authorize: Some(authorize),

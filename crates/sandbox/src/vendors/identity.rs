@@ -25,16 +25,8 @@ pub(crate) static AZURE_AD: Api = Api {
     name: "azure-ad",
     owns: |path| path.contains("/oauth2/"),
     routes: &[
-        Route {
-            method: "POST",
-            template: "/{tenant}/oauth2/token",
-            handler: |ctx, app| azure(ctx, app, false),
-        },
-        Route {
-            method: "POST",
-            template: "/{tenant}/oauth2/v2.0/token",
-            handler: |ctx, app| azure(ctx, app, true),
-        },
+        Route::new("POST", "/{tenant}/oauth2/token", |ctx, app| azure(ctx, app, false)),
+        Route::new("POST", "/{tenant}/oauth2/v2.0/token", |ctx, app| azure(ctx, app, true)),
     ],
     aliases: &[],
     authorize: None,
@@ -47,11 +39,7 @@ pub(crate) static IMS: Api = Api {
     vendor: None,
     name: "ims",
     owns: |path| path.starts_with("/ims/"),
-    routes: &[Route {
-        method: "POST",
-        template: "/ims/token/v3",
-        handler: ims,
-    }],
+    routes: &[Route::new("POST", "/ims/token/v3", ims)],
     aliases: &[],
     authorize: None,
     error: |status, message, _, _| {

@@ -27,31 +27,11 @@ pub(crate) static INGESTION: Api = Api {
     name: "ingestion",
     owns: |path| path.starts_with("/rp/product-ingestion"),
     routes: &[
-        Route {
-            method: "POST",
-            template: "/rp/product-ingestion/configure",
-            handler: configure,
-        },
-        Route {
-            method: "GET",
-            template: "/rp/product-ingestion/configure/{jobId}/status",
-            handler: job_status,
-        },
-        Route {
-            method: "GET",
-            template: "/rp/product-ingestion/configure/{jobId}",
-            handler: job_details,
-        },
-        Route {
-            method: "GET",
-            template: "/rp/product-ingestion/private-offer/query",
-            handler: query_offers,
-        },
-        Route {
-            method: "GET",
-            template: "/rp/product-ingestion/private-offer/{id}",
-            handler: get_offer,
-        },
+        Route::new("POST", "/rp/product-ingestion/configure", configure),
+        Route::new("GET", "/rp/product-ingestion/configure/{jobId}/status", job_status),
+        Route::new("GET", "/rp/product-ingestion/configure/{jobId}", job_details),
+        Route::new("GET", "/rp/product-ingestion/private-offer/query", query_offers),
+        Route::new("GET", "/rp/product-ingestion/private-offer/{id}", get_offer),
     ],
     // Clients that send the resource id with its `private-offer/` prefix.
     aliases: &[(

@@ -22,31 +22,11 @@ pub(crate) static ORDERS: Api = Api {
     name: "orders",
     owns: |path| path.starts_with("/v1/customers"),
     routes: &[
-        Route {
-            method: "GET",
-            template: "/v1/customers/{customerId}/orders",
-            handler: list,
-        },
-        Route {
-            method: "POST",
-            template: "/v1/customers/{customerId}/orders",
-            handler: create,
-        },
-        Route {
-            method: "GET",
-            template: "/v1/customers/{customerId}/orders/{orderId}",
-            handler: get,
-        },
-        Route {
-            method: "PATCH",
-            template: "/v1/customers/{customerId}/orders/{orderId}",
-            handler: cancel,
-        },
-        Route {
-            method: "GET",
-            template: "/v1/customers/{customerId}/orders/{orderId}/provisioningstatus",
-            handler: provisioning,
-        },
+        Route::new("GET", "/v1/customers/{customerId}/orders", list),
+        Route::new("POST", "/v1/customers/{customerId}/orders", create),
+        Route::new("GET", "/v1/customers/{customerId}/orders/{orderId}", get),
+        Route::new("PATCH", "/v1/customers/{customerId}/orders/{orderId}", cancel),
+        Route::new("GET", "/v1/customers/{customerId}/orders/{orderId}/provisioningstatus", provisioning),
     ],
     aliases: &[],
     authorize: Some(authorize),
