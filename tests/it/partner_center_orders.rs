@@ -2,9 +2,9 @@
 //! `Retract` impl, with Azure AD tokens from the sandbox's token endpoint.
 
 use offerkit::{Client, Config, Probe, Query, ResourceRef, Status, Target, Vendor};
-use offerkit_partner_center_orders::transport::AzureClientCredentials;
 use offerkit_partner_center_orders::{
-    CancelOrder, CustomerTenantId, Evidence, OrderId, OrdersClient, Retraction,
+    AlreadyCancelled, CancelOrder, CustomerTenantId, ErrorInfo, Evidence, OrderId, OrdersClient,
+    Retraction,
 };
 use offerkit_sandbox::Sandbox;
 use serde_json::json;
@@ -31,19 +31,18 @@ fn order_path(order: &str) -> String {
     format!("/v1/customers/{CUSTOMER}/orders/{order}")
 }
 
+/// A client configured the way a user would: the crate's own `OFFERKIT_ORDERS_*` keys, the
+/// sandbox's Azure AD emulation as the authority (token URL = authority + `/{tenant}/oauth2/token`).
 fn client(sandbox: &Sandbox) -> OrdersClient {
-    let credential = AzureClientCredentials::partner_center(
-        "sandbox-tenant",
-        "sandbox-client",
-        "sandbox-secret",
-    )
-    .and_then(|c| c.with_authority(sandbox.base_url()))
-    .expect("credential");
-    OrdersClient::builder()
-        .base_url(sandbox.base_url())
-        .credential(credential)
-        .build()
-        .expect("client")
+    let root = sandbox.base_url().to_owned();
+    OrdersClient::from_lookup(&move |key| match key {
+        "OFFERKIT_ORDERS_TENANT_ID" => Some("sandbox-tenant".to_owned()),
+        "OFFERKIT_ORDERS_CLIENT_ID" => Some("sandbox-client".to_owned()),
+        "OFFERKIT_ORDERS_CLIENT_SECRET" => Some("sandbox-secret".to_owned()),
+        "OFFERKIT_ORDERS_AUTHORITY" | "OFFERKIT_ORDERS_URL" => Some(root.clone()),
+        _ => None,
+    })
+    .expect("client")
 }
 
 #[tokio::test]
@@ -84,7 +83,7 @@ async fn cancels_line_items_reads_back_and_repeats_as_already_retracted() {
     assert_eq!(quantities, vec![Some(0), Some(5), Some(0)]);
 
     let again = client.cancel_order(&cancel).await.expect("repeat");
-    let Retraction::AlreadyRetracted { evidence, .. } = again else {
+    let Retraction::AlreadyRetracted(AlreadyCancelled { evidence, .. }) = again else {
         panic!("expected AlreadyRetracted, got {again:?}");
     };
     assert_eq!(evidence, Evidence::PreRead);
@@ -118,7 +117,7 @@ async fn a_cancellation_after_the_window_is_refused_with_a_typed_error() {
         .await
         .expect_err("too late");
     assert!(err.is_outside_cancellation_window(), "{err:?}");
-    assert_eq!(err.code(), Some("4018"));
+    assert_eq!(err.code().as_deref(), Some("4018"));
     assert!(
         err.to_string().contains("cancellation window has ended"),
         "{err}"
@@ -133,7 +132,7 @@ async fn a_cancellation_after_the_window_is_refused_with_a_typed_error() {
         .await
         .expect_err("404");
     assert!(missing.is_not_found(), "{missing:?}");
-    assert_eq!(missing.code(), Some("20000"));
+    assert_eq!(missing.code().as_deref(), Some("20000"));
     sandbox.shutdown().await.expect("shutdown");
 }
 
@@ -147,7 +146,7 @@ async fn the_facade_cancels_a_whole_order_probes_and_queries() {
     let vendor = Vendor::PartnerCenterOrders;
     let config = Config::new()
         .with_base_url(vendor, root)
-        .with_token_url(vendor, format!("{root}/{{tenant}}/oauth2/token"))
+        .with_credential(vendor, "authority", root)
         .with_credential(vendor, "tenant-id", "sandbox-tenant")
         .with_credential(vendor, "client-id", "sandbox-client")
         .with_credential(vendor, "client-secret", "sandbox-secret");
