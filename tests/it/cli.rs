@@ -600,7 +600,14 @@ async fn cli_sandbox_url_points_every_vendor_at_a_running_sandbox() {
     let env = [("OFFERKIT_SANDBOX_URL".to_owned(), root.clone())];
     for args in [
         &["appcharge", "delete", "--publisher-offer-id", "ac-2"][..],
-        &["adobe", "delete", "--offer-id", "perso-1", "--offer-type", "personalized"][..],
+        &[
+            "adobe",
+            "delete",
+            "--offer-id",
+            "perso-1",
+            "--offer-type",
+            "personalized",
+        ][..],
         &["ingestion", "delete", "--offer-id", "draft-1"][..],
     ] {
         let run = offerkit_with(&env, dir.path(), args).await;
@@ -609,7 +616,10 @@ async fn cli_sandbox_url_points_every_vendor_at_a_running_sandbox() {
     // The token endpoints of the running sandbox were used (Azure AD and Adobe IMS).
     let journal = sandbox.journal();
     let paths: Vec<&str> = journal.iter().map(|e| e.path.as_str()).collect();
-    assert!(paths.iter().any(|p| p.ends_with("/oauth2/token")), "{paths:?}");
+    assert!(
+        paths.iter().any(|p| p.ends_with("/oauth2/token")),
+        "{paths:?}"
+    );
     assert!(paths.contains(&"/ims/token/v3"), "{paths:?}");
     sandbox.shutdown().await.expect("shutdown");
 }
@@ -672,7 +682,10 @@ async fn cli_reads_the_azure_fallback_and_the_authority_flags() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_configuration_errors_name_the_keys() {
     let dir = TempDir::new("config-errors");
-    let typo = [("OFFERKIT_APPCHARGE_PUBLISHER_TOKN".to_owned(), "t".to_owned())];
+    let typo = [(
+        "OFFERKIT_APPCHARGE_PUBLISHER_TOKN".to_owned(),
+        "t".to_owned(),
+    )];
     let run = offerkit_with(
         &typo,
         dir.path(),
@@ -685,12 +698,7 @@ async fn cli_configuration_errors_name_the_keys() {
             .contains("did you mean `OFFERKIT_APPCHARGE_PUBLISHER_TOKEN`?"),
         "{run:?}"
     );
-    let missing = offerkit_with(
-        &[],
-        dir.path(),
-        &["orders", "list", "--customer", TENANT],
-    )
-    .await;
+    let missing = offerkit_with(&[], dir.path(), &["orders", "list", "--customer", TENANT]).await;
     assert_eq!(missing.code, 2, "{missing:?}");
     for key in [
         "OFFERKIT_ORDERS_TENANT_ID",

@@ -102,7 +102,10 @@ fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         sandbox_dir.join("fields.rs"),
         rustfmt(root, &sandbox::fields_rs(&specs))?,
     ));
-    files.push((sandbox_dir.join("mod.rs"), rustfmt(root, &sandbox::mod_rs())?));
+    files.push((
+        sandbox_dir.join("mod.rs"),
+        rustfmt(root, &sandbox::mod_rs())?,
+    ));
     let mut all = specs;
     all.push(spec::load(&root.join(SANDBOX_SPEC.0), SANDBOX_SPEC.1)?);
     files.push((

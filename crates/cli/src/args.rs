@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand};
 use offerkit::{AdobeOfferType, WithdrawRole};
 
@@ -171,9 +172,9 @@ pub struct OfferRef {
 }
 
 /// Parses `--role` into the facade's [`WithdrawRole`] (its own spellings, listed in `--help`).
-fn role_parser() -> impl clap::builder::TypedValueParser<Value = WithdrawRole> {
+fn role_parser() -> impl TypedValueParser<Value = WithdrawRole> {
     clap::builder::PossibleValuesParser::new(WithdrawRole::ALL.map(WithdrawRole::as_str))
-        .try_map(|raw| WithdrawRole::parse(&raw).ok_or("unknown role"))
+        .try_map(|raw: String| WithdrawRole::parse(&raw).ok_or("unknown role"))
 }
 
 /// `offerkit orders …`
@@ -239,9 +240,9 @@ pub struct AdobeRef {
 }
 
 /// Parses `--offer-type` into the facade's [`AdobeOfferType`].
-fn offer_type_parser() -> impl clap::builder::TypedValueParser<Value = AdobeOfferType> {
+fn offer_type_parser() -> impl TypedValueParser<Value = AdobeOfferType> {
     clap::builder::PossibleValuesParser::new(AdobeOfferType::ALL.map(AdobeOfferType::as_str))
-        .try_map(|raw| AdobeOfferType::parse(&raw).ok_or("unknown offer type"))
+        .try_map(|raw: String| AdobeOfferType::parse(&raw).ok_or("unknown offer type"))
 }
 
 /// `offerkit appcharge …`

@@ -12,9 +12,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::http_send::RedactedHeaders;
-use crate::uuid::new_uuid;
 use crate::pipeline::Call;
 use crate::urls::{build_url, encode_segment, resolve_link};
+use crate::uuid::new_uuid;
 use offerkit_models::retraction::{Deleted, NotFound, Retraction};
 
 use crate::{Error, GenericErrorBody, Idempotency, Response, RetryPolicy, Transport, VendorClient};

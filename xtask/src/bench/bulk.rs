@@ -209,7 +209,6 @@ fn with_sandbox(
     Ok((result, counts))
 }
 
-
 /// How many result lines had each status.
 fn result_statuses(path: &Path) -> Value {
     let mut counts = serde_json::Map::new();

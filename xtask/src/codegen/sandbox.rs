@@ -23,7 +23,11 @@ pub fn fields_rs(specs: &[Spec]) -> String {
     );
     for spec in specs.iter().filter(|s| !s.hand_written) {
         let _ = writeln!(out, "/// Records of `specs/{}`.", spec.file);
-        let _ = writeln!(out, "#[allow(dead_code)]\npub(crate) mod {} {{", spec.module);
+        let _ = writeln!(
+            out,
+            "#[allow(dead_code)]\npub(crate) mod {} {{",
+            spec.module
+        );
         for (name, def) in &spec.defs {
             let Some(props) = def.get("properties").and_then(Value::as_object) else {
                 continue;
@@ -68,8 +72,8 @@ pub fn openapi_schemas(specs: &[Spec]) -> Result<String, String> {
     let mut schemas = Map::new();
     for spec in specs {
         for (name, def) in &spec.defs {
-            let converted = convert(def, spec)
-                .map_err(|e| format!("{} $defs/{name}: {e}", spec.file))?;
+            let converted =
+                convert(def, spec).map_err(|e| format!("{} $defs/{name}: {e}", spec.file))?;
             schemas.insert(component_name(&spec.module, name), converted);
         }
     }
@@ -113,7 +117,9 @@ fn convert(value: &Value, spec: &Spec) -> Result<Value, String> {
                     "type" if v.is_array() => {
                         let types = v.as_array().into_iter().flatten();
                         let alternatives: Vec<Value> = types
-                            .map(|t| Value::Object(Map::from_iter([("type".to_owned(), t.clone())])))
+                            .map(|t| {
+                                Value::Object(Map::from_iter([("type".to_owned(), t.clone())]))
+                            })
                             .collect();
                         out.insert("oneOf".to_owned(), Value::Array(alternatives));
                     }
@@ -149,7 +155,10 @@ fn reference(target: &str, spec: &Spec) -> Result<String, String> {
             .ok_or_else(|| format!("unsupported $ref {target:?}"))?
             .to_owned()
     };
-    Ok(format!("#/components/schemas/{}", component_name(&module, def)))
+    Ok(format!(
+        "#/components/schemas/{}",
+        component_name(&module, def)
+    ))
 }
 
 /// `OrderLineItem` -> `ORDER_LINE_ITEM`.

@@ -1,15 +1,13 @@
 //! `offerkit ingestion|orders|adobe|appcharge …`: one retraction or one read.
 
 use offerkit::{
-    AdobeDelete, AdobeOfferId, AdobeOfferType, AppchargeDelete, Client, CustomerTenantId, Details,
-    Error, IngestionDelete, IngestionWithdraw, JobHandle, JobId, ListQuery, OrderId, OrdersCancel,
+    AdobeDelete, AdobeOfferId, AppchargeDelete, Client, CustomerTenantId, Details, Error,
+    IngestionDelete, IngestionWithdraw, JobHandle, JobId, ListQuery, OrderId, OrdersCancel,
     Outcome, PrivateOfferId, PublisherOfferId, Query, ResourceRef, Target, TargetError, Vendor,
-    WithdrawRole,
 };
 
 use crate::args::{
-    AdobeCmd, AdobeRef, AppchargeCmd, Command, IngestionCmd, OfferRef, OrderRef,
-    OrdersCmd,
+    AdobeCmd, AdobeRef, AppchargeCmd, Command, IngestionCmd, OfferRef, OrderRef, OrdersCmd,
 };
 use crate::exit::Exit;
 
@@ -180,8 +178,7 @@ fn adobe(cmd: &AdobeCmd) -> Result<Op, Error> {
             offer_type: r.offer_type,
         })),
         AdobeCmd::List { offer_type, limit } => {
-            let mut q =
-                ListQuery::new(Vendor::AdobeOffers).with_adobe_offer_type(*offer_type);
+            let mut q = ListQuery::new(Vendor::AdobeOffers).with_adobe_offer_type(*offer_type);
             if let Some(limit) = limit {
                 q = q.with_limit(*limit);
             }
