@@ -8,9 +8,9 @@ use std::time::{Duration, SystemTime};
 use httpmock::prelude::*;
 use offerkit_transport::mock::{MockResponse, MockTransport};
 use offerkit_transport::{
-    AdobeImsCredentials, AzureClientCredentials, AzureTokenRequest, Credential, Error, Idempotency,
-    NoCredential, RequestSent, RetryPolicy, Service, StaticHeader, StaticToken, StatusCode,
-    Transport, VendorClient,
+    AdobeImsCredentials, AzureClientCredentials, AzureTokenRequest, Credential, EnvSettings, Error,
+    Idempotency, NoCredential, RequestSent, RetryPolicy, Service, StaticHeader, StaticToken,
+    StatusCode, Transport, VendorClient,
 };
 use serde::Deserialize;
 
@@ -685,15 +685,12 @@ async fn adobe_ims_token_and_headers() {
             then.status(200);
         })
         .await;
-    let env: HashMap<&str, String> = HashMap::from([
-        ("OFFERKIT_ADOBE_CLIENT_ID", "adobe-client".to_owned()),
-        ("OFFERKIT_ADOBE_CLIENT_SECRET", "adobe-secret".to_owned()),
-        ("OFFERKIT_ADOBE_ORG_ID", "ORG@AdobeOrg".to_owned()),
-        ("OFFERKIT_ADOBE_SANDBOX_NAME", "dev".to_owned()),
-        ("OFFERKIT_ADOBE_SCOPES", "openid,AdobeID".to_owned()),
-        ("OFFERKIT_ADOBE_IMS_URL", server.base_url()),
-    ]);
-    let cred = AdobeImsCredentials::from_lookup(&|k| env.get(k).cloned()).expect("cred");
+    let cred = AdobeImsCredentials::new("adobe-client", "adobe-secret", "ORG@AdobeOrg")
+        .expect("cred")
+        .with_sandbox("dev")
+        .with_scopes("openid,AdobeID")
+        .with_ims_url(&server.base_url())
+        .expect("ims url");
     let base = format!("{}/data/core/dps/", server.base_url());
     let client = VendorClient::new(&ADOBE, &transport(0), &base, Arc::new(cred)).expect("client");
     let response = client
@@ -713,26 +710,28 @@ async fn adobe_ims_token_and_headers() {
 }
 
 #[test]
-fn env_lookup_names_the_missing_variable() {
+fn env_settings_name_every_missing_variable_with_the_fallback() {
     let env: HashMap<&str, &str> = HashMap::from([
         ("OFFERKIT_AZURE_TENANT_ID", "t"),
-        ("OFFERKIT_AZURE_CLIENT_ID", "c"),
+        ("OFFERKIT_ORDERS_CLIENT_ID", "c"),
     ]);
     let lookup = |k: &str| env.get(k).map(|v| (*v).to_owned());
-    let err = AzureClientCredentials::from_lookup(AzureTokenRequest::Resource("r".into()), &lookup)
-        .expect_err("missing");
+    let mut keys = EnvSettings::new(
+        "Partner Center orders",
+        &["OFFERKIT_ORDERS", "OFFERKIT_AZURE"],
+        &lookup,
+    );
+    assert_eq!(keys.required("TENANT_ID").as_deref(), Some("t"));
+    assert_eq!(keys.required("CLIENT_ID").as_deref(), Some("c"));
+    assert!(keys.secret("CLIENT_SECRET").is_none());
+    assert!(keys.optional("AUTHORITY").is_none());
+    let err = Error::from(keys.finish().expect_err("missing"));
     assert!(
-        err.to_string().contains("OFFERKIT_AZURE_CLIENT_SECRET"),
+        err.to_string().contains("OFFERKIT_ORDERS_CLIENT_SECRET"),
         "{err}"
     );
-    assert!(
-        StaticHeader::appcharge_from_lookup(&|_| None)
-            .expect_err("missing")
-            .to_string()
-            .contains("OFFERKIT_APPCHARGE_PUBLISHER_TOKEN")
-    );
-    let ok = StaticHeader::appcharge_from_lookup(&|_| Some("tok".into()));
-    assert!(ok.is_ok());
+    assert!(err.to_string().contains("OFFERKIT_AZURE_*"), "{err}");
+    assert!(matches!(err, Error::InvalidInput { .. }));
 }
 
 #[tokio::test]

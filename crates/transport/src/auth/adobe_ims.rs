@@ -6,7 +6,6 @@ use std::time::Duration;
 use async_trait::async_trait;
 use url::Url;
 
-use super::env::{Env, process_env};
 use super::static_token::bearer;
 use super::token_endpoint::request_token;
 use super::{AuthHeaders, Credential, TokenCache};
@@ -24,9 +23,7 @@ static PROVIDER: Service = Service::new(
 /// every API request `Authorization: Bearer`, `x-api-key` (the client id), `x-gw-ims-org-id` and
 /// `x-sandbox-name`.
 ///
-/// Environment (see [`AdobeImsCredentials::from_lookup`]): `OFFERKIT_ADOBE_CLIENT_ID`,
-/// `OFFERKIT_ADOBE_CLIENT_SECRET`, `OFFERKIT_ADOBE_ORG_ID`, optional `OFFERKIT_ADOBE_SANDBOX_NAME`,
-/// `OFFERKIT_ADOBE_SCOPES`, `OFFERKIT_ADOBE_IMS_URL`.
+/// The Adobe vendor crate reads its configuration keys (`OFFERKIT_ADOBE_*`) and builds this.
 ///
 /// ```
 /// use offerkit_transport::AdobeImsCredentials;
@@ -86,33 +83,6 @@ impl AdobeImsCredentials {
             ims_url: parse_base_url(Self::DEFAULT_IMS_URL, "ims_url")?,
             cache: TokenCache::new(),
         })
-    }
-
-    /// Reads `OFFERKIT_ADOBE_*` from the process environment.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup(&process_env)
-    }
-
-    /// Reads `OFFERKIT_ADOBE_CLIENT_ID`, `OFFERKIT_ADOBE_CLIENT_SECRET`, `OFFERKIT_ADOBE_ORG_ID` and
-    /// optional `OFFERKIT_ADOBE_SANDBOX_NAME`, `OFFERKIT_ADOBE_SCOPES`, `OFFERKIT_ADOBE_IMS_URL`
-    /// through `lookup`.
-    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let env = Env::new(lookup);
-        let mut cred = Self::new(
-            env.required("OFFERKIT_ADOBE_CLIENT_ID")?,
-            env.secret("OFFERKIT_ADOBE_CLIENT_SECRET")?,
-            env.required("OFFERKIT_ADOBE_ORG_ID")?,
-        )?;
-        if let Some(sandbox) = env.optional("OFFERKIT_ADOBE_SANDBOX_NAME") {
-            cred = cred.with_sandbox(sandbox);
-        }
-        if let Some(scopes) = env.optional("OFFERKIT_ADOBE_SCOPES") {
-            cred = cred.with_scopes(scopes);
-        }
-        if let Some(url) = env.optional("OFFERKIT_ADOBE_IMS_URL") {
-            cred = cred.with_ims_url(&url)?;
-        }
-        Ok(cred)
     }
 
     /// Sets the AEP sandbox sent as `x-sandbox-name` (default `prod`).

@@ -6,7 +6,6 @@ use std::time::Duration;
 use async_trait::async_trait;
 use url::Url;
 
-use super::env::{Env, process_env};
 use super::static_token::bearer;
 use super::token_endpoint::request_token;
 use super::{AuthHeaders, Credential, TokenCache};
@@ -35,8 +34,8 @@ pub enum AzureTokenRequest {
 /// Client-credentials flow against Azure AD / Entra: `tenant`, `client id`, `client secret` and a
 /// resource (v1) or scope (v2). Tokens are cached and refreshed as described in [`TokenCache`].
 ///
-/// Environment (see [`AzureClientCredentials::from_lookup`]): `OFFERKIT_AZURE_TENANT_ID`,
-/// `OFFERKIT_AZURE_CLIENT_ID`, `OFFERKIT_AZURE_CLIENT_SECRET`, optional `OFFERKIT_AZURE_AUTHORITY`.
+/// The Partner Center vendor crates read their configuration keys (`OFFERKIT_<VENDOR>_*`) and
+/// build this.
 ///
 /// ```
 /// use offerkit_transport::AzureClientCredentials;
@@ -108,30 +107,6 @@ impl AzureClientCredentials {
     ) -> Result<Self, Error> {
         let request = AzureTokenRequest::Resource(Self::PARTNER_CENTER_RESOURCE.to_owned());
         Self::new(tenant_id, client_id, client_secret, request)
-    }
-
-    /// Reads `OFFERKIT_AZURE_*` from the process environment.
-    pub fn from_env(request: AzureTokenRequest) -> Result<Self, Error> {
-        Self::from_lookup(request, &process_env)
-    }
-
-    /// Reads `OFFERKIT_AZURE_TENANT_ID`, `OFFERKIT_AZURE_CLIENT_ID`, `OFFERKIT_AZURE_CLIENT_SECRET`
-    /// and optional `OFFERKIT_AZURE_AUTHORITY` through `lookup`.
-    pub fn from_lookup(
-        request: AzureTokenRequest,
-        lookup: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Self, Error> {
-        let env = Env::new(lookup);
-        let cred = Self::new(
-            env.required("OFFERKIT_AZURE_TENANT_ID")?,
-            env.required("OFFERKIT_AZURE_CLIENT_ID")?,
-            env.secret("OFFERKIT_AZURE_CLIENT_SECRET")?,
-            request,
-        )?;
-        match env.optional("OFFERKIT_AZURE_AUTHORITY") {
-            Some(authority) => cred.with_authority(&authority),
-            None => Ok(cred),
-        }
     }
 
     /// Sets the token endpoint base URL (default `https://login.microsoftonline.com`).

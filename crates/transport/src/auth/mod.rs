@@ -1,11 +1,11 @@
 //! Authentication: the [`Credential`] trait and its implementations.
 //!
-//! | Vendor | Credential | Environment |
-//! |---|---|---|
-//! | Partner Center product ingestion | [`AzureClientCredentials::product_ingestion`] | `OFFERKIT_AZURE_*` |
-//! | Partner Center orders | [`AzureClientCredentials::partner_center`] | `OFFERKIT_AZURE_*` |
-//! | Adobe Offer Library | [`AdobeImsCredentials`] | `OFFERKIT_ADOBE_*` |
-//! | Appcharge | [`StaticHeader::appcharge`] | `OFFERKIT_APPCHARGE_PUBLISHER_TOKEN` |
+//! - [`AzureClientCredentials`]: Azure AD / Entra client credentials (v1 resource or v2 scope);
+//! - [`AdobeImsCredentials`]: Adobe IMS server-to-server;
+//! - [`StaticToken`] (a bearer token), [`StaticHeader`] (any secret header), [`NoCredential`].
+//!
+//! Which credential a vendor uses, and which configuration keys fill it, is the vendor crate's
+//! business: the transport reads no environment variable.
 //!
 //! Credentials are asked for headers on every attempt, so a token refreshed between attempts is
 //! used. Token-based credentials cache their token, refresh it before it expires (one token request
@@ -15,7 +15,6 @@
 mod adobe_ims;
 mod azure;
 mod cache;
-mod env;
 mod static_token;
 mod token_endpoint;
 
@@ -29,7 +28,6 @@ use crate::{Error, Transport};
 pub use adobe_ims::AdobeImsCredentials;
 pub use azure::{AzureClientCredentials, AzureTokenRequest};
 pub use cache::{AccessToken, TokenCache};
-pub use env::ENV_VARS;
 pub use static_token::{NoCredential, StaticHeader, StaticToken};
 
 /// Yields the headers that authenticate one request attempt.

@@ -4,7 +4,6 @@ use std::fmt;
 
 use async_trait::async_trait;
 
-use super::env::{Env, process_env};
 use super::{AuthHeaders, Credential};
 use crate::{Error, Secret, Transport};
 
@@ -53,7 +52,7 @@ pub(super) fn bearer(token: &Secret) -> Result<AuthHeaders, Error> {
 ///
 /// ```
 /// use offerkit_transport::StaticHeader;
-/// let cred = StaticHeader::appcharge("pub-token");
+/// let cred = StaticHeader::new("x-publisher-token", "pub-token");
 /// assert!(!format!("{cred:?}").contains("pub-token"));
 /// ```
 #[derive(Clone)]
@@ -63,34 +62,12 @@ pub struct StaticHeader {
 }
 
 impl StaticHeader {
-    /// The header Appcharge reads the publisher token from.
-    pub const APPCHARGE_HEADER: &'static str = "x-publisher-token";
-    /// The environment variable [`StaticHeader::appcharge_from_env`] reads.
-    pub const APPCHARGE_ENV: &'static str = "OFFERKIT_APPCHARGE_PUBLISHER_TOKEN";
-
     /// Any header name with a secret value.
     pub fn new(name: impl Into<String>, value: impl Into<Secret>) -> Self {
         Self {
             name: name.into(),
             value: value.into(),
         }
-    }
-
-    /// Appcharge: `x-publisher-token: <token>`.
-    pub fn appcharge(token: impl Into<Secret>) -> Self {
-        Self::new(Self::APPCHARGE_HEADER, token)
-    }
-
-    /// Appcharge, token from `OFFERKIT_APPCHARGE_PUBLISHER_TOKEN`.
-    pub fn appcharge_from_env() -> Result<Self, Error> {
-        Self::appcharge_from_lookup(&process_env)
-    }
-
-    /// Appcharge, token from a lookup function (for tests and custom config sources).
-    pub fn appcharge_from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        Ok(Self::appcharge(
-            Env::new(lookup).secret(Self::APPCHARGE_ENV)?,
-        ))
     }
 }
 
