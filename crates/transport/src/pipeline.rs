@@ -301,6 +301,7 @@ impl Call {
         span.record("status", response.status.as_u16());
         span.record("request_id", answered_id.as_deref());
         Response {
+            accepted: self.accepted.contains(&response.status),
             service: self.service,
             operation: self.operation,
             status: response.status,

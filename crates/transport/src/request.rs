@@ -204,10 +204,8 @@ impl Request {
     /// [`Error::Throttled`].
     pub async fn send(self) -> Result<Response, Error> {
         let (transport, call) = self.into_call()?;
-        // Usually empty (no allocation); `send_or_gone` accepts one status.
-        let accepted = call.accepted.clone();
         let response = transport.execute(call).await?;
-        if response.is_success() || accepted.contains(&response.status) {
+        if response.is_success() || response.accepted {
             Ok(response)
         } else {
             Err(response.into_error())

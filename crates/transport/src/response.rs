@@ -23,6 +23,8 @@ pub struct Response {
     pub(crate) request_id: Option<String>,
     pub(crate) correlation_id: Option<String>,
     pub(crate) attempts: u32,
+    /// The status is one the caller declared with [`crate::Request::accept_status`].
+    pub(crate) accepted: bool,
 }
 
 impl Response {

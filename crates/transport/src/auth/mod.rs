@@ -19,6 +19,7 @@ mod static_token;
 mod token_endpoint;
 
 use std::fmt;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use http::{HeaderMap, HeaderName, HeaderValue};
@@ -67,7 +68,8 @@ pub trait Credential: Send + Sync + fmt::Debug {
 /// sensitive and never printed.
 #[derive(Clone, Default)]
 pub struct AuthHeaders {
-    headers: HeaderMap,
+    /// Shared: a static credential hands out the same headers on every attempt.
+    headers: Arc<HeaderMap>,
     generation: u64,
 }
 
@@ -113,7 +115,7 @@ impl AuthHeaders {
             )
         })?;
         value.set_sensitive(sensitive);
-        self.headers.insert(name, value);
+        Arc::make_mut(&mut self.headers).insert(name, value);
         Ok(self)
     }
 

@@ -17,14 +17,16 @@ use crate::{Error, Secret, Transport};
 #[derive(Clone)]
 pub struct StaticToken {
     token: Secret,
+    /// Built once (`None` if the token cannot be a header value: `auth_headers` reports why).
+    headers: Option<AuthHeaders>,
 }
 
 impl StaticToken {
     /// A bearer token.
     pub fn new(token: impl Into<Secret>) -> Self {
-        Self {
-            token: token.into(),
-        }
+        let token = token.into();
+        let headers = bearer(&token).ok();
+        Self { token, headers }
     }
 }
 
@@ -39,7 +41,10 @@ impl fmt::Debug for StaticToken {
 #[async_trait]
 impl Credential for StaticToken {
     async fn auth_headers(&self, _transport: &Transport) -> Result<AuthHeaders, Error> {
-        bearer(&self.token)
+        match &self.headers {
+            Some(headers) => Ok(headers.clone()),
+            None => bearer(&self.token),
+        }
     }
 }
 
@@ -59,14 +64,19 @@ pub(super) fn bearer(token: &Secret) -> Result<AuthHeaders, Error> {
 pub struct StaticHeader {
     name: String,
     value: Secret,
+    /// Built once (`None` if name or value cannot be a header: `auth_headers` reports why).
+    headers: Option<AuthHeaders>,
 }
 
 impl StaticHeader {
     /// Any header name with a secret value.
     pub fn new(name: impl Into<String>, value: impl Into<Secret>) -> Self {
+        let (name, value): (String, Secret) = (name.into(), value.into());
+        let headers = AuthHeaders::new().with_secret(&name, value.expose()).ok();
         Self {
-            name: name.into(),
-            value: value.into(),
+            name,
+            value,
+            headers,
         }
     }
 }
@@ -83,7 +93,10 @@ impl fmt::Debug for StaticHeader {
 #[async_trait]
 impl Credential for StaticHeader {
     async fn auth_headers(&self, _transport: &Transport) -> Result<AuthHeaders, Error> {
-        AuthHeaders::new().with_secret(&self.name, self.value.expose())
+        match &self.headers {
+            Some(headers) => Ok(headers.clone()),
+            None => AuthHeaders::new().with_secret(&self.name, self.value.expose()),
+        }
     }
 }
 
