@@ -62,7 +62,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "FILE", env = "OFFERKIT_PROFILE")]
     pub profile: Option<PathBuf>,
     /// Point every vendor's API and token endpoints at an `offerkit sandbox serve` already
-    /// running at ROOT (e.g. http://127.0.0.1:8080), with sandbox credentials.
+    /// running at ROOT (for example `http://127.0.0.1:8080`), with sandbox credentials.
     #[arg(
         long,
         global = true,
@@ -84,10 +84,10 @@ pub struct Global {
     #[arg(long, global = true, value_name = "URL")]
     pub appcharge_url: Option<String>,
     /// Azure AD authority of both Partner Center vendors, the token endpoint's base URL
-    /// (default https://login.microsoftonline.com; OFFERKIT_<VENDOR>_AUTHORITY).
+    /// (default login.microsoftonline.com; OFFERKIT_INGESTION_AUTHORITY, OFFERKIT_ORDERS_AUTHORITY).
     #[arg(long, global = true, value_name = "URL")]
     pub azure_authority: Option<String>,
-    /// Adobe IMS base URL (default https://ims-na1.adobelogin.com; OFFERKIT_ADOBE_IMS_URL).
+    /// Adobe IMS base URL (default ims-na1.adobelogin.com; OFFERKIT_ADOBE_IMS_URL).
     #[arg(long, global = true, value_name = "URL")]
     pub adobe_ims_url: Option<String>,
     /// Deprecated: use --azure-authority. A full token URL; its authority is used.

@@ -1,4 +1,4 @@
-//! Every id a user passes to offerkit, defined once: [`path_id!`] and the one id check.
+//! Every id a user passes to offerkit, defined once: [`path_id!`](crate::path_id) and the one id check.
 //!
 //! An id becomes one path segment (or a resource name) of a request, so it is checked once, when
 //! it is built: [`check_path_id`] refuses an empty id, surrounding whitespace, `.` and `..`,

@@ -58,7 +58,7 @@ impl Response {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    /// The vendor's request id (from [`Vendor::request_id_headers`]), or the `MS-RequestId` offerkit sent.
+    /// The vendor's request id (from the headers its [`crate::Service`] names), or the `MS-RequestId` offerkit sent.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }

@@ -8,7 +8,7 @@
 /// An OAuth 2.0 token response. Azure AD v1 sends `expires_in`, `ext_expires_in`, `expires_on` and `not_before` as strings; Adobe IMS sends `expires_in` as a number.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TokenResponse {
-    /// The bearer token (printed as [redacted] by Debug).
+    /// The bearer token (printed as `[redacted]` by Debug).
     pub access_token: crate::lenient::RedactedString,
     /// Token type, `Bearer` (Azure AD) or `bearer` (Adobe IMS).
     #[serde(default, skip_serializing_if = "Option::is_none")]

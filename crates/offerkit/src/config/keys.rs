@@ -152,10 +152,29 @@ pub fn markdown_table() -> String {
             k.profile_table(),
             k.profile_key(),
             if k.required { "yes" } else { "no" },
-            k.about
+            code_urls(k.about)
         ));
     }
     text
+}
+
+/// `about` with every URL in backticks (Markdown), the text otherwise unchanged.
+fn code_urls(about: &str) -> String {
+    about
+        .split(' ')
+        .map(|word| {
+            let url_end = word
+                .find(|c: char| matches!(c, ')' | ';' | ','))
+                .unwrap_or(word.len());
+            let (url, rest) = word.split_at(url_end);
+            if url.starts_with("https://") || url.starts_with("http://") {
+                format!("`{url}`{rest}")
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
