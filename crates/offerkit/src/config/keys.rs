@@ -163,9 +163,7 @@ fn code_urls(about: &str) -> String {
     about
         .split(' ')
         .map(|word| {
-            let url_end = word
-                .find(|c: char| matches!(c, ')' | ';' | ','))
-                .unwrap_or(word.len());
+            let url_end = word.find([')', ';', ',']).unwrap_or(word.len());
             let (url, rest) = word.split_at(url_end);
             if url.starts_with("https://") || url.starts_with("http://") {
                 format!("`{url}`{rest}")
