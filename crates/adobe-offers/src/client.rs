@@ -214,15 +214,10 @@ impl AdobeOffersClientBuilder {
     /// assert!(err.to_string().starts_with("invalid credential"), "{err}");
     /// ```
     pub fn build(self) -> Result<AdobeOffersClient, Error> {
-        // The endpoint is a path (`…/data/core/dps`): with exactly one trailing `/`, `base_url()`
-        // reads the same whichever form was given, and relative `_links` join under it.
-        let url = self
-            .settings
-            .base_url_override()
-            .unwrap_or(AdobeOffersClient::BASE_URL);
-        let url = format!("{}/", url.trim().trim_end_matches('/'));
+        // ClientSettings gives the endpoint path (`…/data/core/dps`) exactly one trailing `/`, so
+        // relative `_links` join under it.
         Ok(AdobeOffersClient {
-            http: self.settings.base_url(url).build(&SERVICE)?,
+            http: self.settings.build(&SERVICE)?,
         })
     }
 }

@@ -52,8 +52,8 @@ impl AdobeOffersClient {
             .query("offer-type", kind)
             // Adobe's documented request sends it although there is no body.
             .header("content-type", "application/json")
-            // The body is empty; should Adobe ever send JSON, it is read and dropped.
-            .send_or_gone::<serde::de::IgnoredAny>()
+            // The answer body is empty and never read: a 200 is the deletion.
+            .send_or_gone()
             .await
             .map_err(|e| Error::from_transport(OPERATION, e))?;
         if out.is_already_retracted() {

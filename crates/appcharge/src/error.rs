@@ -142,12 +142,16 @@ impl ErrorInfo for Error {
 
     /// Appcharge's code: `code`, else `statusCode`, else `error` of the typed body.
     fn code(&self) -> Option<String> {
-        self.error_body().and_then(|b| b.code())
+        self.error_body()
+            .and_then(|b| b.code())
+            .or_else(|| self.transport_error()?.error_body()?.code.clone())
     }
 
     /// Appcharge's message (a list is joined with `; `), else `error` of the typed body.
     fn message(&self) -> Option<String> {
-        self.error_body().and_then(|b| b.message())
+        self.error_body()
+            .and_then(|b| b.message())
+            .or_else(|| self.transport_error()?.error_body()?.message.clone())
     }
 
     fn is_invalid_argument(&self) -> bool {

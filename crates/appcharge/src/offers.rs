@@ -40,33 +40,35 @@ impl AppchargeClient {
             .path_param(PublisherOfferId::ARGUMENT, id.as_str())
             // Appcharge's documented request sends it although there is no body.
             .header("content-type", "application/json")
-            .send_or_gone::<Offer>()
+            .send_or_gone()
             .await
             .map_err(|e| Error::from_transport(OPERATION, e))?;
-        if outcome.is_already_retracted() {
-            tracing::debug!(publisher_offer_id = %id, "appcharge: offer already gone (404)");
+        let deleted = match outcome {
+            Retraction::Retracted(deleted) => deleted,
+            Retraction::AlreadyRetracted(gone) => {
+                tracing::debug!(publisher_offer_id = %id, "appcharge: offer already gone (404)");
+                return Ok(Retraction::AlreadyRetracted(gone));
+            }
+        };
+        // An empty 2xx body is not documented; treat it as "deleted, nothing echoed".
+        let offer = deleted.value.json_opt::<Offer>()?.unwrap_or_else(|| Offer {
+            publisher_offer_id: Some(id.as_str().to_owned()),
+            ..Offer::default()
+        });
+        if let Some(echoed) = offer
+            .publisher_offer_id
+            .as_deref()
+            .filter(|e| *e != id.as_str())
+        {
+            tracing::debug!(
+                publisher_offer_id = %id,
+                echoed,
+                "appcharge: the deleted offer carries another publisherOfferId than the path"
+            );
         }
-        Ok(outcome.map(|deleted| {
-            // An empty 2xx body is not documented; treat it as "deleted, nothing echoed".
-            let offer = deleted.value.unwrap_or_else(|| Offer {
-                publisher_offer_id: Some(id.as_str().to_owned()),
-                ..Offer::default()
-            });
-            if let Some(echoed) = offer
-                .publisher_offer_id
-                .as_deref()
-                .filter(|e| *e != id.as_str())
-            {
-                tracing::debug!(
-                    publisher_offer_id = %id,
-                    echoed,
-                    "appcharge: the deleted offer carries another publisherOfferId than the path"
-                );
-            }
-            Deleted {
-                value: offer,
-                request_id: deleted.request_id,
-            }
+        Ok(Retraction::Retracted(Deleted {
+            value: offer,
+            request_id: deleted.request_id,
         }))
     }
 

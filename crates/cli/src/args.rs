@@ -62,14 +62,9 @@ pub struct Global {
     #[arg(long, global = true, value_name = "FILE", env = "OFFERKIT_PROFILE")]
     pub profile: Option<PathBuf>,
     /// Point every vendor's API and token endpoints at an `offerkit sandbox serve` already
-    /// running at ROOT (for example `http://127.0.0.1:8080`), with sandbox credentials.
-    #[arg(
-        long,
-        global = true,
-        value_name = "ROOT",
-        env = "OFFERKIT_SANDBOX_URL",
-        conflicts_with = "sandbox"
-    )]
+    /// running at ROOT (for example `http://127.0.0.1:8080`), with sandbox credentials
+    /// (ignored with --sandbox, which starts its own).
+    #[arg(long, global = true, value_name = "ROOT", env = "OFFERKIT_SANDBOX_URL")]
     pub sandbox_url: Option<String>,
     /// Partner Center product-ingestion base URL (OFFERKIT_INGESTION_URL).
     #[arg(long, global = true, value_name = "URL")]

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use offerkit::{Client, Config, Error, ErrorKind, Vendor};
+use offerkit::{
+    Client, Config, Error, ErrorKind, Vendor, authority_from_token_url, ims_url_from_token_url,
+};
 use offerkit_sandbox::Sandbox;
 
 use crate::args::Global;
@@ -47,6 +49,9 @@ pub async fn session(global: &Global) -> Result<Session, Error> {
         None
     };
     config = config.merged(flag_config(global));
+    for warning in &config.warnings {
+        eprintln!("offerkit: {warning}");
+    }
     Ok(Session {
         client: Arc::new(Client::from_config(&config)),
         sandbox,
@@ -113,14 +118,20 @@ fn flag_config(global: &Global) -> Config {
             Vendor::PartnerCenterIngestion,
             global.azure_authority.clone().or_else(|| {
                 deprecated("--ingestion-token-url", "--azure-authority");
-                global.ingestion_token_url.as_deref().map(authority_of)
+                global
+                    .ingestion_token_url
+                    .as_deref()
+                    .map(authority_from_token_url)
             }),
         ),
         (
             Vendor::PartnerCenterOrders,
             global.azure_authority.clone().or_else(|| {
                 deprecated("--orders-token-url", "--azure-authority");
-                global.orders_token_url.as_deref().map(authority_of)
+                global
+                    .orders_token_url
+                    .as_deref()
+                    .map(authority_from_token_url)
             }),
         ),
     ];
@@ -132,7 +143,7 @@ fn flag_config(global: &Global) -> Config {
     let ims = global.adobe_ims_url.clone().or_else(|| {
         global.adobe_token_url.as_deref().map(|url| {
             deprecated("--adobe-token-url", "--adobe-ims-url");
-            url.split("/ims/").next().unwrap_or(url).to_owned()
+            ims_url_from_token_url(url)
         })
     });
     if let Some(ims) = ims {
@@ -149,43 +160,5 @@ fn deprecated(old: &str, new: &str) {
     let given = std::env::args().any(|a| a == old || a.starts_with(&format!("{old}=")));
     if given {
         eprintln!("offerkit: {old} is deprecated and will be removed; use {new}");
-    }
-}
-
-/// The authority of an Azure AD token URL: everything before `/{tenant}/oauth2/...` (or before
-/// `/oauth2/` when the URL has no tenant segment).
-fn authority_of(token_url: &str) -> String {
-    let url = token_url.trim().trim_end_matches('/');
-    let Some(i) = url.find("/oauth2/") else {
-        return url.to_owned();
-    };
-    let before = &url[..i];
-    match before.rfind('/') {
-        Some(j) if before[..j].contains("://") && !before[..j].ends_with('/') => {
-            before[..j].to_owned()
-        }
-        _ => before.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::authority_of;
-
-    #[test]
-    fn deprecated_token_urls_give_the_authority() {
-        for (url, authority) in [
-            (
-                "https://login.microsoftonline.com/{tenant}/oauth2/token",
-                "https://login.microsoftonline.com",
-            ),
-            (
-                "http://127.0.0.1:9/t1/oauth2/v2.0/token",
-                "http://127.0.0.1:9",
-            ),
-            ("http://127.0.0.1:9/", "http://127.0.0.1:9"),
-        ] {
-            assert_eq!(authority_of(url), authority, "{url}");
-        }
     }
 }

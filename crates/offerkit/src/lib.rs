@@ -24,7 +24,10 @@ mod vendors;
 
 pub use async_trait::async_trait;
 pub use client::{Client, ClientBuilder};
-pub use config::{CONFIG_KEYS, Config, ConfigKey, KeyScope, VendorConfig, markdown_table};
+pub use config::{
+    CONFIG_KEYS, Config, ConfigKey, KeyScope, VendorConfig, authority_from_token_url,
+    ims_url_from_token_url, markdown_table,
+};
 pub use error::{Error, ErrorClass, ErrorKind};
 pub use offerkit_models::Vendor;
 pub use offerkit_models::ids::{

@@ -206,11 +206,7 @@ impl IngestionClientBuilder {
     /// assert!(err.to_string().contains("credential"));
     /// ```
     pub fn build(self) -> Result<IngestionClient, Error> {
-        // One form of the base URL whatever was given: with a trailing `/`, like the other vendor
-        // clients (whose bases are bare hosts). Request paths are joined the same either way.
-        let url = self.settings.base_url_override().unwrap_or(BASE_URL);
-        let url = format!("{}/", url.trim().trim_end_matches('/'));
-        let http = self.settings.base_url(url).build(&SERVICE)?;
+        let http = self.settings.build(&SERVICE)?;
         Ok(IngestionClient { http })
     }
 }

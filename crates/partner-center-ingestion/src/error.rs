@@ -129,8 +129,8 @@ pub enum Error {
         reason: String,
     },
     /// Any other failure from the HTTP layer (connect, timeout, 5xx, throttling, undecodable body, token).
-    #[error("{0}")]
-    Transport(#[source] TransportError),
+    #[error(transparent)]
+    Transport(TransportError),
 }
 
 impl Error {

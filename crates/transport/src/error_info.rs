@@ -51,7 +51,12 @@ pub trait ErrorInfo: std::error::Error {
     /// by the identity provider.
     fn is_unauthorized(&self) -> bool {
         match self.transport_error() {
-            Some(Error::Auth(auth)) => auth.status.is_some_and(|s| s.is_client_error()),
+            // A throttled (429) or timed-out (408) token request is no refusal of the credentials.
+            Some(Error::Auth(auth)) => auth.status.is_some_and(|s| {
+                s.is_client_error()
+                    && s != StatusCode::TOO_MANY_REQUESTS
+                    && s != StatusCode::REQUEST_TIMEOUT
+            }),
             Some(e) => matches!(
                 e.status(),
                 Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)

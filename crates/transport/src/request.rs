@@ -218,9 +218,10 @@ impl Request {
     }
 
     /// Sends a call where a 404 means "already gone" (a DELETE of the vendors that answer 404 for
-    /// a resource deleted before): a 2xx is [`Retraction::Retracted`] with the answer decoded as
-    /// `T` (`None` for an empty body), a 404 is [`Retraction::AlreadyRetracted`] with the 404's
-    /// message. Any other status is an error, as with [`Request::send`].
+    /// a resource deleted before): a 2xx is [`Retraction::Retracted`] with the response (the
+    /// vendor crate decides what its body means: Appcharge echoes the deleted offer, Adobe sends
+    /// nothing), a 404 is [`Retraction::AlreadyRetracted`] with the 404's message. Any other
+    /// status is an error, as with [`Request::send`].
     ///
     /// ```no_run
     /// # use offerkit_transport::{Error, VendorClient};
@@ -229,14 +230,15 @@ impl Request {
     ///     .delete("delete_offer")
     ///     .path("v2/offer")
     ///     .path_param("publisher_offer_id", "summer-sale")
-    ///     .send_or_gone::<serde_json::Value>()
+    ///     .send_or_gone()
     ///     .await?;
-    /// println!("deleted now: {}", outcome.is_retracted());
+    /// if let Some(deleted) = outcome.retracted() {
+    ///     let echoed: Option<serde_json::Value> = deleted.value.json_opt()?;
+    ///     println!("deleted now: {echoed:?}");
+    /// }
     /// # Ok(()) }
     /// ```
-    pub async fn send_or_gone<T: DeserializeOwned>(
-        self,
-    ) -> Result<Retraction<Deleted<Option<T>>, NotFound>, Error> {
+    pub async fn send_or_gone(self) -> Result<Retraction<Deleted<Response>, NotFound>, Error> {
         let response = self.accept_status(StatusCode::NOT_FOUND).send().await?;
         let request_id = response.request_id().map(str::to_owned);
         if response.status() == StatusCode::NOT_FOUND {
@@ -247,7 +249,7 @@ impl Request {
             }));
         }
         Ok(Retraction::Retracted(Deleted {
-            value: response.json_opt::<T>()?,
+            value: response,
             request_id,
         }))
     }

@@ -76,11 +76,14 @@ impl ClientSettings {
             Some(t) => t,
             None => Transport::new()?,
         };
+        // One form whatever was given: exactly one trailing `/`, so `base_url()` reads the same in
+        // every vendor crate and relative paths and links join under a base that has a path.
         let url = self
             .base_url
             .as_deref()
             .unwrap_or(service.default_base_url());
-        VendorClient::new(service, &transport, url, credential)
+        let url = format!("{}/", url.trim().trim_end_matches('/'));
+        VendorClient::new(service, &transport, &url, credential)
     }
 }
 

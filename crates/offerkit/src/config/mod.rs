@@ -25,6 +25,7 @@
 //! naming the nearest known key, so a typo cannot silently leave a setting unset.
 
 mod keys;
+mod retired;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -36,6 +37,7 @@ use offerkit_models::Vendor;
 use crate::error::{Error, ErrorKind};
 pub use keys::{CONFIG_KEYS, ConfigKey, KeyScope, markdown_table};
 use keys::{kebab, keys_of, nearest, screaming};
+pub use retired::{authority_from_token_url, ims_url_from_token_url};
 
 /// Everything needed to build a [`crate::Client`].
 ///
@@ -68,6 +70,9 @@ pub struct Config {
     pub job_poll_interval: Option<Duration>,
     /// Job deadline (default [`crate::RetractContext::DEFAULT_JOB_DEADLINE`]).
     pub job_deadline: Option<Duration>,
+    /// Deprecated keys that were read anyway (the previous scheme's `token-url`, `base-url`,
+    /// ...), one message each, for the caller to show once.
+    pub warnings: Vec<String>,
 }
 
 /// One vendor's settings.
@@ -138,9 +143,9 @@ fn check_key(scope: KeyScope, key: &str, origin: &str) -> Result<(), Error> {
     };
     let retired = match wanted.as_str() {
         "TOKEN_URL" => {
-            " (token URLs are no longer configured: set `authority` (Partner Center) or                         `ims-url` (Adobe) to the identity provider's base URL)"
+            " (token URLs are no longer configured: set `authority` (Partner Center) or \
+             `ims-url` (Adobe) to the identity provider's base URL)"
         }
-        "BASE_URL" => " (the base URL key is `url`)",
         _ => "",
     };
     let shown = match origin {
@@ -222,12 +227,30 @@ impl Config {
             let Some((scope, key)) = scoped else {
                 continue;
             };
-            check_key(scope, key, "env")?;
-            config
-                .settings_mut(scope)
-                .set(&kebab(key), value.to_owned());
+            config.set_checked(scope, key, value.to_owned(), "env")?;
         }
         Ok(config)
+    }
+
+    /// Sets a known key; a retired one is translated with a warning; anything else is an error
+    /// naming the nearest known key.
+    fn set_checked(
+        &mut self,
+        scope: KeyScope,
+        key: &str,
+        value: String,
+        origin: &str,
+    ) -> Result<(), Error> {
+        if let Some((now, warning)) = retired::translate(scope, key, &value) {
+            if let Some((new_key, new_value)) = now {
+                self.settings_mut(scope).set(&new_key, new_value);
+            }
+            self.warnings.push(warning);
+            return Ok(());
+        }
+        check_key(scope, key, origin)?;
+        self.settings_mut(scope).set(&kebab(key), value);
+        Ok(())
     }
 
     fn settings_mut(&mut self, scope: KeyScope) -> &mut VendorConfig {
@@ -270,14 +293,13 @@ impl Config {
                         KeyScope::Vendor(vendor)
                     };
                     for (field, value) in section {
-                        check_key(scope, &field, "profile")?;
                         let toml::Value::String(value) = value else {
                             return Err(Error::new(
                                 ErrorKind::Config,
                                 format!("profile: [{key}] {field} must be a string"),
                             ));
                         };
-                        config.settings_mut(scope).set(&field, value);
+                        config.set_checked(scope, &field, value, "profile")?;
                     }
                 }
                 (_, _) => {
@@ -316,6 +338,7 @@ impl Config {
             self.vendors.entry(vendor).or_default().merge(settings);
         }
         self.azure.merge(other.azure);
+        self.warnings.extend(other.warnings);
         if other.job_poll_interval.is_some() {
             self.job_poll_interval = other.job_poll_interval;
         }
@@ -463,12 +486,50 @@ mod tests {
                     .contains("did you mean `OFFERKIT_ORDERS_TENANT_ID`?"),
             "{err}"
         );
-        let err = Config::from_env_vars([("OFFERKIT_ADOBE_TOKEN_URL", "x")]).expect_err("retired");
-        assert!(err.message().contains("ims-url"), "{err}");
+        let err = Config::from_toml_str("[azure]\ntoken-url = \"x\"").expect_err("retired");
+        assert!(err.message().contains("authority"), "{err}");
         let err = Config::from_toml_str("[adobe]\nims-uri = \"x\"").expect_err("typo");
         assert!(err.message().contains("did you mean `ims-url`?"), "{err}");
         let err = Config::from_toml_str("[azure]\nsecret = \"x\"").expect_err("unknown");
         assert!(err.message().contains("[azure]"), "{err}");
+    }
+
+    #[test]
+    fn retired_keys_still_work_for_one_release_with_a_warning() {
+        let config = Config::from_env_vars([
+            (
+                "OFFERKIT_ORDERS_TOKEN_URL",
+                "http://127.0.0.1:9/{tenant}/oauth2/token",
+            ),
+            (
+                "OFFERKIT_ADOBE_TOKEN_URL",
+                "http://127.0.0.1:9/ims/token/v3",
+            ),
+            ("OFFERKIT_ADOBE_API_KEY", "k"),
+            ("OFFERKIT_APPCHARGE_BASE_URL", "http://127.0.0.1:8"),
+        ])
+        .expect("retired keys are read");
+        let lookup = config.lookup();
+        assert_eq!(
+            lookup("OFFERKIT_ORDERS_AUTHORITY").as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+        assert_eq!(
+            lookup("OFFERKIT_ADOBE_IMS_URL").as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+        assert_eq!(
+            lookup("OFFERKIT_APPCHARGE_URL").as_deref(),
+            Some("http://127.0.0.1:8")
+        );
+        assert_eq!(config.warnings.len(), 4, "{:?}", config.warnings);
+        assert!(config.warnings.iter().all(|w| w.contains("deprecated")));
+        let sandbox =
+            Config::from_toml_str("[appcharge]\nenvironment = \"sandbox\"").expect("retired");
+        assert_eq!(
+            sandbox.vendor(Vendor::Appcharge).base_url.as_deref(),
+            Some("https://api-sandbox.appcharge.com")
+        );
     }
 
     #[test]
