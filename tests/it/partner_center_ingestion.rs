@@ -32,10 +32,14 @@ fn seed(sandbox: &Sandbox) {
 }
 
 fn client(sandbox: &Sandbox) -> IngestionClient {
-    let credential =
-        AzureClientCredentials::product_ingestion(TENANT, "sandbox-client", "sandbox-secret")
-            .and_then(|c| c.with_authority(sandbox.base_url()))
-            .expect("credential");
+    let credential = AzureClientCredentials::for_resource(
+        TENANT,
+        "sandbox-client",
+        "sandbox-secret",
+        IngestionClient::TOKEN_RESOURCE,
+    )
+    .and_then(|c| c.with_authority(sandbox.base_url()))
+    .expect("credential");
     IngestionClient::builder()
         .base_url(format!("{}/rp/product-ingestion", sandbox.base_url()))
         .credential(Arc::new(credential))

@@ -53,6 +53,8 @@ pub struct IngestionClient {
 impl IngestionClient {
     /// The production base URL.
     pub const BASE_URL: &'static str = BASE_URL;
+    /// The Azure AD v1 resource product-ingestion tokens are issued for (Microsoft Graph).
+    pub const TOKEN_RESOURCE: &'static str = "https://graph.microsoft.com/";
     /// The configuration key of the base URL ([`IngestionClient::from_env`]).
     pub const URL_ENV: &'static str = "OFFERKIT_INGESTION_URL";
 
@@ -139,15 +141,19 @@ impl IngestionClientBuilder {
     }
 
     /// Authenticates with Azure AD client credentials for resource `https://graph.microsoft.com/`
-    /// ([`AzureClientCredentials::product_ingestion`], public authority). Fails on an empty value.
+    /// ([`IngestionClient::TOKEN_RESOURCE`], public authority). Fails on an empty value.
     pub fn azure_credentials(
         self,
         tenant_id: impl Into<String>,
         client_id: impl Into<String>,
         client_secret: impl Into<Secret>,
     ) -> Result<Self, Error> {
-        let credential =
-            AzureClientCredentials::product_ingestion(tenant_id, client_id, client_secret)?;
+        let credential = AzureClientCredentials::for_resource(
+            tenant_id,
+            client_id,
+            client_secret,
+            IngestionClient::TOKEN_RESOURCE,
+        )?;
         Ok(self.credential(Arc::new(credential)))
     }
 
@@ -181,10 +187,11 @@ impl IngestionClientBuilder {
         keys.finish()
             .map_err(|missing| Error::Transport(missing.into()))?;
         // After finish() every required key is set; an empty value would be refused below anyway.
-        let mut credential = AzureClientCredentials::product_ingestion(
+        let mut credential = AzureClientCredentials::for_resource(
             tenant_id.unwrap_or_default(),
             client_id.unwrap_or_default(),
             client_secret.unwrap_or_default(),
+            IngestionClient::TOKEN_RESOURCE,
         )?;
         if let Some(authority) = authority {
             credential = credential.with_authority(&authority)?;

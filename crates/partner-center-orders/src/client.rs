@@ -38,6 +38,8 @@ pub struct OrdersClient {
 impl OrdersClient {
     /// The Partner Center REST API (public cloud and Microsoft Cloud for US Government).
     pub const BASE_URL: &'static str = offerkit_models::partner_center_orders::BASE_URL;
+    /// The Azure AD v1 resource Partner Center tokens are issued for.
+    pub const TOKEN_RESOURCE: &'static str = "https://api.partnercenter.microsoft.com";
     /// The Partner Center REST API operated by 21Vianet (China).
     pub const BASE_URL_21VIANET: &'static str =
         "https://partner.partnercenterapi.microsoftonline.cn";
@@ -115,7 +117,7 @@ impl OrdersClientBuilder {
 
     /// Azure AD app credentials for the token resource `https://api.partnercenter.microsoft.com`,
     /// from the default authority `https://login.microsoftonline.com` (for another authority, pass
-    /// `AzureClientCredentials::partner_center(..)?.with_authority(url)?` to
+    /// `AzureClientCredentials::for_resource(.., OrdersClient::TOKEN_RESOURCE)?.with_authority(url)?` to
     /// [`OrdersClientBuilder::credential`]).
     pub fn azure_credentials(
         self,
@@ -123,8 +125,12 @@ impl OrdersClientBuilder {
         client_id: impl Into<String>,
         client_secret: impl Into<Secret>,
     ) -> Result<Self, Error> {
-        let credential =
-            AzureClientCredentials::partner_center(tenant_id, client_id, client_secret)?;
+        let credential = AzureClientCredentials::for_resource(
+            tenant_id,
+            client_id,
+            client_secret,
+            OrdersClient::TOKEN_RESOURCE,
+        )?;
         Ok(self.credential(Arc::new(credential)))
     }
 
@@ -165,7 +171,12 @@ impl OrdersClientBuilder {
             // `finish` has reported every missing key above; this only keeps the types honest.
             return Err(Error::invalid_argument("credential", "is not configured"));
         };
-        let mut credential = AzureClientCredentials::partner_center(tenant, client, secret)?;
+        let mut credential = AzureClientCredentials::for_resource(
+            tenant,
+            client,
+            secret,
+            OrdersClient::TOKEN_RESOURCE,
+        )?;
         if let Some(authority) = authority {
             credential = credential.with_authority(&authority)?;
         }

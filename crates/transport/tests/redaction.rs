@@ -84,11 +84,16 @@ async fn secrets_never_appear_in_debug_or_traces() {
         })
         .await;
     let cred = Arc::new(
-        AzureClientCredentials::partner_center("tenant-1", "app", "super-secret-value")
-            .expect("cred")
-            .with_authority(&server.base_url())
-            .expect("authority")
-            .with_refresh_margin(Duration::from_secs(60)),
+        AzureClientCredentials::for_resource(
+            "tenant-1",
+            "app",
+            "super-secret-value",
+            "https://api.partnercenter.microsoft.com",
+        )
+        .expect("cred")
+        .with_authority(&server.base_url())
+        .expect("authority")
+        .with_refresh_margin(Duration::from_secs(60)),
     );
     let client =
         VendorClient::new(&ORDERS, &transport(1), &server.base_url(), cred.clone()).expect("c");

@@ -478,10 +478,15 @@ fn azure_token_mock<'a>(server: &'a MockServer, tenant: &str) -> httpmock::Mock<
 
 fn azure(server: &MockServer) -> Arc<AzureClientCredentials> {
     Arc::new(
-        AzureClientCredentials::partner_center("tenant-1", "app", "super-secret-value")
-            .expect("cred")
-            .with_authority(&server.base_url())
-            .expect("authority"),
+        AzureClientCredentials::for_resource(
+            "tenant-1",
+            "app",
+            "super-secret-value",
+            "https://api.partnercenter.microsoft.com",
+        )
+        .expect("cred")
+        .with_authority(&server.base_url())
+        .expect("authority"),
     )
 }
 
@@ -899,7 +904,13 @@ fn plain_http_is_refused_unless_loopback() {
         )
         .is_ok()
     );
-    let azure = AzureClientCredentials::partner_center("t", "c", "s").expect("cred");
+    let azure = AzureClientCredentials::for_resource(
+        "t",
+        "c",
+        "s",
+        "https://api.partnercenter.microsoft.com",
+    )
+    .expect("cred");
     assert!(
         azure
             .with_authority("http://login.example.com")
@@ -1079,10 +1090,15 @@ async fn waiting_for_a_token_uses_up_the_call_deadline() {
         .build()
         .expect("t");
     let credential = Arc::new(
-        AzureClientCredentials::partner_center("tenant-1", "app", "secret")
-            .expect("cred")
-            .with_authority("http://127.0.0.1:9")
-            .expect("authority"),
+        AzureClientCredentials::for_resource(
+            "tenant-1",
+            "app",
+            "secret",
+            "https://api.partnercenter.microsoft.com",
+        )
+        .expect("cred")
+        .with_authority("http://127.0.0.1:9")
+        .expect("authority"),
     );
     let client = VendorClient::new(&ORDERS, &t, "http://127.0.0.1:9", credential).expect("client");
     let started = tokio::time::Instant::now();

@@ -1,4 +1,4 @@
-//! Azure AD / Microsoft Entra client credentials (Partner Center).
+//! Azure AD / Microsoft Entra client credentials.
 
 use std::fmt;
 use std::time::Duration;
@@ -40,7 +40,7 @@ pub enum AzureTokenRequest {
 /// ```
 /// use offerkit_transport::AzureClientCredentials;
 /// # fn main() -> Result<(), offerkit_transport::Error> {
-/// let cred = AzureClientCredentials::partner_center("contoso.onmicrosoft.com", "app-id", "s3cret")?
+/// let cred = AzureClientCredentials::for_resource("contoso.onmicrosoft.com", "app-id", "s3cret", "https://api.partnercenter.microsoft.com")?
 ///     .with_authority("http://127.0.0.1:8080")?; // the offerkit sandbox emulates the token endpoint
 /// assert!(!format!("{cred:?}").contains("s3cret"));
 /// # Ok(()) }
@@ -57,10 +57,6 @@ pub struct AzureClientCredentials {
 impl AzureClientCredentials {
     /// The public Azure AD authority.
     pub const DEFAULT_AUTHORITY: &'static str = "https://login.microsoftonline.com";
-    /// The v1 resource for product ingestion (Microsoft Graph).
-    pub const PRODUCT_INGESTION_RESOURCE: &'static str = "https://graph.microsoft.com/";
-    /// The v1 resource for the Partner Center REST API.
-    pub const PARTNER_CENTER_RESOURCE: &'static str = "https://api.partnercenter.microsoft.com";
 
     /// Credentials for any resource or scope.
     pub fn new(
@@ -89,24 +85,20 @@ impl AzureClientCredentials {
         })
     }
 
-    /// Credentials for Partner Center product ingestion (v1, resource `https://graph.microsoft.com/`).
-    pub fn product_ingestion(
+    /// Credentials for a v1 `resource` (the vendor crate names its own, e.g.
+    /// `OrdersClient::TOKEN_RESOURCE`).
+    pub fn for_resource(
         tenant_id: impl Into<String>,
         client_id: impl Into<String>,
         client_secret: impl Into<Secret>,
+        resource: impl Into<String>,
     ) -> Result<Self, Error> {
-        let request = AzureTokenRequest::Resource(Self::PRODUCT_INGESTION_RESOURCE.to_owned());
-        Self::new(tenant_id, client_id, client_secret, request)
-    }
-
-    /// Credentials for Partner Center orders (v1, resource `https://api.partnercenter.microsoft.com`).
-    pub fn partner_center(
-        tenant_id: impl Into<String>,
-        client_id: impl Into<String>,
-        client_secret: impl Into<Secret>,
-    ) -> Result<Self, Error> {
-        let request = AzureTokenRequest::Resource(Self::PARTNER_CENTER_RESOURCE.to_owned());
-        Self::new(tenant_id, client_id, client_secret, request)
+        Self::new(
+            tenant_id,
+            client_id,
+            client_secret,
+            AzureTokenRequest::Resource(resource.into()),
+        )
     }
 
     /// Sets the token endpoint base URL (default `https://login.microsoftonline.com`).
