@@ -108,7 +108,7 @@ impl OrdersClientBuilder {
     }
 
     /// The credential, usually an
-    /// [`AzureClientCredentials::partner_center`](offerkit_transport::AzureClientCredentials::partner_center);
+    /// [`AzureClientCredentials::for_resource`](offerkit_transport::AzureClientCredentials::for_resource) with [`OrdersClient::TOKEN_RESOURCE`];
     /// share one `Arc` between clients to share its token cache.
     pub fn credential(mut self, credential: Arc<dyn Credential>) -> Self {
         self.settings = self.settings.credential(credential);
