@@ -1,12 +1,6 @@
-//! A stateful local emulator of the four APIs offerkit retracts offers and purchases through:
-//! Partner Center product ingestion (private offers), Partner Center orders, the Adobe Offer Library and
-//! Appcharge Offers V2, plus the Azure AD and Adobe IMS token endpoints. One server serves them all on
-//! their real paths, so a client only changes base URLs.
+#![doc = include_str!("../README.md")]
 //!
-//! Beyond the vendor APIs it has a control API under `/_sandbox/` (seed, reset, state, request journal
-//! with exact counters, deterministic fault injection in each vendor's error dialect, an OpenAPI
-//! document, and a report of request fields it did not recognise). See the crate README for paths,
-//! rules and curl examples.
+//! # Example
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
