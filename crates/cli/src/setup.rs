@@ -113,38 +113,32 @@ fn flag_config(global: &Global) -> Config {
     }
     // The deprecated token-URL flags name a whole token endpoint; what the credentials take is
     // its authority (Azure) or base (IMS).
-    let authorities = [
+    let legacy = [
         (
             Vendor::PartnerCenterIngestion,
-            global.azure_authority.clone().or_else(|| {
-                deprecated("--ingestion-token-url", "--azure-authority");
-                global
-                    .ingestion_token_url
-                    .as_deref()
-                    .map(authority_from_token_url)
-            }),
+            "--ingestion-token-url",
+            &global.ingestion_token_url,
         ),
         (
             Vendor::PartnerCenterOrders,
-            global.azure_authority.clone().or_else(|| {
-                deprecated("--orders-token-url", "--azure-authority");
-                global
-                    .orders_token_url
-                    .as_deref()
-                    .map(authority_from_token_url)
-            }),
+            "--orders-token-url",
+            &global.orders_token_url,
         ),
     ];
-    for (vendor, authority) in authorities {
+    for (vendor, old_flag, token_url) in legacy {
+        let authority = global.azure_authority.clone().or_else(|| {
+            let url = token_url.as_deref()?;
+            deprecated(old_flag, "--azure-authority");
+            Some(authority_from_token_url(url))
+        });
         if let Some(authority) = authority {
             config = config.with_credential(vendor, "authority", authority);
         }
     }
     let ims = global.adobe_ims_url.clone().or_else(|| {
-        global.adobe_token_url.as_deref().map(|url| {
-            deprecated("--adobe-token-url", "--adobe-ims-url");
-            ims_url_from_token_url(url)
-        })
+        let url = global.adobe_token_url.as_deref()?;
+        deprecated("--adobe-token-url", "--adobe-ims-url");
+        Some(ims_url_from_token_url(url))
     });
     if let Some(ims) = ims {
         config = config.with_credential(Vendor::AdobeOffers, "ims-url", ims);
@@ -155,10 +149,7 @@ fn flag_config(global: &Global) -> Config {
     config
 }
 
-/// Says once on stderr that a hidden flag is deprecated (only when it was given).
+/// Says on stderr that a hidden flag that was given is deprecated.
 fn deprecated(old: &str, new: &str) {
-    let given = std::env::args().any(|a| a == old || a.starts_with(&format!("{old}=")));
-    if given {
-        eprintln!("offerkit: {old} is deprecated and will be removed; use {new}");
-    }
+    eprintln!("offerkit: {old} is deprecated and will be removed; use {new}");
 }

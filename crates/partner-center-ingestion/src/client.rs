@@ -180,27 +180,18 @@ impl IngestionClientBuilder {
     /// ```
     pub fn from_lookup(self, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let mut keys = EnvSettings::new(SERVICE.name(), &PREFIXES, lookup);
-        let tenant_id = keys.required("TENANT_ID");
-        let client_id = keys.required("CLIENT_ID");
-        let client_secret = keys.required("CLIENT_SECRET");
-        let authority = keys.optional("AUTHORITY");
-        keys.finish()
-            .map_err(|missing| Error::Transport(missing.into()))?;
-        // After finish() every required key is set; an empty value would be refused below anyway.
-        let mut credential = AzureClientCredentials::for_resource(
-            tenant_id.unwrap_or_default(),
-            client_id.unwrap_or_default(),
-            client_secret.unwrap_or_default(),
-            IngestionClient::TOKEN_RESOURCE,
-        )?;
-        if let Some(authority) = authority {
-            credential = credential.with_authority(&authority)?;
-        }
-        let mut builder = self.credential(Arc::new(credential));
+        let credential =
+            AzureClientCredentials::from_settings(&mut keys, IngestionClient::TOKEN_RESOURCE)?;
         // The base URL is this API's own: an `OFFERKIT_AZURE_URL` would fit only one of the two
         // Partner Center APIs, so it is not a fallback.
-        if let Some(url) = lookup(IngestionClient::URL_ENV).filter(|u| !u.trim().is_empty()) {
-            builder = builder.base_url(url.trim());
+        let url = keys.own("URL");
+        keys.finish()
+            .map_err(|missing| Error::Transport(missing.into()))?;
+        let credential =
+            credential.ok_or_else(|| Error::invalid_argument("credential", "is not configured"))?;
+        let mut builder = self.credential(Arc::new(credential));
+        if let Some(url) = url {
+            builder = builder.base_url(url);
         }
         Ok(builder)
     }

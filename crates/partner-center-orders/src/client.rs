@@ -162,27 +162,14 @@ impl OrdersClientBuilder {
     /// ```
     pub fn from_lookup(self, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let mut keys = EnvSettings::new(SERVICE.name(), PREFIXES, lookup);
-        let tenant = keys.required("TENANT_ID");
-        let client = keys.required("CLIENT_ID");
-        let secret = keys.secret("CLIENT_SECRET");
-        let authority = keys.optional("AUTHORITY");
-        keys.finish().map_err(offerkit_transport::Error::from)?;
-        let (Some(tenant), Some(client), Some(secret)) = (tenant, client, secret) else {
-            // `finish` has reported every missing key above; this only keeps the types honest.
-            return Err(Error::invalid_argument("credential", "is not configured"));
-        };
-        let mut credential = AzureClientCredentials::for_resource(
-            tenant,
-            client,
-            secret,
-            OrdersClient::TOKEN_RESOURCE,
-        )?;
-        if let Some(authority) = authority {
-            credential = credential.with_authority(&authority)?;
-        }
+        let credential =
+            AzureClientCredentials::from_settings(&mut keys, OrdersClient::TOKEN_RESOURCE)?;
         // The API URL has no `OFFERKIT_AZURE_` fallback: the two Partner Center APIs live at
         // different URLs.
-        let url = EnvSettings::new(SERVICE.name(), &PREFIXES[..1], lookup).optional("URL");
+        let url = keys.own("URL");
+        keys.finish().map_err(offerkit_transport::Error::from)?;
+        let credential =
+            credential.ok_or_else(|| Error::invalid_argument("credential", "is not configured"))?;
         let builder = self.credential(Arc::new(credential));
         Ok(match url {
             Some(url) => builder.base_url(url),

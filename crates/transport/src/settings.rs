@@ -155,6 +155,15 @@ impl<'a> EnvSettings<'a> {
         })
     }
 
+    /// The value of `key` under the first prefix only: a vendor's own key that has no fallback
+    /// (an API URL fits one vendor, never a shared prefix).
+    pub fn own(&self, key: &str) -> Option<String> {
+        let prefix = self.prefixes.first()?;
+        (self.lookup)(&format!("{prefix}_{key}"))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
     /// Like [`EnvSettings::optional`]; when unset, the key is recorded as missing.
     pub fn required(&mut self, key: &str) -> Option<String> {
         let value = self.optional(key);

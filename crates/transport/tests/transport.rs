@@ -14,39 +14,9 @@ use offerkit_transport::{
 };
 use serde::Deserialize;
 
-/// Test services shaped like the vendor crates' own (request-id headers, Partner Center's keyed
-/// `MS-RequestId` and `MS-CorrelationId`).
-static APPCHARGE: Service = Service::new("appcharge", "Appcharge", "https://api.appcharge.com")
-    .request_id_headers(&["x-request-id"]);
-#[allow(dead_code)]
-static ORDERS: Service = Service::new(
-    "partner-center-orders",
-    "Partner Center orders",
-    "https://api.partnercenter.microsoft.com",
-)
-.request_id_headers(&["ms-requestid", "ms-cv", "x-request-id"])
-.idempotency_key_header("MS-RequestId")
-.correlation_header("MS-CorrelationId");
-static ADOBE: Service = Service::new(
-    "adobe",
-    "Adobe Offer Library",
-    "https://platform.adobe.io/data/core/dps",
-)
-.request_id_headers(&["x-request-id"]);
-#[allow(dead_code)]
-static INGESTION: Service = Service::new(
-    "partner-center-ingestion",
-    "Partner Center product ingestion",
-    "https://graph.microsoft.com/rp/product-ingestion",
-)
-.request_id_headers(&["request-id", "x-ms-request-id"]);
+mod support;
 
-fn transport(retries: u32) -> Transport {
-    Transport::builder()
-        .retry_policy(RetryPolicy::immediate(retries))
-        .build()
-        .expect("transport")
-}
+use support::{ADOBE, APPCHARGE, INGESTION, ORDERS, transport};
 
 fn appcharge(server: &MockServer, transport: &Transport) -> VendorClient {
     VendorClient::new(

@@ -1,5 +1,6 @@
 //! `offerkit sandbox serve`.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use offerkit::{Error, ErrorKind};
@@ -32,9 +33,14 @@ async fn serve_inner(
     let sandbox = Sandbox::start_with(config)
         .await
         .map_err(|e| Error::from_source(ErrorKind::Config, e))?;
-    eprintln!("offerkit sandbox listening on {}", sandbox.base_url());
-    eprintln!(
-        "point offerkit at it with --ingestion-url/--orders-url/... or use --sandbox; Ctrl-C stops"
+    // Written once and never with eprintln!: a harness that reads the first line and closes the
+    // pipe must not make the server panic on the second (a write to a closed stderr fails; the
+    // server keeps serving).
+    let root = sandbox.base_url().trim_end_matches('/').to_owned();
+    let _ = write!(
+        std::io::stderr().lock(),
+        "offerkit sandbox listening on {root}\n\
+         point offerkit at it with --sandbox-url {root} (or OFFERKIT_SANDBOX_URL); Ctrl-C stops\n"
     );
     let _ = tokio::signal::ctrl_c().await;
     sandbox

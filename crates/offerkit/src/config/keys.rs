@@ -13,6 +13,24 @@ pub enum KeyScope {
     Azure,
 }
 
+impl KeyScope {
+    /// The environment variable of `key` (`TENANT_ID`) in this scope: `OFFERKIT_ORDERS_TENANT_ID`.
+    pub fn env_name(self, key: &str) -> String {
+        match self {
+            KeyScope::Vendor(v) => v.env_key(key),
+            KeyScope::Azure => format!("OFFERKIT_AZURE_{key}"),
+        }
+    }
+
+    /// The profile table of this scope: `orders`, `azure`, ...
+    pub fn profile_table(self) -> &'static str {
+        match self {
+            KeyScope::Vendor(v) => v.profile_table(),
+            KeyScope::Azure => "azure",
+        }
+    }
+}
+
 /// One configuration key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConfigKey {
@@ -31,10 +49,7 @@ pub struct ConfigKey {
 impl ConfigKey {
     /// The environment variable: `OFFERKIT_ORDERS_TENANT_ID`.
     pub fn env_name(&self) -> String {
-        match self.scope {
-            KeyScope::Vendor(v) => v.env_key(self.key),
-            KeyScope::Azure => format!("OFFERKIT_AZURE_{}", self.key),
-        }
+        self.scope.env_name(self.key)
     }
 
     /// The profile key, kebab-case: `tenant-id`.
@@ -44,10 +59,7 @@ impl ConfigKey {
 
     /// The profile table: `orders`, `azure`, ...
     pub fn profile_table(&self) -> &'static str {
-        match self.scope {
-            KeyScope::Vendor(v) => v.profile_table(),
-            KeyScope::Azure => "azure",
-        }
+        self.scope.profile_table()
     }
 }
 

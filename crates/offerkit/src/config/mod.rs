@@ -128,17 +128,32 @@ impl fmt::Debug for Config {
     }
 }
 
+/// Where a key was read: the environment names keys `OFFERKIT_ORDERS_TENANT_ID`, a profile
+/// `tenant-id` in `[orders]`, and an error names them the way the user wrote them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Env,
+    Profile,
+}
+
+impl Origin {
+    fn name(self, key: &ConfigKey) -> String {
+        match self {
+            Origin::Env => key.env_name(),
+            Origin::Profile => key.profile_key(),
+        }
+    }
+}
+
 /// Checks `key` (kebab-case) against the known keys of `scope`; the error names the nearest one.
-fn check_key(scope: KeyScope, key: &str, origin: &str) -> Result<(), Error> {
+fn check_key(scope: KeyScope, key: &str, origin: Origin) -> Result<(), Error> {
     let wanted = screaming(key);
     if keys_of(scope).any(|k| k.key == wanted) {
         return Ok(());
     }
-    let known: Vec<String> = keys_of(scope)
-        .map(|k| origin_name(scope, k, origin))
-        .collect();
+    let known: Vec<String> = keys_of(scope).map(|k| origin.name(k)).collect();
     let hint = match nearest(scope, key) {
-        Some(k) => format!("did you mean `{}`?", origin_name(scope, k, origin)),
+        Some(k) => format!("did you mean `{}`?", origin.name(k)),
         None => format!("known keys: {}", known.join(", ")),
     };
     let retired = match wanted.as_str() {
@@ -149,34 +164,13 @@ fn check_key(scope: KeyScope, key: &str, origin: &str) -> Result<(), Error> {
         _ => "",
     };
     let shown = match origin {
-        "env" => format!("`{}`", env_name(scope, &wanted)),
-        _ => format!("`{key}` in [{}]", table_of(scope)),
+        Origin::Env => format!("`{}`", scope.env_name(&wanted)),
+        Origin::Profile => format!("`{key}` in [{}]", scope.profile_table()),
     };
     Err(Error::new(
         ErrorKind::Config,
         format!("unknown configuration key {shown}{retired}; {hint}"),
     ))
-}
-
-fn table_of(scope: KeyScope) -> &'static str {
-    match scope {
-        KeyScope::Vendor(v) => v.profile_table(),
-        KeyScope::Azure => "azure",
-    }
-}
-
-fn env_name(scope: KeyScope, key: &str) -> String {
-    match scope {
-        KeyScope::Vendor(v) => v.env_key(key),
-        KeyScope::Azure => format!("OFFERKIT_AZURE_{key}"),
-    }
-}
-
-fn origin_name(scope: KeyScope, key: &ConfigKey, origin: &str) -> String {
-    match origin {
-        "env" => env_name(scope, key.key),
-        _ => key.profile_key(),
-    }
 }
 
 impl Config {
@@ -227,7 +221,7 @@ impl Config {
             let Some((scope, key)) = scoped else {
                 continue;
             };
-            config.set_checked(scope, key, value.to_owned(), "env")?;
+            config.set_checked(scope, key, value.to_owned(), Origin::Env)?;
         }
         Ok(config)
     }
@@ -239,7 +233,7 @@ impl Config {
         scope: KeyScope,
         key: &str,
         value: String,
-        origin: &str,
+        origin: Origin,
     ) -> Result<(), Error> {
         if let Some((now, warning)) = retired::translate(scope, key, &value) {
             if let Some((new_key, new_value)) = now {
@@ -299,7 +293,7 @@ impl Config {
                                 format!("profile: [{key}] {field} must be a string"),
                             ));
                         };
-                        config.set_checked(scope, &field, value, "profile")?;
+                        config.set_checked(scope, &field, value, Origin::Profile)?;
                     }
                 }
                 (_, _) => {

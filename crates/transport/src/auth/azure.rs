@@ -10,7 +10,7 @@ use super::static_token::bearer;
 use super::token_endpoint::request_token;
 use super::{AuthHeaders, Credential, TokenCache};
 use crate::urls::{build_url, encode_segment, parse_base_url};
-use crate::{Error, Secret, Service, Transport};
+use crate::{EnvSettings, Error, Secret, Service, Transport};
 
 /// The identity provider, as token calls name it in errors and traces.
 static PROVIDER: Service = Service::new(
@@ -99,6 +99,44 @@ impl AzureClientCredentials {
             client_secret,
             AzureTokenRequest::Resource(resource.into()),
         )
+    }
+
+    /// Reads the Azure AD app from configuration keys: `TENANT_ID`, `CLIENT_ID`, `CLIENT_SECRET`
+    /// (required; recorded as missing in `keys` when unset) and `AUTHORITY` (optional), under
+    /// the prefixes of `keys` (e.g. `OFFERKIT_ORDERS`, then `OFFERKIT_AZURE`), for the v1
+    /// `resource`. `Ok(None)` when a required key is missing: [`EnvSettings::finish`] names them.
+    ///
+    /// ```
+    /// use offerkit_transport::{AzureClientCredentials, EnvSettings};
+    /// let lookup = |k: &str| match k {
+    ///     "OFFERKIT_AZURE_TENANT_ID" => Some("t".to_owned()),
+    ///     "OFFERKIT_ORDERS_CLIENT_ID" => Some("c".to_owned()),
+    ///     "OFFERKIT_ORDERS_CLIENT_SECRET" => Some("s".to_owned()),
+    ///     _ => None,
+    /// };
+    /// let mut keys = EnvSettings::new("Partner Center orders", &["OFFERKIT_ORDERS", "OFFERKIT_AZURE"], &lookup);
+    /// let cred = AzureClientCredentials::from_settings(&mut keys, "https://api.partnercenter.microsoft.com")?;
+    /// assert!(cred.is_some() && keys.finish().is_ok());
+    /// # Ok::<(), offerkit_transport::Error>(())
+    /// ```
+    pub fn from_settings(
+        keys: &mut EnvSettings<'_>,
+        resource: &str,
+    ) -> Result<Option<Self>, Error> {
+        let tenant_id = keys.required("TENANT_ID");
+        let client_id = keys.required("CLIENT_ID");
+        let client_secret = keys.secret("CLIENT_SECRET");
+        let authority = keys.optional("AUTHORITY");
+        let (Some(tenant_id), Some(client_id), Some(client_secret)) =
+            (tenant_id, client_id, client_secret)
+        else {
+            return Ok(None);
+        };
+        let credential = Self::for_resource(tenant_id, client_id, client_secret, resource)?;
+        match authority {
+            Some(authority) => credential.with_authority(&authority).map(Some),
+            None => Ok(Some(credential)),
+        }
     }
 
     /// Sets the token endpoint base URL (default `https://login.microsoftonline.com`).
