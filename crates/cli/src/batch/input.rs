@@ -33,7 +33,14 @@ impl Input {
         if arg == Path::new("-") {
             return Input::spool(&mut std::io::stdin().lock());
         }
-        File::open(arg).map_err(|e| input_error(arg, &e))?;
+        let mut file = File::open(arg).map_err(|e| input_error(arg, &e))?;
+        let regular = file.metadata().is_ok_and(|m| m.is_file());
+        if !regular {
+            // A named pipe or a process substitution (`<(…)`) can be read only once.
+            let mut spooled = Input::spool(&mut file)?;
+            spooled.name = arg.display().to_string();
+            return Ok(spooled);
+        }
         let name = std::fs::canonicalize(arg)
             .unwrap_or_else(|_| arg.to_owned())
             .display()
@@ -45,14 +52,10 @@ impl Input {
         })
     }
 
-    /// Copies `reader` into a temporary file (for stdin).
+    /// Copies `reader` into a temporary file (for stdin and pipes).
     pub fn spool(reader: &mut dyn Read) -> Result<Input, Error> {
-        let io = |e: std::io::Error| {
-            Error::new(
-                ErrorKind::Input,
-                format!("cannot read the input from stdin: {e}"),
-            )
-        };
+        let io =
+            |e: std::io::Error| Error::new(ErrorKind::Input, format!("cannot read the input: {e}"));
         let mut file = tempfile::NamedTempFile::new().map_err(io)?;
         std::io::copy(reader, &mut file).map_err(io)?;
         file.as_file().sync_data().map_err(io)?;

@@ -232,13 +232,8 @@ pub async fn run_files(
 /// Refuses an output file that is the input or the journal, and a journal that is the input:
 /// truncating it would destroy it.
 fn refuse_clashes(files: &Files) -> Result<(), Error> {
-    let same = |a: &Path, b: &Path| {
-        a == b
-            || matches!(
-                (std::fs::canonicalize(a), std::fs::canonicalize(b)),
-                (Ok(a), Ok(b)) if a == b
-            )
-    };
+    // The same file by identity (device and inode): also a hard link or a symlink to it.
+    let same = |a: &Path, b: &Path| a == b || same_file::is_same_file(a, b).unwrap_or(false);
     let stdin = files.input == Path::new("-");
     let mut named: Vec<(&str, &Path)> = Vec::new();
     if !stdin {
@@ -309,6 +304,15 @@ fn report_replay(path: Option<&Path>, replay: &Replay, json: bool) {
                 "journal {path} was written by offerkit 0.1 and names no environment: its records \
                  are not trusted; every target is read back before it is retracted, and the \
                  journal continues in format 2"
+            ),
+            json,
+        );
+    }
+    if replay.continues_one {
+        notice(
+            &format!(
+                "journal {path} began in offerkit 0.1's format: those first records are not \
+                 trusted, and targets without a later record are read back first"
             ),
             json,
         );

@@ -49,32 +49,58 @@ pub struct Locked {
 
 /// Takes the lock of the journal at `path`, creating the file. Another process holding it is an
 /// error naming the journal: two runs of one journal would both act on every target.
+///
+/// After locking, the path must still name the locked file: a `--new-journal` run may have moved
+/// it aside between our open and our lock, and locking the moved-aside file would let two runs
+/// act at once. Then the new file at `path` is opened and locked instead.
 pub fn lock(path: &Path) -> Result<Locked, Error> {
-    let file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .open(path)
-        .map_err(|e| io_error("cannot open journal", path, &e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(Locked {
-            path: path.to_owned(),
-            file,
-        }),
-        Err(TryLockError::WouldBlock) => Err(Error::new(
-            ErrorKind::Config,
-            format!(
-                "journal {} is in use by another offerkit batch run; nothing was sent. Wait for \
-                 that run to end (or stop it) and run again",
-                path.display()
-            ),
-        )),
-        Err(TryLockError::Error(e)) => Err(io_error("cannot lock journal", path, &e)),
+    for _ in 0..8 {
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(|e| io_error("cannot open journal", path, &e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "journal {} is in use by another offerkit batch run; nothing was sent. \
+                         Wait for that run to end (or stop it) and run again",
+                        path.display()
+                    ),
+                ));
+            }
+            Err(TryLockError::Error(e)) => return Err(io_error("cannot lock journal", path, &e)),
+        }
+        let locked = same_file::Handle::from_file(
+            file.try_clone()
+                .map_err(|e| io_error("cannot lock journal", path, &e))?,
+        );
+        let named = same_file::Handle::from_path(path);
+        if let (Ok(locked), Ok(named)) = (locked, named)
+            && locked == named
+        {
+            return Ok(Locked {
+                path: path.to_owned(),
+                file,
+            });
+        }
     }
+    Err(Error::new(
+        ErrorKind::Config,
+        format!(
+            "journal {} keeps being replaced while this run locks it; nothing was sent",
+            path.display()
+        ),
+    ))
 }
 
 /// Moves the journal at `path` aside to `<path>.<UTC time>.old` (for `--new-journal`), after
-/// making sure no run holds it. Returns where it went, or `None` if there was none.
+/// making sure no run holds it; never over an earlier one (`….old`, `…-2.old`, ...). Returns
+/// where it went, or `None` if there was none.
 pub fn move_aside(path: &Path) -> Result<Option<PathBuf>, Error> {
     if !path.exists() {
         return Ok(None);
@@ -85,12 +111,32 @@ pub fn move_aside(path: &Path) -> Result<Option<PathBuf>, Error> {
             "[year][month][day]T[hour][minute][second]Z"
         ))
         .unwrap_or_default();
-    let mut name = path.as_os_str().to_owned();
-    name.push(format!(".{stamp}.old"));
-    let aside = PathBuf::from(name);
-    std::fs::rename(path, &aside).map_err(|e| io_error("cannot move journal", path, &e))?;
-    drop(held);
-    Ok(Some(aside))
+    for n in 1..1000 {
+        let mut name = path.as_os_str().to_owned();
+        match n {
+            1 => name.push(format!(".{stamp}.old")),
+            n => name.push(format!(".{stamp}-{n}.old")),
+        }
+        let aside = PathBuf::from(name);
+        // A hard link never replaces an existing file (rename would): the first free name wins.
+        match std::fs::hard_link(path, &aside) {
+            Ok(()) => {
+                std::fs::remove_file(path)
+                    .map_err(|e| io_error("cannot move journal", path, &e))?;
+                drop(held);
+                return Ok(Some(aside));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_error("cannot move journal", path, &e)),
+        }
+    }
+    Err(Error::new(
+        ErrorKind::Internal,
+        format!(
+            "cannot move journal {}: no free name beside it",
+            path.display()
+        ),
+    ))
 }
 
 impl Locked {

@@ -95,6 +95,8 @@ pub struct Replay {
     pub foreign_records: usize,
     /// Lines read.
     pub lines: usize,
+    /// A format-1 journal continued in format 2: its first records are not trusted.
+    pub continues_one: bool,
 }
 
 impl Replay {
@@ -109,7 +111,7 @@ impl Replay {
     /// Whether targets without a record must be read back first: the journal has records
     /// whose keys cannot be known (corruption) or trusted (format 1).
     pub fn reads_back_unknown(&self) -> bool {
-        self.format == Format::One || !self.corrupt_lines.is_empty()
+        self.format == Format::One || self.continues_one || !self.corrupt_lines.is_empty()
     }
 
     /// What the journal says of the key in `slot`.
@@ -248,8 +250,20 @@ fn read_line(replay: &mut Replay, line: &[u8], index: &KeyIndex) -> bool {
         let Ok(environment) = serde_json::from_slice::<EnvironmentLine>(line) else {
             return false;
         };
-        if replay.format == Format::New {
-            replay.format = Format::Two;
+        match replay.format {
+            Format::New => replay.format = Format::Two,
+            Format::One => {
+                // The format-1 records before this line name no environment: forget what they
+                // said (every target they may describe is read back), trust what follows.
+                replay.format = Format::Two;
+                replay.continues_one = true;
+                replay
+                    .last
+                    .iter_mut()
+                    .for_each(|last| *last = Last::Nothing);
+                replay.open_jobs.clear();
+            }
+            Format::Two => {}
         }
         replay.recorded.add(environment);
         return true;
@@ -373,6 +387,23 @@ mod tests {
         assert_eq!(replay.format, Format::One);
         assert_eq!(prior(&replay, &keys, "a"), Some(Prior::InFlight));
         assert_eq!(prior(&replay, &keys, "b"), Some(Prior::InFlight));
+    }
+
+    #[test]
+    fn a_format_one_journal_continued_in_format_two_trusts_only_the_new_records() {
+        let text = [
+            line("a", "done", r#","outcome":{"status":"retracted"}"#),
+            line("b", "done", r#","outcome":{"status":"retracted"}"#),
+            HEADER.to_owned(),
+            line("a", "done", r#","outcome":{"status":"already-retracted"}"#),
+        ]
+        .join("\n");
+        let keys = index(&["a", "b", "c"]);
+        let replay = replay(text.as_bytes(), &keys).expect("replay");
+        assert_eq!(replay.format, Format::Two, "the environment is checked");
+        assert_eq!(prior(&replay, &keys, "a"), Some(Prior::Done));
+        assert_eq!(prior(&replay, &keys, "b"), Some(Prior::InFlight));
+        assert_eq!(prior(&replay, &keys, "c"), Some(Prior::InFlight));
     }
 
     #[test]
