@@ -205,7 +205,14 @@ async fn a_second_run_on_a_journal_in_use_exits_at_once_sending_and_touching_not
 
     // The same command, and the same with another results file: both refused at once.
     for output in ["results.jsonl", "other-results.jsonl"] {
-        let second = batch(&env, dir.path(), &[&input, "-o", output]).await;
+        // (Bounded only so that a run that is not refused fails the test instead of
+        // waiting for the held target.)
+        let second = tokio::time::timeout(
+            Duration::from_secs(30),
+            batch(&env, dir.path(), &[&input, "-o", output]),
+        )
+        .await
+        .expect("the second run did not exit at once");
         assert_eq!(second.code, 2, "{second:?}");
         assert!(second.stderr.contains("in use"), "{second:?}");
         assert!(
