@@ -12,6 +12,7 @@
 //! {"vendor":"appcharge","action":"delete","publisherOfferId":"…"}
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::ser::SerializeMap;
@@ -429,11 +430,34 @@ impl Target {
 
     /// A stable identity, `vendor:action:ids`, used as the journal key. Two targets with
     /// the same key are the same retraction (line items are sorted; `all` = whole order).
+    ///
+    /// Each id is percent-escaped (`%` as `%25`, `:` as `%3A`) so the parts can be told apart:
+    /// Adobe ids really contain `:`, and (`a`, `b:c`) must not be the same target as (`a:b`, `c`).
+    ///
+    /// ```
+    /// # use offerkit::Target;
+    /// let one = Target::from_json(r#"{"vendor":"partner-center-orders","action":"cancel","customerTenantId":"a","orderId":"b:c"}"#).unwrap();
+    /// let two = Target::from_json(r#"{"vendor":"partner-center-orders","action":"cancel","customerTenantId":"a:b","orderId":"c"}"#).unwrap();
+    /// assert_eq!(one.key(), "partner-center-orders:cancel:a:b%3Ac:all");
+    /// assert_ne!(one.key(), two.key());
+    /// ```
     pub fn key(&self) -> String {
+        self.key_with(escape_key_part)
+    }
+
+    /// The key as offerkit 0.1 journals wrote it: the same parts joined by `:` without
+    /// escaping (ambiguous when an id contains `:`). Only for reading those journals.
+    pub fn legacy_key(&self) -> String {
+        self.key_with(Cow::Borrowed)
+    }
+
+    fn key_with<'a>(&'a self, part: impl Fn(&'a str) -> Cow<'a, str>) -> String {
         let prefix = format!("{}:{}", self.vendor(), self.action().as_str());
         match self {
-            Target::IngestionDelete(t) => format!("{prefix}:{}", t.offer_id),
-            Target::IngestionWithdraw(t) => format!("{prefix}:{}:{}", t.offer_id, t.role.as_str()),
+            Target::IngestionDelete(t) => format!("{prefix}:{}", part(t.offer_id.as_str())),
+            Target::IngestionWithdraw(t) => {
+                format!("{prefix}:{}:{}", part(t.offer_id.as_str()), t.role.as_str())
+            }
             Target::OrdersCancel(t) => {
                 let items = if t.line_items.is_empty() {
                     "all".to_owned()
@@ -444,10 +468,18 @@ impl Target {
                         .collect::<Vec<_>>()
                         .join(",")
                 };
-                format!("{prefix}:{}:{}:{items}", t.customer_tenant_id, t.order_id)
+                format!(
+                    "{prefix}:{}:{}:{items}",
+                    part(t.customer_tenant_id.as_str()),
+                    part(t.order_id.as_str())
+                )
             }
-            Target::AdobeDelete(t) => format!("{prefix}:{}:{}", t.offer_type.as_str(), t.offer_id),
-            Target::AppchargeDelete(t) => format!("{prefix}:{}", t.publisher_offer_id),
+            Target::AdobeDelete(t) => {
+                format!("{prefix}:{}:{}", t.offer_type.as_str(), part(t.offer_id.as_str()))
+            }
+            Target::AppchargeDelete(t) => {
+                format!("{prefix}:{}", part(t.publisher_offer_id.as_str()))
+            }
         }
     }
 
@@ -703,6 +735,14 @@ impl Fields {
     }
 }
 
+/// Escapes one key part: `%` and `:` are percent-encoded, nothing else changes.
+fn escape_key_part(part: &str) -> Cow<'_, str> {
+    if !part.contains(['%', ':']) {
+        return Cow::Borrowed(part);
+    }
+    Cow::Owned(part.replace('%', "%25").replace(':', "%3A"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -728,6 +768,29 @@ mod tests {
             let again: Target = serde_json::from_str(&back).expect("deserialize");
             assert_eq!(again, target);
         }
+    }
+
+    #[test]
+    fn keys_escape_colons_so_parts_cannot_run_together() {
+        let orders = |c: &str, o: &str| {
+            Target::from_value(serde_json::json!({
+                "vendor": "partner-center-orders", "action": "cancel",
+                "customerTenantId": c, "orderId": o,
+            }))
+            .expect("target")
+        };
+        let (one, two) = (orders("a", "b:c"), orders("a:b", "c"));
+        assert_ne!(one.key(), two.key());
+        assert_eq!(one.legacy_key(), two.legacy_key(), "the 0.1 keys were ambiguous");
+        assert_eq!(orders("a%3Ab", "c").key(), "partner-center-orders:cancel:a%253Ab:c:all");
+        assert_ne!(orders("a%3Ab", "c").key(), two.key());
+        let adobe = Target::from_value(serde_json::json!({
+            "vendor": "adobe", "action": "delete", "offerId": "xcore:personalized-offer:1",
+            "offerType": "personalized",
+        }))
+        .expect("target");
+        assert_eq!(adobe.key(), "adobe:delete:personalized:xcore%3Apersonalized-offer%3A1");
+        assert_eq!(adobe.legacy_key(), "adobe:delete:personalized:xcore:personalized-offer:1");
     }
 
     #[test]

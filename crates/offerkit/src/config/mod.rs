@@ -383,6 +383,46 @@ impl Config {
             .map(str::to_owned)
     }
 
+    /// The non-secret settings that say *where* `vendor`'s calls go: its base URL (`default` when
+    /// the vendor crate's production URL is used), token authority or IMS URL, tenant, client and
+    /// organisation ids, sandbox name — every key of the table that is not a secret, with the
+    /// Partner Center vendors' `[azure]` fallback applied. Two runs with equal environments
+    /// address the same vendor account; the batch journal records it to refuse a resume against
+    /// another one. Secrets are left out on purpose (and rotating one is not a new environment).
+    ///
+    /// ```
+    /// # use offerkit::{Config, Vendor};
+    /// let config = Config::from_toml_str(
+    ///     "[azure]\ntenant-id = \"t1\"\nclient-secret = \"s\"\n[orders]\nurl = \"http://127.0.0.1:9\"",
+    /// )
+    /// .unwrap();
+    /// let env = config.environment(Vendor::PartnerCenterOrders);
+    /// assert_eq!(env["url"], "http://127.0.0.1:9");
+    /// assert_eq!(env["tenant-id"], "t1");
+    /// assert!(!env.contains_key("client-secret"));
+    /// assert_eq!(config.environment(Vendor::Appcharge)["url"], "default");
+    /// ```
+    pub fn environment(&self, vendor: Vendor) -> BTreeMap<String, String> {
+        let mut environment = BTreeMap::new();
+        for key in keys_of(KeyScope::Vendor(vendor)).filter(|k| !k.secret) {
+            let value = self.value_of(&key.env_name()).or_else(|| {
+                let shares_azure = matches!(
+                    vendor,
+                    Vendor::PartnerCenterIngestion | Vendor::PartnerCenterOrders
+                );
+                shares_azure
+                    .then(|| self.value_of(&KeyScope::Azure.env_name(key.key)))
+                    .flatten()
+            });
+            match (value, key.key) {
+                (Some(value), _) => environment.insert(key.profile_key(), value),
+                (None, "URL") => environment.insert(key.profile_key(), "default".to_owned()),
+                (None, _) => None,
+            };
+        }
+        environment
+    }
+
     /// The settings of `vendor` (defaults if none).
     pub fn vendor(&self, vendor: Vendor) -> VendorConfig {
         self.vendors.get(&vendor).cloned().unwrap_or_default()
