@@ -1037,3 +1037,98 @@ async fn a_dead_endpoint_trips_its_vendor_only_and_a_later_run_does_the_rest() {
     appcharge_back.shutdown().await.expect("shutdown");
     adobe.shutdown().await.expect("shutdown");
 }
+
+// ---------------------------------------------------------------------------------------
+// Outcomes that are true
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_whose_response_was_lost_is_retracted_by_this_run_not_already_gone() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    sandbox
+        .seed(&json!({
+            "appcharge": {"offers": [{"publisherOfferId": "lost-resp", "name": "Pack", "type": "Bundle"}]},
+            "adobe": {"personalized": [{"id": "lost-perso", "name": "Offer", "status": "approved"}]},
+        }))
+        .expect("seed");
+    // Each DELETE acts, then its connection drops: the retry is answered 404.
+    for path in ["/v2/offer/lost-resp", "/data/core/dps/offers/lost-perso"] {
+        sandbox
+            .inject_fault(
+                FaultRule::new("DELETE", path, FaultKind::Drop)
+                    .mode(offerkit_sandbox::FaultMode::NextN { next_n: 1 })
+                    .when(offerkit_sandbox::FaultTiming::After),
+            )
+            .expect("fault");
+    }
+    let dir = TempDir::new("batch-lost-response");
+    let input = write_lines(
+        dir.path(),
+        "targets.jsonl",
+        &[
+            appcharge_line("lost-resp"),
+            json!({"vendor": "adobe", "action": "delete", "offerId": "lost-perso",
+                   "offerType": "personalized"})
+            .to_string(),
+        ],
+    );
+
+    let run = batch(&sandbox_env(&sandbox), dir.path(), &[&input]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let results = by_line(&run.json_lines());
+    for line in [1, 2] {
+        assert_eq!(
+            results[&line]["status"], "retracted",
+            "this run's first attempt deleted it: {}",
+            results[&line]
+        );
+    }
+    assert!(
+        !run.stderr.contains("nothing was deleted"),
+        "{}",
+        run.stderr
+    );
+    let state = sandbox.state();
+    assert_eq!(state["appcharge"]["offers"], json!([]));
+    assert_eq!(state["adobe"]["personalized"], json!([]));
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lone_404_to_an_appcharge_delete_is_read_back_before_it_counts_as_gone() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    seed_appcharge(&sandbox, &["still-live".to_owned()]);
+    // A 404 that is not true (a proxy, a transient routing fault): the offer stays live.
+    let path = appcharge_path("still-live");
+    sandbox
+        .inject_fault(
+            FaultRule::new("DELETE", &path, FaultKind::Status { status: 404 })
+                .mode(offerkit_sandbox::FaultMode::NextN { next_n: 1 }),
+        )
+        .expect("fault");
+    let dir = TempDir::new("batch-lone-404");
+    let input = write_appcharge_input(dir.path(), &["still-live".to_owned()]);
+    let journal = dir.path().join("targets.jsonl.journal");
+
+    let run = batch(&sandbox_env(&sandbox), dir.path(), &[&input]).await;
+    let result = run.json_lines().first().cloned().unwrap_or(Value::Null);
+    assert!(sandbox.count("GET", &path) >= 1, "no read-back: {run:?}");
+    let live = sandbox.state()["appcharge"]["offers"] != json!([]);
+    if live {
+        // Whatever the run decided, it must not claim the offer is gone.
+        assert_ne!(result["status"], "already-retracted", "{result}");
+        assert_ne!(result["status"], "retracted", "{result}");
+        assert_ne!(run.code, 0, "{run:?}");
+        // And the journal does not call it done, so a rerun tries again.
+        let journal_text = std::fs::read_to_string(&journal).unwrap_or_default();
+        assert!(
+            !journal_text.contains(r#""status":"already-retracted""#)
+                && !journal_text.contains(r#""status":"retracted""#),
+            "{journal_text}"
+        );
+    } else {
+        assert_eq!(result["status"], "retracted", "{result}");
+        assert_eq!(sandbox.succeeded_count("DELETE", &path), 1);
+    }
+    sandbox.shutdown().await.expect("shutdown");
+}

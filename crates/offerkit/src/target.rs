@@ -475,7 +475,11 @@ impl Target {
                 )
             }
             Target::AdobeDelete(t) => {
-                format!("{prefix}:{}:{}", t.offer_type.as_str(), part(t.offer_id.as_str()))
+                format!(
+                    "{prefix}:{}:{}",
+                    t.offer_type.as_str(),
+                    part(t.offer_id.as_str())
+                )
             }
             Target::AppchargeDelete(t) => {
                 format!("{prefix}:{}", part(t.publisher_offer_id.as_str()))
@@ -781,16 +785,29 @@ mod tests {
         };
         let (one, two) = (orders("a", "b:c"), orders("a:b", "c"));
         assert_ne!(one.key(), two.key());
-        assert_eq!(one.legacy_key(), two.legacy_key(), "the 0.1 keys were ambiguous");
-        assert_eq!(orders("a%3Ab", "c").key(), "partner-center-orders:cancel:a%253Ab:c:all");
+        assert_eq!(
+            one.legacy_key(),
+            two.legacy_key(),
+            "the 0.1 keys were ambiguous"
+        );
+        assert_eq!(
+            orders("a%3Ab", "c").key(),
+            "partner-center-orders:cancel:a%253Ab:c:all"
+        );
         assert_ne!(orders("a%3Ab", "c").key(), two.key());
         let adobe = Target::from_value(serde_json::json!({
             "vendor": "adobe", "action": "delete", "offerId": "xcore:personalized-offer:1",
             "offerType": "personalized",
         }))
         .expect("target");
-        assert_eq!(adobe.key(), "adobe:delete:personalized:xcore%3Apersonalized-offer%3A1");
-        assert_eq!(adobe.legacy_key(), "adobe:delete:personalized:xcore:personalized-offer:1");
+        assert_eq!(
+            adobe.key(),
+            "adobe:delete:personalized:xcore%3Apersonalized-offer%3A1"
+        );
+        assert_eq!(
+            adobe.legacy_key(),
+            "adobe:delete:personalized:xcore:personalized-offer:1"
+        );
     }
 
     #[test]
