@@ -15,7 +15,7 @@ use offerkit_sandbox::{FaultKind, FaultRule, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 
 use crate::cli_support::{
-    BIN, NO_RATE_LIMITS, Run, TempDir, command, command_running, offerkit_with,
+    BIN, NO_RATE_LIMITS, Run, TempDir, command, command_running, jsonl, offerkit_with,
     offerkit_with_stdin, sandbox_env,
 };
 
@@ -204,15 +204,19 @@ async fn a_second_run_on_a_journal_in_use_exits_at_once_sending_and_touching_not
     std::fs::write(&sentinel, "sentinel\n").expect("write");
 
     // The same command, and the same with another results file: both refused at once.
-    for output in ["results.jsonl", "other-results.jsonl"] {
+    // The same command; the same with another results file; and one asking for a new
+    // journal, which must not move a journal in use aside.
+    let seconds: [&[&str]; 3] = [
+        &[&input, "-o", "results.jsonl"],
+        &[&input, "-o", "other-results.jsonl"],
+        &[&input, "--new-journal", "-o", "other-results.jsonl"],
+    ];
+    for args in seconds {
         // (Bounded only so that a run that is not refused fails the test instead of
         // waiting for the held target.)
-        let second = tokio::time::timeout(
-            Duration::from_secs(30),
-            batch(&env, dir.path(), &[&input, "-o", output]),
-        )
-        .await
-        .expect("the second run did not exit at once");
+        let second = tokio::time::timeout(Duration::from_secs(30), batch(&env, dir.path(), args))
+            .await
+            .expect("the second run did not exit at once");
         assert_eq!(second.code, 2, "{second:?}");
         assert!(second.stderr.contains("in use"), "{second:?}");
         assert!(
@@ -236,8 +240,29 @@ async fn a_second_run_on_a_journal_in_use_exits_at_once_sending_and_touching_not
         results_after.starts_with(&results_before),
         "run 1's results file was rewritten"
     );
-    first.start_kill().expect("kill run 1");
+    let entries: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !entries.iter().any(|n| n.ends_with(".old")),
+        "a journal in use was moved aside: {entries:?}"
+    );
+
+    // Killed, run 1 holds nothing any more: the same command resumes and finishes.
+    first.start_kill().expect("kill -9 run 1");
     let _ = first.wait().await;
+    sandbox.clear_faults();
+    let resumed = batch(&env, dir.path(), &[&input, "-o", "results.jsonl"]).await;
+    assert_eq!(resumed.code, 0, "{resumed:?}");
+    let results = jsonl(&std::fs::read_to_string(&results).expect("results"));
+    assert_eq!(
+        status_counts(&results).get("skipped-done"),
+        Some(&others.len()),
+        "{results:?}"
+    );
+    assert_eq!(sandbox.succeeded_count("DELETE", &appcharge_path(held)), 1);
+    assert_eq!(sandbox.state()["appcharge"]["offers"], json!([]));
 }
 
 // ---------------------------------------------------------------------------------------
