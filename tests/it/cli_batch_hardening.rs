@@ -364,6 +364,61 @@ async fn a_journal_of_another_environment_is_refused_until_a_new_journal_is_star
     production.shutdown().await.expect("shutdown");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vendor_new_to_the_journal_is_recorded_then_held_to_its_environment() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let elsewhere = Sandbox::start().await.expect("sandbox");
+    seed_appcharge(&sandbox, &["mixed-ac".to_owned()]);
+    let perso = json!({"adobe": {"personalized": [
+        {"id": "mixed-perso", "name": "Offer", "status": "approved"}]}});
+    sandbox.seed(&perso).expect("seed");
+    elsewhere.seed(&perso).expect("seed");
+    let dir = TempDir::new("batch-env-added");
+    let adobe_line = json!({"vendor": "adobe", "action": "delete", "offerId": "mixed-perso",
+                            "offerType": "personalized"})
+    .to_string();
+    let env = sandbox_env(&sandbox);
+
+    // Run 1 uses Appcharge only; the same file then gains an Adobe line.
+    let input = write_lines(dir.path(), "targets.jsonl", &[appcharge_line("mixed-ac")]);
+    let first = batch(&env, dir.path(), &[&input]).await;
+    assert_eq!(first.code, 0, "{first:?}");
+    write_lines(
+        dir.path(),
+        "targets.jsonl",
+        &[appcharge_line("mixed-ac"), adobe_line],
+    );
+    let second = batch(&env, dir.path(), &[&input]).await;
+    assert_eq!(
+        second.code, 0,
+        "a vendor the journal has not seen: {second:?}"
+    );
+    let results = by_line(&second.json_lines());
+    assert_eq!(results[&1]["status"], "skipped-done", "{results:?}");
+    assert_eq!(results[&2]["status"], "retracted", "{results:?}");
+
+    // Adobe is now recorded too: pointing it elsewhere is refused.
+    let moved = with_var(
+        env.clone(),
+        "OFFERKIT_ADOBE_URL",
+        &format!("{}/data/core/dps", elsewhere.base_url()),
+    );
+    let refused = batch(&moved, dir.path(), &[&input]).await;
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused.stderr.contains(elsewhere.base_url()),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        requests(&elsewhere).is_empty(),
+        "{:?}",
+        requests(&elsewhere)
+    );
+    sandbox.shutdown().await.expect("shutdown");
+    elsewhere.shutdown().await.expect("shutdown");
+}
+
 /// `yyyymmddThhmmssZ`.
 fn is_utc_stamp(stamp: &str) -> bool {
     let b = stamp.as_bytes();
