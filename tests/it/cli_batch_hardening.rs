@@ -2,7 +2,8 @@
 //! sandboxes in the test process: the journal is bound to its environment and locked,
 //! keys cannot run together, a failed durable write stops the run resumably, replay names
 //! unreadable lines, input lines are judged one by one, configuration is checked before
-//! the first call and a dead endpoint trips a breaker.
+//! the first call, a dead endpoint trips a breaker, and an outcome says what this run did
+//! (a lost delete response, a 404 that is not true).
 //!
 //! "Nothing sent" and "nothing repeated" are read from the sandbox request journal.
 
@@ -1076,7 +1077,8 @@ async fn missing_settings_of_every_vendor_used_are_reported_at_once_before_any_c
     sandbox.shutdown().await.expect("shutdown");
 }
 
-/// A loopback URL where nothing listens (the port was bound and released).
+/// A loopback port where nothing listens (bound and released; the sandbox that stands
+/// for the endpoint coming back binds it again later).
 fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
