@@ -265,7 +265,7 @@ Each line is one target, e.g.
 Blank lines and lines starting with # are skipped. Results go to stdout (or --output) as
 JSONL; progress and the summary table go to stderr.")]
 pub struct BatchArgs {
-    /// The input: one JSON target per line.
+    /// The input: one JSON target per line; `-` reads stdin (then name a --journal).
     pub file: PathBuf,
     /// At most this many targets in flight.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
@@ -278,9 +278,14 @@ pub struct BatchArgs {
     /// Validate every line and show what would happen; change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Journal file (default: FILE.journal next to the input).
+    /// Journal file (default: FILE.journal next to the input; FILE.sandbox.journal for
+    /// `--sandbox` and `--sandbox-url` runs, so a rehearsal never marks a real run's targets done).
     #[arg(long, value_name = "FILE", conflicts_with = "no_journal")]
     pub journal: Option<PathBuf>,
+    /// Move the existing journal aside (to JOURNAL.<time>.old) and start a new one: for a journal
+    /// written against another environment or input.
+    #[arg(long, conflicts_with = "no_journal")]
+    pub new_journal: bool,
     /// Run without a journal (not resumable).
     #[arg(long)]
     pub no_journal: bool,

@@ -43,7 +43,7 @@ pub async fn run(cli: Cli) -> Exit {
         }
     };
     let exit = match &cli.command {
-        Command::Batch(args) => commands::batch::run(session.client.clone(), args, json).await,
+        Command::Batch(args) => commands::batch::run(&session, args, json).await,
         command => match commands::single::op(command) {
             Some(Ok(op)) => commands::single::run(&session.client, &op, json).await,
             Some(Err(error)) => {

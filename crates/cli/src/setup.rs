@@ -9,6 +9,7 @@ use offerkit::{
 use offerkit_sandbox::Sandbox;
 
 use crate::args::Global;
+use crate::batch::journal::{Environment, embedded_sandbox};
 
 /// The job poll interval used against the sandbox unless overridden.
 pub const SANDBOX_POLL_INTERVAL: Duration = Duration::from_millis(50);
@@ -19,9 +20,26 @@ pub struct Session {
     pub client: Arc<Client>,
     /// The embedded sandbox, if started.
     pub sandbox: Option<Sandbox>,
+    /// The configuration the client was built from.
+    pub config: Config,
+    /// Whether the calls go to a sandbox (`--sandbox` or `--sandbox-url`), not a vendor.
+    pub rehearsal: bool,
 }
 
 impl Session {
+    /// Where each of `vendors`' calls go, without secrets (for the batch journal): the settings of
+    /// [`Config::environment`], or `sandbox=embedded` for the embedded sandbox, whose port and
+    /// state are new every run.
+    pub fn environment(&self, vendors: &[Vendor]) -> Environment {
+        if self.sandbox.is_some() {
+            return embedded_sandbox(vendors);
+        }
+        vendors
+            .iter()
+            .map(|v| (v.id().to_owned(), self.config.environment(*v)))
+            .collect()
+    }
+
     /// Stops the embedded sandbox, if any.
     pub async fn close(self) {
         if let Some(sandbox) = self.sandbox {
@@ -54,7 +72,9 @@ pub async fn session(global: &Global) -> Result<Session, Error> {
     }
     Ok(Session {
         client: Arc::new(Client::from_config(&config)),
+        rehearsal: sandbox.is_some() || global.sandbox_url.is_some(),
         sandbox,
+        config,
     })
 }
 

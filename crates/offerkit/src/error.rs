@@ -112,6 +112,7 @@ pub struct Error {
     message: String,
     code: Option<String>,
     http_status: Option<u16>,
+    unreachable: bool,
     source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
@@ -123,6 +124,7 @@ impl Error {
             message: message.into(),
             code: None,
             http_status: None,
+            unreachable: false,
             source: None,
         }
     }
@@ -165,6 +167,19 @@ impl Error {
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.source = Some(Arc::new(source));
         self
+    }
+
+    /// Marks the error as "the service could not be reached" (see [`Error::is_unreachable`]).
+    pub(crate) fn unreachable(mut self) -> Self {
+        self.unreachable = true;
+        self
+    }
+
+    /// `true` when no connection could be made to the vendor or its token endpoint (connection
+    /// refused, DNS, TLS setup): nothing was sent, and the next call to the same URL will likely
+    /// fail the same way. The batch stops a vendor's targets after a few of these in a row.
+    pub fn is_unreachable(&self) -> bool {
+        self.unreachable
     }
 
     /// The classification.

@@ -241,6 +241,17 @@ impl Error {
         text
     }
 
+    /// `true` if no connection could be made to the service or to its token endpoint
+    /// (connection refused, DNS, TLS setup): nothing was sent, and more calls to the same base
+    /// URL will likely fail the same way.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            Self::Connect { .. } => true,
+            Self::Auth(e) => e.source.as_ref().is_some_and(|s| s.is_unreachable()),
+            _ => false,
+        }
+    }
+
     /// `true` if trying the same call later may succeed (connect, timeout, throttling, 5xx).
     pub fn is_transient(&self) -> bool {
         match self {

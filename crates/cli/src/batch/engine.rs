@@ -1,30 +1,38 @@
-//! The batch engine: journal replay, bounded concurrency, rate limits, and the
-//! per-target resume algorithm.
+//! The batch engine: input lines as a stream, bounded concurrency, rate limits, the per-target
+//! resume algorithm, and the stops (a failed journal write, an unreachable vendor).
 //!
 //! For each valid target, by what the journal says about its key:
 //! - `done` with a success outcome: skip (`skipped-done`);
-//! - `job-submitted`, or `done` as failed after a job that was not seen to end (poll
-//!   deadline, polling error): [`offerkit::Client::resume`] that job (no new submission);
-//! - `started` without `done`, or `done` as failed with no open job (the job completed as
-//!   failed, or there was none): [`offerkit::Client::probe`] first; `Gone` is recorded as
-//!   already retracted, `Present` is retracted as below;
-//! - nothing: record `started` (fsync'd), call the vendor, record `done` (fsync'd).
+//! - `job-submitted`, or `done` as failed after a job that was not seen to end (poll deadline,
+//!   polling error): [`offerkit::Client::resume`] that job (no new submission);
+//! - `started` without `done`, or `done` as failed with no open job, or a key whose record may be
+//!   lost (corrupt journal lines, a format-1 journal): [`offerkit::Client::probe`] first; `Gone`
+//!   is recorded as already retracted, `Present` is retracted as below;
+//! - nothing: record `started` (durable), call the vendor, record `done`. The `done` record is
+//!   made durable after the target's concurrency slot is given back: losing it costs only a
+//!   read-back on resume, and the next target need not wait for an fsync.
+//!
+//! The run starts no new target once a journal write failed (in-flight ones finish), and none of
+//! a vendor's once [`Options::unreachable_after`] calls in a row could not connect to it: those
+//! are `not-attempted`, and the journal lets a later run take them up.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 
 use futures::StreamExt;
+use futures::stream::FuturesUnordered;
 use offerkit::{
-    Client, Details, Error, ErrorClass, ErrorKind, Outcome, Probe, RetractContext, Status, Target,
-    Vendor,
+    Client, Error, ErrorClass, ErrorKind, Outcome, Probe, RetractContext, Status, Target, Vendor,
 };
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::input::Entry;
-use super::journal::{self, Journal, Prior};
+use super::input::{Checkpoints, Input, Parsed, parse_line};
+use super::journal::{Durable, Journal, Prior, Replay};
+use super::keys::{KeyIndex, Place};
 use super::rate::{Limits, RateLimiter};
+use super::scan::Scan;
 
 /// How to run a batch.
 #[derive(Debug, Clone)]
@@ -33,12 +41,18 @@ pub struct Options {
     pub concurrency: usize,
     /// Validate and report what would happen; call nothing, write no journal.
     pub dry_run: bool,
-    /// The journal file; `None` disables resumability.
-    pub journal: Option<PathBuf>,
     /// Per-vendor rate limits.
     pub limits: Limits,
     /// Poll interval and deadline for asynchronous jobs.
     pub context: RetractContext,
+    /// A vendor's remaining targets are not attempted once this many of its calls in a row
+    /// could not connect (connection refused, DNS, TLS setup).
+    pub unreachable_after: usize,
+}
+
+impl Options {
+    /// Consecutive connect failures that stop a vendor's targets, by default.
+    pub const UNREACHABLE_AFTER: usize = 5;
 }
 
 impl Default for Options {
@@ -46,9 +60,9 @@ impl Default for Options {
         Options {
             concurrency: 16,
             dry_run: false,
-            journal: None,
             limits: Limits::default(),
             context: RetractContext::new(),
+            unreachable_after: Options::UNREACHABLE_AFTER,
         }
     }
 }
@@ -63,6 +77,9 @@ pub enum LineStatus {
     AlreadyRetracted,
     /// The retraction failed.
     Failed,
+    /// Not started: the run stopped (journal write failed, vendor unreachable); a later run
+    /// with the same journal does it.
+    NotAttempted,
     /// Done by an earlier run (journal).
     SkippedDone,
     /// The line is not a valid target.
@@ -84,6 +101,7 @@ impl LineStatus {
             LineStatus::Retracted => "retracted",
             LineStatus::AlreadyRetracted => "already-retracted",
             LineStatus::Failed => "failed",
+            LineStatus::NotAttempted => "not-attempted",
             LineStatus::SkippedDone => "skipped-done",
             LineStatus::Invalid => "invalid",
             LineStatus::Duplicate => "duplicate",
@@ -111,12 +129,15 @@ pub struct LineResult {
     /// How an interrupted earlier attempt was taken up: `read-back` or `job`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resumed: Option<&'static str>,
-    /// The serialized [`Outcome`] (this run's, or the earlier run's for `skipped-done`).
+    /// This run's [`Outcome`], serialized once (the journal's `done` record holds the same text).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<Value>,
-    /// Why the line is invalid/duplicate, or a journal problem.
+    pub outcome: Option<Box<RawValue>>,
+    /// Why the line is invalid, duplicate or not attempted, or a journal problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The human summary of the outcome (request id, job, error), for progress lines.
+    #[serde(skip)]
+    pub detail: Option<String>,
     /// Failure family, for exit codes (not serialized; `outcome.error.class` has it).
     #[serde(skip)]
     pub class: Option<ErrorClass>,
@@ -132,6 +153,7 @@ impl LineResult {
             resumed: None,
             outcome: None,
             error: None,
+            detail: None,
             class: None,
         }
     }
@@ -144,18 +166,48 @@ impl LineResult {
         }
     }
 
+    fn not_attempted(line: usize, target: &Target, why: String) -> Self {
+        LineResult {
+            error: Some(why),
+            ..LineResult::for_target(line, target, LineStatus::NotAttempted)
+        }
+    }
+
     fn from_outcome(line: usize, target: &Target, outcome: &Outcome) -> Self {
         let status = match outcome.status() {
             Status::Retracted => LineStatus::Retracted,
             Status::AlreadyRetracted => LineStatus::AlreadyRetracted,
             _ => LineStatus::Failed,
         };
+        let raw = serde_json::value::to_raw_value(outcome).ok();
         LineResult {
-            outcome: serde_json::to_value(outcome).ok(),
+            outcome: raw,
+            detail: Some(describe_outcome(outcome)).filter(|d| !d.is_empty()),
             class: outcome.error().map(Error::class),
             ..LineResult::for_target(line, target, status)
         }
     }
+}
+
+/// ` [job j1 completed succeeded] (request r-1): message`
+fn describe_outcome(outcome: &Outcome) -> String {
+    let details = outcome.details();
+    let mut text = String::new();
+    if let Some(job) = &details.job {
+        text.push_str(&format!(
+            " [job {} {} {}]",
+            job.id,
+            job.status,
+            job.result.as_deref().unwrap_or("")
+        ));
+    }
+    if let Some(request) = &details.request_id {
+        text.push_str(&format!(" (request {request})"));
+    }
+    if let Some(error) = outcome.error() {
+        text.push_str(&format!(": {}", error.message()));
+    }
+    text
 }
 
 /// Counts per vendor and status, plus line-level problems.
@@ -169,8 +221,10 @@ pub struct Summary {
     pub duplicates: usize,
     /// Failures by class.
     pub failures: HashMap<ErrorClass, usize>,
-    /// Journal lines ignored on replay (a torn last line after a kill).
-    pub journal_ignored_lines: usize,
+    /// Why the run stopped starting targets (a failed journal write, an input read error).
+    pub stopped: Option<String>,
+    /// Valid lines never reached because the run stopped.
+    pub unreached: usize,
 }
 
 impl Summary {
@@ -196,108 +250,342 @@ impl Summary {
     }
 }
 
-/// Runs `entries` against `client`, calling `on_result` for each line as it finishes
-/// (in completion order). Fails only if the journal cannot be read or opened.
-pub async fn run(
-    client: Arc<Client>,
-    entries: Vec<Entry>,
-    options: &Options,
-    mut on_result: impl FnMut(&LineResult),
-) -> Result<Summary, Error> {
-    let replay = match &options.journal {
-        Some(path) => journal::replay(path)?,
-        None => journal::Replay::default(),
-    };
-    let journal = match (&options.journal, options.dry_run) {
-        (Some(path), false) => Some(Journal::open(path)?),
-        _ => None,
-    };
-    let mut summary = Summary {
-        journal_ignored_lines: replay.ignored_lines,
-        ..Summary::default()
-    };
-    let limiter = Arc::new(RateLimiter::new(options.limits.clone()));
-    let priors = Arc::new(replay.priors);
-    let dry_run = options.dry_run;
+/// What the engine tells its caller as it goes.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// One line finished (in completion order).
+    Result(&'a LineResult),
+    /// Something to say once (a vendor found unreachable, the run stopping).
+    Notice(&'a str),
+}
 
-    let tasks = entries.into_iter().map(|entry| {
-        let client = Arc::clone(&client);
-        let journal = journal.clone();
-        let limiter = Arc::clone(&limiter);
-        let priors = Arc::clone(&priors);
-        let context = options.context.clone();
-        async move {
-            match entry {
-                Entry::Invalid { line, error } => LineResult {
-                    error: Some(format!("line {line}: {error}")),
-                    class: Some(ErrorClass::User),
-                    ..LineResult::new(line, LineStatus::Invalid)
-                },
-                Entry::Duplicate {
-                    line,
-                    first_line,
-                    key,
-                } => LineResult {
-                    key: Some(key),
-                    error: Some(format!(
-                        "line {line}: same target as line {first_line}; not run twice"
-                    )),
-                    ..LineResult::new(line, LineStatus::Duplicate)
-                },
-                Entry::Valid { line, target } => {
-                    let prior = priors.get(&target.key());
-                    if dry_run {
-                        plan(&client, line, &target, prior)
-                    } else {
-                        let worker = Worker {
-                            client: &client,
-                            journal: journal.as_ref(),
-                            limiter: &limiter,
-                            context,
-                        };
-                        worker.process(line, &target, prior).await
-                    }
+/// One input line, classified.
+enum Entry {
+    Valid {
+        line: usize,
+        target: Box<Target>,
+        slot: usize,
+    },
+    Invalid {
+        line: usize,
+        error: String,
+    },
+    Duplicate {
+        line: usize,
+        first_line: usize,
+        key: String,
+    },
+    /// A different target whose key hash equals an earlier line's: never run in this batch (the
+    /// journal state of the two could not be told apart).
+    Collision {
+        line: usize,
+        target: Box<Target>,
+        other_line: usize,
+    },
+}
+
+/// The input's lines as classified entries, in order, parsed one at a time.
+struct Entries<'a> {
+    input: &'a Input,
+    index: &'a KeyIndex,
+    checkpoints: &'a Checkpoints,
+    lines: super::input::Lines<std::io::BufReader<std::fs::File>>,
+}
+
+impl Iterator for Entries<'_> {
+    type Item = Result<Entry, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let raw = match self.lines.next()? {
+                Ok(raw) => raw,
+                Err(e) => return Some(Err(e)),
+            };
+            let line = raw.number;
+            let target = match parse_line(&raw) {
+                Parsed::Skip => continue,
+                Parsed::Invalid(error) => return Some(Ok(Entry::Invalid { line, error })),
+                Parsed::Target(target) => target,
+            };
+            return Some(self.classify(line, target));
+        }
+    }
+}
+
+impl Entries<'_> {
+    fn classify(&self, line: usize, target: Box<Target>) -> Result<Entry, Error> {
+        let key = target.key();
+        let place = self.index.place(&key, line).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Input,
+                format!(
+                    "{}: line {line} changed after the batch started reading it",
+                    self.input.name()
+                ),
+            )
+        })?;
+        Ok(match place {
+            Place::First { slot, .. } => Entry::Valid { line, target, slot },
+            Place::Later { first_line, .. } => {
+                // The hashes are equal: compare the real keys (the earlier line read again).
+                let earlier = self.input.reread(self.checkpoints, first_line)?;
+                match parse_line(&earlier) {
+                    Parsed::Target(first) if first.key() == key => Entry::Duplicate {
+                        line,
+                        first_line,
+                        key,
+                    },
+                    _ => Entry::Collision {
+                        line,
+                        target,
+                        other_line: first_line,
+                    },
                 }
             }
+        })
+    }
+}
+
+/// Per-vendor count of consecutive calls that could not connect.
+#[derive(Debug, Default)]
+struct Breaker {
+    consecutive: HashMap<Vendor, usize>,
+    open: HashMap<Vendor, String>,
+}
+
+impl Breaker {
+    /// Notes one finished call; returns the notice to give if this opened the breaker.
+    fn note(
+        &mut self,
+        vendor: Vendor,
+        outcome_error: Option<&Error>,
+        limit: usize,
+    ) -> Option<String> {
+        if self.open.contains_key(&vendor) {
+            return None;
         }
-    });
-    let mut results = futures::stream::iter(tasks).buffer_unordered(options.concurrency.max(1));
-    while let Some(result) = results.next().await {
-        summary.add(&result);
-        on_result(&result);
+        let count = self.consecutive.entry(vendor).or_default();
+        match outcome_error {
+            Some(error) if error.is_unreachable() => *count += 1,
+            _ => *count = 0,
+        }
+        if *count < limit.max(1) {
+            return None;
+        }
+        let why = format!(
+            "{vendor} is unreachable: {count} calls in a row could not connect (last: {}); its \
+             remaining targets are not attempted — fix the URL or network and run the same \
+             command again to do them",
+            outcome_error.map(Error::message).unwrap_or_default()
+        );
+        self.open.insert(vendor, why.clone());
+        Some(why)
+    }
+}
+
+/// Runs the input against `client`. `journal` is `None` for dry runs and `--no-journal`.
+pub async fn run(
+    client: Arc<Client>,
+    input: &Input,
+    scan: &Scan,
+    replay: &Replay,
+    journal: Option<Journal>,
+    options: &Options,
+    mut on_event: impl FnMut(Event<'_>),
+) -> Result<Summary, Error> {
+    let mut summary = Summary::default();
+    let limiter = RateLimiter::new(options.limits.clone());
+    let breaker = Mutex::new(Breaker::default());
+    let mut entries = Entries {
+        input,
+        index: &scan.index,
+        checkpoints: &scan.checkpoints,
+        lines: input.lines()?,
+    };
+    let mut input_error: Option<Error> = None;
+    {
+        let worker = Worker {
+            client: &client,
+            journal: journal.as_ref(),
+            limiter: &limiter,
+            context: &options.context,
+            breaker: &breaker,
+            replay,
+            dry_run: options.dry_run,
+        };
+        let worker = &worker;
+        let next_entries = std::iter::from_fn(|| {
+            if input_error.is_some() || journal.as_ref().is_some_and(|j| j.failure().is_some()) {
+                return None;
+            }
+            match entries.next()? {
+                Ok(entry) => Some(entry),
+                Err(error) => {
+                    input_error = Some(error);
+                    None
+                }
+            }
+        });
+        let mut running = futures::stream::iter(next_entries)
+            .map(|entry| worker.process(entry))
+            .buffer_unordered(options.concurrency.max(1));
+        type Pending<'f> = Pin<Box<dyn std::future::Future<Output = LineResult> + 'f>>;
+        let mut recording: FuturesUnordered<Pending<'_>> = FuturesUnordered::new();
+        loop {
+            tokio::select! {
+                Some((result, durable, error)) = running.next() => {
+                    if let (Some(vendor), LineStatus::Retracted | LineStatus::AlreadyRetracted | LineStatus::Failed) = (result.vendor, result.status) {
+                        let opened = breaker
+                            .lock()
+                            .ok()
+                            .and_then(|mut b| b.note(vendor, error.as_ref(), options.unreachable_after));
+                        if let Some(notice) = opened {
+                            on_event(Event::Notice(&notice));
+                        }
+                    }
+                    match durable {
+                        Some(durable) => recording.push(Box::pin(recorded(result, durable))),
+                        None => finish(result, &mut summary, &mut on_event),
+                    }
+                }
+                Some(result) = recording.next(), if !recording.is_empty() => {
+                    finish(result, &mut summary, &mut on_event)
+                }
+                else => break,
+            }
+        }
+    }
+    let stop = match (&input_error, journal.as_ref().and_then(Journal::failure)) {
+        (_, Some(failure)) => Some(failure),
+        (Some(error), None) => Some(error.clone()),
+        (None, None) => None,
+    };
+    if let Some(stop) = stop {
+        summary.unreached = entries
+            .filter(|e| matches!(e, Ok(Entry::Valid { .. })))
+            .count();
+        let message = format!(
+            "the run stopped: {}. {} target(s) were not started; run the same command again to \
+             do them (nothing is repeated)",
+            stop.message(),
+            summary.unreached
+        );
+        on_event(Event::Notice(&message));
+        summary.stopped = Some(message);
+        *summary.failures.entry(stop.class()).or_default() += 1;
+        if input_error.is_some() {
+            return Err(stop);
+        }
     }
     Ok(summary)
 }
 
-/// Dry run: what would happen to one valid target.
-fn plan(client: &Client, line: usize, target: &Target, prior: Option<&Prior>) -> LineResult {
-    if let Err(error) = client.vendor(target.vendor()) {
-        return LineResult::from_outcome(line, target, &Outcome::failed(error));
+/// Counts one finished line and reports it.
+fn finish(result: LineResult, summary: &mut Summary, on_event: &mut impl FnMut(Event<'_>)) {
+    summary.add(&result);
+    on_event(Event::Result(&result));
+}
+
+/// Waits for a `done` record to be durable; a failure is noted on the result.
+async fn recorded(mut result: LineResult, durable: Durable) -> LineResult {
+    if let Err(error) = durable.wait().await {
+        result.error = Some(format!(
+            "the outcome was not recorded ({}); a later run reads it back",
+            error.message()
+        ));
+        result.class.get_or_insert(ErrorClass::Transport);
     }
-    match prior {
-        Some(Prior::Done { outcome }) => LineResult {
-            outcome: Some(outcome.clone()),
-            ..LineResult::for_target(line, target, LineStatus::SkippedDone)
-        },
-        Some(prior) if prior.job_to_resume().is_some() => {
-            LineResult::for_target(line, target, LineStatus::WouldResumeJob)
-        }
-        Some(Prior::JobSubmitted { .. } | Prior::InFlight | Prior::Failed { .. }) => {
-            LineResult::for_target(line, target, LineStatus::WouldCheckThenRetract)
-        }
-        None => LineResult::for_target(line, target, LineStatus::WouldRetract),
-    }
+    result
 }
 
 struct Worker<'a> {
     client: &'a Client,
     journal: Option<&'a Journal>,
     limiter: &'a RateLimiter,
-    context: RetractContext,
+    context: &'a RetractContext,
+    breaker: &'a Mutex<Breaker>,
+    replay: &'a Replay,
+    dry_run: bool,
 }
 
+/// A finished line, the durability of its `done` record, and the error of its outcome.
+type Processed = (LineResult, Option<Durable>, Option<Error>);
+
 impl Worker<'_> {
-    async fn process(&self, line: usize, target: &Target, prior: Option<&Prior>) -> LineResult {
+    async fn process(&self, entry: Entry) -> Processed {
+        match entry {
+            Entry::Invalid { line, error } => (
+                LineResult {
+                    error: Some(format!("line {line}: {error}")),
+                    class: Some(ErrorClass::User),
+                    ..LineResult::new(line, LineStatus::Invalid)
+                },
+                None,
+                None,
+            ),
+            Entry::Duplicate {
+                line,
+                first_line,
+                key,
+            } => (
+                LineResult {
+                    key: Some(key),
+                    error: Some(format!(
+                        "line {line}: same target as line {first_line}; not run twice"
+                    )),
+                    ..LineResult::new(line, LineStatus::Duplicate)
+                },
+                None,
+                None,
+            ),
+            Entry::Collision {
+                line,
+                target,
+                other_line,
+            } => (
+                LineResult {
+                    error: Some(format!(
+                        "line {line}: not run: its key's hash equals that of line {other_line}, a \
+                         different target; run it in a separate batch"
+                    )),
+                    class: Some(ErrorClass::User),
+                    ..LineResult::for_target(line, &target, LineStatus::Failed)
+                },
+                None,
+                None,
+            ),
+            Entry::Valid { line, target, slot } => {
+                let prior = self.replay.prior(slot);
+                if self.dry_run {
+                    return (plan(self.client, line, &target, prior.as_ref()), None, None);
+                }
+                self.target(line, &target, prior.as_ref()).await
+            }
+        }
+    }
+
+    fn stopped(&self, vendor: Vendor) -> Option<String> {
+        if let Some(failure) = self.journal.and_then(Journal::failure) {
+            return Some(format!("not attempted: {}", failure.message()));
+        }
+        let breaker = self.breaker.lock().ok()?;
+        breaker
+            .open
+            .get(&vendor)
+            .map(|why| format!("not attempted: {why}"))
+    }
+
+    async fn target(&self, line: usize, target: &Target, prior: Option<&Prior>) -> Processed {
+        if let Some(Prior::Done) = prior {
+            return (
+                LineResult::for_target(line, target, LineStatus::SkippedDone),
+                None,
+                None,
+            );
+        }
+        if let Some(why) = self.stopped(target.vendor()) {
+            return (LineResult::not_attempted(line, target, why), None, None);
+        }
         let bucket = target.rate_limit_key();
         let ctx = match self.journal {
             Some(journal) => self
@@ -306,74 +594,76 @@ impl Worker<'_> {
                 .with_job_recorder(journal.recorder(line)),
             None => self.context.clone(),
         };
-        let resume = prior.and_then(Prior::job_to_resume);
-        let (outcome, resumed) = match (prior, resume) {
-            (Some(Prior::Done { outcome }), _) => {
-                return LineResult {
-                    outcome: Some(outcome.clone()),
-                    ..LineResult::for_target(line, target, LineStatus::SkippedDone)
-                };
-            }
+        let key = target.key();
+        let (outcome, resumed) = match (prior, prior.and_then(Prior::job_to_resume)) {
             (_, Some(job)) => {
                 self.limiter.acquire(&bucket).await;
                 (self.client.resume(target, job, &ctx).await, Some("job"))
             }
-            (Some(_), None) => (
-                self.read_back_then_retract(line, target, &bucket, &ctx)
-                    .await,
-                Some("read-back"),
-            ),
-            (None, None) => (self.call(line, target, &bucket, &ctx).await, None),
+            (Some(_), None) => {
+                self.limiter.acquire(&bucket).await;
+                match self.client.probe(target).await {
+                    Ok(Probe::Gone(details)) => (
+                        Outcome::AlreadyRetracted(details.with_note(
+                            "found retracted on read-back after an interrupted or failed attempt",
+                        )),
+                        Some("read-back"),
+                    ),
+                    Ok(_) => match self.call(line, &key, target, &bucket, &ctx).await {
+                        Ok(outcome) => (outcome, Some("read-back")),
+                        Err(result) => return (*result, None, None),
+                    },
+                    Err(error) => (Outcome::failed(error), Some("read-back")),
+                }
+            }
+            (None, None) => match self.call(line, &key, target, &bucket, &ctx).await {
+                Ok(outcome) => (outcome, None),
+                Err(result) => return (*result, None, None),
+            },
         };
         let mut result = LineResult::from_outcome(line, target, &outcome);
         result.resumed = resumed;
-        if let Some(journal) = self.journal
-            && let Err(error) = journal.done(line, target, &outcome).await
-        {
-            result.error = Some(format!("journal: {error}"));
-            result.class = Some(ErrorClass::Transport);
-        }
-        result
+        let durable = match (self.journal, &result.outcome) {
+            (Some(journal), Some(raw)) => Some(journal.done(line, &key, raw)),
+            _ => None,
+        };
+        let error = outcome.error().cloned();
+        (result, durable, error)
     }
 
-    /// Probe first; `Gone` is already retracted, `Present` is retracted.
-    async fn read_back_then_retract(
-        &self,
-        line: usize,
-        target: &Target,
-        bucket: &str,
-        ctx: &RetractContext,
-    ) -> Outcome {
-        self.limiter.acquire(bucket).await;
-        match self.client.probe(target).await {
-            Ok(Probe::Gone(details)) => {
-                Outcome::AlreadyRetracted(details.with_note(
-                    "found retracted on read-back after an interrupted or failed attempt",
-                ))
-            }
-            Ok(_) => self.call(line, target, bucket, ctx).await,
-            Err(error) => Outcome::failed(error),
-        }
-    }
-
-    /// `started` (durable) → vendor call. A failed `started` write means no call.
+    /// `started` (durable) → vendor call. A failed `started` write means no call: the target is
+    /// not attempted.
     async fn call(
         &self,
         line: usize,
+        key: &str,
         target: &Target,
         bucket: &str,
         ctx: &RetractContext,
-    ) -> Outcome {
+    ) -> Result<Outcome, Box<LineResult>> {
         if let Some(journal) = self.journal
-            && let Err(error) = journal.started(line, target).await
+            && let Err(error) = journal.started(line, key).await
         {
-            return Outcome::Failed {
-                error: Error::new(ErrorKind::Internal, format!("not attempted: {error}")),
-                details: Details::new(),
-            };
+            let why = format!("not attempted: {}", error.message());
+            return Err(Box::new(LineResult::not_attempted(line, target, why)));
         }
         self.limiter.acquire(bucket).await;
-        self.client.retract_with(target, ctx).await
+        Ok(self.client.retract_with(target, ctx).await)
+    }
+}
+
+/// Dry run: what would happen to one valid target.
+fn plan(client: &Client, line: usize, target: &Target, prior: Option<&Prior>) -> LineResult {
+    if let Err(error) = client.vendor(target.vendor()) {
+        return LineResult::from_outcome(line, target, &Outcome::failed(error));
+    }
+    match prior {
+        Some(Prior::Done) => LineResult::for_target(line, target, LineStatus::SkippedDone),
+        Some(prior) if prior.job_to_resume().is_some() => {
+            LineResult::for_target(line, target, LineStatus::WouldResumeJob)
+        }
+        Some(_) => LineResult::for_target(line, target, LineStatus::WouldCheckThenRetract),
+        None => LineResult::for_target(line, target, LineStatus::WouldRetract),
     }
 }
 

@@ -1,121 +1,383 @@
-//! Batch input: one [`Target`] per line, each checked on its own, with line numbers.
+//! Batch input: the file (or stdin, spooled to a temporary file), read line by line and never
+//! whole, each line checked on its own and numbered.
+//!
+//! A line is bytes up to `\n` (a trailing `\r` is dropped). A UTF-8 byte-order mark before the
+//! first line is ignored. A line that is not UTF-8, or longer than [`MAX_LINE_BYTES`], is invalid
+//! on its own: the others still run. Blank lines and lines starting with `#` are skipped.
 
-use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 
-use offerkit::Target;
+use offerkit::{Error, ErrorKind, Target};
 
-/// One non-blank, non-comment input line after validation.
-#[derive(Debug, Clone)]
-pub enum Entry {
-    /// A valid target, first of its key.
-    Valid {
-        /// 1-based line number.
-        line: usize,
-        /// The target.
-        target: Target,
-    },
-    /// A line that is not a valid target.
-    Invalid {
-        /// 1-based line number.
-        line: usize,
-        /// Why, naming the field.
-        error: String,
-    },
-    /// A valid target whose key already appeared on an earlier line; never run twice.
-    Duplicate {
-        /// 1-based line number.
-        line: usize,
-        /// The earlier line with the same key.
-        first_line: usize,
-        /// The shared key.
-        key: String,
-    },
+/// The longest input line read (1 MiB); a longer line is invalid without being held in memory.
+/// Real targets are a few hundred bytes, and ids are at most 1,024 bytes each.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The batch input: a file, or stdin copied to a temporary file first (the batch reads its input
+/// twice: once to check and index it, once to run it).
+#[derive(Debug)]
+pub struct Input {
+    path: PathBuf,
+    name: String,
+    /// Keeps the spooled stdin alive (deleted on drop).
+    _spool: Option<tempfile::TempPath>,
 }
 
-impl Entry {
-    /// The line number.
-    pub fn line(&self) -> usize {
-        match self {
-            Entry::Valid { line, .. }
-            | Entry::Invalid { line, .. }
-            | Entry::Duplicate { line, .. } => *line,
+impl Input {
+    /// Opens `arg`; `-` reads all of stdin into a temporary file first.
+    pub fn open(arg: &Path) -> Result<Input, Error> {
+        if arg == Path::new("-") {
+            return Input::spool(&mut std::io::stdin().lock());
         }
+        File::open(arg).map_err(|e| input_error(arg, &e))?;
+        let name = std::fs::canonicalize(arg)
+            .unwrap_or_else(|_| arg.to_owned())
+            .display()
+            .to_string();
+        Ok(Input {
+            path: arg.to_owned(),
+            name,
+            _spool: None,
+        })
     }
-}
 
-/// Parses every line of `text`. Blank lines and lines starting with `#` are skipped;
-/// a bad line becomes [`Entry::Invalid`] and does not stop the others.
-pub fn parse(text: &str) -> Vec<Entry> {
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
-    let mut entries = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        match Target::from_json(trimmed) {
-            Err(error) => entries.push(Entry::Invalid {
-                line,
-                error: error.to_string(),
-            }),
-            Ok(target) => {
-                let key = target.key();
-                match first_seen.get(&key) {
-                    Some(&first_line) => entries.push(Entry::Duplicate {
-                        line,
-                        first_line,
-                        key,
-                    }),
-                    None => {
-                        first_seen.insert(key, line);
-                        entries.push(Entry::Valid { line, target });
-                    }
+    /// Copies `reader` into a temporary file (for stdin).
+    pub fn spool(reader: &mut dyn Read) -> Result<Input, Error> {
+        let io = |e: std::io::Error| {
+            Error::new(
+                ErrorKind::Input,
+                format!("cannot read the input from stdin: {e}"),
+            )
+        };
+        let mut file = tempfile::NamedTempFile::new().map_err(io)?;
+        std::io::copy(reader, &mut file).map_err(io)?;
+        file.as_file().sync_data().map_err(io)?;
+        let path = file.into_temp_path();
+        Ok(Input {
+            path: path.to_path_buf(),
+            name: "<stdin>".to_owned(),
+            _spool: Some(path),
+        })
+    }
+
+    /// How the input is named in messages and in the journal header: the canonical path, or
+    /// `<stdin>`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The file read (the spooled copy for stdin).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The lines, from the start.
+    pub fn lines(&self) -> Result<Lines<BufReader<File>>, Error> {
+        let file = File::open(&self.path).map_err(|e| input_error(&self.path, &e))?;
+        Ok(Lines::new(BufReader::with_capacity(64 * 1024, file)))
+    }
+
+    /// Reads line `number` again (1-based), starting from the checkpoint at or before it.
+    pub fn reread(&self, checkpoints: &Checkpoints, number: usize) -> Result<RawLine, Error> {
+        let (offset, first) = checkpoints.before(number);
+        let mut file = File::open(&self.path).map_err(|e| input_error(&self.path, &e))?;
+        file.seek(SeekFrom::Start(offset))
+            .map_err(|e| input_error(&self.path, &e))?;
+        let mut lines = Lines::new(BufReader::new(file));
+        lines.number = first - 1;
+        lines.at_start = first == 1;
+        loop {
+            match lines.next() {
+                Some(Ok(line)) if line.number == number => return Ok(line),
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e),
+                None => {
+                    return Err(Error::new(
+                        ErrorKind::Input,
+                        format!(
+                            "{}: line {number} is gone (the file changed during the run)",
+                            self.name
+                        ),
+                    ));
                 }
             }
         }
     }
-    entries
+}
+
+fn input_error(path: &Path, e: &std::io::Error) -> Error {
+    Error::new(
+        ErrorKind::Input,
+        format!("cannot read {}: {e}", path.display()),
+    )
+}
+
+/// The byte offset of every [`Checkpoints::EVERY`]th line, so one line can be read again without
+/// keeping lines in memory (8 bytes per 64 lines).
+#[derive(Debug, Default)]
+pub struct Checkpoints {
+    offsets: Vec<u64>,
+}
+
+impl Checkpoints {
+    /// Lines between two checkpoints.
+    pub const EVERY: usize = 64;
+
+    /// Records where line `number` starts, if it is a checkpoint line.
+    pub fn note(&mut self, number: usize, offset: u64) {
+        if (number - 1).is_multiple_of(Self::EVERY) {
+            self.offsets.push(offset);
+        }
+    }
+
+    /// The nearest checkpoint at or before line `number`: its offset and line number.
+    fn before(&self, number: usize) -> (u64, usize) {
+        let index = (number - 1) / Self::EVERY;
+        match self.offsets.get(index) {
+            Some(offset) => (*offset, index * Self::EVERY + 1),
+            None => (0, 1),
+        }
+    }
+}
+
+/// One input line as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawLine {
+    /// 1-based line number.
+    pub number: usize,
+    /// Where the line starts in the file.
+    pub offset: u64,
+    /// The text, or why it cannot be used.
+    pub text: Result<String, LineProblem>,
+}
+
+/// Why a line could not be read as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineProblem {
+    /// Longer than [`MAX_LINE_BYTES`] (its length in bytes).
+    TooLong(u64),
+    /// Not UTF-8: the first bad byte is at this 1-based column.
+    NotUtf8(usize),
+}
+
+impl std::fmt::Display for LineProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LineProblem::TooLong(n) => write!(
+                f,
+                "the line is {n} bytes long; at most {MAX_LINE_BYTES} bytes are read"
+            ),
+            LineProblem::NotUtf8(column) => {
+                write!(f, "not valid UTF-8 (first bad byte at column {column})")
+            }
+        }
+    }
+}
+
+/// The lines of a reader, bounded in length and memory.
+pub struct Lines<R> {
+    reader: R,
+    number: usize,
+    offset: u64,
+    at_start: bool,
+    buffer: Vec<u8>,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// Reads `reader` from its start.
+    pub fn new(reader: R) -> Self {
+        Lines {
+            reader,
+            number: 0,
+            offset: 0,
+            at_start: true,
+            buffer: Vec::new(),
+        }
+    }
+
+    /// Reads one line into `self.buffer`; returns its full length, or `None` at the end.
+    fn read_bounded(&mut self) -> std::io::Result<Option<u64>> {
+        self.buffer.clear();
+        let mut length: u64 = 0;
+        let mut any = false;
+        loop {
+            let chunk = self.reader.fill_buf()?;
+            if chunk.is_empty() {
+                return Ok(any.then_some(length));
+            }
+            any = true;
+            let (take, ends) = match chunk.iter().position(|b| *b == b'\n') {
+                Some(i) => (i, true),
+                None => (chunk.len(), false),
+            };
+            let room = (MAX_LINE_BYTES + 1).saturating_sub(self.buffer.len());
+            self.buffer.extend_from_slice(&chunk[..take.min(room)]);
+            length += take as u64;
+            self.reader.consume(take + usize::from(ends));
+            self.offset += take as u64 + u64::from(ends);
+            if ends {
+                return Ok(Some(length));
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Lines<R> {
+    type Item = Result<RawLine, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let start = self.offset;
+        let length = match self.read_bounded() {
+            Ok(Some(length)) => length,
+            Ok(None) => return None,
+            Err(e) => {
+                return Some(Err(Error::new(
+                    ErrorKind::Input,
+                    format!("cannot read the input after line {}: {e}", self.number),
+                )));
+            }
+        };
+        self.number += 1;
+        let mut bytes = std::mem::take(&mut self.buffer);
+        let mut length = length;
+        if std::mem::take(&mut self.at_start) && bytes.starts_with(BOM) {
+            bytes.drain(..BOM.len());
+            length -= BOM.len() as u64;
+        }
+        if bytes.last() == Some(&b'\r') && length as usize == bytes.len() {
+            bytes.pop();
+            length -= 1;
+        }
+        let text = if length > MAX_LINE_BYTES as u64 {
+            Err(LineProblem::TooLong(length))
+        } else {
+            String::from_utf8(bytes)
+                .map_err(|e| LineProblem::NotUtf8(e.utf8_error().valid_up_to() + 1))
+        };
+        Some(Ok(RawLine {
+            number: self.number,
+            offset: start,
+            text,
+        }))
+    }
+}
+
+/// What one line holds.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    /// Blank or a `#` comment.
+    Skip,
+    /// A valid target.
+    Target(Box<Target>),
+    /// Not a valid target: why, naming the field.
+    Invalid(String),
+}
+
+/// Parses one line.
+pub fn parse_line(line: &RawLine) -> Parsed {
+    let text = match &line.text {
+        Ok(text) => text.trim(),
+        Err(problem) => return Parsed::Invalid(problem.to_string()),
+    };
+    if text.is_empty() || text.starts_with('#') {
+        return Parsed::Skip;
+    }
+    match Target::from_json(text) {
+        Ok(target) => Parsed::Target(Box::new(target)),
+        Err(error) => Parsed::Invalid(error.to_string()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn lines(bytes: &[u8]) -> Vec<RawLine> {
+        Lines::new(bytes)
+            .collect::<Result<Vec<_>, _>>()
+            .expect("read")
+    }
+
     #[test]
-    fn bad_lines_are_reported_with_numbers_and_others_kept() {
-        let text = concat!(
-            "{\"vendor\":\"appcharge\",\"action\":\"delete\",\"publisherOfferId\":\"a\"}\n",
-            "\n",
-            "# a comment\n",
-            "{\"vendor\":\"appcharge\",\"action\":\"delete\",\"publisherOfferId\":\"\"}\n",
-            "{not json\n",
-            "{\"vendor\":\"appcharge\",\"action\":\"delete\",\"publisherOfferId\":\"a\"}\n",
-            "{\"vendor\":\"adobe\",\"action\":\"delete\",\"offerId\":\"x\",\"offerType\":\"fallback\"}",
+    fn a_bom_is_ignored_and_crlf_endings_dropped() {
+        let read = lines(b"\xEF\xBB\xBF{\"a\":1}\r\nsecond\n\nlast");
+        let texts: Vec<_> = read.iter().map(|l| l.text.clone().expect("text")).collect();
+        assert_eq!(texts, ["{\"a\":1}", "second", "", "last"]);
+        assert_eq!(read[1].offset, 12);
+        assert_eq!(read.last().map(|l| l.number), Some(4));
+    }
+
+    #[test]
+    fn invalid_utf8_and_overlong_lines_are_invalid_alone() {
+        let mut input = b"ok\nbad \xFF byte\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 10));
+        input.extend_from_slice(b"\nafter\n");
+        let read = lines(&input);
+        assert_eq!(read.len(), 4);
+        assert_eq!(read[1].text, Err(LineProblem::NotUtf8(5)));
+        assert_eq!(
+            read[2].text,
+            Err(LineProblem::TooLong((MAX_LINE_BYTES + 10) as u64))
         );
-        let entries = parse(text);
-        let lines: Vec<usize> = entries.iter().map(Entry::line).collect();
-        assert_eq!(lines, [1, 4, 5, 6, 7]);
-        assert!(matches!(&entries[0], Entry::Valid { .. }));
-        match &entries[1] {
-            Entry::Invalid { error, .. } => {
+        assert_eq!(read[3].text.as_deref(), Ok("after"));
+        assert_eq!(read[3].number, 4);
+    }
+
+    #[test]
+    fn lines_are_parsed_each_on_their_own() {
+        let raw = |text: &str| RawLine {
+            number: 1,
+            offset: 0,
+            text: Ok(text.to_owned()),
+        };
+        assert!(matches!(parse_line(&raw("  ")), Parsed::Skip));
+        assert!(matches!(parse_line(&raw("# note")), Parsed::Skip));
+        let empty_id = r#"{"vendor":"appcharge","action":"delete","publisherOfferId":""}"#;
+        match parse_line(&raw(empty_id)) {
+            Parsed::Invalid(error) => {
                 assert_eq!(error, "field `publisherOfferId`: must not be empty")
             }
             other => panic!("{other:?}"),
         }
-        match &entries[2] {
-            Entry::Invalid { error, .. } => assert!(error.starts_with("not valid JSON")),
+        let dots = r#"{"vendor":"appcharge","action":"delete","publisherOfferId":".."}"#;
+        assert!(matches!(parse_line(&raw(dots)), Parsed::Invalid(_)));
+        let long = format!(
+            r#"{{"vendor":"appcharge","action":"delete","publisherOfferId":"{}"}}"#,
+            "x".repeat(1025)
+        );
+        assert!(matches!(parse_line(&raw(&long)), Parsed::Invalid(_)));
+        match parse_line(&raw("{not json")) {
+            Parsed::Invalid(error) => assert!(error.starts_with("not valid JSON"), "{error}"),
             other => panic!("{other:?}"),
         }
-        match &entries[3] {
-            Entry::Duplicate {
-                first_line, key, ..
-            } => {
-                assert_eq!(*first_line, 1);
-                assert_eq!(key, "appcharge:delete:a");
-            }
-            other => panic!("{other:?}"),
+    }
+
+    #[test]
+    fn a_line_is_read_again_from_its_checkpoint() {
+        let dir = crate::testutil::TempDir::new("input-reread");
+        let path = dir.path().join("in.jsonl");
+        let text: String = (1..=200).map(|i| format!("line {i}\n")).collect();
+        std::fs::write(&path, text).expect("write");
+        let input = Input::open(&path).expect("open");
+        let mut checkpoints = Checkpoints::default();
+        for line in input.lines().expect("lines") {
+            let line = line.expect("line");
+            checkpoints.note(line.number, line.offset);
         }
-        assert!(matches!(&entries[4], Entry::Valid { line: 7, .. }));
+        for n in [1, 63, 64, 65, 129, 200] {
+            let line = input.reread(&checkpoints, n).expect("reread");
+            assert_eq!(line.text.as_deref(), Ok(format!("line {n}").as_str()));
+        }
+    }
+
+    #[test]
+    fn stdin_is_spooled_and_named() {
+        let input = Input::spool(&mut &b"a\nb\n"[..]).expect("spool");
+        assert_eq!(input.name(), "<stdin>");
+        assert_eq!(input.lines().expect("lines").count(), 2);
     }
 }

@@ -1,13 +1,18 @@
-//! `offerkit batch`: many targets from a JSONL file, resumable through a journal.
+//! `offerkit batch`: many targets from a JSONL file (or stdin), resumable through a journal,
+//! in bounded memory whatever the input's size.
 //!
-//! - `input`: line parsing and validation;
-//! - `journal`: the durable journal and its replay;
+//! - `input`: the input, read line by line, each line checked on its own;
+//! - `keys`: target identity as compact hashes, checked against the real keys;
+//! - `scan`: the first pass (index, vendors used);
+//! - `journal`: the durable, locked, environment-bound journal and its replay;
 //! - `rate`: per-vendor rate limits;
-//! - `engine`: concurrency and the resume algorithm;
+//! - `engine`: concurrency, the resume algorithm and the stops;
 //! - `report`: progress, results JSONL and the summary table.
 
 pub mod engine;
 pub mod input;
 pub mod journal;
+pub mod keys;
 pub mod rate;
 pub mod report;
+pub mod scan;

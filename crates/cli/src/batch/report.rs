@@ -76,9 +76,23 @@ impl Progress {
                 }
             }
             (None, ProgressMode::Lines) => {
-                eprintln!("[{}/{}] {text}", self.done, self.total);
+                // One write per line; a closed stderr is no reason to stop the run.
+                let line = format!("[{}/{}] {text}\n", self.done, self.total);
+                let _ = std::io::stderr().lock().write_all(line.as_bytes());
             }
             _ => {}
+        }
+    }
+
+    /// Says something once, above the bar or as its own line.
+    pub fn notice(&mut self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(format!("offerkit: {text}")),
+            None if self.mode == ProgressMode::Quiet => {}
+            None => {
+                let line = format!("offerkit: {text}\n");
+                let _ = std::io::stderr().lock().write_all(line.as_bytes());
+            }
         }
     }
 
@@ -90,7 +104,7 @@ impl Progress {
     }
 }
 
-/// One human line for a result: `line 3 appcharge:delete:p1 retracted (req r-1)`.
+/// One human line for a result: `line 3 appcharge:delete:p1 retracted (request r-1)`.
 pub fn describe(result: &LineResult) -> String {
     let mut text = format!("line {} ", result.line);
     if let Some(key) = &result.key {
@@ -101,25 +115,8 @@ pub fn describe(result: &LineResult) -> String {
     if let Some(how) = result.resumed {
         text.push_str(&format!(" (resumed by {how})"));
     }
-    let outcome = result.outcome.as_ref();
-    if let Some(job) = outcome.and_then(|o| o.get("job")) {
-        let id = job.get("id").and_then(|v| v.as_str()).unwrap_or("?");
-        let status = job.get("status").and_then(|v| v.as_str()).unwrap_or("?");
-        let result = job.get("result").and_then(|v| v.as_str()).unwrap_or("");
-        text.push_str(&format!(" [job {id} {status} {result}]"));
-    }
-    if let Some(req) = outcome
-        .and_then(|o| o.get("requestId"))
-        .and_then(|v| v.as_str())
-    {
-        text.push_str(&format!(" (request {req})"));
-    }
-    if let Some(message) = outcome
-        .and_then(|o| o.get("error"))
-        .and_then(|e| e.get("message"))
-        .and_then(|v| v.as_str())
-    {
-        text.push_str(&format!(": {message}"));
+    if let Some(detail) = &result.detail {
+        text.push_str(detail);
     }
     if let Some(error) = &result.error {
         let prefix = format!("line {}: ", result.line);
@@ -131,17 +128,18 @@ pub fn describe(result: &LineResult) -> String {
     text.trim_end().to_owned()
 }
 
-/// Writes one result as a JSON line.
+/// Writes one result as a JSON line (the writer is buffered by the caller).
 pub fn write_jsonl(out: &mut dyn Write, result: &LineResult) -> std::io::Result<()> {
-    let line = serde_json::to_string(result).map_err(std::io::Error::other)?;
-    writeln!(out, "{line}")?;
-    out.flush()
+    let mut line = serde_json::to_vec(result).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    out.write_all(&line)
 }
 
-const COLUMNS: [LineStatus; 7] = [
+const COLUMNS: [LineStatus; 8] = [
     LineStatus::Retracted,
     LineStatus::AlreadyRetracted,
     LineStatus::Failed,
+    LineStatus::NotAttempted,
     LineStatus::SkippedDone,
     LineStatus::WouldRetract,
     LineStatus::WouldCheckThenRetract,
@@ -203,11 +201,9 @@ pub fn summary_table(summary: &Summary) -> String {
             summary.invalid, summary.duplicates
         ));
     }
-    if summary.journal_ignored_lines > 0 {
-        out.push_str(&format!(
-            "journal: ignored {} unreadable line(s) (torn write from an interrupted run)\n",
-            summary.journal_ignored_lines
-        ));
+    if let Some(stopped) = &summary.stopped {
+        out.push_str(stopped);
+        out.push('\n');
     }
     out
 }

@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use offerkit::{Client, Error, ErrorKind, Target};
+use offerkit::{Client, Error, ErrorKind, Target, Vendor};
 use serde_json::{Value, json};
 
-use crate::batch::engine::{self, LineStatus, Options, Summary};
-use crate::batch::input::Entry;
+use crate::batch::engine::{self, Event, LineStatus, Options, Summary};
+use crate::batch::journal::embedded_sandbox;
 use crate::batch::rate::Limits;
 use crate::batch::report;
+use crate::commands::batch::{self, Backend, Files};
 use crate::exit::Exit;
 use crate::setup;
 
@@ -95,15 +96,10 @@ async fn run_inner(dir: Option<PathBuf>, json_output: bool) -> Result<Summary, E
     std::fs::write(&input, text).map_err(|e| io("cannot write", &input, e))?;
     let journal = dir.join("demo.jsonl.journal");
     let _ = std::fs::remove_file(&journal);
-    let entries = crate::batch::input::parse(
-        &std::fs::read_to_string(&input).map_err(|e| io("cannot read", &input, e))?,
-    );
-    let by_line: HashMap<usize, Target> = entries
+    let by_line: HashMap<usize, Target> = targets
         .iter()
-        .filter_map(|e| match e {
-            Entry::Valid { line, target } => Some((*line, target.clone())),
-            _ => None,
-        })
+        .enumerate()
+        .filter_map(|(i, value)| Some((i + 1, Target::from_value(value.clone()).ok()?)))
         .collect();
     if !json_output {
         print_header(sandbox.base_url(), &input, &journal, targets.len());
@@ -115,39 +111,65 @@ async fn run_inner(dir: Option<PathBuf>, json_output: bool) -> Result<Summary, E
     // to the target that just finished: the demo can show each one's HTTP calls.
     let options = Options {
         concurrency: 1,
-        dry_run: false,
-        journal: Some(journal),
         limits: Limits::unlimited(),
         context: client.context().clone(),
+        ..Options::default()
     };
+    let environment = |vendors: &[Vendor]| embedded_sandbox(vendors);
+    let backend = Backend {
+        client: Arc::clone(&client),
+        environment: &environment,
+    };
+    let files = Files {
+        input: input.clone(),
+        journal: Some(journal),
+        new_journal: false,
+        output: None,
+    };
+    let prepared = batch::prepare(&backend, &files, &options, json_output).await?;
     let results_path = dir.join("demo.results.jsonl");
     let mut results_file =
         std::fs::File::create(&results_path).map_err(|e| io("cannot create", &results_path, e))?;
     let total = by_line.len();
     let mut seen = 0;
     let mut done = 0;
-    let summary = engine::run(client, entries, &options, |result| {
-        let journal = sandbox.journal();
-        let calls = journal.get(seen..).unwrap_or_default();
-        seen = journal.len();
-        done += 1;
-        if let Err(e) = report::write_jsonl(&mut results_file, result) {
-            eprintln!("warning: cannot write {}: {e}", results_path.display());
-        }
-        if json_output {
-            crate::print_json_line(result);
-            return;
-        }
-        let what = by_line
-            .get(&result.line)
-            .map_or_else(|| format!("line {}", result.line), present::what);
-        println!("[{done}/{total}] line {}: {what}", result.line);
-        let trail = present::http_trail(calls);
-        if !trail.is_empty() {
-            println!("      calls   {}", trail.join(", "));
-        }
-        println!("      result  {}", present::result_line(result));
-    })
+    let summary = engine::run(
+        client,
+        &prepared.input,
+        &prepared.scan,
+        &prepared.replay,
+        prepared.journal,
+        &options,
+        |event| {
+            let result = match event {
+                Event::Result(result) => result,
+                Event::Notice(text) => {
+                    eprintln!("offerkit: {text}");
+                    return;
+                }
+            };
+            let journal = sandbox.journal();
+            let calls = journal.get(seen..).unwrap_or_default();
+            seen = journal.len();
+            done += 1;
+            if let Err(e) = report::write_jsonl(&mut results_file, result) {
+                eprintln!("warning: cannot write {}: {e}", results_path.display());
+            }
+            if json_output {
+                crate::print_json_line(result);
+                return;
+            }
+            let what = by_line
+                .get(&result.line)
+                .map_or_else(|| format!("line {}", result.line), present::what);
+            println!("[{done}/{total}] line {}: {what}", result.line);
+            let trail = present::http_trail(calls);
+            if !trail.is_empty() {
+                println!("      calls   {}", trail.join(", "));
+            }
+            println!("      result  {}", present::result_line(result));
+        },
+    )
     .await?;
     let _ = sandbox.shutdown().await;
     if !json_output {
@@ -195,14 +217,11 @@ mod tests {
 
     #[test]
     fn every_demo_target_is_valid_and_distinct() {
-        let text: String = targets().iter().map(|t| format!("{t}\n")).collect();
-        let entries = crate::batch::input::parse(&text);
-        assert_eq!(entries.len(), 8);
-        assert!(
-            entries
-                .iter()
-                .all(|e| matches!(e, crate::batch::input::Entry::Valid { .. }))
-        );
+        let keys: std::collections::HashSet<String> = targets()
+            .into_iter()
+            .map(|t| Target::from_value(t).expect("valid target").key())
+            .collect();
+        assert_eq!(keys.len(), 8);
     }
 
     #[tokio::test]

@@ -26,6 +26,12 @@ where
     if let Some(status) = err.status() {
         error = error.with_http_status(status.as_u16());
     }
+    if err
+        .transport_error()
+        .is_some_and(offerkit_transport::Error::is_unreachable)
+    {
+        error = error.unreachable();
+    }
     error.with_source(err)
 }
 

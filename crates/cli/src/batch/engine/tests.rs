@@ -1,6 +1,7 @@
 //! Engine tests with fake vendors: exactly-once across an interrupted run.
 
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -11,7 +12,6 @@ use offerkit::{
 };
 
 use super::*;
-use crate::batch::input;
 use crate::testutil::TempDir;
 
 /// What the fake "vendor side" remembers, shared across runs.
@@ -156,13 +156,70 @@ fn input_text(n: usize) -> String {
         .join("\n")
 }
 
-fn options(journal: Option<PathBuf>) -> Options {
-    Options {
-        concurrency: 4,
+/// Engine options and the journal of one test run.
+struct Setup {
+    options: Options,
+    journal: Option<PathBuf>,
+}
+
+fn options(journal: Option<PathBuf>) -> Setup {
+    Setup {
+        options: Options {
+            concurrency: 4,
+            limits: Limits::unlimited(),
+            ..Options::default()
+        },
         journal,
-        limits: Limits::unlimited(),
-        ..Options::default()
     }
+}
+
+/// Runs `text` as the batch command does (input file beside the journal, so every run of one
+/// journal reads the same input), reporting each result.
+async fn run(
+    client: Arc<Client>,
+    text: &str,
+    setup: &Setup,
+    mut on_result: impl FnMut(&LineResult),
+) -> Result<Summary, Error> {
+    let spool;
+    let input = match &setup.journal {
+        Some(journal) => {
+            let path = journal.with_extension("input.jsonl");
+            std::fs::write(&path, text).expect("write input");
+            path
+        }
+        None => {
+            spool = tempfile::NamedTempFile::new().expect("temp file");
+            std::fs::write(spool.path(), text).expect("write input");
+            spool.path().to_owned()
+        }
+    };
+    let environment = |_: &[Vendor]| crate::batch::journal::Environment::new();
+    let backend = crate::commands::batch::Backend {
+        client: Arc::clone(&client),
+        environment: &environment,
+    };
+    let files = crate::commands::batch::Files {
+        input,
+        journal: setup.journal.clone(),
+        new_journal: false,
+        output: None,
+    };
+    let prepared = crate::commands::batch::prepare(&backend, &files, &setup.options, false).await?;
+    super::run(
+        client,
+        &prepared.input,
+        &prepared.scan,
+        &prepared.replay,
+        prepared.journal,
+        &setup.options,
+        |event| {
+            if let Event::Result(result) = event {
+                on_result(result)
+            }
+        },
+    )
+    .await
 }
 
 #[tokio::test]
@@ -175,12 +232,7 @@ async fn interrupted_run_resumes_without_repeating_or_skipping() {
     // Run 1: the 9th call onwards hangs; kill the run once all 4 slots are stuck.
     {
         let first_options = options(Some(journal_path.clone()));
-        let run = run(
-            client(&world, Some(8)),
-            input::parse(&text),
-            &first_options,
-            |_| {},
-        );
+        let run = run(client(&world, Some(8)), &text, &first_options, |_| {});
         tokio::pin!(run);
         loop {
             tokio::select! {
@@ -202,7 +254,7 @@ async fn interrupted_run_resumes_without_repeating_or_skipping() {
     let mut results = Vec::new();
     let summary = run(
         client(&world, None),
-        input::parse(&text),
+        &text,
         &options(Some(journal_path.clone())),
         |r| results.push(r.clone()),
     )
@@ -235,7 +287,7 @@ async fn interrupted_run_resumes_without_repeating_or_skipping() {
     world.events.lock().expect("lock").clear();
     let summary = run(
         client(&world, None),
-        input::parse(&text),
+        &text,
         &options(Some(journal_path)),
         |_| {},
     )
@@ -252,14 +304,12 @@ async fn bad_lines_do_not_stop_the_others_and_dry_run_calls_nothing() {
         "{}\n{{\"vendor\":\"appcharge\"}}\n{}\n{}",
         r#"{"vendor":"appcharge","action":"delete","publisherOfferId":"a"}"#,
         r#"{"vendor":"appcharge","action":"delete","publisherOfferId":"a"}"#,
-        r#"{"vendor":"adobe","action":"delete","offerId":"x","offerType":"fallback"}"#,
+        r#"{"vendor":"appcharge","action":"delete","publisherOfferId":".."}"#,
     );
-    let dry = Options {
-        dry_run: true,
-        ..options(None)
-    };
+    let mut dry = options(None);
+    dry.options.dry_run = true;
     let mut results = Vec::new();
-    let summary = run(client(&world, None), input::parse(&text), &dry, |r| {
+    let summary = run(client(&world, None), &text, &dry, |r| {
         results.push(r.clone())
     })
     .await
@@ -273,25 +323,39 @@ async fn bad_lines_do_not_stop_the_others_and_dry_run_calls_nothing() {
             LineStatus::WouldRetract,
             LineStatus::Invalid,
             LineStatus::Duplicate,
-            LineStatus::Failed // adobe not registered
+            LineStatus::Invalid,
         ]
     );
     assert_eq!(
         results[1].error.as_deref(),
         Some("line 2: field `action`: is required")
     );
-    assert_eq!(summary.invalid, 1);
+    assert_eq!(summary.invalid, 2);
 
-    let summary = run(
-        client(&world, None),
-        input::parse(&text),
-        &options(None),
-        |_| {},
-    )
-    .await
-    .expect("run");
+    let summary = run(client(&world, None), &text, &options(None), |_| {})
+        .await
+        .expect("run");
     assert_eq!(summary.total(LineStatus::Retracted), 1);
     assert_eq!(summary.failures.get(&ErrorClass::User), Some(&2));
+}
+
+#[tokio::test]
+async fn a_vendor_that_cannot_be_called_stops_the_batch_before_any_call() {
+    let world = Arc::new(World::default());
+    let text = [
+        r#"{"vendor":"appcharge","action":"delete","publisherOfferId":"a"}"#,
+        r#"{"vendor":"adobe","action":"delete","offerId":"x","offerType":"fallback"}"#,
+    ]
+    .join("\n");
+    let error = run(client(&world, None), &text, &options(None), |_| {})
+        .await
+        .expect_err("refused");
+    assert_eq!(error.kind(), offerkit::ErrorKind::Config);
+    assert!(error.message().contains("adobe"), "{error}");
+    assert!(
+        world.events.lock().expect("lock").is_empty(),
+        "nothing called"
+    );
 }
 
 /// An ingestion fake whose retract records a job and then fails as `job_end` says;
@@ -352,12 +416,9 @@ async fn run_twice(fake: &Arc<JobFake>) -> Vec<LineResult> {
     let client = Arc::new(Client::builder().register(fake.clone()).build());
     let mut results = Vec::new();
     for _ in 0..2 {
-        run(
-            Arc::clone(&client),
-            input::parse(text),
-            &options(journal.clone()),
-            |r| results.push(r.clone()),
-        )
+        run(Arc::clone(&client), text, &options(journal.clone()), |r| {
+            results.push(r.clone())
+        })
         .await
         .expect("run");
     }

@@ -52,7 +52,11 @@ pub fn what(target: &Target) -> String {
 /// The result in one line: status, job, request id, note, error.
 pub fn result_line(result: &LineResult) -> String {
     let mut parts = vec![result.status.as_str().to_owned()];
-    let outcome = result.outcome.as_ref();
+    let parsed: Option<Value> = result
+        .outcome
+        .as_ref()
+        .and_then(|raw| serde_json::from_str(raw.get()).ok());
+    let outcome = parsed.as_ref();
     let text = |v: Option<&Value>, key: &str| {
         v.and_then(|v| v.get(key))
             .and_then(Value::as_str)
