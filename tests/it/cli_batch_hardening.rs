@@ -827,6 +827,36 @@ async fn a_target_whose_every_record_was_lost_is_read_back_not_repeated() {
     sandbox.shutdown().await.expect("shutdown");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_header_never_lets_another_environment_skip_targets() {
+    let dir = TempDir::new("batch-header");
+    let (staging, offers, input, journal) = finished_run("header", dir.path()).await;
+    overwrite_line(&journal, 1, r#"{"offerkitJournal":2,"environm"#);
+    let production = Sandbox::start().await.expect("sandbox");
+    seed_appcharge(&production, &offers);
+
+    // Either refused (nothing sent) or every target read back and acted on: never skipped.
+    let run = batch(&sandbox_env(&production), dir.path(), &[&input]).await;
+    assert!(names_line(&run.stderr, "unreadable", 1), "{}", run.stderr);
+    let results = run.json_lines();
+    if run.code == 2 {
+        assert!(
+            requests(&production).is_empty(),
+            "{:?}",
+            requests(&production)
+        );
+    } else {
+        assert_eq!(run.code, 0, "{run:?}");
+        assert!(
+            !results.iter().any(|r| r["status"] == "skipped-done"),
+            "skipped on a journal of unknown environment: {results:?}"
+        );
+        assert_eq!(production.state()["appcharge"]["offers"], json!([]));
+    }
+    staging.shutdown().await.expect("shutdown");
+    production.shutdown().await.expect("shutdown");
+}
+
 // ---------------------------------------------------------------------------------------
 // Input
 // ---------------------------------------------------------------------------------------
@@ -842,8 +872,9 @@ async fn a_byte_order_mark_is_ignored_and_invalid_utf8_invalidates_only_its_line
     bytes.extend_from_slice(
         b"\n{\"vendor\":\"appcharge\",\"action\":\"delete\",\"publisherOfferId\":\"utf-\xFF\"}\n",
     );
+    // Line 3 as a Windows editor saves it.
     bytes.extend_from_slice(appcharge_line(&offers[2]).as_bytes());
-    bytes.push(b'\n');
+    bytes.extend_from_slice(b"\r\n");
     let input = dir.path().join("targets.jsonl");
     std::fs::write(&input, &bytes).expect("write");
 
@@ -941,9 +972,11 @@ async fn output_or_journal_naming_the_input_or_each_other_is_refused_and_changes
 
     // Each names one file twice, spelled the same way or another way (relative to the
     // working directory, which is `dir`).
-    let clashes: [&[&str]; 5] = [
+    std::os::unix::fs::symlink("targets.jsonl", dir.path().join("alias.jsonl")).expect("symlink");
+    let clashes: [&[&str]; 6] = [
         &[&input, "-o", &input],
         &[&input, "-o", "./targets.jsonl"],
+        &[&input, "-o", "alias.jsonl"],
         &[&input, "--journal", &input, "-o", "results.jsonl"],
         &[&input, "--journal", &journal, "-o", &journal],
         &[
@@ -969,6 +1002,29 @@ async fn output_or_journal_naming_the_input_or_each_other_is_refused_and_changes
         );
     }
     assert_eq!(requests(&sandbox).len(), sent, "{:?}", requests(&sandbox));
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_output_that_is_a_hard_link_of_the_input_is_refused() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let offers = ids("hardlink", 2);
+    seed_appcharge(&sandbox, &offers);
+    let dir = TempDir::new("batch-hardlink");
+    let input = write_appcharge_input(dir.path(), &offers);
+    let input_text = std::fs::read_to_string(&input).expect("input");
+    // Another name for the same file: no path comparison can tell, the inode can.
+    std::fs::hard_link(&input, dir.path().join("same.jsonl")).expect("hard link");
+
+    let run = batch(
+        &sandbox_env(&sandbox),
+        dir.path(),
+        &[&input, "-o", "same.jsonl"],
+    )
+    .await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(std::fs::read_to_string(&input).expect("input"), input_text);
+    assert!(requests(&sandbox).is_empty(), "{:?}", requests(&sandbox));
     sandbox.shutdown().await.expect("shutdown");
 }
 
