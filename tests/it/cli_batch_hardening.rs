@@ -544,7 +544,7 @@ async fn ids_with_colons_that_would_join_to_one_key_are_two_targets() {
                "lineItems": [{"offerId": "DG7GMGF0FKZV:0003:DG7GMGF0DWMS", "quantity": 2}]})
     };
     sandbox
-        .seed(&json!({"orders": [order("a", "b:c"), order("a:b", "c")]}))
+        .seed(&json!({"orders": [order("a", "b:c"), order("a:b", "c"), order("x%3Ay", "z"), order("x:y", "z")]}))
         .expect("seed");
     let dir = TempDir::new("batch-keys");
     let line = |tenant: &str, id: &str| {
@@ -555,19 +555,24 @@ async fn ids_with_colons_that_would_join_to_one_key_are_two_targets() {
     let input = write_lines(
         dir.path(),
         "targets.jsonl",
-        &[line("a", "b:c"), line("a:b", "c")],
+        &[
+            line("a", "b:c"),
+            line("a:b", "c"),
+            // An id that looks escaped already.
+            line("x%3Ay", "z"),
+            line("x:y", "z"),
+        ],
     );
     let env = sandbox_env(&sandbox);
 
     let run = batch(&env, dir.path(), &[&input]).await;
     assert_eq!(run.code, 0, "{run:?}");
     let results = run.json_lines();
-    assert_eq!(results.len(), 2, "{results:?}");
+    assert_eq!(results.len(), 4, "{results:?}");
     assert!(
         results.iter().all(|r| r["status"] == "retracted"),
         "{results:?}"
     );
-    assert_ne!(results[0]["key"], results[1]["key"]);
     for order in sandbox.state()["orders"].as_array().expect("orders") {
         assert_eq!(order["lineItems"][0]["quantity"], 0, "{order}");
     }
@@ -575,7 +580,7 @@ async fn ids_with_colons_that_would_join_to_one_key_are_two_targets() {
     let again = batch(&env, dir.path(), &[&input]).await;
     assert_eq!(
         status_counts(&again.json_lines()).get("skipped-done"),
-        Some(&2),
+        Some(&4),
         "{again:?}"
     );
     sandbox.shutdown().await.expect("shutdown");
@@ -1025,6 +1030,57 @@ async fn an_output_that_is_a_hard_link_of_the_input_is_refused() {
     assert_eq!(run.code, 2, "{run:?}");
     assert_eq!(std::fs::read_to_string(&input).expect("input"), input_text);
     assert!(requests(&sandbox).is_empty(), "{:?}", requests(&sandbox));
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_input_that_can_be_read_only_once_is_run_or_refused_never_hung_on() {
+    // `offerkit batch <(jq … targets.json)`: the shell passes a pipe by name.
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let offers = ids("fifo", 3);
+    seed_appcharge(&sandbox, &offers);
+    let dir = TempDir::new("batch-fifo");
+    let fifo = dir.path().join("targets.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let text: String = offers
+        .iter()
+        .map(|id| format!("{}\n", appcharge_line(id)))
+        .collect();
+    let writer_path = fifo.clone();
+    // A plain thread: it blocks in open() until the CLI opens the pipe, writes once, and
+    // closes it, as the shell's process substitution does.
+    std::thread::spawn(move || {
+        use std::io::Write;
+        if let Ok(mut pipe) = std::fs::OpenOptions::new().write(true).open(&writer_path) {
+            let _ = pipe.write_all(text.as_bytes());
+        }
+    });
+    let fifo = fifo.display().to_string();
+    // (Bounded only so that a hang fails the test.)
+    let run = tokio::time::timeout(
+        Duration::from_secs(20),
+        batch(
+            &sandbox_env(&sandbox),
+            dir.path(),
+            &[&fifo, "--journal", "pipe.journal"],
+        ),
+    )
+    .await
+    .expect("the run hung on a named pipe");
+    if run.code == 2 {
+        assert!(requests(&sandbox).is_empty(), "{:?}", requests(&sandbox));
+    } else {
+        assert_eq!(run.code, 0, "{run:?}");
+        assert_eq!(
+            status_counts(&run.json_lines()).get("retracted"),
+            Some(&offers.len()),
+            "{run:?}"
+        );
+    }
     sandbox.shutdown().await.expect("shutdown");
 }
 
