@@ -13,7 +13,7 @@ use offerkit_sandbox::{FaultKind, FaultRule, Sandbox};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::cli_support::{TempDir, offerkit, offerkit_with, sandbox_env};
+use crate::cli_support::{TempDir, command, offerkit, offerkit_with, sandbox_env};
 
 const TENANT: &str = "e2e-customer";
 
@@ -711,4 +711,21 @@ async fn cli_configuration_errors_name_the_keys() {
     for key in offerkit::CONFIG_KEYS {
         assert!(help.stdout.contains(&key.env_name()), "{}", key.env_name());
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_output_to_closed_pipes_never_panics() {
+    // A harness that reads nothing and closes both pipes at once (`offerkit demo | true`): every
+    // write fails with EPIPE, and the command still ends with its own exit code, not a panic (101).
+    let dir = TempDir::new("closed-pipes");
+    let mut child = command(&[], dir.path())
+        .args(["demo", "--dir", &dir.path().display().to_string()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = child.wait().await.expect("wait");
+    assert_eq!(status.code(), Some(0), "{status:?}");
 }

@@ -5,6 +5,24 @@
 //! (one module per subcommand family), [`batch`] (the resumable batch engine: input, journal,
 //! rate limits, reporting), [`exit`] (exit codes).
 
+/// `println!` that never panics: a closed stdout (`offerkit … | head -1`) loses the line, and the
+/// command goes on to its real exit code.
+macro_rules! outln {
+    () => {
+        outln!("")
+    };
+    ($($arg:tt)*) => {
+        $crate::write_line(&mut std::io::stdout().lock(), format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` that never panics on a closed stderr (see [`outln!`]).
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::write_line(&mut std::io::stderr().lock(), format_args!($($arg)*))
+    };
+}
+
 pub mod args;
 pub mod batch;
 pub mod commands;
@@ -55,6 +73,13 @@ pub async fn run(cli: Cli) -> Exit {
     };
     session.close().await;
     exit
+}
+
+/// Writes one line in one write, ignoring a closed pipe (what [`outln!`] and [`errln!`] do).
+pub fn write_line(out: &mut dyn std::io::Write, args: std::fmt::Arguments<'_>) {
+    let mut line = args.to_string();
+    line.push('\n');
+    let _ = out.write_all(line.as_bytes());
 }
 
 /// Prints an error on stderr (as `{"error":…}` with `--json`).

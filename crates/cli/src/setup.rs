@@ -68,7 +68,7 @@ pub async fn session(global: &Global) -> Result<Session, Error> {
     };
     config = config.merged(flag_config(global));
     for warning in &config.warnings {
-        eprintln!("offerkit: {warning}");
+        errln!("offerkit: {warning}");
     }
     Ok(Session {
         client: Arc::new(Client::from_config(&config)),
@@ -171,5 +171,5 @@ fn flag_config(global: &Global) -> Config {
 
 /// Says on stderr that a hidden flag that was given is deprecated.
 fn deprecated(old: &str, new: &str) {
-    eprintln!("offerkit: {old} is deprecated and will be removed; use {new}");
+    errln!("offerkit: {old} is deprecated and will be removed; use {new}");
 }

@@ -442,16 +442,7 @@ impl Target {
     /// assert_ne!(one.key(), two.key());
     /// ```
     pub fn key(&self) -> String {
-        self.key_with(escape_key_part)
-    }
-
-    /// The key as offerkit 0.1 journals wrote it: the same parts joined by `:` without
-    /// escaping (ambiguous when an id contains `:`). Only for reading those journals.
-    pub fn legacy_key(&self) -> String {
-        self.key_with(Cow::Borrowed)
-    }
-
-    fn key_with<'a>(&'a self, part: impl Fn(&'a str) -> Cow<'a, str>) -> String {
+        let part = escape_key_part;
         let prefix = format!("{}:{}", self.vendor(), self.action().as_str());
         match self {
             Target::IngestionDelete(t) => format!("{prefix}:{}", part(t.offer_id.as_str())),
@@ -786,11 +777,6 @@ mod tests {
         let (one, two) = (orders("a", "b:c"), orders("a:b", "c"));
         assert_ne!(one.key(), two.key());
         assert_eq!(
-            one.legacy_key(),
-            two.legacy_key(),
-            "the 0.1 keys were ambiguous"
-        );
-        assert_eq!(
             orders("a%3Ab", "c").key(),
             "partner-center-orders:cancel:a%253Ab:c:all"
         );
@@ -803,10 +789,6 @@ mod tests {
         assert_eq!(
             adobe.key(),
             "adobe:delete:personalized:xcore%3Apersonalized-offer%3A1"
-        );
-        assert_eq!(
-            adobe.legacy_key(),
-            "adobe:delete:personalized:xcore:personalized-offer:1"
         );
     }
 

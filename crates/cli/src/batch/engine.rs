@@ -350,7 +350,7 @@ impl Entries<'_> {
 #[derive(Debug, Default)]
 struct Breaker {
     consecutive: HashMap<Vendor, usize>,
-    open: HashMap<Vendor, String>,
+    open: std::collections::HashSet<Vendor>,
 }
 
 impl Breaker {
@@ -361,7 +361,7 @@ impl Breaker {
         outcome_error: Option<&Error>,
         limit: usize,
     ) -> Option<String> {
-        if self.open.contains_key(&vendor) {
+        if self.open.contains(&vendor) {
             return None;
         }
         let count = self.consecutive.entry(vendor).or_default();
@@ -378,7 +378,7 @@ impl Breaker {
              command again to do them",
             outcome_error.map(Error::message).unwrap_or_default()
         );
-        self.open.insert(vendor, why.clone());
+        self.open.insert(vendor);
         Some(why)
     }
 }
@@ -564,15 +564,16 @@ impl Worker<'_> {
         }
     }
 
+    /// Why `vendor`'s next target must not start, in a few words (the notice said the rest once).
     fn stopped(&self, vendor: Vendor) -> Option<String> {
-        if let Some(failure) = self.journal.and_then(Journal::failure) {
-            return Some(format!("not attempted: {}", failure.message()));
+        if self.journal.and_then(Journal::failure).is_some() {
+            return Some("the journal could not be written".to_owned());
         }
         let breaker = self.breaker.lock().ok()?;
         breaker
             .open
-            .get(&vendor)
-            .map(|why| format!("not attempted: {why}"))
+            .contains(&vendor)
+            .then(|| format!("{vendor} is unreachable"))
     }
 
     async fn target(&self, line: usize, target: &Target, prior: Option<&Prior>) -> Processed {
@@ -644,7 +645,7 @@ impl Worker<'_> {
         if let Some(journal) = self.journal
             && let Err(error) = journal.started(line, key).await
         {
-            let why = format!("not attempted: {}", error.message());
+            let why = error.message().to_owned();
             return Err(Box::new(LineResult::not_attempted(line, target, why)));
         }
         self.limiter.acquire(bucket).await;

@@ -144,7 +144,7 @@ async fn run_inner(dir: Option<PathBuf>, json_output: bool) -> Result<Summary, E
             let result = match event {
                 Event::Result(result) => result,
                 Event::Notice(text) => {
-                    eprintln!("offerkit: {text}");
+                    errln!("offerkit: {text}");
                     return;
                 }
             };
@@ -153,7 +153,7 @@ async fn run_inner(dir: Option<PathBuf>, json_output: bool) -> Result<Summary, E
             seen = journal.len();
             done += 1;
             if let Err(e) = report::write_jsonl(&mut results_file, result) {
-                eprintln!("warning: cannot write {}: {e}", results_path.display());
+                errln!("warning: cannot write {}: {e}", results_path.display());
             }
             if json_output {
                 crate::print_json_line(result);
@@ -162,12 +162,12 @@ async fn run_inner(dir: Option<PathBuf>, json_output: bool) -> Result<Summary, E
             let what = by_line
                 .get(&result.line)
                 .map_or_else(|| format!("line {}", result.line), present::what);
-            println!("[{done}/{total}] line {}: {what}", result.line);
+            outln!("[{done}/{total}] line {}: {what}", result.line);
             let trail = present::http_trail(calls);
             if !trail.is_empty() {
-                println!("      calls   {}", trail.join(", "));
+                outln!("      calls   {}", trail.join(", "));
             }
-            println!("      result  {}", present::result_line(result));
+            outln!("      result  {}", present::result_line(result));
         },
     )
     .await?;
@@ -179,36 +179,39 @@ async fn run_inner(dir: Option<PathBuf>, json_output: bool) -> Result<Summary, E
 }
 
 fn print_header(sandbox: &str, input: &Path, journal: &Path, targets: usize) {
-    println!("offerkit demo: one retraction of every kind, against a local sandbox");
-    println!("(an in-process emulator of the four vendor APIs: no credentials, no network)\n");
-    println!("  sandbox  {sandbox}");
-    println!("  seeded   3 private offers, 2 orders, 2 Adobe offers, 1 Appcharge offer");
-    println!(
+    outln!("offerkit demo: one retraction of every kind, against a local sandbox");
+    outln!("(an in-process emulator of the four vendor APIs: no credentials, no network)\n");
+    outln!("  sandbox  {sandbox}");
+    outln!("  seeded   3 private offers, 2 orders, 2 Adobe offers, 1 Appcharge offer");
+    outln!(
         "  input    {} ({targets} targets, one JSON object per line)",
         input.display()
     );
-    println!(
+    outln!(
         "  journal  {} (what `offerkit batch` records to resume after a crash)\n",
         journal.display()
     );
-    println!("Running the batch, one target at a time so each one's HTTP calls can be shown:\n");
+    outln!("Running the batch, one target at a time so each one's HTTP calls can be shown:\n");
 }
 
 fn print_footer(summary: &Summary, dir: &Path, elapsed: std::time::Duration) {
-    println!();
-    print!("{}", report::summary_table(summary));
+    outln!();
+    let _ = std::io::Write::write_all(
+        &mut std::io::stdout().lock(),
+        report::summary_table(summary).as_bytes(),
+    );
     let failed = summary.total(LineStatus::Failed);
     let verdict = if failed == 0 && summary.invalid == 0 {
         "every target retracted".to_owned()
     } else {
         format!("{failed} target(s) failed")
     };
-    println!(
+    outln!(
         "\n{verdict} in {:.1} s; input, journal and results are in {}",
         elapsed.as_secs_f64(),
         dir.display()
     );
-    println!("next: `offerkit batch --help` (input format, journal, resume) and `offerkit --help`");
+    outln!("next: `offerkit batch --help` (input format, journal, resume) and `offerkit --help`");
 }
 
 #[cfg(test)]

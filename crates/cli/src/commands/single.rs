@@ -59,9 +59,9 @@ fn print_outcome(target: &Target, outcome: &Outcome, json: bool) {
         return;
     }
     let details = outcome.details();
-    println!("{} {}", outcome.status().as_str(), target.key());
+    outln!("{} {}", outcome.status().as_str(), target.key());
     if let Some(job) = &details.job {
-        println!(
+        outln!(
             "  job {} {}{}",
             job.id,
             job.status,
@@ -72,13 +72,13 @@ fn print_outcome(target: &Target, outcome: &Outcome, json: bool) {
         );
     }
     if let Some(id) = &details.request_id {
-        println!("  request id {id}");
+        outln!("  request id {id}");
     }
     if let Some(note) = &details.note {
-        println!("  {note}");
+        outln!("  {note}");
     }
     if let Some(error) = outcome.error() {
-        eprintln!("error: {error}");
+        errln!("error: {error}");
     }
 }
 
@@ -87,11 +87,11 @@ fn print_details(details: &Details, json: bool) {
         (Some(response), true) => crate::print_json(response),
         (Some(response), false) => {
             if let Some(id) = &details.request_id {
-                println!("request id {id}");
+                outln!("request id {id}");
             }
             crate::print_json(response);
         }
-        (None, _) => println!("(no content)"),
+        (None, _) => outln!("(no content)"),
     }
 }
 
