@@ -420,6 +420,41 @@ async fn a_vendor_new_to_the_journal_is_recorded_then_held_to_its_environment() 
     elsewhere.shutdown().await.expect("shutdown");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_journal_twice_in_a_row_keeps_both_old_journals() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let offers = ids("twice", 2);
+    seed_appcharge(&sandbox, &offers);
+    let dir = TempDir::new("batch-new-twice");
+    let input = write_appcharge_input(dir.path(), &offers);
+    let journal = dir.path().join("targets.jsonl.journal");
+    let env = sandbox_env(&sandbox);
+
+    let mut kept = Vec::new();
+    let first = batch(&env, dir.path(), &[&input]).await;
+    assert_eq!(first.code, 0, "{first:?}");
+    kept.push(std::fs::read_to_string(&journal).expect("journal"));
+    // Two new journals within (most likely) the same second: the second move must not
+    // replace the first one's old journal.
+    for _ in 0..2 {
+        let run = batch(&env, dir.path(), &[&input, "--new-journal"]).await;
+        assert_eq!(run.code, 0, "{run:?}");
+        kept.push(std::fs::read_to_string(&journal).expect("journal"));
+    }
+    let mut old: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "old"))
+        .map(|p| std::fs::read_to_string(p).expect("old journal"))
+        .collect();
+    assert_eq!(old.len(), 2, "an old journal was replaced by the next one");
+    old.sort();
+    let mut expected = kept[..2].to_vec();
+    expected.sort();
+    assert_eq!(old, expected, "every moved journal is kept");
+    sandbox.shutdown().await.expect("shutdown");
+}
+
 /// `yyyymmddThhmmssZ`.
 fn is_utc_stamp(stamp: &str) -> bool {
     let b = stamp.as_bytes();
