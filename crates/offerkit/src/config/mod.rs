@@ -397,7 +397,7 @@ impl Config {
     /// )
     /// .unwrap();
     /// let env = config.environment(Vendor::PartnerCenterOrders);
-    /// assert_eq!(env["url"], "http://127.0.0.1:9");
+    /// assert_eq!(env["url"], "http://127.0.0.1:9"); // a trailing `/` would not change it
     /// assert_eq!(env["tenant-id"], "t1");
     /// assert!(!env.contains_key("client-secret"));
     /// assert_eq!(config.environment(Vendor::Appcharge)["url"], "default");
@@ -414,6 +414,8 @@ impl Config {
                     .then(|| self.value_of(&KeyScope::Azure.env_name(key.key)))
                     .flatten()
             });
+            // `https://host/` and `https://host` address the same place.
+            let value = value.map(|v| v.trim().trim_end_matches('/').to_owned());
             match (value, key.key) {
                 (Some(value), _) => environment.insert(key.profile_key(), value),
                 (None, "URL") => environment.insert(key.profile_key(), "default".to_owned()),
