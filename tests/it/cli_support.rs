@@ -4,15 +4,28 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use offerkit_sandbox::{JournalEntry, Sandbox};
 use serde_json::Value;
+use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
 /// The CLI binary.
 pub const BIN: &str = env!("CARGO_BIN_EXE_offerkit-e2e");
+
+/// `offerkit batch` flags that lift the production rate limits (the sandbox has none).
+pub const NO_RATE_LIMITS: [&str; 8] = [
+    "--rate-limit",
+    "partner-center-ingestion=0",
+    "--rate-limit",
+    "partner-center-orders=0",
+    "--rate-limit",
+    "adobe=0",
+    "--rate-limit",
+    "appcharge=0",
+];
 
 /// Ingestion job polls every 10 ms in these tests.
 pub const POLL_MS: &str = "10";
@@ -85,7 +98,13 @@ pub fn sandbox_env(sandbox: &Sandbox) -> Vec<(String, String)> {
 
 /// The CLI with a clean `OFFERKIT_*` environment plus `env`, run in `dir`.
 pub fn command(env: &[(String, String)], dir: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
+    command_running(env, dir, BIN)
+}
+
+/// `program` (a wrapper that runs the CLI, such as a shell) with the environment and
+/// directory of [`command`].
+pub fn command_running(env: &[(String, String)], dir: &Path, program: &str) -> Command {
+    let mut cmd = Command::new(program);
     for (key, _) in std::env::vars() {
         if key.starts_with("OFFERKIT_") {
             cmd.env_remove(key);
@@ -142,10 +161,43 @@ pub async fn offerkit_with(env: &[(String, String)], dir: &Path, args: &[&str]) 
         .output()
         .await
         .expect("spawn offerkit");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    Run::from(output)
+}
+
+/// Runs the CLI like [`offerkit_with`], with `stdin` as its standard input. The input is
+/// written while the output is read, and a process that exits without reading all of it
+/// is not an error here.
+pub async fn offerkit_with_stdin(
+    env: &[(String, String)],
+    dir: &Path,
+    args: &[&str],
+    stdin: &[u8],
+) -> Run {
+    let mut child = command(env, dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn offerkit");
+    let mut pipe = child.stdin.take().expect("stdin pipe");
+    let input = stdin.to_vec();
+    let writer = tokio::spawn(async move {
+        // A refused run exits before reading: a broken pipe is its answer, not ours.
+        let _ = pipe.write_all(&input).await;
+    });
+    let output = child.wait_with_output().await.expect("wait offerkit");
+    writer.await.expect("stdin writer");
+    Run::from(output)
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
     }
 }
 

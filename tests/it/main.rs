@@ -4,6 +4,7 @@ mod adobe_offers;
 mod appcharge;
 mod cli;
 mod cli_batch;
+mod cli_batch_hardening;
 mod cli_support;
 mod partner_center_ingestion;
 mod partner_center_orders;
