@@ -9,7 +9,7 @@ use offerkit_adobe_offers::transport::{AdobeImsCredentials, RetryPolicy, Transpo
 use offerkit_adobe_offers::{
     AdobeOffersClient, GatewayError, ListOptions, NotFound, OfferType, Retraction,
 };
-use offerkit_sandbox::{FaultKind, FaultMode, FaultRule, Sandbox};
+use offerkit_sandbox::{FaultKind, FaultMode, FaultRule, FaultTiming, Sandbox};
 use serde_json::{Value, json};
 
 fn personalized(id: &str) -> Value {
@@ -257,6 +257,91 @@ async fn adobe_through_the_facade() {
     assert_eq!(
         list.response.as_ref().map(|r| r["count"].clone()),
         Some(json!(2))
+    );
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+/// Deletes on the next DELETE of `id`, then drops the connection before answering.
+fn drop_after_delete(sandbox: &Sandbox, id: &str) {
+    sandbox
+        .inject_fault(
+            FaultRule::new(
+                "DELETE",
+                &format!("/data/core/dps/offers/{id}"),
+                FaultKind::Drop,
+            )
+            .mode(FaultMode::NextN { next_n: 1 })
+            .when(FaultTiming::After),
+        )
+        .expect("fault");
+}
+
+#[tokio::test]
+async fn adobe_lost_delete_response_is_retracted_by_this_run() {
+    let sandbox = sandbox().await;
+    let path = "/data/core/dps/offers/p2";
+
+    // The crate: the retry's 404 is marked, and the read-back confirms it.
+    drop_after_delete(&sandbox, "p2");
+    let out = client(&sandbox)
+        .delete_and_verify(&id("p2"), OfferType::Personalized)
+        .await
+        .expect("verified");
+    let gone = out.already().expect("the retry answered 404");
+    assert!(gone.earlier_attempt_may_have_acted, "{gone:?}");
+    assert_eq!(sandbox.count("DELETE", path), 2);
+    assert_eq!(sandbox.mutated_count("DELETE", path), 1);
+
+    // The facade: retracted by this run, with the note, in the outcome JSON.
+    drop_after_delete(&sandbox, "p3");
+    let root = sandbox.base_url();
+    let config = Config::new()
+        .with_base_url(Vendor::AdobeOffers, format!("{root}/data/core/dps"))
+        .with_credential(Vendor::AdobeOffers, "ims-url", root.to_owned())
+        .with_credential(Vendor::AdobeOffers, "client-id", "sandbox-client")
+        .with_credential(Vendor::AdobeOffers, "client-secret", "sandbox-secret")
+        .with_credential(Vendor::AdobeOffers, "org-id", "ORG@AdobeOrg");
+    let target = Target::from_json(
+        r#"{"vendor":"adobe","action":"delete","offerId":"p3","offerType":"personalized"}"#,
+    )
+    .expect("target");
+    let out = Client::from_config(&config).retract(&target).await;
+    let json = serde_json::to_value(&out).expect("json");
+    assert_eq!(json["status"], "retracted", "{json}");
+    let note = json["note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("the first attempt's answer was lost")
+            && note.contains("the read-back answers 404"),
+        "{json}"
+    );
+    assert_eq!(
+        sandbox.mutated_count("DELETE", "/data/core/dps/offers/p3"),
+        1
+    );
+
+    // The CLI, as text: `retracted` and the note, exit 0.
+    drop_after_delete(&sandbox, "p4");
+    let run = crate::cli_support::offerkit(
+        &sandbox,
+        &[
+            "adobe",
+            "delete",
+            "--offer-id",
+            "p4",
+            "--offer-type",
+            "personalized",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.starts_with("retracted adobe:delete:"), "{run:?}");
+    assert!(
+        run.stdout.contains("the first attempt's answer was lost"),
+        "{run:?}"
+    );
+    assert_eq!(
+        sandbox.mutated_count("DELETE", "/data/core/dps/offers/p4"),
+        1
     );
     sandbox.shutdown().await.expect("shutdown");
 }

@@ -168,9 +168,9 @@ async fn appcharge_throttled_delete_is_retried_once_and_acts_once() {
 }
 
 #[tokio::test]
-async fn appcharge_lost_response_is_retried_and_reported_already_retracted() {
-    // The server deletes, then the answer is a 500: the retry sees 404. The offer is gone either
-    // way; the crate documents that this case reads as AlreadyRetracted.
+async fn appcharge_lost_response_is_retried_and_marked() {
+    // The server deletes, then the answer is a 500: the retry sees 404. The crate reports the
+    // 404 as the evidence, marked: an earlier attempt of this call may have done it.
     let sandbox = sandbox_with(vec![seed_offer()]).await;
     sandbox
         .inject_fault(
@@ -183,9 +183,158 @@ async fn appcharge_lost_response_is_retried_and_reported_already_retracted() {
         .delete_offer(&id("special-offer-1"))
         .await
         .expect("delete");
-    assert!(out.is_already_retracted(), "{out:?}");
+    let gone = out.already().expect("the retry answered 404");
+    assert!(gone.earlier_attempt_may_have_acted, "{gone:?}");
     assert_eq!(sandbox.count("DELETE", "/v2/offer/special-offer-1"), 2);
     assert_eq!(sandbox.state()["appcharge"]["offers"], json!([]));
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+/// A facade client on `sandbox` (the default transport: retries on, as the CLI has them).
+fn facade(sandbox: &Sandbox) -> Client {
+    let config = Config::new()
+        .with_base_url(Vendor::Appcharge, sandbox.base_url())
+        .with_credential(Vendor::Appcharge, "publisher-token", "facade-token");
+    Client::from_config(&config)
+}
+
+fn special_offer_target() -> Target {
+    Target::from_json(
+        r#"{"vendor":"appcharge","action":"delete","publisherOfferId":"special-offer-1"}"#,
+    )
+    .expect("target")
+}
+
+/// Deletes the next DELETE of special-offer-1, then drops the connection before answering.
+fn drop_after_delete(sandbox: &Sandbox) {
+    sandbox
+        .inject_fault(
+            FaultRule::new("DELETE", "/v2/offer/special-offer-1", FaultKind::Drop)
+                .mode(FaultMode::NextN { next_n: 1 })
+                .when(FaultTiming::After),
+        )
+        .expect("fault");
+}
+
+#[tokio::test]
+async fn appcharge_lost_delete_response_is_retracted_by_this_run() {
+    let sandbox = sandbox_with(vec![seed_offer()]).await;
+    drop_after_delete(&sandbox);
+    let out = facade(&sandbox).retract(&special_offer_target()).await;
+    assert_eq!(out.status(), Status::Retracted, "{out:?}");
+    let note = out.details().note.as_deref().unwrap_or_default();
+    assert!(
+        note.contains("the first attempt's answer was lost"),
+        "{note}"
+    );
+    assert!(note.contains("a read no longer lists the offer"), "{note}");
+    let json = serde_json::to_value(&out).expect("json");
+    assert_eq!(json["status"], "retracted");
+    assert_eq!(json["note"], note);
+    let path = "/v2/offer/special-offer-1";
+    assert_eq!(
+        sandbox.count("DELETE", path),
+        2,
+        "the attempt and its retry"
+    );
+    assert_eq!(sandbox.mutated_count("DELETE", path), 1, "deleted once");
+    assert_eq!(
+        sandbox.count("GET", "/v2/offer"),
+        1,
+        "the 404 was read back"
+    );
+    assert_eq!(sandbox.state()["appcharge"]["offers"], json!([]));
+
+    // A later, plain 404 is already retracted: nothing of this call can have done it.
+    let again = facade(&sandbox).retract(&special_offer_target()).await;
+    assert_eq!(again.status(), Status::AlreadyRetracted, "{again:?}");
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn cli_appcharge_delete_with_a_lost_response_reports_retracted_with_the_note() {
+    let sandbox = sandbox_with(vec![seed_offer()]).await;
+    drop_after_delete(&sandbox);
+    let run = crate::cli_support::offerkit(
+        &sandbox,
+        &[
+            "--json",
+            "appcharge",
+            "delete",
+            "--publisher-offer-id",
+            "special-offer-1",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "retracted by this run: {run:?}");
+    let out = run.json();
+    assert_eq!(out["status"], "retracted", "{out}");
+    let note = out["note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("the first attempt's answer was lost"),
+        "{out}"
+    );
+    assert_eq!(
+        sandbox.mutated_count("DELETE", "/v2/offer/special-offer-1"),
+        1
+    );
+    assert_eq!(sandbox.state()["appcharge"]["offers"], json!([]));
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn appcharge_404_for_a_live_offer_is_a_failure_not_already_retracted() {
+    // A 404 that the server sends without acting (a transient routing fault): the offer is live.
+    let sandbox = sandbox_with(vec![seed_offer()]).await;
+    let fault = sandbox
+        .inject_fault(FaultRule::new(
+            "DELETE",
+            "/v2/offer/special-offer-1",
+            FaultKind::Status { status: 404 },
+        ))
+        .expect("fault");
+    let out = facade(&sandbox).retract(&special_offer_target()).await;
+    assert_eq!(out.status(), Status::Failed, "{out:?}");
+    let error = out.error().expect("an error");
+    assert_eq!(error.kind(), ErrorKind::Vendor, "{error}");
+    assert!(
+        error.message().contains("answered 404")
+            && error.message().contains("still lists it (active: true)")
+            && error.message().contains("the offer is live, not deleted"),
+        "{error}"
+    );
+    assert_eq!(sandbox.count("GET", "/v2/offer"), 1, "read back once");
+    assert_eq!(
+        sandbox.state()["appcharge"]["offers"][0]["publisherOfferId"],
+        "special-offer-1",
+        "still there"
+    );
+
+    // The CLI says the same and fails.
+    let run = crate::cli_support::offerkit(
+        &sandbox,
+        &[
+            "appcharge",
+            "delete",
+            "--publisher-offer-id",
+            "special-offer-1",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.starts_with("failed appcharge:delete:"),
+        "{run:?}"
+    );
+    assert!(
+        format!("{}{}", run.stdout, run.stderr).contains("the offer is live, not deleted"),
+        "{run:?}"
+    );
+
+    // Once the vendor answers truly, the retraction goes through.
+    assert!(sandbox.remove_fault(fault));
+    let out = facade(&sandbox).retract(&special_offer_target()).await;
+    assert_eq!(out.status(), Status::Retracted, "{out:?}");
     sandbox.shutdown().await.expect("shutdown");
 }
 

@@ -171,6 +171,7 @@ async fn delete_of_a_missing_offer_is_already_retracted_and_not_retried() {
         Retraction::AlreadyRetracted(NotFound {
             message: Some("No personalized offer with id gone was found.".to_owned()),
             request_id: Some("req-404".to_owned()),
+            earlier_attempt_may_have_acted: false,
         })
     );
     assert_eq!(delete.calls_async().await, 1);
@@ -214,7 +215,8 @@ async fn repeated_delete_and_verify_reports_retracted_then_already_retracted() {
         again,
         Retraction::AlreadyRetracted(NotFound {
             message: None,
-            request_id: None
+            request_id: None,
+            earlier_attempt_may_have_acted: false,
         })
     );
 }

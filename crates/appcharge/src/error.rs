@@ -3,7 +3,7 @@
 use offerkit_models::VendorErrorBody;
 use offerkit_models::appcharge::AppchargeErrorBody;
 use offerkit_models::ids::InvalidId;
-use offerkit_transport::{ErrorInfo, Refusal};
+use offerkit_transport::{ErrorInfo, Refusal, StatusCode};
 
 /// The error of every `offerkit-appcharge` call.
 ///
@@ -12,7 +12,9 @@ use offerkit_transport::{ErrorInfo, Refusal};
 /// retries, an unreadable body) is the transport's [`offerkit_transport::Error`] in
 /// [`Error::Transport`], which says whether the request reached Appcharge.
 ///
-/// A 404 on delete is not an error: it is [`crate::Retraction::AlreadyRetracted`].
+/// A 404 on delete is not an error: it is [`crate::Retraction::AlreadyRetracted`] (once a read
+/// confirms it, with [`crate::AppchargeClient::delete_and_verify`]; a read that still lists the
+/// offer is [`Error::StillPresent`]).
 ///
 /// The accessors (`status`, `code`, `message`, `request_id`, `is_transient`, `is_unauthorized`,
 /// `is_invalid_argument`) come from [`ErrorInfo`]; `code` and `message` read Appcharge's typed
@@ -81,6 +83,24 @@ pub enum Error {
         source: offerkit_transport::Error,
     },
 
+    /// [`crate::AppchargeClient::delete_and_verify`]: the DELETE answered 404, but reading the
+    /// offer back (`GET /v2/offer?publisherOfferIds=<id>`) still lists it. The offer is live and
+    /// was not deleted; a 404 that the read refutes is never taken as "already retracted".
+    #[error(
+        "Appcharge answered 404 to the deletion of offer {publisher_offer_id}, but reading it back \
+         still lists it{}{}: the offer is live, not deleted; check the base URL, then try again",
+        active.map(|a| format!(" (active: {a})")).unwrap_or_default(),
+        request_id.as_deref().map(|id| format!(" (request id {id})")).unwrap_or_default()
+    )]
+    StillPresent {
+        /// The offer.
+        publisher_offer_id: String,
+        /// Its `active` flag as read back.
+        active: Option<bool>,
+        /// The request id of the read-back.
+        request_id: Option<String>,
+    },
+
     /// Any other failure: connection, timeout, 5xx, throttling after retries, an unreadable body,
     /// a refused base URL or missing configuration keys.
     #[error(transparent)]
@@ -102,6 +122,11 @@ impl Error {
             },
             _ => Self::Transport(err),
         }
+    }
+
+    /// `true` for [`Error::StillPresent`].
+    pub fn is_still_present(&self) -> bool {
+        matches!(self, Self::StillPresent { .. })
     }
 
     /// `true` when Appcharge rejected the request ([`Error::Rejected`]).
@@ -130,13 +155,34 @@ impl From<InvalidId> for Error {
     }
 }
 
+/// Appcharge's own answers know more than the transport's generic reading: the typed body gives
+/// the code and message, and the read-back of [`Error::StillPresent`] answered 200 with its own
+/// request id.
 impl ErrorInfo for Error {
     fn transport_error(&self) -> Option<&offerkit_transport::Error> {
         match self {
-            Self::InvalidArgument { .. } => None,
+            Self::InvalidArgument { .. } | Self::StillPresent { .. } => None,
             Self::Unauthorized { source, .. }
             | Self::Rejected { source, .. }
             | Self::Transport(source) => Some(source),
+        }
+    }
+
+    fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::StillPresent { .. } => Some(StatusCode::OK),
+            _ => self
+                .transport_error()
+                .and_then(offerkit_transport::Error::status),
+        }
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::StillPresent { request_id, .. } => request_id.as_deref(),
+            _ => self
+                .transport_error()
+                .and_then(offerkit_transport::Error::request_id),
         }
     }
 

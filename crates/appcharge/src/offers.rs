@@ -1,7 +1,7 @@
 //! The Offers V2 operations: delete one offer, read offers back.
 
 use offerkit_models::appcharge::{Offer, OfferList};
-use offerkit_transport::{ErrorInfo, StatusCode};
+use offerkit_transport::StatusCode;
 
 use crate::{AppchargeClient, Deleted, Error, NotFound, PublisherOfferId, Retraction};
 
@@ -70,6 +70,49 @@ impl AppchargeClient {
             value: offer,
             request_id: deleted.request_id,
         }))
+    }
+
+    /// Deletes, and believes a 404 only once a read confirms it: a 404 to the DELETE is followed by
+    /// `GET /v2/offer?publisherOfferIds=<id>`, and only an answer that does not list the offer (or
+    /// a 404, as for [`AppchargeClient::get_offer`]) makes it [`Retraction::AlreadyRetracted`].
+    /// A read that still lists the offer is [`Error::StillPresent`]: the DELETE said 404 but the
+    /// offer is live, so nothing was retracted. A read that fails is that error (nothing is
+    /// believed unconfirmed).
+    ///
+    /// A 2xx needs no read: Appcharge answers it with the deleted offer. The `NotFound` evidence
+    /// keeps [`NotFound::earlier_attempt_may_have_acted`]: when set, an earlier attempt of this
+    /// DELETE (its answer lost) most likely deleted the offer.
+    ///
+    /// ```no_run
+    /// use offerkit_appcharge::{AppchargeClient, Error, PublisherOfferId, Retraction};
+    /// # async fn run(client: AppchargeClient) -> Result<(), Error> {
+    /// match client.delete_and_verify(&PublisherOfferId::new("special-offer-1")?).await {
+    ///     Ok(Retraction::Retracted(deleted)) => println!("deleted {:?}", deleted.value.name),
+    ///     Ok(Retraction::AlreadyRetracted(gone)) if gone.earlier_attempt_may_have_acted => {
+    ///         println!("gone: the first attempt most likely deleted it, its answer was lost")
+    ///     }
+    ///     Ok(Retraction::AlreadyRetracted(_)) => println!("gone before this call (read back)"),
+    ///     Err(e) if e.is_still_present() => println!("404, yet still listed: {e}"),
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete_and_verify(
+        &self,
+        id: &PublisherOfferId,
+    ) -> Result<Retraction<Deleted<Offer>, NotFound>, Error> {
+        let gone = match self.delete_offer(id).await? {
+            Retraction::AlreadyRetracted(gone) => gone,
+            retracted => return Ok(retracted),
+        };
+        match self.fetch_offer("verify_deleted", id).await? {
+            (None, _) => Ok(Retraction::AlreadyRetracted(gone)),
+            (Some(offer), request_id) => Err(Error::StillPresent {
+                publisher_offer_id: id.as_str().to_owned(),
+                active: offer.active,
+                request_id,
+            }),
+        }
     }
 
     /// `GET /v2/offer?publisherOfferIds=a,b`: the offers with these ids that exist (absent ids are
@@ -161,16 +204,36 @@ impl AppchargeClient {
     /// # Ok(()) }
     /// ```
     pub async fn get_offer(&self, id: &PublisherOfferId) -> Result<Option<Offer>, Error> {
-        let list = match self.get_offers_once(std::slice::from_ref(id)).await {
-            Ok(list) => list,
-            Err(e) if e.status() == Some(StatusCode::NOT_FOUND) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        Ok(list
+        Ok(self.fetch_offer("get_offers", id).await?.0)
+    }
+
+    /// `GET /v2/offer?publisherOfferIds=<id>`: the offer with exactly this id (absent from the
+    /// list, or a 404, is `None`) and the answer's request id.
+    async fn fetch_offer(
+        &self,
+        operation: &'static str,
+        id: &PublisherOfferId,
+    ) -> Result<(Option<Offer>, Option<String>), Error> {
+        let response = self
+            .http
+            .get(operation)
+            .path("v2/offer")
+            .query("publisherOfferIds", id.as_str())
+            .accept_status(StatusCode::NOT_FOUND)
+            .send()
+            .await
+            .map_err(|e| Error::from_transport(operation, e))?;
+        let request_id = response.request_id().map(str::to_owned);
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok((None, request_id));
+        }
+        let offer = response
+            .json::<OfferList>()?
             .offers
             .unwrap_or_default()
             .into_iter()
-            .find(|offer| offer.publisher_offer_id.as_deref() == Some(id.as_str())))
+            .find(|offer| offer.publisher_offer_id.as_deref() == Some(id.as_str()));
+        Ok((offer, request_id))
     }
 
     /// `GET /v2/offer` without a filter: every offer of the publisher. Appcharge documents no
@@ -198,6 +261,7 @@ mod tests {
     //! Unit tests without a server: how a downstream crate can test code that uses this client,
     //! with `offerkit-transport`'s `test-util` feature.
 
+    use offerkit_transport::ErrorInfo;
     use offerkit_transport::mock::{MockResponse, MockTransport};
     use serde_json::json;
 
@@ -243,6 +307,110 @@ mod tests {
         assert_eq!(
             requests[0].url.as_str(),
             "https://api.appcharge.com/v2/offer/summer-sale"
+        );
+    }
+
+    /// A mock where DELETE gets `delete` (then 404 on any retry) and the read lists `listed`.
+    fn verify_mock(delete: MockResponse, listed: serde_json::Value) -> MockTransport {
+        let deletes = std::sync::atomic::AtomicU32::new(0);
+        MockTransport::new(move |req| match req.method.as_str() {
+            "DELETE" if deletes.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 => {
+                delete.clone()
+            }
+            "DELETE" => MockResponse::json(404, &json!({"message": "Offer a not found"}))
+                .header("x-request-id", "r-delete"),
+            _ => MockResponse::json(200, &listed).header("x-request-id", "r-read"),
+        })
+    }
+
+    fn calls(mock: &MockTransport) -> Vec<String> {
+        mock.requests()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.url))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn delete_and_verify_confirms_a_404_with_a_read() {
+        let none = json!({"totalCount": 0, "offers": []});
+        let mock = verify_mock(MockResponse::json(404, &json!({"message": "gone"})), none);
+        let out = client(&mock)
+            .delete_and_verify(&PublisherOfferId::new("a").expect("id"))
+            .await
+            .expect("confirmed");
+        let gone = out.already().expect("already retracted");
+        assert_eq!(gone.message.as_deref(), Some("gone"));
+        assert!(!gone.earlier_attempt_may_have_acted);
+        assert_eq!(
+            calls(&mock),
+            [
+                "DELETE https://api.appcharge.com/v2/offer/a",
+                "GET https://api.appcharge.com/v2/offer?publisherOfferIds=a",
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn delete_and_verify_refuses_a_404_when_the_offer_is_still_listed() {
+        let listed =
+            json!({"totalCount": 1, "offers": [{"publisherOfferId": "a", "active": true}]});
+        let mock = verify_mock(MockResponse::json(404, &json!({"message": "gone"})), listed);
+        let err = client(&mock)
+            .delete_and_verify(&PublisherOfferId::new("a").expect("id"))
+            .await
+            .expect_err("a live offer is not already retracted");
+        assert!(err.is_still_present(), "{err:?}");
+        assert_eq!(err.request_id(), Some("r-read"));
+        assert_eq!(err.status(), Some(StatusCode::OK));
+        assert!(!err.is_transient());
+        assert_eq!(
+            err.to_string(),
+            "Appcharge answered 404 to the deletion of offer a, but reading it back still lists it \
+             (active: true) (request id r-read): the offer is live, not deleted; check the base \
+             URL, then try again"
+        );
+    }
+
+    #[tokio::test]
+    async fn delete_and_verify_does_not_believe_an_unconfirmed_404() {
+        // The read itself fails: the 404 is neither confirmed nor refuted, so it is an error.
+        let mock = MockTransport::new(|req| match req.method.as_str() {
+            "DELETE" => MockResponse::new(404),
+            _ => MockResponse::json(500, &json!({"message": "boom"})),
+        });
+        let err = client(&mock)
+            .delete_and_verify(&PublisherOfferId::new("a").expect("id"))
+            .await
+            .expect_err("unconfirmed");
+        assert_eq!(err.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+        assert!(err.is_transient());
+    }
+
+    #[tokio::test]
+    async fn delete_and_verify_keeps_the_lost_answer_mark_and_reads_nothing_after_a_200() {
+        // The first DELETE's connection breaks after sending; the retry answers 404; the read
+        // confirms the offer is gone.
+        let none = json!({"totalCount": 0, "offers": []});
+        let mock = verify_mock(MockResponse::dropped(), none);
+        let out = client(&mock)
+            .delete_and_verify(&PublisherOfferId::new("a").expect("id"))
+            .await
+            .expect("confirmed");
+        let gone = out.already().expect("gone");
+        assert!(gone.earlier_attempt_may_have_acted, "{gone:?}");
+        assert_eq!(gone.request_id.as_deref(), Some("r-delete"));
+        assert_eq!(calls(&mock).len(), 3, "DELETE, DELETE, GET");
+
+        let echoed = json!({"publisherOfferId": "a", "active": true});
+        let mock = verify_mock(MockResponse::json(200, &echoed), json!({}));
+        let out = client(&mock)
+            .delete_and_verify(&PublisherOfferId::new("a").expect("id"))
+            .await
+            .expect("deleted");
+        assert!(out.is_retracted());
+        assert_eq!(
+            calls(&mock),
+            ["DELETE https://api.appcharge.com/v2/offer/a"]
         );
     }
 

@@ -101,6 +101,7 @@ async fn delete_of_a_missing_offer_is_already_retracted_and_not_retried() {
         Retraction::AlreadyRetracted(NotFound {
             message: Some("Offer gone-1 not found".to_owned()),
             request_id: Some("req-404".to_owned()),
+            earlier_attempt_may_have_acted: false,
         })
     );
     assert!(out.is_already_retracted() && !out.is_retracted());
@@ -138,7 +139,8 @@ async fn repeated_delete_reports_retracted_then_already_retracted() {
         again,
         Retraction::AlreadyRetracted(NotFound {
             message: None,
-            request_id: None
+            request_id: None,
+            earlier_attempt_may_have_acted: false,
         })
     );
 }

@@ -8,8 +8,14 @@ use serde::{Deserialize, Serialize};
 ///
 /// - `Done` is what this call did: the vendor's answer ([`Deleted`] for the 404-means-gone
 ///   vendors, an order's cancel result, a submitted configure job, ...).
-/// - `Gone` is the evidence that the resource was already retracted before the call: [`NotFound`]
-///   for the vendors whose DELETE answers 404, the state read back for Partner Center.
+/// - `Gone` is the evidence that the resource was already retracted when the call got its answer:
+///   [`NotFound`] for the vendors whose DELETE answers 404, the state read back for Partner Center.
+///
+/// One case sits between the two: a retried call whose earlier attempt may have reached the vendor
+/// (its answer lost) and whose retry finds the resource gone. The vendor's answer is the evidence
+/// of `AlreadyRetracted`, and the evidence says so ([`NotFound::earlier_attempt_may_have_acted`]):
+/// the first attempt most likely did it, so a report of what a run achieved counts it as retracted
+/// by the run (the `offerkit` facade does), not as "nothing was deleted".
 ///
 /// ```
 /// use offerkit_models::retraction::{Deleted, NotFound, Retraction};
@@ -29,7 +35,9 @@ use serde::{Deserialize, Serialize};
 pub enum Retraction<Done, Gone = NotFound> {
     /// This call retracted it.
     Retracted(Done),
-    /// It was already retracted (or never existed) before this call.
+    /// It was already retracted (or never existed) when this call got its answer: before the
+    /// call, or by an earlier attempt of it when the evidence says so
+    /// ([`NotFound::earlier_attempt_may_have_acted`]).
     AlreadyRetracted(Gone),
 }
 
@@ -129,7 +137,23 @@ pub struct Deleted<T> {
 }
 
 /// The evidence of the vendors whose DELETE answers 404 for a resource that is already gone
-/// (Adobe Offer Library, Appcharge): the 404's message and request id.
+/// (Adobe Offer Library, Appcharge): the 404's message and request id, and whether an earlier
+/// attempt of the same call may have done it.
+///
+/// ```
+/// use offerkit_models::retraction::NotFound;
+/// let lost_answer = NotFound {
+///     earlier_attempt_may_have_acted: true,
+///     ..NotFound::default()
+/// };
+/// assert_eq!(
+///     serde_json::to_value(&lost_answer).unwrap(),
+///     serde_json::json!({"earlierAttemptMayHaveActed": true}),
+/// );
+/// // Evidence written before the field existed still reads.
+/// let old: NotFound = serde_json::from_str(r#"{"message":"gone"}"#).unwrap();
+/// assert!(!old.earlier_attempt_may_have_acted);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotFound {
@@ -139,4 +163,15 @@ pub struct NotFound {
     /// The vendor's request id, when it sent one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// `true` when the 404 answered a retry and an earlier attempt of this same call may have
+    /// reached the vendor (it timed out, its connection broke after the request was written, or
+    /// it got a 5xx): that attempt most likely deleted the resource and its answer was lost.
+    /// `false` when the first attempt answered 404, or every earlier attempt is known not to have
+    /// acted (connection refused, DNS, 429).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub earlier_attempt_may_have_acted: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }

@@ -23,9 +23,12 @@ use offerkit_models::ids::JobId;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Outcome {
-    /// This call retracted the target.
+    /// This call retracted the target. That includes a delete whose first attempt's answer was
+    /// lost and whose retry found the target gone (the vendor answered 404): that attempt most
+    /// likely did it, and [`Details::note`] says so.
     Retracted(Details),
-    /// The target was already gone (deleted, withdrawn, cancelled) before this call.
+    /// The target was already gone (deleted, withdrawn, cancelled) before this call, and no
+    /// attempt of this call can have done it.
     AlreadyRetracted(Details),
     /// The retraction failed.
     Failed {

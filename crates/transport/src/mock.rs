@@ -104,6 +104,7 @@ impl HttpSend for MockTransport {
             Reply::Response(r) => Ok(r),
             Reply::ConnectError => Err(SendError::Connect("mock: connection refused".into())),
             Reply::Timeout => Err(SendError::Timeout),
+            Reply::Dropped => Err(SendError::Io("mock: connection reset by peer".into())),
         }
     }
 }
@@ -117,6 +118,7 @@ enum Reply {
     Response(HttpResponse),
     ConnectError,
     Timeout,
+    Dropped,
 }
 
 impl MockResponse {
@@ -170,8 +172,14 @@ impl MockResponse {
         Self(Reply::ConnectError)
     }
 
-    /// The attempt times out.
+    /// The attempt times out (the request may have been sent and acted on).
     pub fn timeout() -> Self {
         Self(Reply::Timeout)
+    }
+
+    /// The connection breaks after the request was written: the server may have acted, its
+    /// answer is lost.
+    pub fn dropped() -> Self {
+        Self(Reply::Dropped)
     }
 }

@@ -6,7 +6,9 @@
 //! 3. send through the [`HttpSend`] with the per-attempt timeout (never past the deadline) and the
 //!    body cap;
 //! 4. on 401 with a token credential: drop the token and try once more with a fresh one;
-//! 5. ask the [`RetryPolicy`] whether and when to retry, sleep, go to 2.
+//! 5. ask the [`RetryPolicy`] whether and when to retry, sleep, go to 2; a retried attempt that
+//!    may have reached the vendor (anything but a connect failure, 429, or 503 with
+//!    `Retry-After`) marks the answer [`Response::earlier_attempt_may_have_acted`].
 
 use std::fmt;
 use std::sync::Arc;
@@ -109,6 +111,9 @@ impl Transport {
         let mut attempts = 0u32;
         let mut retries = 0u32;
         let mut auth_retried = false;
+        // Set once a retried attempt may have reached the vendor and acted (its answer lost):
+        // the final answer is then perhaps about this call's own earlier work.
+        let mut earlier_attempt_may_have_acted = false;
         loop {
             attempts += 1;
             span.record("attempt", attempts);
@@ -168,13 +173,19 @@ impl Transport {
                     );
                     tokio::time::sleep(delay).await;
                     retries += 1;
+                    earlier_attempt_may_have_acted |= outcome.may_have_acted();
                     continue;
                 }
             }
             span.record("elapsed_ms", start.elapsed().as_millis() as u64);
             let response =
                 result.map_err(|e| send_error(&call, e, start, attempts, inner.max_body_bytes))?;
-            return Ok(call.into_response(response, attempts, span));
+            return Ok(call.into_response(
+                response,
+                attempts,
+                earlier_attempt_may_have_acted,
+                span,
+            ));
         }
     }
 
@@ -290,6 +301,7 @@ impl Call {
         self,
         response: HttpResponse,
         attempts: u32,
+        earlier_attempt_may_have_acted: bool,
         span: &tracing::Span,
     ) -> Response {
         let answered_id = self
@@ -310,6 +322,7 @@ impl Call {
             request_id: answered_id.or(self.request_id),
             correlation_id: self.correlation_id,
             attempts,
+            earlier_attempt_may_have_acted,
         }
     }
 }

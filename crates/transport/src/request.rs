@@ -223,6 +223,11 @@ impl Request {
     /// nothing), a 404 is [`Retraction::AlreadyRetracted`] with the 404's message. Any other
     /// status is an error, as with [`Request::send`].
     ///
+    /// A 404 that answers a retry after an attempt that may have reached the vendor (a timeout, a
+    /// connection broken after the request was written, a 5xx) is marked
+    /// [`NotFound::earlier_attempt_may_have_acted`]: that attempt most likely did the deletion and
+    /// its answer was lost ([`Response::earlier_attempt_may_have_acted`]).
+    ///
     /// ```no_run
     /// # use offerkit_transport::{Error, VendorClient};
     /// # async fn run(client: &VendorClient) -> Result<(), Error> {
@@ -246,6 +251,7 @@ impl Request {
             return Ok(Retraction::AlreadyRetracted(NotFound {
                 message,
                 request_id,
+                earlier_attempt_may_have_acted: response.earlier_attempt_may_have_acted(),
             }));
         }
         Ok(Retraction::Retracted(Deleted {

@@ -23,6 +23,8 @@ pub struct Response {
     pub(crate) request_id: Option<String>,
     pub(crate) correlation_id: Option<String>,
     pub(crate) attempts: u32,
+    /// A retried attempt may have reached the vendor and acted, its answer lost.
+    pub(crate) earlier_attempt_may_have_acted: bool,
     /// The status is one the caller declared with [`crate::Request::accept_status`].
     pub(crate) accepted: bool,
 }
@@ -71,6 +73,16 @@ impl Response {
     /// How many attempts the call took.
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+
+    /// `true` when an earlier attempt of this call may have reached the vendor and done the work,
+    /// its answer lost (a timeout, a connection broken after the request was written, a 5xx), and
+    /// the call was retried. Then this answer may describe that earlier work: a 404 to a retried
+    /// DELETE most likely means the first attempt deleted it. `false` when every earlier attempt is
+    /// known not to have acted (connect failure, 429, 503 with `Retry-After`, a 401 answered
+    /// before the token refresh) or there was none.
+    pub fn earlier_attempt_may_have_acted(&self) -> bool {
+        self.earlier_attempt_may_have_acted
     }
 
     /// The service that answered.
@@ -144,6 +156,10 @@ impl fmt::Debug for Response {
             .field("body_len", &self.body.len())
             .field("request_id", &self.request_id)
             .field("attempts", &self.attempts)
+            .field(
+                "earlier_attempt_may_have_acted",
+                &self.earlier_attempt_may_have_acted,
+            )
             .finish()
     }
 }

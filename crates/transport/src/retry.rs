@@ -143,7 +143,7 @@ impl RetryPolicy {
     }
 }
 
-/// What happened on one attempt.
+/// What happened on one failed attempt (one the retry policy looks at).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
     /// No connection was made.
@@ -157,6 +157,42 @@ pub(crate) enum Outcome {
         status: StatusCode,
         retry_after: Option<Duration>,
     },
+}
+
+impl Outcome {
+    /// Whether the vendor may have acted on this attempt. Only what is known to stop before the
+    /// vendor acts says no: no connection was made (connect refused, DNS, TLS), or the vendor
+    /// refused to take the request in (429, 503 with `Retry-After`). A timeout, a connection
+    /// broken after the request was written and any other answered status (500, 502, 504, 408,
+    /// 503 without `Retry-After`) may follow the work being done, its answer lost.
+    ///
+    /// The one definition behind both "a non-idempotent call may be repeated" ([`decide`]) and
+    /// "an earlier attempt of this call may have done it" ([`crate::Response::earlier_attempt_may_have_acted`]).
+    pub(crate) fn may_have_acted(self) -> bool {
+        match self {
+            Outcome::Connect => false,
+            Outcome::Timeout | Outcome::Io => true,
+            Outcome::Status {
+                status,
+                retry_after,
+            } => match status.as_u16() {
+                429 => false,
+                503 => retry_after.is_none(),
+                _ => true,
+            },
+        }
+    }
+
+    /// Whether the failure may pass on its own: a connect error, a timeout, a dropped
+    /// connection, or HTTP 408, 429, 500, 502, 503 or 504.
+    fn is_transient(self) -> bool {
+        match self {
+            Outcome::Connect | Outcome::Timeout | Outcome::Io => true,
+            Outcome::Status { status, .. } => {
+                matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+            }
+        }
+    }
 }
 
 /// What to do next.
@@ -178,22 +214,11 @@ pub(crate) fn decide(
     remaining: Duration,
     random: f64,
 ) -> Decision {
-    let safe = idempotency.safe_to_repeat();
-    let (retryable, retry_after) = match outcome {
-        Outcome::Connect => (true, None),
-        Outcome::Timeout | Outcome::Io => (safe, None),
-        Outcome::Status {
-            status,
-            retry_after,
-        } => {
-            let retryable = match status.as_u16() {
-                429 => true,
-                503 => safe || retry_after.is_some(),
-                408 | 500 | 502 | 504 => safe,
-                _ => false,
-            };
-            (retryable, retry_after)
-        }
+    let retryable =
+        outcome.is_transient() && (idempotency.safe_to_repeat() || !outcome.may_have_acted());
+    let retry_after = match outcome {
+        Outcome::Status { retry_after, .. } => retry_after,
+        _ => None,
     };
     if !retryable || retries_done >= policy.max_retries {
         return Decision::Stop;
@@ -294,6 +319,26 @@ mod tests {
                 not_idem,
                 "{outcome:?} not idempotent"
             );
+        }
+    }
+
+    #[test]
+    fn may_have_acted_says_no_only_before_the_vendor_acts() {
+        let table = [
+            (Outcome::Connect, false),
+            (Outcome::Timeout, true),
+            (Outcome::Io, true),
+            (status(408, None), true),
+            (status(429, None), false),
+            (status(429, Some(1)), false),
+            (status(500, None), true),
+            (status(502, None), true),
+            (status(503, None), true),
+            (status(503, Some(1)), false),
+            (status(504, None), true),
+        ];
+        for (outcome, acted) in table {
+            assert_eq!(outcome.may_have_acted(), acted, "{outcome:?}");
         }
     }
 

@@ -964,6 +964,104 @@ async fn accepted_statuses_are_returned_not_raised() {
     );
 }
 
+/// `send_or_gone` on a DELETE whose first attempt gets `first` and every later one a 404: the
+/// gone evidence, and how many attempts reached the mock.
+async fn delete_after(first: MockResponse) -> (offerkit_models::retraction::NotFound, usize) {
+    let seen = Arc::new(AtomicU32::new(0));
+    let count = Arc::clone(&seen);
+    let mock = MockTransport::new(move |_| match count.fetch_add(1, Ordering::SeqCst) {
+        0 => first.clone(),
+        _ => MockResponse::json(404, &serde_json::json!({"message": "Offer x not found"}))
+            .header("x-request-id", "rid-404"),
+    });
+    let client =
+        VendorClient::with_default_url(&APPCHARGE, &mock.transport(), Arc::new(NoCredential))
+            .expect("client");
+    let out = client
+        .delete("delete_offer")
+        .path("v2/offer")
+        .path_param("id", "x")
+        .send_or_gone()
+        .await
+        .expect("a 404 is not an error");
+    let gone = out.into_already().expect("the retry answered 404");
+    assert_eq!(gone.message.as_deref(), Some("Offer x not found"));
+    assert_eq!(gone.request_id.as_deref(), Some("rid-404"));
+    (gone, mock.requests().len())
+}
+
+#[tokio::test]
+async fn a_404_after_an_attempt_that_may_have_acted_is_marked() {
+    // Sent, answer lost: the first attempt may have deleted it.
+    for (name, first) in [
+        ("connection dropped after sending", MockResponse::dropped()),
+        ("timeout", MockResponse::timeout()),
+        ("500", MockResponse::new(500)),
+        ("502", MockResponse::new(502)),
+        ("503 without Retry-After", MockResponse::new(503)),
+        ("504", MockResponse::new(504)),
+    ] {
+        let (gone, attempts) = delete_after(first).await;
+        assert_eq!(attempts, 2, "{name}");
+        assert!(gone.earlier_attempt_may_have_acted, "{name}: {gone:?}");
+    }
+    // Known not to have acted: nothing to claim.
+    for (name, first) in [
+        ("connection refused", MockResponse::connect_error()),
+        ("429", MockResponse::new(429).header("retry-after", "0")),
+        (
+            "503 with Retry-After",
+            MockResponse::new(503).header("retry-after", "0"),
+        ),
+    ] {
+        let (gone, attempts) = delete_after(first).await;
+        assert_eq!(attempts, 2, "{name}");
+        assert!(!gone.earlier_attempt_may_have_acted, "{name}: {gone:?}");
+    }
+    // The first attempt itself answered 404: plainly already gone.
+    let first_404 = MockResponse::json(404, &serde_json::json!({"message": "Offer x not found"}))
+        .header("x-request-id", "rid-404");
+    let (gone, attempts) = delete_after(first_404).await;
+    assert_eq!(attempts, 1);
+    assert!(!gone.earlier_attempt_may_have_acted, "{gone:?}");
+}
+
+#[tokio::test]
+async fn the_mark_survives_a_refused_attempt_in_between() {
+    // dropped (may have acted), then 429 (did not), then 404: an earlier attempt may still have
+    // done it.
+    let seen = Arc::new(AtomicU32::new(0));
+    let count = Arc::clone(&seen);
+    let mock = MockTransport::new(move |_| match count.fetch_add(1, Ordering::SeqCst) {
+        0 => MockResponse::dropped(),
+        1 => MockResponse::new(429).header("retry-after", "0"),
+        _ => MockResponse::new(404),
+    });
+    let client =
+        VendorClient::with_default_url(&APPCHARGE, &mock.transport(), Arc::new(NoCredential))
+            .expect("client");
+    let response = client
+        .delete("delete_offer")
+        .path("v2/offer")
+        .path_param("id", "x")
+        .accept_status(StatusCode::NOT_FOUND)
+        .send()
+        .await
+        .expect("404 accepted");
+    assert_eq!(response.attempts(), 3);
+    assert!(response.earlier_attempt_may_have_acted());
+    // A first-attempt answer carries no mark.
+    let fresh = client
+        .get("get_offer")
+        .path("v2/offer")
+        .accept_status(StatusCode::NOT_FOUND)
+        .send()
+        .await
+        .expect("404 accepted");
+    assert_eq!(fresh.attempts(), 1);
+    assert!(!fresh.earlier_attempt_may_have_acted());
+}
+
 /// A one-shot HTTP/1.1 server on 127.0.0.1 answering each connection with a chunked body (no
 /// `Content-Length`) of `chunks` chunks of `chunk_len` bytes.
 fn chunked_server(chunks: usize, chunk_len: usize) -> String {

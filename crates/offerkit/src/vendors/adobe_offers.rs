@@ -1,7 +1,8 @@
 //! [`Vendor::AdobeOffers`]: the `offerkit_adobe_offers` client mapped onto [`Retract`].
 //!
 //! - `retract`: [`AdobeOffersClient::delete_and_verify`]: DELETE, then a GET that must answer 404.
-//!   A 404 on the DELETE is `AlreadyRetracted`; a read-back that still answers 200 is `Failed`
+//!   A 404 on the DELETE is `AlreadyRetracted` (or `Retracted` when an earlier attempt of the
+//!   DELETE may have done it, its answer lost); a read-back that still answers 200 is `Failed`
 //!   (kind `vendor`). Adobe's DELETE has no body, so `response` stays empty.
 //! - `probe`: [`AdobeOffersClient::get_offer`]: 200 is `Present` (with the offer), 404 is `Gone`.
 //! - `query`: `get` reads one offer (404 is a `not-found` error); `list` follows `_links.next` until
@@ -15,7 +16,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use offerkit_adobe_offers::{
-    AdobeOfferId, AdobeOffersClient, Deleted, ListOptions, NotFound, OfferType, Retraction,
+    AdobeOfferId, AdobeOffersClient, Deleted, ListOptions, OfferType, Retraction,
 };
 use serde_json::{Value, json};
 
@@ -62,10 +63,9 @@ impl Retract for Adobe {
                 with_request_id(Details::new(), request_id.as_deref())
                     .with_note("deleted; the read-back answers 404"),
             ),
-            Ok(Retraction::AlreadyRetracted(NotFound {
-                message,
-                request_id,
-            })) => answered_404("Adobe", message.as_deref(), request_id.as_deref()),
+            Ok(Retraction::AlreadyRetracted(gone)) => {
+                answered_404("Adobe", &gone, "the read-back answers 404")
+            }
             Err(e) => {
                 let request_id = e.request_id().map(str::to_owned);
                 failed_call(error_from(e, None), request_id.as_deref())

@@ -1,8 +1,10 @@
 //! [`Vendor::Appcharge`]: deleting Appcharge Offers V2 offers through the
 //! `offerkit_appcharge` client.
 //!
-//! - `retract`: [`AppchargeClient::delete_offer`]; the deleted offer (as Appcharge returned it) is
-//!   the response, a 404 is `AlreadyRetracted`.
+//! - `retract`: [`AppchargeClient::delete_and_verify`]; the deleted offer (as Appcharge returned it)
+//!   is the response. A 404 is confirmed by a read (`GET /v2/offer?publisherOfferIds=<id>`): not
+//!   listed is `AlreadyRetracted` (or `Retracted` when an earlier attempt of the DELETE may have
+//!   done it, its answer lost); still listed is `Failed` (kind `vendor`): the offer is live.
 //! - `probe`: [`AppchargeClient::get_offer`] (`GET /v2/offer?publisherOfferIds=<id>`): listed is
 //!   `Present`, absent is `Gone`.
 //! - `query`: `get` reads one offer (absent is a `not-found` error), `list` reads every offer
@@ -15,7 +17,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use offerkit_appcharge::{AppchargeClient, Deleted, ErrorInfo, NotFound, Retraction};
+use offerkit_appcharge::{AppchargeClient, Deleted, ErrorInfo, Retraction};
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
@@ -55,7 +57,7 @@ impl Retract for Appcharge {
             Ok(id) => id,
             Err(e) => return Outcome::failed(e),
         };
-        match self.client.delete_offer(id).await {
+        match self.client.delete_and_verify(id).await {
             Ok(Retraction::Retracted(Deleted { value, request_id })) => {
                 let mut details = with_request_id(Details::new(), request_id.as_deref());
                 if value.publisher_offer_id.as_deref() != Some(id.as_str()) {
@@ -66,10 +68,9 @@ impl Retract for Appcharge {
                 }
                 Outcome::Retracted(details.with_response(record_json(&value)))
             }
-            Ok(Retraction::AlreadyRetracted(NotFound {
-                message,
-                request_id,
-            })) => answered_404("Appcharge", message.as_deref(), request_id.as_deref()),
+            Ok(Retraction::AlreadyRetracted(gone)) => {
+                answered_404("Appcharge", &gone, "a read no longer lists the offer")
+            }
             Err(e) => {
                 let request_id = e.request_id().map(str::to_owned);
                 failed_call(error_from(e, None), request_id.as_deref())

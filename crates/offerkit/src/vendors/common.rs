@@ -73,20 +73,33 @@ pub(crate) fn with_request_id(details: Details, request_id: Option<&str>) -> Det
     }
 }
 
-/// The outcome of a DELETE that answered 404 (Adobe, Appcharge): already retracted, nothing
-/// deleted, with the vendor's message and request id when it sent them.
+/// The outcome of a DELETE that answered 404 (Adobe, Appcharge), once `confirmed` (how the
+/// vendor impl read it back) says the resource is gone, with the vendor's message and request id
+/// when it sent them.
+///
+/// A 404 to a retry after an attempt that may have acted ([`NotFound::earlier_attempt_may_have_acted`])
+/// is retracted by this run, not "nothing was deleted": that first attempt most likely deleted
+/// it and its answer was lost. Otherwise it is already retracted.
 #[cfg(any(feature = "adobe-offers", feature = "appcharge"))]
 pub(crate) fn answered_404(
     vendor: &str,
-    message: Option<&str>,
-    request_id: Option<&str>,
+    gone: &offerkit_models::retraction::NotFound,
+    confirmed: &str,
 ) -> crate::outcome::Outcome {
-    let note = match message {
-        Some(m) => format!("{vendor} answered 404 ({m}); nothing was deleted"),
-        None => format!("{vendor} answered 404; nothing was deleted"),
+    use crate::outcome::Outcome;
+    let details = with_request_id(Details::new(), gone.request_id.as_deref());
+    let answered = match &gone.message {
+        Some(m) => format!("{vendor} answered 404 ({m})"),
+        None => format!("{vendor} answered 404"),
     };
-    crate::outcome::Outcome::AlreadyRetracted(
-        with_request_id(Details::new(), request_id).with_note(note),
+    if gone.earlier_attempt_may_have_acted {
+        return Outcome::Retracted(details.with_note(format!(
+            "{answered} to a retry: the first attempt's answer was lost (timeout, dropped \
+             connection or 5xx after sending), so that attempt most likely deleted it; {confirmed}"
+        )));
+    }
+    Outcome::AlreadyRetracted(
+        details.with_note(format!("{answered}; nothing was deleted; {confirmed}")),
     )
 }
 
@@ -117,4 +130,48 @@ pub(crate) fn to_value(value: &impl serde::Serialize) -> Value {
 pub(crate) fn record_json(record: &impl serde::Serialize) -> Value {
     // Serializing a model of JSON values cannot fail; keep a marker rather than panic.
     serde_json::to_value(record).unwrap_or_else(|e| Value::String(format!("<unserializable: {e}>")))
+}
+
+#[cfg(all(test, any(feature = "adobe-offers", feature = "appcharge")))]
+mod tests {
+    use offerkit_models::retraction::NotFound;
+    use serde_json::json;
+
+    use super::*;
+    use crate::outcome::Status;
+
+    #[test]
+    fn a_404_after_a_lost_answer_is_retracted_by_this_run() {
+        let lost = NotFound {
+            message: Some("Offer a not found".to_owned()),
+            request_id: Some("r-2".to_owned()),
+            earlier_attempt_may_have_acted: true,
+        };
+        let out = answered_404("Appcharge", &lost, "a read no longer lists the offer");
+        assert_eq!(out.status(), Status::Retracted);
+        assert_eq!(
+            serde_json::to_value(&out).expect("json"),
+            json!({
+                "status": "retracted",
+                "requestId": "r-2",
+                "note": "Appcharge answered 404 (Offer a not found) to a retry: the first attempt's \
+                         answer was lost (timeout, dropped connection or 5xx after sending), so that \
+                         attempt most likely deleted it; a read no longer lists the offer"
+            })
+        );
+
+        let plain = NotFound {
+            earlier_attempt_may_have_acted: false,
+            ..lost
+        };
+        let out = answered_404("Adobe", &plain, "the read-back answers 404");
+        assert_eq!(out.status(), Status::AlreadyRetracted);
+        assert_eq!(
+            out.details().note.as_deref(),
+            Some(
+                "Adobe answered 404 (Offer a not found); nothing was deleted; the read-back \
+                 answers 404"
+            )
+        );
+    }
 }
