@@ -112,6 +112,32 @@ impl Input {
     }
 }
 
+/// Whether two paths name one file (a hard link, a symlink, another spelling), by `stat` alone:
+/// nothing is opened (opening a named pipe would consume its writer).
+pub fn is_same_file(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => same_inode(&a, &b),
+        _ => false,
+    }
+}
+
+/// Whether two `stat`s are of one file (device and inode; elsewhere than Unix, never).
+pub fn same_inode(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        a.dev() == b.dev() && a.ino() == b.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
 fn input_error(path: &Path, e: &std::io::Error) -> Error {
     Error::new(
         ErrorKind::Input,

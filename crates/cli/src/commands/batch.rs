@@ -15,7 +15,7 @@ use offerkit::{Client, Error, ErrorKind, Vendor};
 
 use crate::args::BatchArgs;
 use crate::batch::engine::{self, Event, Options, Summary};
-use crate::batch::input::Input;
+use crate::batch::input::{Input, is_same_file};
 use crate::batch::journal::{self, Environment, EnvironmentLine, Format, Journal, Replay};
 use crate::batch::rate::Limits;
 use crate::batch::report::{self, Progress, ProgressMode};
@@ -233,7 +233,13 @@ pub async fn run_files(
 /// truncating it would destroy it.
 fn refuse_clashes(files: &Files) -> Result<(), Error> {
     // The same file by identity (device and inode): also a hard link or a symlink to it.
-    let same = |a: &Path, b: &Path| a == b || same_file::is_same_file(a, b).unwrap_or(false);
+    let same = |a: &Path, b: &Path| {
+        is_same_file(a, b)
+            || matches!(
+                (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+                (Ok(a), Ok(b)) if a == b
+            )
+    };
     let stdin = files.input == Path::new("-");
     let mut named: Vec<(&str, &Path)> = Vec::new();
     if !stdin {

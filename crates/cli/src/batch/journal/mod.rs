@@ -25,6 +25,7 @@ pub use record::{Record, State, now};
 pub use replay::{Format, Prior, Replay};
 pub use writer::Sink;
 
+use crate::batch::input::same_inode;
 use crate::batch::keys::KeyIndex;
 
 /// The default journal of `input`: `FILE.journal` beside it, or `FILE.sandbox.journal` for
@@ -75,14 +76,13 @@ pub fn lock(path: &Path) -> Result<Locked, Error> {
             }
             Err(TryLockError::Error(e)) => return Err(io_error("cannot lock journal", path, &e)),
         }
-        let locked = same_file::Handle::from_file(
-            file.try_clone()
-                .map_err(|e| io_error("cannot lock journal", path, &e))?,
-        );
-        let named = same_file::Handle::from_path(path);
-        if let (Ok(locked), Ok(named)) = (locked, named)
-            && locked == named
-        {
+        let locked = file.metadata();
+        let named = std::fs::metadata(path);
+        let still_named = match (&locked, &named) {
+            (Ok(locked), Ok(named)) => cfg!(not(unix)) || same_inode(locked, named),
+            _ => false,
+        };
+        if still_named {
             return Ok(Locked {
                 path: path.to_owned(),
                 file,
