@@ -30,8 +30,8 @@ pub async fn run(cli: Cli) -> Exit {
     let json = cli.global.json;
     match &cli.command {
         Command::Demo(args) => return commands::demo::run(args.dir.clone(), json).await,
-        Command::Sandbox(SandboxCmd::Serve { port, seed, state }) => {
-            return commands::sandbox::serve(*port, seed.clone(), state.clone(), json).await;
+        Command::Sandbox(SandboxCmd::Serve(args)) => {
+            return commands::sandbox::serve(args, json).await;
         }
         _ => {}
     }
@@ -57,13 +57,16 @@ pub async fn run(cli: Cli) -> Exit {
     exit
 }
 
-/// Prints an error on stderr (as `{"error":…}` with `--json`).
+/// Prints an error on stderr (as `{"error":…}` with `--json`). A closed stderr is ignored
+/// (`eprintln!` would panic and turn the documented exit code into 101).
 pub fn print_error(error: &offerkit::Error, json: bool) {
-    if json {
-        eprintln!("{}", serde_json::json!({ "error": error }));
+    use std::io::Write;
+    let mut stderr = std::io::stderr().lock();
+    let _ = if json {
+        writeln!(stderr, "{}", serde_json::json!({ "error": error }))
     } else {
-        eprintln!("error: {error}");
-    }
+        writeln!(stderr, "error: {error}")
+    };
 }
 
 /// Pretty-prints `value` as JSON on stdout.

@@ -69,10 +69,12 @@ impl Sandbox {
             .await
             .map_err(|e| SandboxError::Bind(format!("{}:{}", config.host, config.port), e))?;
         let addr = listener.local_addr().map_err(SandboxError::Io)?;
-        let host = if addr.ip().is_unspecified() {
-            "127.0.0.1".to_owned()
-        } else {
-            addr.ip().to_string()
+        // Bound to every interface (0.0.0.0 or ::): the URL names the loopback address of the
+        // same family, which reaches it from this machine.
+        let host = match addr.ip() {
+            ip if !ip.is_unspecified() => ip.to_string(),
+            std::net::IpAddr::V4(_) => "127.0.0.1".to_owned(),
+            std::net::IpAddr::V6(_) => "::1".to_owned(),
         };
         let base_url = if addr.is_ipv6() {
             format!("http://[{host}]:{}", addr.port())
