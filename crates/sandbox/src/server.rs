@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Body;
@@ -25,7 +25,6 @@ use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Matched};
 use crate::store::SeedMode;
 use crate::unknown::warning_header;
-use crate::util::clock::now_rfc3339;
 use crate::util::form::parse_form;
 use crate::vendors::{self, identity::Audience};
 
@@ -247,6 +246,42 @@ impl Sandbox {
         self.shared.snapshot()
     }
 
+    /// The sandbox's current time: the real clock until [`Sandbox::set_clock`] or
+    /// [`Sandbox::advance_clock`] (same as `GET /_sandbox/clock`).
+    pub fn now(&self) -> SystemTime {
+        let ms = self.shared.clock.unix_millis();
+        let since_epoch = Duration::from_millis(ms.unsigned_abs());
+        if ms >= 0 {
+            UNIX_EPOCH + since_epoch
+        } else {
+            UNIX_EPOCH - since_epoch
+        }
+    }
+
+    /// Stops the sandbox's clock at `now`: cancellation windows, job progression by time, token
+    /// expiry and every timestamp the sandbox writes read it (same as `POST /_sandbox/clock`
+    /// with `{"now": …}`). It moves only when advanced, until [`Sandbox::use_real_clock`].
+    pub fn set_clock(&self, now: SystemTime) {
+        let ms = match now.duration_since(UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+            Err(e) => i64::try_from(e.duration().as_millis()).map_or(i64::MIN, |ms| -ms),
+        };
+        self.shared.clock.set(ms);
+    }
+
+    /// Moves the sandbox's clock forward by `by` (a real clock stops at now + `by`); same as
+    /// `POST /_sandbox/clock` with `{"advanceSeconds": …}`.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared
+            .clock
+            .advance(i64::try_from(by.as_millis()).unwrap_or(i64::MAX));
+    }
+
+    /// Follows the real clock again (same as `DELETE /_sandbox/clock`).
+    pub fn use_real_clock(&self) {
+        self.shared.clock.use_real();
+    }
+
     /// Issues a bearer token without the token endpoint (lifetime from the config).
     pub fn issue_token(&self, audience: Audience) -> String {
         let lifetime = match audience {
@@ -318,7 +353,7 @@ fn owner(path: &str) -> Option<&'static Api> {
 /// The single entry point for every request.
 async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
     let started = Instant::now();
-    let time = now_rfc3339();
+    let time = app.clock.rfc3339();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
     let raw_query = parts.uri.query().unwrap_or("").to_owned();

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::{Map, Value};
 
+use crate::util::clock::Clock;
 use crate::util::ids::Ids;
 use crate::util::sync::{lock, read, write};
 
@@ -17,7 +18,8 @@ pub(crate) trait ApiStore: Default {
     /// A seed section that was checked and normalised, ready to apply.
     type Seed;
     /// Checks and normalises the seed section (`None` when the seed has none). Nothing is applied.
-    fn parse_seed(section: Option<&Value>, ids: &Ids) -> Result<Self::Seed, String>;
+    /// Missing timestamps are stamped from `clock`.
+    fn parse_seed(section: Option<&Value>, ids: &Ids, clock: &Clock) -> Result<Self::Seed, String>;
     /// Applies a parsed section; returns what it loaded, e.g. `[("orders", 3)]`.
     fn apply_seed(&self, seed: Self::Seed) -> Vec<(&'static str, usize)>;
     /// The store in seed format.

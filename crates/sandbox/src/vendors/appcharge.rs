@@ -11,7 +11,7 @@ use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Route};
 use crate::store::{ApiStore, Collection, each, list as seed_list, section};
 use crate::unknown::unknown_keys;
-use crate::util::clock::now_rfc3339;
+use crate::util::clock::Clock;
 use crate::util::ids::Ids;
 use crate::util::sync::lock;
 
@@ -46,12 +46,16 @@ impl ApiStore for Store {
     const SEED_KEY: &'static str = "appcharge";
     type Seed = Vec<(String, Value)>;
 
-    fn parse_seed(section_value: Option<&Value>, ids: &Ids) -> Result<Self::Seed, String> {
+    fn parse_seed(
+        section_value: Option<&Value>,
+        ids: &Ids,
+        clock: &Clock,
+    ) -> Result<Self::Seed, String> {
         let ac = section(section_value, "appcharge")?;
         each(
             seed_list(ac.get("offers"), "appcharge.offers")?,
             "appcharge.offers",
-            |o| normalize_seed_offer(o, ids),
+            |o| normalize_seed_offer(o, ids, clock),
         )
     }
 
@@ -151,8 +155,8 @@ fn validate(body: &Value) -> Result<String, String> {
     Ok(id.to_owned())
 }
 
-fn fill(v: &mut Value, ids: &Ids, keep: Option<&Value>) {
-    let now = now_rfc3339();
+fn fill(v: &mut Value, ids: &Ids, clock: &Clock, keep: Option<&Value>) {
+    let now = clock.rfc3339();
     if let Some(obj) = v.as_object_mut() {
         let old = |k: &str| keep.and_then(|o| o.get(k)).cloned();
         obj.insert(
@@ -186,7 +190,7 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
     };
     let mut unknown = Vec::new();
     unknown_keys(&body, fields::OFFER, "", &mut unknown);
-    fill(&mut body, &app.ids, None);
+    fill(&mut body, &app.ids, &app.clock, None);
     if !app.stores.appcharge.offers.put_new(id.clone(), body.clone()) {
         return error(
             ctx,
@@ -226,7 +230,7 @@ fn update(ctx: &Ctx, app: &App) -> Reply {
         return error(ctx, StatusCode::NOT_FOUND, format!("Offer {id} not found"));
     };
     let mut stored = lock(&cell);
-    fill(&mut body, &app.ids, Some(&stored));
+    fill(&mut body, &app.ids, &app.clock, Some(&stored));
     *stored = body.clone();
     Reply::ok(body).with_unknown(unknown).mutated()
 }
@@ -267,7 +271,11 @@ fn delete(ctx: &Ctx, app: &App) -> Reply {
 }
 
 /// Normalises a seeded Appcharge offer.
-fn normalize_seed_offer(offer: &Value, ids: &Ids) -> Result<(String, Value), String> {
+fn normalize_seed_offer(
+    offer: &Value,
+    ids: &Ids,
+    clock: &Clock,
+) -> Result<(String, Value), String> {
     let id = offer
         .get("publisherOfferId")
         .and_then(Value::as_str)
@@ -276,7 +284,7 @@ fn normalize_seed_offer(offer: &Value, ids: &Ids) -> Result<(String, Value), Str
         .to_owned();
     let mut v = offer.clone();
     let keep = offer.clone();
-    fill(&mut v, ids, Some(&keep));
+    fill(&mut v, ids, clock, Some(&keep));
     if let (Some(obj), Some(updated)) = (v.as_object_mut(), keep.get("updatedAt")) {
         obj.insert("updatedAt".to_owned(), updated.clone());
     }

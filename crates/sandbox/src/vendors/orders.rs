@@ -11,7 +11,7 @@ use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Route};
 use crate::store::{ApiStore, Collection, each};
 use crate::unknown::unknown_keys;
-use crate::util::clock::{now_rfc3339, parse_rfc3339, rfc3339_secs, unix_now};
+use crate::util::clock::{Clock, parse_rfc3339, rfc3339_secs};
 use crate::util::ids::Ids;
 use crate::util::sync::lock;
 use crate::vendors::identity::{TokenProblem, check_bearer};
@@ -47,10 +47,10 @@ impl ApiStore for Store {
     const SEED_KEY: &'static str = "orders";
     type Seed = Vec<(String, Value)>;
 
-    fn parse_seed(section: Option<&Value>, ids: &Ids) -> Result<Self::Seed, String> {
+    fn parse_seed(section: Option<&Value>, ids: &Ids, clock: &Clock) -> Result<Self::Seed, String> {
         match section {
             None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Array(items)) => each(items, "orders", |o| normalize_seed_order(o, ids)),
+            Some(Value::Array(items)) => each(items, "orders", |o| normalize_seed_order(o, ids, clock)),
             Some(_) => Err("orders must be an array of orders".to_owned()),
         }
     }
@@ -169,7 +169,12 @@ fn links(customer: &str, id: &str) -> Value {
 }
 
 /// Fills the server-side fields of an order being created or seeded; validates line items.
-fn complete_order(order: &mut Value, customer: &str, ids: &Ids) -> Result<(), String> {
+fn complete_order(
+    order: &mut Value,
+    customer: &str,
+    ids: &Ids,
+    clock: &Clock,
+) -> Result<(), String> {
     let obj = order
         .as_object_mut()
         .ok_or("the order must be a JSON object")?;
@@ -234,7 +239,7 @@ fn complete_order(order: &mut Value, customer: &str, ids: &Ids) -> Result<(), St
     }
     match obj.get("creationDate") {
         None | Some(Value::Null) => {
-            obj.insert("creationDate".to_owned(), json!(now_rfc3339()));
+            obj.insert("creationDate".to_owned(), json!(clock.rfc3339()));
         }
         Some(Value::String(s)) if parse_rfc3339(s).is_some() => {}
         Some(other) => {
@@ -289,7 +294,7 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
         Err(r) => return r,
     };
     let unknown = unknown_order_fields(&body);
-    if let Err(msg) = complete_order(&mut body, customer, &app.ids) {
+    if let Err(msg) = complete_order(&mut body, customer, &app.ids, &app.clock) {
         return echo(ctx, bad(800002, format!("Invalid request input: {msg}")));
     }
     let id = body
@@ -528,8 +533,8 @@ fn cancel(ctx: &Ctx, app: &App) -> Reply {
         .get("creationDate")
         .and_then(Value::as_str)
         .and_then(parse_rfc3339)
-        .unwrap_or_else(unix_now);
-    let now = unix_now();
+        .unwrap_or_else(|| app.clock.unix_secs());
+    let now = app.clock.unix_secs();
     for &pos in &targets {
         let line = &lines[pos];
         if line.get("quantity").and_then(Value::as_u64) == Some(0) {
@@ -585,7 +590,11 @@ fn cancel(ctx: &Ctx, app: &App) -> Reply {
 }
 
 /// Normalises a seeded order (needs `referenceCustomerId`).
-fn normalize_seed_order(order: &Value, ids: &Ids) -> Result<(String, Value), String> {
+fn normalize_seed_order(
+    order: &Value,
+    ids: &Ids,
+    clock: &Clock,
+) -> Result<(String, Value), String> {
     let customer = order
         .get("referenceCustomerId")
         .and_then(Value::as_str)
@@ -593,7 +602,7 @@ fn normalize_seed_order(order: &Value, ids: &Ids) -> Result<(String, Value), Str
         .ok_or("referenceCustomerId (the customer tenant id) is required")?
         .to_owned();
     let mut v = order.clone();
-    complete_order(&mut v, &customer, ids)?;
+    complete_order(&mut v, &customer, ids, clock)?;
     let id = v
         .get("id")
         .and_then(Value::as_str)
