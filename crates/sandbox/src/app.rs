@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::SandboxError;
 use crate::config::SandboxConfig;
 use crate::faults::Faults;
-use crate::journal::Journal;
+use crate::journal::{Journal, Limits};
 use crate::persist;
 use crate::store::SeedMode;
 use crate::util::clock::Clock;
@@ -35,7 +35,11 @@ impl App {
     pub(crate) fn new(config: SandboxConfig, base_url: String) -> Self {
         let clock = Arc::new(Clock::default());
         Self {
-            journal: Journal::new(config.journal_capacity),
+            journal: Journal::new(Limits {
+                entries: config.journal_capacity,
+                bytes: config.journal_max_bytes,
+                counted_paths: config.max_counted_paths,
+            }),
             config,
             base_url,
             stores: Stores {

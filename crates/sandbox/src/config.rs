@@ -43,6 +43,12 @@ pub struct SandboxConfig {
     pub max_body_bytes: usize,
     /// How many journal entries are kept in memory (oldest dropped first; counters stay exact).
     pub journal_capacity: usize,
+    /// How many bytes the kept journal entries may take (default 64 MiB; oldest dropped first).
+    /// Each entry stores at most 512 bytes of path and of query.
+    pub journal_max_bytes: usize,
+    /// How many distinct `METHOD path` keys the per-path counters keep (default 10 000); later
+    /// new paths are counted under one `"(other paths)"` key, so totals stay exact.
+    pub max_counted_paths: usize,
 }
 
 impl Default for SandboxConfig {
@@ -61,6 +67,8 @@ impl Default for SandboxConfig {
             cancel_windows: CancelWindows::default(),
             max_body_bytes: 1024 * 1024,
             journal_capacity: 100_000,
+            journal_max_bytes: 64 * 1024 * 1024,
+            max_counted_paths: 10_000,
         }
     }
 }

@@ -103,7 +103,9 @@ fn journal(ctx: &Ctx, app: &App) -> Reply {
     let entries = app
         .journal
         .entries(ctx.query("method"), ctx.query("pathPrefix"), limit);
-    Reply::ok(json!({"entries": entries, "counts": app.journal.counts_json()}))
+    Reply::ok(
+        json!({"entries": entries, "counts": app.journal.counts_json(), "storage": app.journal.storage()}),
+    )
 }
 
 fn add_faults(ctx: &Ctx, app: &App) -> Reply {

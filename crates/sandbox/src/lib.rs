@@ -58,7 +58,7 @@ mod vendors;
 
 pub use config::{CancelWindows, ClientCredential, JobProgression, SandboxConfig};
 pub use faults::{FaultId, FaultKind, FaultMode, FaultRule, FaultTiming};
-pub use journal::JournalEntry;
+pub use journal::{JournalEntry, JournalStorage};
 pub use server::{Sandbox, WARNING_HEADER};
 pub use vendors::identity::Audience;
 

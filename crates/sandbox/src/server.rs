@@ -20,7 +20,7 @@ use crate::app::App;
 use crate::config::SandboxConfig;
 use crate::control::CONTROL;
 use crate::faults::{Decision, FaultId, FaultKind, FaultRule, FaultTiming};
-use crate::journal::{JournalEntry, api_label};
+use crate::journal::{JournalEntry, JournalStorage, api_label};
 use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Matched};
 use crate::store::SeedMode;
@@ -170,7 +170,9 @@ impl Sandbox {
     }
 
     /// How many `method path` requests reached the server (path without query, e.g.
-    /// `count("DELETE", "/v2/offer/abc")`), faulted ones included.
+    /// `count("DELETE", "/v2/offer/abc")`), faulted ones included. A path first seen after
+    /// [`SandboxConfig::max_counted_paths`] distinct ones is counted only in the overflow bucket
+    /// of [`Sandbox::counts`] (this answers 0 for it).
     pub fn count(&self, method: &str, path: &str) -> u64 {
         self.shared.journal.count(method, path)
     }
@@ -194,9 +196,15 @@ impl Sandbox {
     }
 
     /// The journal counters as JSON (`total`, `byPath`, `actedByPath`, `succeededByPath`,
-    /// `mutatedByPath`, `byRoute`).
+    /// `mutatedByPath`, `byRoute`). Past [`SandboxConfig::max_counted_paths`] distinct paths, new
+    /// ones are counted under `"(other paths)"`, so the sums still equal `total`.
     pub fn counts(&self) -> Value {
         self.shared.journal.counts_json()
+    }
+
+    /// What the journal holds against its limits (also `storage` in `GET /_sandbox/journal`).
+    pub fn journal_storage(&self) -> JournalStorage {
+        self.shared.journal.storage()
     }
 
     /// Forgets journal entries and counters.
@@ -443,6 +451,7 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
             method: ctx.method.to_string(),
             path: ctx.path.clone(),
             query: ctx.raw_query.clone(),
+            truncated: false,
             route: matched.as_ref().map(|m| m.template.to_owned()),
             resource_id: matched
                 .as_ref()

@@ -188,3 +188,63 @@ async fn parallel_requests_on_many_resources() {
     }
     assert_eq!(env.sb.counts()["total"], 64);
 }
+
+/// 600 requests with distinct 1 KiB paths and queries: the journal stores 512 bytes of each
+/// (marked truncated), keeps within its byte cap, counts at most `max_counted_paths` distinct
+/// paths (the rest under one overflow key) and its totals stay exact. Read from the sandbox's
+/// own accounting.
+#[tokio::test]
+async fn distinct_long_paths_keep_the_journal_bounded() {
+    let env = Env::with(SandboxConfig {
+        journal_max_bytes: 128 * 1024,
+        max_counted_paths: 200,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let long = "a".repeat(1024);
+    for i in 0..600 {
+        let (s, _) = env.get(&format!("/v2/offer/{i}-{long}?q={long}")).await;
+        assert_eq!(s, 404);
+    }
+    let (s, j) = env.get("/_sandbox/journal").await;
+    assert_eq!(s, 200);
+    let storage = &j["storage"];
+    let bytes = storage["bytes"].as_u64().unwrap();
+    assert!(bytes <= 128 * 1024, "{storage}");
+    assert_eq!(storage["countedPaths"], 200, "{storage}");
+    assert!(
+        storage["counterBytes"].as_u64().unwrap() < 200 * 1024,
+        "{storage}"
+    );
+    let entries = j["entries"].as_array().unwrap();
+    assert_eq!(entries.len() as u64, storage["entries"].as_u64().unwrap());
+    assert!(entries.len() > 50, "{storage}");
+    for e in entries {
+        assert_eq!(e["truncated"], true);
+        assert_eq!(e["path"].as_str().unwrap().len(), 512);
+        assert_eq!(e["query"].as_str().unwrap().len(), 512);
+    }
+    assert_eq!(entries.last().unwrap()["seq"], 600, "the newest are kept");
+    let counts = &j["counts"];
+    assert_eq!(counts["total"], 600);
+    let sum: u64 = counts["byPath"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, 600, "exact in total");
+    assert_eq!(counts["byPath"]["(other paths)"], 400);
+    assert_eq!(
+        env.sb.journal_storage().counted_paths,
+        200,
+        "the handle reads the same accounting"
+    );
+    // A short path is stored whole and unmarked.
+    env.get("/v2/offer/short").await;
+    let last = env.sb.journal().pop().unwrap();
+    assert_eq!(
+        (last.path.as_str(), last.truncated),
+        ("/v2/offer/short", false)
+    );
+}
