@@ -11,6 +11,9 @@ use crate::routing::{Api, Route, generic_throttle};
 use crate::store::SeedMode;
 use crate::util::clock::parse_rfc3339_millis;
 
+/// The seed route, whose body cap is [`crate::SandboxConfig::max_seed_body_bytes`].
+pub(crate) const SEED_ROUTE: &str = "/_sandbox/seed";
+
 /// The control API.
 pub(crate) static CONTROL: Api = Api {
     vendor: None,
@@ -25,7 +28,7 @@ pub(crate) static CONTROL: Api = Api {
             },
         },
         Route::new("GET", "/_sandbox/state", |_, app| Reply::ok(app.snapshot())),
-        Route::new("POST", "/_sandbox/seed", seed),
+        Route::new("POST", SEED_ROUTE, seed),
         Route {
             method: "POST",
             template: "/_sandbox/reset",

@@ -10,15 +10,15 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
-use axum::serve::ListenerExt;
 use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::SandboxError;
+use crate::accept;
 use crate::app::App;
 use crate::config::SandboxConfig;
-use crate::control::CONTROL;
+use crate::control::{CONTROL, SEED_ROUTE};
 use crate::faults::{Decision, FaultId, FaultKind, FaultRule, FaultTiming};
 use crate::journal::{JournalEntry, JournalStorage, api_label};
 use crate::reply::{Ctx, Reply};
@@ -85,17 +85,12 @@ impl Sandbox {
 
         let router = Router::new().fallback(dispatch).with_state(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        let server = tokio::spawn(async move {
-            let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            });
-            if let Err(e) = serve.await {
-                tracing::error!(error = %e, "sandbox server stopped with an error");
-            }
-        });
+        let server = tokio::spawn(accept::serve(
+            listener,
+            router,
+            shared.config.read_timeout,
+            stopped,
+        ));
         let flusher = shared.config.state_file.is_some().then(|| {
             let sh = shared.clone();
             tokio::spawn(async move {
@@ -367,19 +362,21 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
     let raw_query = parts.uri.query().unwrap_or("").to_owned();
     let api = owner(&path);
     let matched = api.and_then(|a| a.matches(&path));
-    let cap = app.config.max_body_bytes;
+    let cap = body_cap(&app.config, matched.as_ref());
     let declared_too_big = parts
         .headers
         .get("content-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
         .is_some_and(|n| n > cap as u64);
-    let (bytes, too_big) = if declared_too_big {
-        (bytes::Bytes::new(), true)
+    let (bytes, body_read) = if declared_too_big {
+        (bytes::Bytes::new(), BodyRead::TooBig(cap))
     } else {
-        match axum::body::to_bytes(body, cap).await {
-            Ok(b) => (b, false),
-            Err(_) => (bytes::Bytes::new(), true),
+        let read = axum::body::to_bytes(body, cap);
+        match tokio::time::timeout(app.config.read_timeout, read).await {
+            Ok(Ok(b)) => (b, BodyRead::Complete),
+            Ok(Err(_)) => (bytes::Bytes::new(), BodyRead::TooBig(cap)),
+            Err(_) => (bytes::Bytes::new(), BodyRead::TooSlow),
         }
     };
     let ctx = Ctx {
@@ -421,7 +418,7 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
             {
                 tokio::time::sleep(Duration::from_millis(millis)).await;
             }
-            let reply = process(&ctx, &app, matched.as_ref(), too_big, &mut acted);
+            let reply = process(&ctx, &app, matched.as_ref(), body_read, &mut acted);
             mutated = reply.mutated;
             if reply.mutated {
                 app.mark_dirty();
@@ -472,12 +469,30 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
     into_response(outcome)
 }
 
-/// Routing, body cap, auth and the handler.
+/// How reading the request body ended.
+#[derive(Debug, Clone, Copy)]
+enum BodyRead {
+    Complete,
+    /// Larger than this cap.
+    TooBig(usize),
+    /// Not complete within the read timeout.
+    TooSlow,
+}
+
+/// The largest body a request may send: the seed route takes whole data sets.
+fn body_cap(config: &SandboxConfig, matched: Option<&Matched>) -> usize {
+    match matched {
+        Some(m) if m.template == SEED_ROUTE => config.max_seed_body_bytes,
+        _ => config.max_body_bytes,
+    }
+}
+
+/// Routing, body cap and read timeout, auth and the handler.
 fn process(
     ctx: &Ctx,
     app: &App,
     matched: Option<&Matched>,
-    too_big: bool,
+    body_read: BodyRead,
     acted: &mut bool,
 ) -> Reply {
     let (Some(api), Some(m)) = (ctx.api, matched) else {
@@ -486,12 +501,22 @@ fn process(
     let Some(route) = api.route(m.template, ctx.method.as_str()) else {
         return method_not_allowed(ctx, api, m.template);
     };
-    if too_big {
-        let msg = format!(
-            "The request body is larger than the sandbox limit of {} bytes.",
-            app.config.max_body_bytes
-        );
-        return ctx.error(StatusCode::PAYLOAD_TOO_LARGE, &msg, false);
+    match body_read {
+        BodyRead::Complete => {}
+        BodyRead::TooBig(cap) => {
+            let msg = format!("The request body is larger than the sandbox limit of {cap} bytes.");
+            return ctx.error(StatusCode::PAYLOAD_TOO_LARGE, &msg, false);
+        }
+        BodyRead::TooSlow => {
+            let msg = format!(
+                "The request body did not arrive within the sandbox's read timeout of {} ms.",
+                app.config.read_timeout.as_millis()
+            );
+            // The rest of the body may still come: the connection cannot be reused.
+            return ctx
+                .error(StatusCode::REQUEST_TIMEOUT, &msg, false)
+                .header("connection", "close");
+        }
     }
     if let Some(authorize) = api.authorize
         && let Some(refusal) = authorize(ctx, app)

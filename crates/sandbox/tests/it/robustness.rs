@@ -248,3 +248,80 @@ async fn distinct_long_paths_keep_the_journal_bounded() {
         ("/v2/offer/short", false)
     );
 }
+
+/// Reads until the server closes the connection (EOF or reset); what it sent before. Panics if
+/// it is still open after 10 s (the configured limits in these tests are 200 ms).
+async fn until_closed(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut got = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(
+        read.is_ok(),
+        "the server kept the connection open: {:?}",
+        String::from_utf8_lossy(&got)
+    );
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+fn quick_timeouts() -> SandboxConfig {
+    SandboxConfig {
+        read_timeout: std::time::Duration::from_millis(200),
+        ..SandboxConfig::default()
+    }
+}
+
+/// Clients that stall mid-headers, or connect and send nothing, are disconnected; many of them
+/// at once do not keep descriptors forever. A prompt request on the same server still works.
+#[tokio::test]
+async fn slow_or_silent_headers_are_disconnected() {
+    use tokio::io::AsyncWriteExt;
+    let env = Env::with(quick_timeouts()).await;
+    let addr = env.sb.addr();
+    let mut stalled = Vec::new();
+    for i in 0..40 {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        if i % 2 == 0 {
+            stream
+                .write_all(b"GET /_sandbox/health HTTP/1.1\r\nHost: sandbox\r\nX-Slow: ")
+                .await
+                .unwrap();
+        }
+        stalled.push(stream);
+    }
+    for stream in &mut stalled {
+        let answer = until_closed(stream).await;
+        assert!(!answer.contains("200 OK"), "{answer}");
+    }
+    let (s, _) = env.get("/_sandbox/health").await;
+    assert_eq!(s, 200);
+}
+
+/// A body slower than the limit gets a 408 in the vendor's dialect and the connection closes;
+/// nothing was acted on.
+#[tokio::test]
+async fn a_stalled_body_gets_408_and_is_disconnected() {
+    use tokio::io::AsyncWriteExt;
+    let env = Env::with(quick_timeouts()).await;
+    let mut stream = tokio::net::TcpStream::connect(env.sb.addr()).await.unwrap();
+    stream
+        .write_all(
+            b"PUT /v2/offer/x HTTP/1.1\r\nHost: sandbox\r\nx-publisher-token: t\r\n\
+              content-type: application/json\r\ncontent-length: 100\r\n\r\n{\"name\":",
+        )
+        .await
+        .unwrap();
+    let answer = until_closed(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("read timeout of 200 ms"), "{answer}");
+    assert_eq!(env.sb.count("PUT", "/v2/offer/x"), 1);
+    assert_eq!(env.sb.acted_count("PUT", "/v2/offer/x"), 0);
+}
