@@ -14,7 +14,6 @@ use crate::unknown::unknown_keys;
 use crate::util::clock::Clock;
 use crate::util::form::encode_component;
 use crate::util::ids::Ids;
-use crate::util::sync::lock;
 use crate::vendors::identity::{TokenProblem, check_bearer};
 
 /// The Offer Library API.
@@ -91,7 +90,7 @@ impl ApiStore for Store {
     fn apply_seed(&self, seed: Self::Seed) -> Vec<(&'static str, usize)> {
         let n = seed.len();
         for (kind, k, v) in seed {
-            self.collection(kind).put(k, v);
+            self.collection(kind).put(k, &v);
         }
         vec![("adobeOffers", n)]
     }
@@ -285,7 +284,7 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
         .unwrap_or_default()
         .to_owned();
     let m = meta(&body);
-    if !store(app, kind).put_new(id.clone(), body) {
+    if !store(app, kind).put_new(id.clone(), &body) {
         return problem(
             StatusCode::CONFLICT,
             "Conflict",
@@ -470,37 +469,37 @@ fn patch(ctx: &Ctx, app: &App) -> Reply {
     for (i, op) in ops.iter().enumerate() {
         unknown_keys(op, fields::PATCH_OPERATION, &format!("[{i}]."), &mut unknown);
     }
-    let Some(cell) = store(app, kind).get(id) else {
-        return not_found(id, kind);
-    };
-    let mut stored = lock(&cell);
-    let mut next = stored.clone();
-    for (i, op) in ops.iter().enumerate() {
-        if let Err(e) = apply_op(&mut next, op) {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "BadRequestError",
-                format!("operation {i}: {e}"),
+    store(app, kind)
+        .update(id, |stored| {
+            let mut next = stored.clone();
+        for (i, op) in ops.iter().enumerate() {
+            if let Err(e) = apply_op(&mut next, op) {
+                return problem(
+                    StatusCode::BAD_REQUEST,
+                    "BadRequestError",
+                    format!("operation {i}: {e}"),
+                );
+            }
+        }
+        if let Some(obj) = next.as_object_mut() {
+            let etag = obj.get("etag").and_then(Value::as_i64).unwrap_or(0) + 1;
+            obj.insert("etag".to_owned(), json!(etag));
+            obj.insert("modified".to_owned(), json!(app.clock.rfc3339()));
+            if let Some(client) = ctx.header("x-api-key") {
+                obj.insert("lastModifiedByClientId".to_owned(), json!(client));
+            }
+        }
+        *stored = next;
+        let mut m = meta(stored);
+        if let Some(obj) = m.as_object_mut() {
+            obj.insert(
+                "datasetId".to_owned(),
+                stored.get("datasetId").cloned().unwrap_or(Value::Null),
             );
         }
-    }
-    if let Some(obj) = next.as_object_mut() {
-        let etag = obj.get("etag").and_then(Value::as_i64).unwrap_or(0) + 1;
-        obj.insert("etag".to_owned(), json!(etag));
-        obj.insert("modified".to_owned(), json!(app.clock.rfc3339()));
-        if let Some(client) = ctx.header("x-api-key") {
-            obj.insert("lastModifiedByClientId".to_owned(), json!(client));
-        }
-    }
-    *stored = next;
-    let mut m = meta(&stored);
-    if let Some(obj) = m.as_object_mut() {
-        obj.insert(
-            "datasetId".to_owned(),
-            stored.get("datasetId").cloned().unwrap_or(Value::Null),
-        );
-    }
-    Reply::ok(m).with_unknown(unknown).mutated()
+        Reply::ok(m).with_unknown(unknown).mutated()
+        })
+        .unwrap_or_else(|| not_found(id, kind))
 }
 
 /// Normalises a seeded Adobe offer.

@@ -13,7 +13,6 @@ use crate::store::{ApiStore, Collection, each, list as seed_list, section};
 use crate::unknown::unknown_keys;
 use crate::util::clock::Clock;
 use crate::util::ids::Ids;
-use crate::util::sync::lock;
 
 /// The Offers V2 API.
 pub(crate) static APPCHARGE: Api = Api {
@@ -62,7 +61,7 @@ impl ApiStore for Store {
     fn apply_seed(&self, seed: Self::Seed) -> Vec<(&'static str, usize)> {
         let n = seed.len();
         for (k, v) in seed {
-            self.offers.put(k, v);
+            self.offers.put(k, &v);
         }
         vec![("appchargeOffers", n)]
     }
@@ -191,7 +190,7 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
     let mut unknown = Vec::new();
     unknown_keys(&body, fields::OFFER, "", &mut unknown);
     fill(&mut body, &app.ids, &app.clock, None);
-    if !app.stores.appcharge.offers.put_new(id.clone(), body.clone()) {
+    if !app.stores.appcharge.offers.put_new(id.clone(), &body) {
         return error(
             ctx,
             StatusCode::CONFLICT,
@@ -226,12 +225,13 @@ fn update(ctx: &Ctx, app: &App) -> Reply {
     }
     let mut unknown = Vec::new();
     unknown_keys(&body, fields::OFFER, "", &mut unknown);
-    let Some(cell) = app.stores.appcharge.offers.get(id) else {
+    let updated = app.stores.appcharge.offers.update(id, |stored| {
+        fill(&mut body, &app.ids, &app.clock, Some(stored));
+        *stored = body.clone();
+    });
+    if updated.is_none() {
         return error(ctx, StatusCode::NOT_FOUND, format!("Offer {id} not found"));
-    };
-    let mut stored = lock(&cell);
-    fill(&mut body, &app.ids, &app.clock, Some(&stored));
-    *stored = body.clone();
+    }
     Reply::ok(body).with_unknown(unknown).mutated()
 }
 
@@ -246,7 +246,7 @@ fn list(ctx: &Ctx, app: &App) -> Reply {
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .filter_map(|id| app.stores.appcharge.offers.get_clone(id))
+            .filter_map(|id| app.stores.appcharge.offers.get(id))
             .collect(),
     };
     Reply::ok(json!({"totalCount": offers.len(), "offers": offers}))

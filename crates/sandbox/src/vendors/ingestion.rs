@@ -83,7 +83,7 @@ impl ApiStore for Store {
     fn apply_seed(&self, seed: Seed) -> Vec<(&'static str, usize)> {
         let counts = vec![("privateOffers", seed.offers.len()), ("jobs", seed.jobs.len())];
         for (k, v) in seed.offers {
-            self.offers.put(k, v);
+            self.offers.put(k, &v);
         }
         for job in seed.jobs {
             self.jobs.put(job);
@@ -536,7 +536,7 @@ fn plan_one(
     };
     let current = match work.get(id) {
         Some(v) => v.clone(),
-        None => match app.stores.ingestion.offers.get_clone(id) {
+        None => match app.stores.ingestion.offers.get(id) {
             Some(v) => v,
             None => {
                 return Err(err(
@@ -688,7 +688,7 @@ fn apply(app: &App, job: &Job) -> JobOutcome {
         };
     }
     for (k, v) in &work {
-        app.stores.ingestion.offers.put(k.clone(), v.clone());
+        app.stores.ingestion.offers.put(k.clone(), v);
     }
     let resources = touched
         .into_iter()
