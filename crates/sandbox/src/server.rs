@@ -131,10 +131,17 @@ impl Sandbox {
         self.stop_and_join().await
     }
 
-    /// Serves until Ctrl-C (or SIGTERM on Unix), then shuts down like [`Sandbox::shutdown`]. For the CLI.
-    pub async fn wait(mut self) -> Result<(), SandboxError> {
-        wait_for_signal().await;
-        self.stop_and_join().await
+    /// Serves until Ctrl-C (SIGINT) or, on Unix, SIGTERM, then shuts down like
+    /// [`Sandbox::shutdown`]: stops accepting, lets in-flight requests finish, writes the state
+    /// file. For the CLI. The signal handlers are installed by this call, before the future is
+    /// first polled, so a signal sent as soon as it returns (say, after a "listening" line printed
+    /// in between) is not missed. Call it inside a Tokio runtime.
+    pub fn wait(mut self) -> impl Future<Output = Result<(), SandboxError>> {
+        let signal = stop_signal();
+        async move {
+            signal.await;
+            self.stop_and_join().await
+        }
     }
 
     async fn stop_and_join(&mut self) -> Result<(), SandboxError> {
@@ -312,24 +319,32 @@ impl Drop for Sandbox {
     }
 }
 
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        let term = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut s) => {
-                    s.recv().await;
+/// Installs the SIGTERM and SIGINT handlers now; the future completes on the first of them.
+#[cfg(unix)]
+fn stop_signal() -> impl Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = signal(SignalKind::terminate());
+    let interrupt = signal(SignalKind::interrupt());
+    async move {
+        match (term, interrupt) {
+            (Ok(mut term), Ok(mut interrupt)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = interrupt.recv() => {}
                 }
-                Err(_) => std::future::pending::<()>().await,
             }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            () = term => {}
+            // No handler could be installed: Ctrl-C is still honoured.
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
     }
-    #[cfg(not(unix))]
-    {
+}
+
+/// Ctrl-C.
+#[cfg(not(unix))]
+fn stop_signal() -> impl Future<Output = ()> {
+    async {
         let _ = tokio::signal::ctrl_c().await;
     }
 }

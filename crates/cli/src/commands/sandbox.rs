@@ -32,13 +32,14 @@ async fn serve_inner(args: &ServeArgs) -> Result<(), Error> {
     let sandbox = Sandbox::start_with(config)
         .await
         .map_err(|e| Error::from_source(ErrorKind::Config, e))?;
-    say(&banner(sandbox.addr(), sandbox.base_url()));
-    let state = args.state.clone();
-    sandbox
-        .wait()
+    let banner = banner(sandbox.addr(), sandbox.base_url());
+    // The signal handlers first: a harness may send SIGTERM as soon as it has read the banner.
+    let stopped = sandbox.wait();
+    say(&banner);
+    stopped
         .await
         .map_err(|e| Error::from_source(ErrorKind::Internal, e))?;
-    match state {
+    match &args.state {
         Some(path) => say(&format!(
             "offerkit sandbox stopped; state written to {}\n",
             path.display()
