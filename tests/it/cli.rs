@@ -1,17 +1,14 @@
 //! The `offerkit` CLI end to end: every single-operation subcommand, `--sandbox`,
-//! `sandbox serve` and `demo`, as a real process against a sandbox in the test process.
+//! and `demo`, as a real process against a sandbox in the test process (`sandbox serve` is in
+//! `sandbox_serve.rs`).
 //! Checks stdout (`--json` and the readable summary) and the documented exit codes:
 //! 0 success, 1 vendor/API failure, 2 user error, 3 already retracted.
 //!
 //! Batch runs (1,000 targets with faults, `kill -9` and resume, malformed lines) are in
 //! `cli_batch.rs`; helpers in `cli_support.rs`.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-
 use offerkit_sandbox::{FaultKind, FaultRule, Sandbox};
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::cli_support::{TempDir, command, offerkit, offerkit_with, sandbox_env};
 
@@ -531,46 +528,6 @@ async fn cli_demo_retracts_every_target() {
     let json = offerkit_with(&[], dir.path(), &["--json", "demo"]).await;
     assert_eq!(json.code, 0, "{json:?}");
     assert_eq!(json.json_lines().len(), 8);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cli_sandbox_serve_answers_until_killed() {
-    let dir = TempDir::new("serve");
-    let mut child = crate::cli_support::command(&[], dir.path())
-        .args(["sandbox", "serve", "--port", "0"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut url = String::new();
-    BufReader::new(stderr)
-        .read_line(&mut url)
-        .await
-        .expect("read the listening line");
-    let addr = url
-        .trim()
-        .rsplit("http://")
-        .next()
-        .expect("url")
-        .trim_end_matches('/')
-        .to_owned();
-    assert!(addr.starts_with("127.0.0.1:"), "{url}");
-    let body = tokio::task::spawn_blocking(move || {
-        let mut stream = TcpStream::connect(&addr).expect("connect");
-        write!(
-            stream,
-            "GET /_sandbox/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-        )
-        .expect("write");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).expect("read");
-        response
-    })
-    .await
-    .expect("join");
-    assert!(body.starts_with("HTTP/1.1 200"), "{body}");
-    assert!(body.contains(r#""status":"ok""#), "{body}");
-    child.kill().await.expect("kill");
 }
 
 /// `--sandbox-url ROOT` (and `OFFERKIT_SANDBOX_URL`) point every vendor's API and token

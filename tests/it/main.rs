@@ -8,3 +8,4 @@ mod cli_batch_hardening;
 mod cli_support;
 mod partner_center_ingestion;
 mod partner_center_orders;
+mod sandbox_serve;

@@ -305,18 +305,27 @@ pub struct DemoArgs {
 /// `offerkit sandbox …`
 #[derive(Debug, Subcommand)]
 pub enum SandboxCmd {
-    /// Serve the emulator until Ctrl-C.
-    Serve {
-        /// Port on 127.0.0.1 (0 = any free port).
-        #[arg(long, default_value_t = 8787)]
-        port: u16,
-        /// Seed file (JSON) loaded at start when there is no state file.
-        #[arg(long, value_name = "FILE")]
-        seed: Option<PathBuf>,
-        /// State file: loaded at start if present, saved on change.
-        #[arg(long, value_name = "FILE")]
-        state: Option<PathBuf>,
-    },
+    /// Serve the emulator until Ctrl-C or SIGTERM (then it finishes in-flight requests and
+    /// writes the state file).
+    Serve(ServeArgs),
+}
+
+/// `offerkit sandbox serve` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to bind: 127.0.0.1 (the default) serves this machine only; 0.0.0.0 or :: every
+    /// interface (in a container).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port (0 = any free port; the one bound is printed).
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// Seed file (JSON) loaded at start when there is no state file.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// State file: loaded at start if present, saved on change and at exit.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -48,8 +48,8 @@ pub async fn run(cli: Cli) -> Exit {
     let json = cli.global.json;
     match &cli.command {
         Command::Demo(args) => return commands::demo::run(args.dir.clone(), json).await,
-        Command::Sandbox(SandboxCmd::Serve { port, seed, state }) => {
-            return commands::sandbox::serve(*port, seed.clone(), state.clone(), json).await;
+        Command::Sandbox(SandboxCmd::Serve(args)) => {
+            return commands::sandbox::serve(args, json).await;
         }
         _ => {}
     }
@@ -85,24 +85,24 @@ pub fn write_line(out: &mut dyn std::io::Write, args: std::fmt::Arguments<'_>) {
 /// Prints an error on stderr (as `{"error":…}` with `--json`).
 pub fn print_error(error: &offerkit::Error, json: bool) {
     if json {
-        eprintln!("{}", serde_json::json!({ "error": error }));
+        errln!("{}", serde_json::json!({ "error": error }));
     } else {
-        eprintln!("error: {error}");
+        errln!("error: {error}");
     }
 }
 
 /// Pretty-prints `value` as JSON on stdout.
 pub fn print_json(value: &impl Serialize) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("error: cannot serialize output: {e}"),
+        Ok(text) => outln!("{text}"),
+        Err(e) => errln!("error: cannot serialize output: {e}"),
     }
 }
 
 /// Prints `value` as one JSON line on stdout.
 pub fn print_json_line(value: &impl Serialize) {
     match serde_json::to_string(value) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("error: cannot serialize output: {e}"),
+        Ok(text) => outln!("{text}"),
+        Err(e) => errln!("error: cannot serialize output: {e}"),
     }
 }

@@ -1,6 +1,7 @@
 //! The state every handler shares: configuration, the slices' stores, faults, the journal and the
 //! id source, plus seeding and the state file.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{Map, Value};
@@ -8,11 +9,12 @@ use serde_json::{Map, Value};
 use crate::SandboxError;
 use crate::config::SandboxConfig;
 use crate::faults::Faults;
-use crate::journal::Journal;
+use crate::journal::{Journal, Limits};
 use crate::persist;
 use crate::store::SeedMode;
+use crate::util::clock::Clock;
 use crate::util::ids::Ids;
-use crate::vendors::Stores;
+use crate::vendors::{Stores, identity};
 
 /// Everything the handlers share.
 #[derive(Debug)]
@@ -24,16 +26,27 @@ pub(crate) struct App {
     pub(crate) faults: Faults,
     pub(crate) journal: Journal,
     pub(crate) ids: Ids,
+    /// The clock every time-based rule reads (real until set through `/_sandbox/clock`).
+    pub(crate) clock: Arc<Clock>,
     dirty: AtomicBool,
 }
 
 impl App {
     pub(crate) fn new(config: SandboxConfig, base_url: String) -> Self {
+        let clock = Arc::new(Clock::default());
         Self {
-            journal: Journal::new(config.journal_capacity),
+            journal: Journal::new(Limits {
+                entries: config.journal_capacity,
+                bytes: config.journal_max_bytes,
+                counted_paths: config.max_counted_paths,
+            }),
             config,
             base_url,
-            stores: Stores::default(),
+            stores: Stores {
+                identity: identity::Store::with_clock(clock.clone()),
+                ..Stores::default()
+            },
+            clock,
             faults: Faults::default(),
             ids: Ids::from_clock(),
             dirty: AtomicBool::new(false),
@@ -54,7 +67,7 @@ impl App {
 
     /// Applies a seed document.
     pub(crate) fn seed(&self, seed: &Value, mode: SeedMode) -> Result<Map<String, Value>, String> {
-        let summary = self.stores.apply_seed(seed, mode, &self.ids)?;
+        let summary = self.stores.apply_seed(seed, mode, &self.ids, &self.clock)?;
         self.mark_dirty();
         Ok(summary)
     }

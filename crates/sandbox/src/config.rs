@@ -41,8 +41,21 @@ pub struct SandboxConfig {
     pub cancel_windows: CancelWindows,
     /// Largest request body accepted (default 1 MiB); larger bodies get a 413.
     pub max_body_bytes: usize,
+    /// Largest body `POST /_sandbox/seed` accepts (default 64 MiB), so large data sets load in
+    /// one request.
+    pub max_seed_body_bytes: usize,
+    /// A client must send a request's head, and then its body, each within this long (default
+    /// 10 s); a slower one is disconnected (a late body gets a 408 first). An idle keep-alive
+    /// connection is closed after it too.
+    pub read_timeout: Duration,
     /// How many journal entries are kept in memory (oldest dropped first; counters stay exact).
     pub journal_capacity: usize,
+    /// How many bytes the kept journal entries may take (default 64 MiB; oldest dropped first).
+    /// Each entry stores at most 512 bytes of path and of query.
+    pub journal_max_bytes: usize,
+    /// How many distinct `METHOD path` keys the per-path counters keep (default 10 000); later
+    /// new paths are counted under one `"(other paths)"` key, so totals stay exact.
+    pub max_counted_paths: usize,
 }
 
 impl Default for SandboxConfig {
@@ -60,7 +73,11 @@ impl Default for SandboxConfig {
             static_tokens: Vec::new(),
             cancel_windows: CancelWindows::default(),
             max_body_bytes: 1024 * 1024,
+            max_seed_body_bytes: 64 * 1024 * 1024,
+            read_timeout: Duration::from_secs(10),
             journal_capacity: 100_000,
+            journal_max_bytes: 64 * 1024 * 1024,
+            max_counted_paths: 10_000,
         }
     }
 }

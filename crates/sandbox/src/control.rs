@@ -1,4 +1,4 @@
-//! The control API under `/_sandbox/`: health, state, seed, reset, journal, faults, OpenAPI.
+//! The control API under `/_sandbox/`: health, state, seed, reset, journal, faults, clock, OpenAPI.
 //! Its requests are neither journaled nor faulted.
 
 use axum::http::StatusCode;
@@ -9,6 +9,10 @@ use crate::faults::FaultRule;
 use crate::reply::{Ctx, Reply, sandbox_error};
 use crate::routing::{Api, Route, generic_throttle};
 use crate::store::SeedMode;
+use crate::util::clock::parse_rfc3339_millis;
+
+/// The seed route, whose body cap is [`crate::SandboxConfig::max_seed_body_bytes`].
+pub(crate) const SEED_ROUTE: &str = "/_sandbox/seed";
 
 /// The control API.
 pub(crate) static CONTROL: Api = Api {
@@ -24,7 +28,7 @@ pub(crate) static CONTROL: Api = Api {
             },
         },
         Route::new("GET", "/_sandbox/state", |_, app| Reply::ok(app.snapshot())),
-        Route::new("POST", "/_sandbox/seed", seed),
+        Route::new("POST", SEED_ROUTE, seed),
         Route {
             method: "POST",
             template: "/_sandbox/reset",
@@ -55,6 +59,18 @@ pub(crate) static CONTROL: Api = Api {
             },
         },
         Route::new("DELETE", "/_sandbox/faults/{id}", remove_fault),
+        Route::new("GET", "/_sandbox/clock", |_, app| {
+            Reply::ok(app.clock.json())
+        }),
+        Route::new("POST", "/_sandbox/clock", set_clock),
+        Route {
+            method: "DELETE",
+            template: "/_sandbox/clock",
+            handler: |_, app| {
+                app.clock.use_real();
+                Reply::ok(app.clock.json())
+            },
+        },
         Route::new("GET", "/_sandbox/openapi.json", |_, _| {
             Reply::ok(crate::openapi::document())
         }),
@@ -90,7 +106,9 @@ fn journal(ctx: &Ctx, app: &App) -> Reply {
     let entries = app
         .journal
         .entries(ctx.query("method"), ctx.query("pathPrefix"), limit);
-    Reply::ok(json!({"entries": entries, "counts": app.journal.counts_json()}))
+    Reply::ok(
+        json!({"entries": entries, "counts": app.journal.counts_json(), "storage": app.journal.storage()}),
+    )
 }
 
 fn add_faults(ctx: &Ctx, app: &App) -> Reply {
@@ -125,4 +143,34 @@ fn remove_fault(ctx: &Ctx, app: &App) -> Reply {
         Ok(n) if app.faults.remove(n) => Reply::ok(json!({"removed": n})),
         _ => sandbox_error(StatusCode::NOT_FOUND, format!("no fault rule with id {id}")),
     }
+}
+
+/// `POST /_sandbox/clock`: `{"now": "<RFC 3339>"}` stops the clock there; `{"advanceSeconds": n}`
+/// moves it (a real clock stops at now + n).
+fn set_clock(ctx: &Ctx, app: &App) -> Reply {
+    const USAGE: &str = r#"the body must be {"now": "<RFC 3339>"} or {"advanceSeconds": <number>}"#;
+    let body = match ctx.json() {
+        Ok(b) => b,
+        Err(e) => return bad(e),
+    };
+    let Some(obj) = body.as_object().filter(|o| o.len() == 1) else {
+        return bad(USAGE);
+    };
+    match (obj.get("now"), obj.get("advanceSeconds")) {
+        (Some(now), None) => match now.as_str().and_then(parse_rfc3339_millis) {
+            Some(ms) => app.clock.set(ms),
+            None => return bad(format!("now must be RFC 3339 text, got {now}")),
+        },
+        (None, Some(secs)) => match secs.as_f64().map(|s| (s * 1000.0).round()) {
+            // ±10^15 ms is about 31,700 years: any real test, and no overflow.
+            Some(ms) if ms.abs() < 1e15 => app.clock.advance(ms as i64),
+            _ => {
+                return bad(format!(
+                    "advanceSeconds must be a number of seconds, got {secs}"
+                ));
+            }
+        },
+        _ => return bad(USAGE),
+    }
+    Reply::ok(app.clock.json())
 }

@@ -25,6 +25,8 @@
 // `Reply` (the error side of handler helpers) is a short-lived per-request value; boxing it buys nothing.
 #![allow(clippy::result_large_err)]
 
+/// The accept loop: HTTP/1.1 connections with a header-read timeout, graceful stop.
+mod accept;
 /// Shared state: config, the slices' stores, faults, journal, ids; seeding and the state file.
 mod app;
 /// [`SandboxConfig`] and its parts.
@@ -58,7 +60,7 @@ mod vendors;
 
 pub use config::{CancelWindows, ClientCredential, JobProgression, SandboxConfig};
 pub use faults::{FaultId, FaultKind, FaultMode, FaultRule, FaultTiming};
-pub use journal::JournalEntry;
+pub use journal::{JournalEntry, JournalStorage};
 pub use server::{Sandbox, WARNING_HEADER};
 pub use vendors::identity::Audience;
 

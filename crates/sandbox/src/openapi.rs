@@ -430,6 +430,15 @@ fn paths() -> Value {
         },
         "/_sandbox/faults/{id}": {"delete": Op {summary: "Remove one fault rule", tag: "control", security: Some(json!([])), params: vec![path_param("id")], body: None,
             responses: vec![("200", resp("Removed", Some(json!({"type": "object"})))), ("404", resp("No such rule", Some(r("SandboxControlError"))))]}.build()},
+        "/_sandbox/clock": {
+            "get": Op {summary: "The sandbox's time (real until set)", tag: "control", security: Some(json!([])), params: vec![], body: None,
+                responses: vec![("200", resp("Clock", Some(r("SandboxClock"))))]}.build(),
+            "post": Op {summary: "Stop the clock at an instant or move it (cancellation windows, job progression by time, token expiry)", tag: "control", security: Some(json!([])), params: vec![],
+                body: Some((r("SandboxClockChange"), "application/json")),
+                responses: vec![("200", resp("Clock", Some(r("SandboxClock")))), ("400", ctl_err())]}.build(),
+            "delete": Op {summary: "Follow the real clock again", tag: "control", security: Some(json!([])), params: vec![], body: None,
+                responses: vec![("200", resp("Clock", Some(r("SandboxClock"))))]}.build(),
+        },
         "/_sandbox/openapi.json": {"get": Op {summary: "This document", tag: "control", security: Some(json!([])), params: vec![], body: None,
             responses: vec![("200", resp("OpenAPI document", Some(json!({"type": "object"}))))]}.build()},
     })

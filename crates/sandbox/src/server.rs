@@ -3,29 +3,28 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
-use axum::serve::ListenerExt;
 use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::SandboxError;
+use crate::accept;
 use crate::app::App;
 use crate::config::SandboxConfig;
-use crate::control::CONTROL;
+use crate::control::{CONTROL, SEED_ROUTE};
 use crate::faults::{Decision, FaultId, FaultKind, FaultRule, FaultTiming};
-use crate::journal::{JournalEntry, api_label};
+use crate::journal::{JournalEntry, JournalStorage, api_label};
 use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Matched};
 use crate::store::SeedMode;
 use crate::unknown::warning_header;
-use crate::util::clock::now_rfc3339;
 use crate::util::form::parse_form;
 use crate::vendors::{self, identity::Audience};
 
@@ -69,10 +68,12 @@ impl Sandbox {
             .await
             .map_err(|e| SandboxError::Bind(format!("{}:{}", config.host, config.port), e))?;
         let addr = listener.local_addr().map_err(SandboxError::Io)?;
-        let host = if addr.ip().is_unspecified() {
-            "127.0.0.1".to_owned()
-        } else {
-            addr.ip().to_string()
+        // Bound to every interface (0.0.0.0 or ::): the URL names the loopback address of the
+        // same family, which reaches it from this machine.
+        let host = match addr.ip() {
+            ip if !ip.is_unspecified() => ip.to_string(),
+            std::net::IpAddr::V4(_) => "127.0.0.1".to_owned(),
+            std::net::IpAddr::V6(_) => "::1".to_owned(),
         };
         let base_url = if addr.is_ipv6() {
             format!("http://[{host}]:{}", addr.port())
@@ -84,17 +85,12 @@ impl Sandbox {
 
         let router = Router::new().fallback(dispatch).with_state(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        let server = tokio::spawn(async move {
-            let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            });
-            if let Err(e) = serve.await {
-                tracing::error!(error = %e, "sandbox server stopped with an error");
-            }
-        });
+        let server = tokio::spawn(accept::serve(
+            listener,
+            router,
+            shared.config.read_timeout,
+            stopped,
+        ));
         let flusher = shared.config.state_file.is_some().then(|| {
             let sh = shared.clone();
             tokio::spawn(async move {
@@ -135,10 +131,17 @@ impl Sandbox {
         self.stop_and_join().await
     }
 
-    /// Serves until Ctrl-C (or SIGTERM on Unix), then shuts down like [`Sandbox::shutdown`]. For the CLI.
-    pub async fn wait(mut self) -> Result<(), SandboxError> {
-        wait_for_signal().await;
-        self.stop_and_join().await
+    /// Serves until Ctrl-C (SIGINT) or, on Unix, SIGTERM, then shuts down like
+    /// [`Sandbox::shutdown`]: stops accepting, lets in-flight requests finish, writes the state
+    /// file. For the CLI. The signal handlers are installed by this call, before the future is
+    /// first polled, so a signal sent as soon as it returns (say, after a "listening" line printed
+    /// in between) is not missed. Call it inside a Tokio runtime.
+    pub fn wait(mut self) -> impl Future<Output = Result<(), SandboxError>> {
+        let signal = stop_signal();
+        async move {
+            signal.await;
+            self.stop_and_join().await
+        }
     }
 
     async fn stop_and_join(&mut self) -> Result<(), SandboxError> {
@@ -169,7 +172,9 @@ impl Sandbox {
     }
 
     /// How many `method path` requests reached the server (path without query, e.g.
-    /// `count("DELETE", "/v2/offer/abc")`), faulted ones included.
+    /// `count("DELETE", "/v2/offer/abc")`), faulted ones included. A path first seen after
+    /// [`SandboxConfig::max_counted_paths`] distinct ones is counted only in the overflow bucket
+    /// of [`Sandbox::counts`] (this answers 0 for it).
     pub fn count(&self, method: &str, path: &str) -> u64 {
         self.shared.journal.count(method, path)
     }
@@ -193,9 +198,15 @@ impl Sandbox {
     }
 
     /// The journal counters as JSON (`total`, `byPath`, `actedByPath`, `succeededByPath`,
-    /// `mutatedByPath`, `byRoute`).
+    /// `mutatedByPath`, `byRoute`). Past [`SandboxConfig::max_counted_paths`] distinct paths, new
+    /// ones are counted under `"(other paths)"`, so the sums still equal `total`.
     pub fn counts(&self) -> Value {
         self.shared.journal.counts_json()
+    }
+
+    /// What the journal holds against its limits (also `storage` in `GET /_sandbox/journal`).
+    pub fn journal_storage(&self) -> JournalStorage {
+        self.shared.journal.storage()
     }
 
     /// Forgets journal entries and counters.
@@ -245,6 +256,42 @@ impl Sandbox {
         self.shared.snapshot()
     }
 
+    /// The sandbox's current time: the real clock until [`Sandbox::set_clock`] or
+    /// [`Sandbox::advance_clock`] (same as `GET /_sandbox/clock`).
+    pub fn now(&self) -> SystemTime {
+        let ms = self.shared.clock.unix_millis();
+        let since_epoch = Duration::from_millis(ms.unsigned_abs());
+        if ms >= 0 {
+            UNIX_EPOCH + since_epoch
+        } else {
+            UNIX_EPOCH - since_epoch
+        }
+    }
+
+    /// Stops the sandbox's clock at `now`: cancellation windows, job progression by time, token
+    /// expiry and every timestamp the sandbox writes read it (same as `POST /_sandbox/clock`
+    /// with `{"now": …}`). It moves only when advanced, until [`Sandbox::use_real_clock`].
+    pub fn set_clock(&self, now: SystemTime) {
+        let ms = match now.duration_since(UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+            Err(e) => i64::try_from(e.duration().as_millis()).map_or(i64::MIN, |ms| -ms),
+        };
+        self.shared.clock.set(ms);
+    }
+
+    /// Moves the sandbox's clock forward by `by` (a real clock stops at now + `by`); same as
+    /// `POST /_sandbox/clock` with `{"advanceSeconds": …}`.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared
+            .clock
+            .advance(i64::try_from(by.as_millis()).unwrap_or(i64::MAX));
+    }
+
+    /// Follows the real clock again (same as `DELETE /_sandbox/clock`).
+    pub fn use_real_clock(&self) {
+        self.shared.clock.use_real();
+    }
+
     /// Issues a bearer token without the token endpoint (lifetime from the config).
     pub fn issue_token(&self, audience: Audience) -> String {
         let lifetime = match audience {
@@ -272,24 +319,32 @@ impl Drop for Sandbox {
     }
 }
 
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        let term = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut s) => {
-                    s.recv().await;
+/// Installs the SIGTERM and SIGINT handlers now; the future completes on the first of them.
+#[cfg(unix)]
+fn stop_signal() -> impl Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = signal(SignalKind::terminate());
+    let interrupt = signal(SignalKind::interrupt());
+    async move {
+        match (term, interrupt) {
+            (Ok(mut term), Ok(mut interrupt)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = interrupt.recv() => {}
                 }
-                Err(_) => std::future::pending::<()>().await,
             }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            () = term => {}
+            // No handler could be installed: Ctrl-C is still honoured.
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
     }
-    #[cfg(not(unix))]
-    {
+}
+
+/// Ctrl-C.
+#[cfg(not(unix))]
+fn stop_signal() -> impl Future<Output = ()> {
+    async {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
@@ -316,25 +371,27 @@ fn owner(path: &str) -> Option<&'static Api> {
 /// The single entry point for every request.
 async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
     let started = Instant::now();
-    let time = now_rfc3339();
+    let time = app.clock.rfc3339();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
     let raw_query = parts.uri.query().unwrap_or("").to_owned();
     let api = owner(&path);
     let matched = api.and_then(|a| a.matches(&path));
-    let cap = app.config.max_body_bytes;
+    let cap = body_cap(&app.config, matched.as_ref());
     let declared_too_big = parts
         .headers
         .get("content-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
         .is_some_and(|n| n > cap as u64);
-    let (bytes, too_big) = if declared_too_big {
-        (bytes::Bytes::new(), true)
+    let (bytes, body_read) = if declared_too_big {
+        (bytes::Bytes::new(), BodyRead::TooBig(cap))
     } else {
-        match axum::body::to_bytes(body, cap).await {
-            Ok(b) => (b, false),
-            Err(_) => (bytes::Bytes::new(), true),
+        let read = axum::body::to_bytes(body, cap);
+        match tokio::time::timeout(app.config.read_timeout, read).await {
+            Ok(Ok(b)) => (b, BodyRead::Complete),
+            Ok(Err(_)) => (bytes::Bytes::new(), BodyRead::TooBig(cap)),
+            Err(_) => (bytes::Bytes::new(), BodyRead::TooSlow),
         }
     };
     let ctx = Ctx {
@@ -376,7 +433,7 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
             {
                 tokio::time::sleep(Duration::from_millis(millis)).await;
             }
-            let reply = process(&ctx, &app, matched.as_ref(), too_big, &mut acted);
+            let reply = process(&ctx, &app, matched.as_ref(), body_read, &mut acted);
             mutated = reply.mutated;
             if reply.mutated {
                 app.mark_dirty();
@@ -406,6 +463,7 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
             method: ctx.method.to_string(),
             path: ctx.path.clone(),
             query: ctx.raw_query.clone(),
+            truncated: false,
             route: matched.as_ref().map(|m| m.template.to_owned()),
             resource_id: matched
                 .as_ref()
@@ -426,12 +484,30 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
     into_response(outcome)
 }
 
-/// Routing, body cap, auth and the handler.
+/// How reading the request body ended.
+#[derive(Debug, Clone, Copy)]
+enum BodyRead {
+    Complete,
+    /// Larger than this cap.
+    TooBig(usize),
+    /// Not complete within the read timeout.
+    TooSlow,
+}
+
+/// The largest body a request may send: the seed route takes whole data sets.
+fn body_cap(config: &SandboxConfig, matched: Option<&Matched>) -> usize {
+    match matched {
+        Some(m) if m.template == SEED_ROUTE => config.max_seed_body_bytes,
+        _ => config.max_body_bytes,
+    }
+}
+
+/// Routing, body cap and read timeout, auth and the handler.
 fn process(
     ctx: &Ctx,
     app: &App,
     matched: Option<&Matched>,
-    too_big: bool,
+    body_read: BodyRead,
     acted: &mut bool,
 ) -> Reply {
     let (Some(api), Some(m)) = (ctx.api, matched) else {
@@ -440,12 +516,22 @@ fn process(
     let Some(route) = api.route(m.template, ctx.method.as_str()) else {
         return method_not_allowed(ctx, api, m.template);
     };
-    if too_big {
-        let msg = format!(
-            "The request body is larger than the sandbox limit of {} bytes.",
-            app.config.max_body_bytes
-        );
-        return ctx.error(StatusCode::PAYLOAD_TOO_LARGE, &msg, false);
+    match body_read {
+        BodyRead::Complete => {}
+        BodyRead::TooBig(cap) => {
+            let msg = format!("The request body is larger than the sandbox limit of {cap} bytes.");
+            return ctx.error(StatusCode::PAYLOAD_TOO_LARGE, &msg, false);
+        }
+        BodyRead::TooSlow => {
+            let msg = format!(
+                "The request body did not arrive within the sandbox's read timeout of {} ms.",
+                app.config.read_timeout.as_millis()
+            );
+            // The rest of the body may still come: the connection cannot be reused.
+            return ctx
+                .error(StatusCode::REQUEST_TIMEOUT, &msg, false)
+                .header("connection", "close");
+        }
     }
     if let Some(authorize) = api.authorize
         && let Some(refusal) = authorize(ctx, app)

@@ -1,57 +1,120 @@
-//! Clocks and RFC 3339 text.
+//! The sandbox's clock (real until a test sets it) and RFC 3339 text.
+//!
+//! Every time-based rule reads [`Clock`]: cancellation windows, job progression by time, token
+//! expiry, and the timestamps stamped on resources and journal entries. Each sandbox has its own,
+//! so two sandboxes in one process never see each other's time.
 
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-/// Seconds since the Unix epoch.
-pub(crate) fn unix_now() -> i64 {
+use super::sync::lock;
+
+/// The real clock until [`Clock::set`] or [`Clock::advance`]; from then on it stands still at the
+/// instant set (so a test that sets it is not at the mercy of how long the machine takes), and
+/// moves only when advanced, until [`Clock::use_real`].
+#[derive(Debug, Default)]
+pub(crate) struct Clock {
+    /// The frozen instant, Unix milliseconds; `None` follows the real clock.
+    frozen_millis: Mutex<Option<i64>>,
+}
+
+impl Clock {
+    /// Milliseconds since the Unix epoch.
+    pub(crate) fn unix_millis(&self) -> i64 {
+        lock(&self.frozen_millis).unwrap_or_else(real_millis)
+    }
+
+    /// Seconds since the Unix epoch.
+    pub(crate) fn unix_secs(&self) -> i64 {
+        self.unix_millis().div_euclid(1000)
+    }
+
+    /// The current time as RFC 3339 text (UTC, `Z`).
+    pub(crate) fn rfc3339(&self) -> String {
+        rfc3339_millis(self.unix_millis())
+    }
+
+    /// The current date as `YYYY-MM-DD`.
+    pub(crate) fn today(&self) -> String {
+        let now = datetime(self.unix_millis());
+        format!(
+            "{:04}-{:02}-{:02}",
+            now.year(),
+            u8::from(now.month()),
+            now.day()
+        )
+    }
+
+    /// Stops the clock at `unix_millis`.
+    pub(crate) fn set(&self, unix_millis: i64) {
+        *lock(&self.frozen_millis) = Some(unix_millis);
+    }
+
+    /// Moves the clock by `millis` (negative moves it back); a real clock stops at now + `millis`.
+    pub(crate) fn advance(&self, millis: i64) {
+        let mut frozen = lock(&self.frozen_millis);
+        let now = frozen.unwrap_or_else(real_millis);
+        *frozen = Some(now.saturating_add(millis));
+    }
+
+    /// Follows the real clock again.
+    pub(crate) fn use_real(&self) {
+        *lock(&self.frozen_millis) = None;
+    }
+
+    /// `{"now": "<RFC 3339>", "set": bool}`, the `/_sandbox/clock` answer.
+    pub(crate) fn json(&self) -> Value {
+        let frozen = *lock(&self.frozen_millis);
+        let now = frozen.unwrap_or_else(real_millis);
+        json!({"now": rfc3339_millis(now), "set": frozen.is_some()})
+    }
+}
+
+/// The real time as RFC 3339 text, for text no rule reads and no sandbox is at hand for (the
+/// timestamp inside an Azure AD error body).
+pub(crate) fn real_rfc3339() -> String {
+    rfc3339_millis(real_millis())
+}
+
+/// The real clock, Unix milliseconds.
+fn real_millis() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
 }
 
-/// Milliseconds since the Unix epoch.
-pub(crate) fn unix_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+fn datetime(unix_millis: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_millis) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// RFC 3339 text for a Unix timestamp in seconds.
-pub(crate) fn rfc3339_secs(secs: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(secs)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
-}
-
-/// The current time as RFC 3339 text (UTC, `Z`).
-pub(crate) fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc()
+/// RFC 3339 text for a Unix timestamp in milliseconds.
+pub(crate) fn rfc3339_millis(unix_millis: i64) -> String {
+    datetime(unix_millis)
         .format(&Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }
 
-/// The current date as `YYYY-MM-DD`.
-pub(crate) fn today() -> String {
-    let now = OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day()
-    )
+/// RFC 3339 text for a Unix timestamp in seconds.
+pub(crate) fn rfc3339_secs(secs: i64) -> String {
+    rfc3339_millis(secs.saturating_mul(1000))
 }
 
 /// Parses RFC 3339 (any number of fractional digits, `Z` or an offset) to Unix seconds.
 pub(crate) fn parse_rfc3339(text: &str) -> Option<i64> {
+    parse_rfc3339_millis(text).map(|ms| ms.div_euclid(1000))
+}
+
+/// Parses RFC 3339 to Unix milliseconds (finer digits are dropped).
+pub(crate) fn parse_rfc3339_millis(text: &str) -> Option<i64> {
     OffsetDateTime::parse(text.trim(), &Rfc3339)
         .ok()
-        .map(|t| t.unix_timestamp())
+        .and_then(|t| i64::try_from(t.unix_timestamp_nanos().div_euclid(1_000_000)).ok())
 }
 
 #[cfg(test)]
@@ -64,7 +127,38 @@ mod tests {
             parse_rfc3339("2019-12-12T17:33:56.1306495Z"),
             Some(1_576_172_036)
         );
+        assert_eq!(
+            parse_rfc3339_millis("2019-12-12T17:33:56.1306495Z"),
+            Some(1_576_172_036_130)
+        );
         assert!(parse_rfc3339("2018-03-06T17:37:05.253-08:00").is_some());
         assert!(parse_rfc3339("garbage").is_none());
+        assert_eq!(rfc3339_secs(1_576_172_036), "2019-12-12T17:33:56Z");
+    }
+
+    #[test]
+    fn a_set_clock_stands_still_and_moves_only_when_advanced() {
+        let clock = Clock::default();
+        assert_eq!(clock.json()["set"], false);
+        let real = clock.unix_millis();
+        assert!(real > 1_600_000_000_000, "follows the real clock");
+        clock.set(parse_rfc3339_millis("2030-02-28T23:59:59.500Z").unwrap());
+        assert_eq!(clock.rfc3339(), "2030-02-28T23:59:59.5Z");
+        assert_eq!(clock.today(), "2030-02-28");
+        clock.advance(500);
+        assert_eq!(clock.today(), "2030-03-01");
+        assert_eq!(
+            clock.unix_secs(),
+            parse_rfc3339("2030-03-01T00:00:00Z").unwrap()
+        );
+        clock.advance(-86_400_000);
+        assert_eq!(clock.rfc3339(), "2030-02-28T00:00:00Z");
+        assert_eq!(
+            clock.json(),
+            json!({"now": "2030-02-28T00:00:00Z", "set": true})
+        );
+        clock.use_real();
+        assert_eq!(clock.json()["set"], false);
+        assert!(clock.unix_millis() >= real);
     }
 }

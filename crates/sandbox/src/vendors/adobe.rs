@@ -11,10 +11,9 @@ use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Route};
 use crate::store::{ApiStore, Collection, each, list as seed_list, section};
 use crate::unknown::unknown_keys;
-use crate::util::clock::now_rfc3339;
+use crate::util::clock::Clock;
 use crate::util::form::encode_component;
 use crate::util::ids::Ids;
-use crate::util::sync::lock;
 use crate::vendors::identity::{TokenProblem, check_bearer};
 
 /// The Offer Library API.
@@ -70,13 +69,17 @@ impl ApiStore for Store {
     const SEED_KEY: &'static str = "adobe";
     type Seed = Vec<(&'static str, String, Value)>;
 
-    fn parse_seed(section_value: Option<&Value>, ids: &Ids) -> Result<Self::Seed, String> {
+    fn parse_seed(
+        section_value: Option<&Value>,
+        ids: &Ids,
+        clock: &Clock,
+    ) -> Result<Self::Seed, String> {
         let adobe = section(section_value, "adobe")?;
         let mut offers = Vec::new();
         for kind in KINDS {
             let items = seed_list(adobe.get(kind), kind)?;
             for (k, v) in each(items, &format!("adobe.{kind}"), |o| {
-                normalize_seed_offer(o, kind, ids)
+                normalize_seed_offer(o, kind, ids, clock)
             })? {
                 offers.push((kind, k, v));
             }
@@ -87,7 +90,7 @@ impl ApiStore for Store {
     fn apply_seed(&self, seed: Self::Seed) -> Vec<(&'static str, usize)> {
         let n = seed.len();
         for (kind, k, v) in seed {
-            self.collection(kind).put(k, v);
+            self.collection(kind).put(k, &v);
         }
         vec![("adobeOffers", n)]
     }
@@ -192,8 +195,8 @@ fn meta(v: &Value) -> Value {
     })
 }
 
-fn fill(v: &mut Value, kind: &str, client: &str, sandbox: &str, ids: &Ids) {
-    let now = now_rfc3339();
+fn fill(v: &mut Value, kind: &str, client: &str, sandbox: &str, ids: &Ids, clock: &Clock) {
+    let now = clock.rfc3339();
     if let Some(obj) = v.as_object_mut() {
         obj.entry("id")
             .or_insert_with(|| json!(format!("{kind}Offer{}", ids.hex(16))));
@@ -274,14 +277,14 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
     unknown_keys(&body, fields::OFFER, "", &mut unknown);
     let client = ctx.header("x-api-key").unwrap_or("sandbox").to_owned();
     let sandbox = ctx.header("x-sandbox-name").unwrap_or("prod").to_owned();
-    fill(&mut body, kind, &client, &sandbox, &app.ids);
+    fill(&mut body, kind, &client, &sandbox, &app.ids, &app.clock);
     let id = body
         .get("id")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
     let m = meta(&body);
-    if !store(app, kind).put_new(id.clone(), body) {
+    if !store(app, kind).put_new(id.clone(), &body) {
         return problem(
             StatusCode::CONFLICT,
             "Conflict",
@@ -466,37 +469,37 @@ fn patch(ctx: &Ctx, app: &App) -> Reply {
     for (i, op) in ops.iter().enumerate() {
         unknown_keys(op, fields::PATCH_OPERATION, &format!("[{i}]."), &mut unknown);
     }
-    let Some(cell) = store(app, kind).get(id) else {
-        return not_found(id, kind);
-    };
-    let mut stored = lock(&cell);
-    let mut next = stored.clone();
-    for (i, op) in ops.iter().enumerate() {
-        if let Err(e) = apply_op(&mut next, op) {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "BadRequestError",
-                format!("operation {i}: {e}"),
+    store(app, kind)
+        .update(id, |stored| {
+            let mut next = stored.clone();
+        for (i, op) in ops.iter().enumerate() {
+            if let Err(e) = apply_op(&mut next, op) {
+                return problem(
+                    StatusCode::BAD_REQUEST,
+                    "BadRequestError",
+                    format!("operation {i}: {e}"),
+                );
+            }
+        }
+        if let Some(obj) = next.as_object_mut() {
+            let etag = obj.get("etag").and_then(Value::as_i64).unwrap_or(0) + 1;
+            obj.insert("etag".to_owned(), json!(etag));
+            obj.insert("modified".to_owned(), json!(app.clock.rfc3339()));
+            if let Some(client) = ctx.header("x-api-key") {
+                obj.insert("lastModifiedByClientId".to_owned(), json!(client));
+            }
+        }
+        *stored = next;
+        let mut m = meta(stored);
+        if let Some(obj) = m.as_object_mut() {
+            obj.insert(
+                "datasetId".to_owned(),
+                stored.get("datasetId").cloned().unwrap_or(Value::Null),
             );
         }
-    }
-    if let Some(obj) = next.as_object_mut() {
-        let etag = obj.get("etag").and_then(Value::as_i64).unwrap_or(0) + 1;
-        obj.insert("etag".to_owned(), json!(etag));
-        obj.insert("modified".to_owned(), json!(now_rfc3339()));
-        if let Some(client) = ctx.header("x-api-key") {
-            obj.insert("lastModifiedByClientId".to_owned(), json!(client));
-        }
-    }
-    *stored = next;
-    let mut m = meta(&stored);
-    if let Some(obj) = m.as_object_mut() {
-        obj.insert(
-            "datasetId".to_owned(),
-            stored.get("datasetId").cloned().unwrap_or(Value::Null),
-        );
-    }
-    Reply::ok(m).with_unknown(unknown).mutated()
+        Reply::ok(m).with_unknown(unknown).mutated()
+        })
+        .unwrap_or_else(|| not_found(id, kind))
 }
 
 /// Normalises a seeded Adobe offer.
@@ -504,6 +507,7 @@ fn normalize_seed_offer(
     offer: &Value,
     kind: &str,
     ids: &Ids,
+    clock: &Clock,
 ) -> Result<(String, Value), String> {
     let mut v = offer.clone();
     if !v.is_object() {
@@ -514,7 +518,7 @@ fn normalize_seed_offer(
     {
         return Err("id must be a non-empty string".to_owned());
     }
-    fill(&mut v, kind, "sandbox-seed", "prod", ids);
+    fill(&mut v, kind, "sandbox-seed", "prod", ids, clock);
     let id = v
         .get("id")
         .and_then(Value::as_str)

@@ -11,9 +11,8 @@ use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Route};
 use crate::store::{ApiStore, Collection, each, list as seed_list, section};
 use crate::unknown::unknown_keys;
-use crate::util::clock::now_rfc3339;
+use crate::util::clock::Clock;
 use crate::util::ids::Ids;
-use crate::util::sync::lock;
 
 /// The Offers V2 API.
 pub(crate) static APPCHARGE: Api = Api {
@@ -46,19 +45,23 @@ impl ApiStore for Store {
     const SEED_KEY: &'static str = "appcharge";
     type Seed = Vec<(String, Value)>;
 
-    fn parse_seed(section_value: Option<&Value>, ids: &Ids) -> Result<Self::Seed, String> {
+    fn parse_seed(
+        section_value: Option<&Value>,
+        ids: &Ids,
+        clock: &Clock,
+    ) -> Result<Self::Seed, String> {
         let ac = section(section_value, "appcharge")?;
         each(
             seed_list(ac.get("offers"), "appcharge.offers")?,
             "appcharge.offers",
-            |o| normalize_seed_offer(o, ids),
+            |o| normalize_seed_offer(o, ids, clock),
         )
     }
 
     fn apply_seed(&self, seed: Self::Seed) -> Vec<(&'static str, usize)> {
         let n = seed.len();
         for (k, v) in seed {
-            self.offers.put(k, v);
+            self.offers.put(k, &v);
         }
         vec![("appchargeOffers", n)]
     }
@@ -151,8 +154,8 @@ fn validate(body: &Value) -> Result<String, String> {
     Ok(id.to_owned())
 }
 
-fn fill(v: &mut Value, ids: &Ids, keep: Option<&Value>) {
-    let now = now_rfc3339();
+fn fill(v: &mut Value, ids: &Ids, clock: &Clock, keep: Option<&Value>) {
+    let now = clock.rfc3339();
     if let Some(obj) = v.as_object_mut() {
         let old = |k: &str| keep.and_then(|o| o.get(k)).cloned();
         obj.insert(
@@ -186,8 +189,8 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
     };
     let mut unknown = Vec::new();
     unknown_keys(&body, fields::OFFER, "", &mut unknown);
-    fill(&mut body, &app.ids, None);
-    if !app.stores.appcharge.offers.put_new(id.clone(), body.clone()) {
+    fill(&mut body, &app.ids, &app.clock, None);
+    if !app.stores.appcharge.offers.put_new(id.clone(), &body) {
         return error(
             ctx,
             StatusCode::CONFLICT,
@@ -222,12 +225,13 @@ fn update(ctx: &Ctx, app: &App) -> Reply {
     }
     let mut unknown = Vec::new();
     unknown_keys(&body, fields::OFFER, "", &mut unknown);
-    let Some(cell) = app.stores.appcharge.offers.get(id) else {
+    let updated = app.stores.appcharge.offers.update(id, |stored| {
+        fill(&mut body, &app.ids, &app.clock, Some(stored));
+        *stored = body.clone();
+    });
+    if updated.is_none() {
         return error(ctx, StatusCode::NOT_FOUND, format!("Offer {id} not found"));
-    };
-    let mut stored = lock(&cell);
-    fill(&mut body, &app.ids, Some(&stored));
-    *stored = body.clone();
+    }
     Reply::ok(body).with_unknown(unknown).mutated()
 }
 
@@ -242,7 +246,7 @@ fn list(ctx: &Ctx, app: &App) -> Reply {
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .filter_map(|id| app.stores.appcharge.offers.get_clone(id))
+            .filter_map(|id| app.stores.appcharge.offers.get(id))
             .collect(),
     };
     Reply::ok(json!({"totalCount": offers.len(), "offers": offers}))
@@ -267,7 +271,11 @@ fn delete(ctx: &Ctx, app: &App) -> Reply {
 }
 
 /// Normalises a seeded Appcharge offer.
-fn normalize_seed_offer(offer: &Value, ids: &Ids) -> Result<(String, Value), String> {
+fn normalize_seed_offer(
+    offer: &Value,
+    ids: &Ids,
+    clock: &Clock,
+) -> Result<(String, Value), String> {
     let id = offer
         .get("publisherOfferId")
         .and_then(Value::as_str)
@@ -276,7 +284,7 @@ fn normalize_seed_offer(offer: &Value, ids: &Ids) -> Result<(String, Value), Str
         .to_owned();
     let mut v = offer.clone();
     let keep = offer.clone();
-    fill(&mut v, ids, Some(&keep));
+    fill(&mut v, ids, clock, Some(&keep));
     if let (Some(obj), Some(updated)) = (v.as_object_mut(), keep.get("updatedAt")) {
         obj.insert("updatedAt".to_owned(), updated.clone());
     }

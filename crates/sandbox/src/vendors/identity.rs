@@ -3,7 +3,7 @@
 //! bearer-token check the Microsoft and Adobe APIs run.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use axum::http::StatusCode;
 use offerkit_models::Vendor;
@@ -14,7 +14,7 @@ use crate::app::App;
 use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Route, generic_throttle};
 use crate::store::ApiStore;
-use crate::util::clock::{now_rfc3339, unix_now};
+use crate::util::clock::{Clock, real_rfc3339};
 use crate::util::form::parse_form;
 use crate::util::ids::Ids;
 use crate::util::sync::{read, write};
@@ -118,13 +118,22 @@ pub(crate) enum TokenProblem {
     WrongAudience,
 }
 
-/// The issued tokens: this slice's store.
+/// The issued tokens: this slice's store. Expiry is read from the sandbox's clock.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     map: RwLock<HashMap<String, TokenInfo>>,
+    clock: Arc<Clock>,
 }
 
 impl Store {
+    /// An empty store whose tokens expire by `clock`.
+    pub(crate) fn with_clock(clock: Arc<Clock>) -> Self {
+        Self {
+            map: RwLock::default(),
+            clock,
+        }
+    }
+
     /// Issues a token.
     pub(crate) fn issue(
         &self,
@@ -141,10 +150,10 @@ impl Store {
             access_token: ids.token(prefix),
             audience,
             client_id: client_id.to_owned(),
-            expires_at: unix_now() + lifetime_secs,
+            expires_at: self.clock.unix_secs() + lifetime_secs,
         };
         let mut map = write(&self.map);
-        let now = unix_now();
+        let now = self.clock.unix_secs();
         if map.len() > 10_000 {
             map.retain(|_, t| t.expires_at > now);
         }
@@ -168,7 +177,7 @@ impl Store {
         }
         let map = read(&self.map);
         let info = map.get(token).ok_or(TokenProblem::Unknown)?;
-        if info.expires_at <= unix_now() {
+        if info.expires_at <= self.clock.unix_secs() {
             return Err(TokenProblem::Expired);
         }
         if !info.audience.allows(vendor) {
@@ -182,7 +191,7 @@ impl ApiStore for Store {
     const SEED_KEY: &'static str = "tokens";
     type Seed = Vec<Value>;
 
-    fn parse_seed(section: Option<&Value>, _: &Ids) -> Result<Self::Seed, String> {
+    fn parse_seed(section: Option<&Value>, _: &Ids, _: &Clock) -> Result<Self::Seed, String> {
         match section {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::Array(items)) if items.iter().all(Value::is_object) => Ok(items.clone()),
@@ -204,7 +213,7 @@ impl ApiStore for Store {
     }
 
     fn snapshot(&self) -> Value {
-        let now = unix_now();
+        let now = self.clock.unix_secs();
         let map = read(&self.map);
         let mut tokens: Vec<&TokenInfo> = map.values().filter(|t| t.expires_at > now).collect();
         tokens.sort_by(|a, b| a.access_token.cmp(&b.access_token));
@@ -240,9 +249,9 @@ fn azure_error(status: StatusCode, error: &str, aadsts: u32, description: &str, 
         status,
         json!({
             "error": error,
-            "error_description": format!("AADSTS{aadsts}: {description}\r\nTrace ID: {trace}\r\nCorrelation ID: {trace}\r\nTimestamp: {}", now_rfc3339()),
+            "error_description": format!("AADSTS{aadsts}: {description}\r\nTrace ID: {trace}\r\nCorrelation ID: {trace}\r\nTimestamp: {}", real_rfc3339()),
             "error_codes": [aadsts],
-            "timestamp": now_rfc3339(),
+            "timestamp": real_rfc3339(),
             "trace_id": trace,
             "correlation_id": trace,
         }),
@@ -366,7 +375,7 @@ fn azure(ctx: &Ctx, app: &App, v2: bool) -> Reply {
         client_id,
         lifetime,
     );
-    let now = unix_now();
+    let now = app.clock.unix_secs();
     let body = if v2 {
         json!({"token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime, "access_token": info.access_token})
     } else {

@@ -16,7 +16,7 @@ use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Route, generic_throttle};
 use crate::store::{ApiStore, Collection, each, list, section};
 use crate::unknown::unknown_keys;
-use crate::util::clock::{now_rfc3339, today, unix_millis};
+use crate::util::clock::Clock;
 use crate::util::ids::Ids;
 use crate::util::sync::{lock, read, write};
 use crate::vendors::identity::{TokenProblem, check_bearer};
@@ -67,7 +67,7 @@ impl ApiStore for Store {
     const SEED_KEY: &'static str = "ingestion";
     type Seed = Seed;
 
-    fn parse_seed(section_value: Option<&Value>, ids: &Ids) -> Result<Seed, String> {
+    fn parse_seed(section_value: Option<&Value>, ids: &Ids, _: &Clock) -> Result<Seed, String> {
         let ing = section(section_value, "ingestion")?;
         let offers = each(
             list(ing.get("privateOffers"), "ingestion.privateOffers")?,
@@ -83,7 +83,7 @@ impl ApiStore for Store {
     fn apply_seed(&self, seed: Seed) -> Vec<(&'static str, usize)> {
         let counts = vec![("privateOffers", seed.offers.len()), ("jobs", seed.jobs.len())];
         for (k, v) in seed.offers {
-            self.offers.put(k, v);
+            self.offers.put(k, &v);
         }
         for job in seed.jobs {
             self.jobs.put(job);
@@ -318,9 +318,9 @@ fn configure(ctx: &Ctx, app: &App) -> Reply {
     };
     let job = Job {
         job_id: app.ids.guid(),
-        created_ms: unix_millis(),
+        created_ms: app.clock.unix_millis(),
         polls: 0,
-        job_start: now_rfc3339(),
+        job_start: app.clock.rfc3339(),
         resources: body
             .get("resources")
             .and_then(Value::as_array)
@@ -335,7 +335,7 @@ fn configure(ctx: &Ctx, app: &App) -> Reply {
         .mutated()
 }
 
-fn step_of(job: &Job, progression: JobProgression) -> u32 {
+fn step_of(job: &Job, progression: JobProgression, now_millis: i64) -> u32 {
     if job.outcome.is_some() {
         return 2;
     }
@@ -349,7 +349,7 @@ fn step_of(job: &Job, progression: JobProgression) -> u32 {
         }
         JobProgression::Polls(k) => (job.polls / k).min(2),
         JobProgression::Time(d) => {
-            let elapsed = u128::try_from(unix_millis().saturating_sub(job.created_ms)).unwrap_or(0);
+            let elapsed = u128::try_from(now_millis.saturating_sub(job.created_ms)).unwrap_or(0);
             match d.as_millis() {
                 0 => 2,
                 step => u32::try_from((elapsed / step).min(2)).unwrap_or(2),
@@ -392,7 +392,7 @@ fn observe(app: &App, cell: &std::sync::Mutex<Job>, poll: bool) -> (Value, bool)
     if poll && job.outcome.is_none() {
         job.polls = job.polls.saturating_add(1);
     }
-    let step = step_of(&job, app.config.job_progression);
+    let step = step_of(&job, app.config.job_progression, app.clock.unix_millis());
     let mut completed_now = false;
     if step >= 2 && job.outcome.is_none() {
         let outcome = apply(app, &job);
@@ -495,12 +495,12 @@ fn is_partner(offer_type: &str) -> bool {
     offer_type.eq_ignore_ascii_case("multipartyPromotionChannelPartner")
 }
 
-fn touch(v: &mut Value, state: Option<&str>, ids: &Ids) {
+fn touch(v: &mut Value, state: Option<&str>, ids: &Ids, clock: &Clock) {
     if let Some(obj) = v.as_object_mut() {
         if let Some(s) = state {
             obj.insert("state".to_owned(), json!(s));
         }
-        obj.insert("lastModified".to_owned(), json!(today()));
+        obj.insert("lastModified".to_owned(), json!(clock.today()));
         obj.insert("eTag".to_owned(), json!(format!("\"{}\"", ids.guid())));
     }
 }
@@ -530,13 +530,13 @@ fn plan_one(
                 obj.insert("privateOfferType".to_owned(), json!(t));
             }
         }
-        touch(&mut offer, Some(state), &app.ids);
+        touch(&mut offer, Some(state), &app.ids, &app.clock);
         work.insert(key.clone(), offer);
         return Ok((Some(key), false));
     };
     let current = match work.get(id) {
         Some(v) => v.clone(),
-        None => match app.stores.ingestion.offers.get_clone(id) {
+        None => match app.stores.ingestion.offers.get(id) {
             Some(v) => v,
             None => {
                 return Err(err(
@@ -568,7 +568,7 @@ fn plan_one(
                     ),
                 ));
             }
-            touch(&mut next, Some("deleted"), &app.ids);
+            touch(&mut next, Some("deleted"), &app.ids, &app.clock);
             work.insert(id.to_owned(), next);
             Ok((None, true))
         }
@@ -620,7 +620,7 @@ fn plan_one(
                 if let Some(obj) = next.as_object_mut() {
                     obj.insert("subState".to_owned(), json!("pendingPartnerAction"));
                 }
-                touch(&mut next, None, &app.ids);
+                touch(&mut next, None, &app.ids, &app.clock);
             } else {
                 if is_mpo && sub == "pendingacceptance" {
                     return Err(err(
@@ -630,7 +630,7 @@ fn plan_one(
                         ),
                     ));
                 }
-                touch(&mut next, Some("withdrawn"), &app.ids);
+                touch(&mut next, Some("withdrawn"), &app.ids, &app.clock);
             }
             work.insert(id.to_owned(), next);
             Ok((Some(id.to_owned()), false))
@@ -649,7 +649,7 @@ fn plan_one(
                     target.insert(k.clone(), v.clone());
                 }
             }
-            touch(&mut next, Some(other.unwrap_or("draft")), &app.ids);
+            touch(&mut next, Some(other.unwrap_or("draft")), &app.ids, &app.clock);
             work.insert(id.to_owned(), next);
             Ok((Some(id.to_owned()), false))
         }
@@ -677,7 +677,7 @@ fn apply(app: &App, job: &Job) -> JobOutcome {
             Err(e) => errs.push(e),
         }
     }
-    let end = now_rfc3339();
+    let end = app.clock.rfc3339();
     if !errs.is_empty() {
         return JobOutcome {
             succeeded: false,
@@ -688,7 +688,7 @@ fn apply(app: &App, job: &Job) -> JobOutcome {
         };
     }
     for (k, v) in &work {
-        app.stores.ingestion.offers.put(k.clone(), v.clone());
+        app.stores.ingestion.offers.put(k.clone(), v);
     }
     let resources = touched
         .into_iter()

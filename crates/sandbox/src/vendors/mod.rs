@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::routing::Api;
 use crate::store::{ApiStore, SeedMode};
+use crate::util::clock::Clock;
 use crate::util::ids::Ids;
 
 /// Declares the slices: their modules, the [`Stores`] with one field per slice, and [`apis`].
@@ -51,6 +52,7 @@ macro_rules! slices {
                 seed: &Value,
                 mode: SeedMode,
                 ids: &Ids,
+                clock: &Clock,
             ) -> Result<Map<String, Value>, String> {
                 let obj = seed.as_object().ok_or("a seed must be a JSON object")?;
                 let keys = Self::seed_keys();
@@ -66,6 +68,7 @@ macro_rules! slices {
                 $(let $slice = <$slice::Store as ApiStore>::parse_seed(
                     obj.get(<$slice::Store as ApiStore>::SEED_KEY),
                     ids,
+                    clock,
                 )?;)+
                 if mode == SeedMode::Replace {
                     self.clear();

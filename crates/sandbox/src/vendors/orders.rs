@@ -11,9 +11,8 @@ use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Route};
 use crate::store::{ApiStore, Collection, each};
 use crate::unknown::unknown_keys;
-use crate::util::clock::{now_rfc3339, parse_rfc3339, rfc3339_secs, unix_now};
+use crate::util::clock::{Clock, parse_rfc3339, rfc3339_secs};
 use crate::util::ids::Ids;
-use crate::util::sync::lock;
 use crate::vendors::identity::{TokenProblem, check_bearer};
 
 /// The orders API.
@@ -47,10 +46,10 @@ impl ApiStore for Store {
     const SEED_KEY: &'static str = "orders";
     type Seed = Vec<(String, Value)>;
 
-    fn parse_seed(section: Option<&Value>, ids: &Ids) -> Result<Self::Seed, String> {
+    fn parse_seed(section: Option<&Value>, ids: &Ids, clock: &Clock) -> Result<Self::Seed, String> {
         match section {
             None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Array(items)) => each(items, "orders", |o| normalize_seed_order(o, ids)),
+            Some(Value::Array(items)) => each(items, "orders", |o| normalize_seed_order(o, ids, clock)),
             Some(_) => Err("orders must be an array of orders".to_owned()),
         }
     }
@@ -58,7 +57,7 @@ impl ApiStore for Store {
     fn apply_seed(&self, seed: Self::Seed) -> Vec<(&'static str, usize)> {
         let n = seed.len();
         for (k, v) in seed {
-            self.orders.put(k, v);
+            self.orders.put(k, &v);
         }
         vec![("orders", n)]
     }
@@ -169,7 +168,12 @@ fn links(customer: &str, id: &str) -> Value {
 }
 
 /// Fills the server-side fields of an order being created or seeded; validates line items.
-fn complete_order(order: &mut Value, customer: &str, ids: &Ids) -> Result<(), String> {
+fn complete_order(
+    order: &mut Value,
+    customer: &str,
+    ids: &Ids,
+    clock: &Clock,
+) -> Result<(), String> {
     let obj = order
         .as_object_mut()
         .ok_or("the order must be a JSON object")?;
@@ -234,7 +238,7 @@ fn complete_order(order: &mut Value, customer: &str, ids: &Ids) -> Result<(), St
     }
     match obj.get("creationDate") {
         None | Some(Value::Null) => {
-            obj.insert("creationDate".to_owned(), json!(now_rfc3339()));
+            obj.insert("creationDate".to_owned(), json!(clock.rfc3339()));
         }
         Some(Value::String(s)) if parse_rfc3339(s).is_some() => {}
         Some(other) => {
@@ -289,7 +293,7 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
         Err(r) => return r,
     };
     let unknown = unknown_order_fields(&body);
-    if let Err(msg) = complete_order(&mut body, customer, &app.ids) {
+    if let Err(msg) = complete_order(&mut body, customer, &app.ids, &app.clock) {
         return echo(ctx, bad(800002, format!("Invalid request input: {msg}")));
     }
     let id = body
@@ -301,7 +305,7 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
         .stores
         .orders
         .orders
-        .put_new(order_key(customer, &id), body.clone())
+        .put_new(order_key(customer, &id), &body)
     {
         return echo(
             ctx,
@@ -351,7 +355,7 @@ fn list(ctx: &Ctx, app: &App) -> Reply {
 /// `GET /v1/customers/{c}/orders/{o}/provisioningstatus`.
 fn provisioning(ctx: &Ctx, app: &App) -> Reply {
     let (customer, order) = (ctx.param("customerId"), ctx.param("orderId"));
-    let Some(v) = app.stores.orders.orders.get_clone(&order_key(customer, order)) else {
+    let Some(v) = app.stores.orders.orders.get(&order_key(customer, order)) else {
         return echo(ctx, not_found(order, customer));
     };
     let items: Vec<Value> = v
@@ -418,174 +422,181 @@ fn cancel(ctx: &Ctx, app: &App) -> Reply {
             );
         }
     }
-    let Some(cell) = app.stores.orders.orders.get(&order_key(customer, order)) else {
-        return echo(ctx, not_found(order, customer));
-    };
-    let mut stored = lock(&cell);
-    if let Some(id) = body.get("id").filter(|v| !v.is_null()) {
-        let matches = id.as_str().is_some_and(|s| {
-            Some(s) == stored.get("id").and_then(Value::as_str)
-                || Some(s) == stored.get("alternateId").and_then(Value::as_str)
-        });
-        if !matches {
-            return echo(
-                ctx,
-                bad(
-                    3000,
-                    format!(
-                        "Invalid property: body id {id} does not match order {order} in the path."
-                    ),
-                ),
-            );
-        }
-    }
-    let lines = stored
-        .get("lineItems")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let requested: Vec<(u64, Option<String>)> = match body.get("lineItems") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => {
-            let mut out = Vec::new();
-            for (i, item) in items.iter().enumerate() {
-                let Some(n) = item.get("lineItemNumber").and_then(Value::as_u64) else {
-                    return echo(
-                        ctx,
-                        bad(
-                            3000,
-                            format!(
-                                "Invalid property: lineItems[{i}].lineItemNumber is required and must be a non-negative integer."
-                            ),
+    let key = order_key(customer, order);
+    app.stores
+        .orders
+        .orders
+        .update(&key, |stored| {
+        if let Some(id) = body.get("id").filter(|v| !v.is_null()) {
+            let matches = id.as_str().is_some_and(|s| {
+                Some(s) == stored.get("id").and_then(Value::as_str)
+                    || Some(s) == stored.get("alternateId").and_then(Value::as_str)
+            });
+            if !matches {
+                return echo(
+                    ctx,
+                    bad(
+                        3000,
+                        format!(
+                            "Invalid property: body id {id} does not match order {order} in the path."
                         ),
-                    );
-                };
-                let offer = match item.get("offerId") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::String(s)) => Some(s.clone()),
-                    Some(other) => {
+                    ),
+                );
+            }
+        }
+        let lines = stored
+            .get("lineItems")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let requested: Vec<(u64, Option<String>)> = match body.get("lineItems") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let Some(n) = item.get("lineItemNumber").and_then(Value::as_u64) else {
                         return echo(
                             ctx,
                             bad(
                                 3000,
                                 format!(
-                                    "Invalid property: lineItems[{i}].offerId must be a string, got {other}."
+                                    "Invalid property: lineItems[{i}].lineItemNumber is required and must be a non-negative integer."
                                 ),
                             ),
                         );
-                    }
-                };
-                out.push((n, offer));
+                    };
+                    let offer = match item.get("offerId") {
+                        None | Some(Value::Null) => None,
+                        Some(Value::String(s)) => Some(s.clone()),
+                        Some(other) => {
+                            return echo(
+                                ctx,
+                                bad(
+                                    3000,
+                                    format!(
+                                        "Invalid property: lineItems[{i}].offerId must be a string, got {other}."
+                                    ),
+                                ),
+                            );
+                        }
+                    };
+                    out.push((n, offer));
+                }
+                out
             }
-            out
-        }
-        Some(_) => {
-            return echo(
-                ctx,
-                bad(3000, "Invalid property: lineItems must be an array."),
-            );
-        }
-    };
-    let targets: Vec<usize> = if requested.is_empty() {
-        (0..lines.len()).collect()
-    } else {
-        let mut t = Vec::new();
-        for (n, offer) in &requested {
-            let Some(pos) = lines
-                .iter()
-                .position(|l| l.get("lineItemNumber").and_then(Value::as_u64) == Some(*n))
-            else {
+            Some(_) => {
                 return echo(
                     ctx,
-                    bad(
-                        3000,
-                        format!("Invalid property: order {order} has no line item {n}."),
-                    ),
+                    bad(3000, "Invalid property: lineItems must be an array."),
                 );
-            };
-            if let Some(o) = offer {
-                let actual = lines[pos]
-                    .get("offerId")
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                if !o.eq_ignore_ascii_case(actual) {
+            }
+        };
+        let targets: Vec<usize> = if requested.is_empty() {
+            (0..lines.len()).collect()
+        } else {
+            let mut t = Vec::new();
+            for (n, offer) in &requested {
+                let Some(pos) = lines
+                    .iter()
+                    .position(|l| l.get("lineItemNumber").and_then(Value::as_u64) == Some(*n))
+                else {
                     return echo(
                         ctx,
                         bad(
                             3000,
-                            format!(
-                                "Invalid property: line item {n} has offerId {actual}, not {o}."
-                            ),
+                            format!("Invalid property: order {order} has no line item {n}."),
                         ),
                     );
+                };
+                if let Some(o) = offer {
+                    let actual = lines[pos]
+                        .get("offerId")
+                        .and_then(Value::as_str)
+                        .unwrap_or("");
+                    if !o.eq_ignore_ascii_case(actual) {
+                        return echo(
+                            ctx,
+                            bad(
+                                3000,
+                                format!(
+                                    "Invalid property: line item {n} has offerId {actual}, not {o}."
+                                ),
+                            ),
+                        );
+                    }
+                }
+                t.push(pos);
+            }
+            t
+        };
+        let created = stored
+            .get("creationDate")
+            .and_then(Value::as_str)
+            .and_then(parse_rfc3339)
+            .unwrap_or_else(|| app.clock.unix_secs());
+        let now = app.clock.unix_secs();
+        for &pos in &targets {
+            let line = &lines[pos];
+            if line.get("quantity").and_then(Value::as_u64) == Some(0) {
+                continue;
+            }
+            let (kind, window) = if is_subscription(line) {
+                (
+                    "software subscription",
+                    app.config.cancel_windows.subscription,
+                )
+            } else {
+                ("perpetual software", app.config.cancel_windows.perpetual)
+            };
+            let deadline = created.saturating_add(i64::try_from(window.as_secs()).unwrap_or(i64::MAX));
+            if now > deadline {
+                let n = line
+                    .get("lineItemNumber")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0);
+                return echo(
+                    ctx,
+                    bad(
+                        4018,
+                        format!(
+                            "Unable to process this order: line item {n} ({kind}, offer {}) was purchased on {} and the cancellation window of {} days ended on {}. Nothing was cancelled.",
+                            line.get("offerId").and_then(Value::as_str).unwrap_or(""),
+                            rfc3339_secs(created),
+                            window.as_secs() / 86_400,
+                            rfc3339_secs(deadline),
+                        ),
+                    ),
+                );
+            }
+        }
+        // A repeat (every named line already at 0) answers the order unchanged and is not a
+        // mutation, so the journal can tell a real cancellation from an idempotent replay.
+        let mut changed = false;
+        if let Some(items) = stored.get_mut("lineItems").and_then(Value::as_array_mut) {
+            for &pos in &targets {
+                if let Some(obj) = items.get_mut(pos).and_then(Value::as_object_mut) {
+                    changed |= obj.get("quantity").and_then(Value::as_u64) != Some(0);
+                    obj.insert("quantity".to_owned(), json!(0));
                 }
             }
-            t.push(pos);
         }
-        t
-    };
-    let created = stored
-        .get("creationDate")
-        .and_then(Value::as_str)
-        .and_then(parse_rfc3339)
-        .unwrap_or_else(unix_now);
-    let now = unix_now();
-    for &pos in &targets {
-        let line = &lines[pos];
-        if line.get("quantity").and_then(Value::as_u64) == Some(0) {
-            continue;
+        let status = order_status(stored);
+        if let Some(obj) = stored.as_object_mut() {
+            changed |= obj.get("status").and_then(Value::as_str) != Some(status);
+            obj.insert("status".to_owned(), json!(status));
         }
-        let (kind, window) = if is_subscription(line) {
-            (
-                "software subscription",
-                app.config.cancel_windows.subscription,
-            )
-        } else {
-            ("perpetual software", app.config.cancel_windows.perpetual)
-        };
-        let deadline = created.saturating_add(i64::try_from(window.as_secs()).unwrap_or(i64::MAX));
-        if now > deadline {
-            let n = line
-                .get("lineItemNumber")
-                .and_then(Value::as_u64)
-                .unwrap_or(0);
-            return echo(
-                ctx,
-                bad(
-                    4018,
-                    format!(
-                        "Unable to process this order: line item {n} ({kind}, offer {}) was purchased on {} and the cancellation window of {} days ended on {}. Nothing was cancelled.",
-                        line.get("offerId").and_then(Value::as_str).unwrap_or(""),
-                        rfc3339_secs(created),
-                        window.as_secs() / 86_400,
-                        rfc3339_secs(deadline),
-                    ),
-                ),
-            );
-        }
-    }
-    // A repeat (every named line already at 0) answers the order unchanged and is not a
-    // mutation, so the journal can tell a real cancellation from an idempotent replay.
-    let mut changed = false;
-    if let Some(items) = stored.get_mut("lineItems").and_then(Value::as_array_mut) {
-        for &pos in &targets {
-            if let Some(obj) = items.get_mut(pos).and_then(Value::as_object_mut) {
-                changed |= obj.get("quantity").and_then(Value::as_u64) != Some(0);
-                obj.insert("quantity".to_owned(), json!(0));
-            }
-        }
-    }
-    let status = order_status(&stored);
-    if let Some(obj) = stored.as_object_mut() {
-        changed |= obj.get("status").and_then(Value::as_str) != Some(status);
-        obj.insert("status".to_owned(), json!(status));
-    }
-    let reply = Reply::ok(stored.clone()).with_unknown(unknown);
-    echo(ctx, if changed { reply.mutated() } else { reply })
+        let reply = Reply::ok(stored.clone()).with_unknown(unknown);
+        echo(ctx, if changed { reply.mutated() } else { reply })
+        })
+        .unwrap_or_else(|| echo(ctx, not_found(order, customer)))
 }
 
 /// Normalises a seeded order (needs `referenceCustomerId`).
-fn normalize_seed_order(order: &Value, ids: &Ids) -> Result<(String, Value), String> {
+fn normalize_seed_order(
+    order: &Value,
+    ids: &Ids,
+    clock: &Clock,
+) -> Result<(String, Value), String> {
     let customer = order
         .get("referenceCustomerId")
         .and_then(Value::as_str)
@@ -593,7 +604,7 @@ fn normalize_seed_order(order: &Value, ids: &Ids) -> Result<(String, Value), Str
         .ok_or("referenceCustomerId (the customer tenant id) is required")?
         .to_owned();
     let mut v = order.clone();
-    complete_order(&mut v, &customer, ids)?;
+    complete_order(&mut v, &customer, ids, clock)?;
     let id = v
         .get("id")
         .and_then(Value::as_str)

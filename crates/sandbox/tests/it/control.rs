@@ -542,3 +542,50 @@ async fn state_file_survives_restart_and_seed_file_loads() {
     sb.shutdown().await.unwrap();
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The seed route takes bodies larger than the vendor routes (its own cap), and refuses past it.
+#[tokio::test]
+async fn seeding_has_its_own_larger_body_cap() {
+    let env = Env::with(SandboxConfig {
+        max_body_bytes: 64 * 1024,
+        max_seed_body_bytes: 1024 * 1024,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let offers: Vec<_> = (0..2_000)
+        .map(|i| offer(&format!("offer-{i:05}")))
+        .collect();
+    let seed = json!({"appcharge": {"offers": offers}});
+    let size = seed.to_string().len();
+    assert!((64 * 1024..1024 * 1024).contains(&size), "{size}");
+    let (s, b) = env
+        .send(Method::POST, "/_sandbox/seed", Some(seed.clone()))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["loaded"]["appchargeOffers"], 2_000);
+    // The same size on a vendor route is over its cap.
+    let mut big = offer("big");
+    big["description"] = json!("x".repeat(size));
+    let (s, _) = env.send(Method::POST, "/v2/offer", Some(big)).await;
+    assert_eq!(s, 413);
+    // Past the seed cap, nothing is applied.
+    let offers: Vec<_> = (0..20_000)
+        .map(|i| offer(&format!("more-{i:05}")))
+        .collect();
+    let (s, b) = env
+        .send(
+            Method::POST,
+            "/_sandbox/seed",
+            Some(json!({"appcharge": {"offers": offers}})),
+        )
+        .await;
+    assert_eq!(s, 413, "{b}");
+    assert!(b.to_string().contains("1048576 bytes"), "{b}");
+    assert_eq!(
+        env.sb.state()["appcharge"]["offers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2_000
+    );
+}

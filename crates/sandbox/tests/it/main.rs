@@ -6,6 +6,7 @@
 mod adobe;
 mod appcharge;
 mod auth;
+mod clock;
 mod control;
 mod ingestion;
 mod orders;

@@ -188,3 +188,140 @@ async fn parallel_requests_on_many_resources() {
     }
     assert_eq!(env.sb.counts()["total"], 64);
 }
+
+/// 600 requests with distinct 1 KiB paths and queries: the journal stores 512 bytes of each
+/// (marked truncated), keeps within its byte cap, counts at most `max_counted_paths` distinct
+/// paths (the rest under one overflow key) and its totals stay exact. Read from the sandbox's
+/// own accounting.
+#[tokio::test]
+async fn distinct_long_paths_keep_the_journal_bounded() {
+    let env = Env::with(SandboxConfig {
+        journal_max_bytes: 128 * 1024,
+        max_counted_paths: 200,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let long = "a".repeat(1024);
+    for i in 0..600 {
+        let (s, _) = env.get(&format!("/v2/offer/{i}-{long}?q={long}")).await;
+        assert_eq!(s, 404);
+    }
+    let (s, j) = env.get("/_sandbox/journal").await;
+    assert_eq!(s, 200);
+    let storage = &j["storage"];
+    let bytes = storage["bytes"].as_u64().unwrap();
+    assert!(bytes <= 128 * 1024, "{storage}");
+    assert_eq!(storage["countedPaths"], 200, "{storage}");
+    assert!(
+        storage["counterBytes"].as_u64().unwrap() < 200 * 1024,
+        "{storage}"
+    );
+    let entries = j["entries"].as_array().unwrap();
+    assert_eq!(entries.len() as u64, storage["entries"].as_u64().unwrap());
+    assert!(entries.len() > 50, "{storage}");
+    for e in entries {
+        assert_eq!(e["truncated"], true);
+        assert_eq!(e["path"].as_str().unwrap().len(), 512);
+        assert_eq!(e["query"].as_str().unwrap().len(), 512);
+    }
+    assert_eq!(entries.last().unwrap()["seq"], 600, "the newest are kept");
+    let counts = &j["counts"];
+    assert_eq!(counts["total"], 600);
+    let sum: u64 = counts["byPath"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, 600, "exact in total");
+    assert_eq!(counts["byPath"]["(other paths)"], 400);
+    assert_eq!(
+        env.sb.journal_storage().counted_paths,
+        200,
+        "the handle reads the same accounting"
+    );
+    // A short path is stored whole and unmarked.
+    env.get("/v2/offer/short").await;
+    let last = env.sb.journal().pop().unwrap();
+    assert_eq!(
+        (last.path.as_str(), last.truncated),
+        ("/v2/offer/short", false)
+    );
+}
+
+/// Reads until the server closes the connection (EOF or reset); what it sent before. Panics if
+/// it is still open after 10 s (the configured limits in these tests are 200 ms).
+async fn until_closed(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut got = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(
+        read.is_ok(),
+        "the server kept the connection open: {:?}",
+        String::from_utf8_lossy(&got)
+    );
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+fn quick_timeouts() -> SandboxConfig {
+    SandboxConfig {
+        read_timeout: std::time::Duration::from_millis(200),
+        ..SandboxConfig::default()
+    }
+}
+
+/// Clients that stall mid-headers, or connect and send nothing, are disconnected; many of them
+/// at once do not keep descriptors forever. A prompt request on the same server still works.
+#[tokio::test]
+async fn slow_or_silent_headers_are_disconnected() {
+    use tokio::io::AsyncWriteExt;
+    let env = Env::with(quick_timeouts()).await;
+    let addr = env.sb.addr();
+    let mut stalled = Vec::new();
+    for i in 0..40 {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        if i % 2 == 0 {
+            stream
+                .write_all(b"GET /_sandbox/health HTTP/1.1\r\nHost: sandbox\r\nX-Slow: ")
+                .await
+                .unwrap();
+        }
+        stalled.push(stream);
+    }
+    for stream in &mut stalled {
+        let answer = until_closed(stream).await;
+        assert!(!answer.contains("200 OK"), "{answer}");
+    }
+    let (s, _) = env.get("/_sandbox/health").await;
+    assert_eq!(s, 200);
+}
+
+/// A body slower than the limit gets a 408 in the vendor's dialect and the connection closes;
+/// nothing was acted on.
+#[tokio::test]
+async fn a_stalled_body_gets_408_and_is_disconnected() {
+    use tokio::io::AsyncWriteExt;
+    let env = Env::with(quick_timeouts()).await;
+    let mut stream = tokio::net::TcpStream::connect(env.sb.addr()).await.unwrap();
+    stream
+        .write_all(
+            b"PUT /v2/offer/x HTTP/1.1\r\nHost: sandbox\r\nx-publisher-token: t\r\n\
+              content-type: application/json\r\ncontent-length: 100\r\n\r\n{\"name\":",
+        )
+        .await
+        .unwrap();
+    let answer = until_closed(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("read timeout of 200 ms"), "{answer}");
+    assert_eq!(env.sb.count("PUT", "/v2/offer/x"), 1);
+    assert_eq!(env.sb.acted_count("PUT", "/v2/offer/x"), 0);
+}
