@@ -58,6 +58,38 @@ impl Server {
     }
 }
 
+impl Server {
+    /// CPU time (user+sys) the process has used so far, from `/proc/PID/stat` (`None` off Linux).
+    pub fn cpu(&self) -> Option<Duration> {
+        cpu_of(self.child.id())
+    }
+}
+
+/// Clock ticks per second of `/proc/PID/stat` times (`USER_HZ`, 100 on every Linux port).
+const USER_HZ: u64 = 100;
+
+/// User+sys CPU time of a live process from `/proc/PID/stat` (fields 14 and 15, after the
+/// parenthesised command name, which may itself contain spaces).
+fn cpu_of(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, after_name) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // after_name starts at field 3 (state): utime is field 14, stime field 15.
+    let ticks = |field: usize| fields.get(field - 3)?.parse::<u64>().ok();
+    let total = ticks(14)? + ticks(15)?;
+    Some(Duration::from_millis(total * 1000 / USER_HZ))
+}
+
+/// The 1-minute load average (`/proc/loadavg`), to read wall times against.
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -229,4 +261,38 @@ pub fn timed(
     let doc: Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", report.display()))?;
     Timed::from_report(&doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_measure_report() {
+        let doc = serde_json::json!({"wall_ms": 1500.0, "user_ms": 700.0, "sys_ms": 300.0,
+                                     "max_rss_kib": 20480, "exit_code": 0});
+        let t = Timed::from_report(&doc).expect("complete report");
+        assert_eq!(t.cpu(), Duration::from_secs(1));
+        assert_eq!(t.wall, Duration::from_millis(1500));
+        assert!(t.success);
+        assert_eq!(t.max_rss_mib(), 20.0);
+        assert_eq!(t.to_json()["user_ms"], 700.0);
+        // Killed by a signal (no exit code) or a non-zero exit is not a success.
+        for code in [serde_json::json!(null), serde_json::json!(2)] {
+            let mut failed = doc.clone();
+            failed["exit_code"] = code;
+            assert!(!Timed::from_report(&failed).expect("parses").success);
+        }
+        let mut partial = doc.clone();
+        partial.as_object_mut().map(|o| o.remove("sys_ms"));
+        assert!(Timed::from_report(&partial).is_err());
+    }
+
+    #[test]
+    fn reads_cpu_time_and_load_of_this_machine() {
+        // This test process has run code, so its own stat is readable and parses (Linux).
+        assert!(cpu_of(std::process::id()).is_some());
+        assert!(cpu_of(u32::MAX).is_none());
+        assert!(load_average().is_some_and(|l| l >= 0.0));
+    }
 }

@@ -80,6 +80,11 @@ impl Sandbox {
             .unwrap_or(Value::Null)
     }
 
+    /// CPU time (user+sys) it has used so far (`None` when unreadable).
+    pub fn cpu(&self) -> Option<Duration> {
+        self.server.cpu()
+    }
+
     /// Stops it (also done on drop); here so a figure can say when.
     pub fn stop(self) {
         drop(self.server);

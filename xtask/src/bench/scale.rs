@@ -15,10 +15,12 @@
 //! target at the largest size within 1.5x of the smallest). The sizes are also printed side by
 //! side. The 1M size takes minutes and about 0.5 GB of disk under `target/bench/scale`.
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
 use super::bulk::{CONCURRENCY, batch_args, cpu_text, fanout_args, result_statuses};
-use super::procs::{Timed, run_json, timed};
+use super::procs::{Timed, load_average, run_json, timed};
 use super::report::Row;
 use super::sandbox::Sandbox;
 use super::{Ctx, ms};
@@ -51,10 +53,24 @@ pub struct Size {
     pub resume_skipped: u64,
     /// Targets the bare fan-out could not retract.
     pub bare_failures: u64,
+    /// Context for the wall times: the sandbox's CPU during the fresh run and during the
+    /// fan-out, and the 1-minute load average before the size started (`None` when unread).
+    pub context: Context,
+}
+
+/// What else was using the machine while a size ran.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context {
+    /// Sandbox CPU (user+sys) during the CLI's fresh run, ms.
+    pub sandbox_fresh_ms: Option<f64>,
+    /// Sandbox CPU during the bare fan-out, ms.
+    pub sandbox_bare_ms: Option<f64>,
+    /// 1-minute load average before the size started.
+    pub load_before: Option<f64>,
 }
 
 impl Size {
-    fn per_target_us(&self, d: std::time::Duration) -> f64 {
+    fn per_target_us(&self, d: Duration) -> f64 {
         d.as_secs_f64() * 1e6 / self.n.max(1) as f64
     }
 
@@ -125,7 +141,10 @@ fn measure(ctx: &Ctx, n: usize) -> Result<(Size, Value), String> {
             &dir.join(format!("{label}-stderr.log")),
         )
     };
+    let load_before = load_average();
+    let sandbox_before = sandbox.cpu();
     let fresh = run_cli("fresh")?;
+    let sandbox_fresh = sandbox.cpu();
     let fresh_statuses = result_statuses(&results);
     let resume = run_cli("resume")?;
     let resume_statuses = result_statuses(&results);
@@ -134,6 +153,7 @@ fn measure(ctx: &Ctx, n: usize) -> Result<(Size, Value), String> {
 
     let sandbox = Sandbox::start(ctx, &dir.join("sandbox-bare.log"), None)?;
     sandbox.seed_chunks(&seed)?;
+    let bare_sandbox_before = sandbox.cpu();
     let bare = timed(
         ctx,
         &ctx.bin_dir.join("offerkit-bench"),
@@ -142,8 +162,16 @@ fn measure(ctx: &Ctx, n: usize) -> Result<(Size, Value), String> {
         &dir.join("bare-stdout.json"),
         &dir.join("bare-stderr.log"),
     )?;
+    let bare_sandbox_after = sandbox.cpu();
     let bare_counts = sandbox.counts();
     sandbox.stop();
+    let load_after = load_average();
+    let spent = |a: Option<Duration>, b: Option<Duration>| Some(ms(b?.saturating_sub(a?)));
+    let context = Context {
+        sandbox_fresh_ms: spent(sandbox_before, sandbox_fresh),
+        sandbox_bare_ms: spent(bare_sandbox_before, bare_sandbox_after),
+        load_before,
+    };
     let bare_report: Value = std::fs::read_to_string(dir.join("bare-stdout.json"))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
@@ -162,6 +190,7 @@ fn measure(ctx: &Ctx, n: usize) -> Result<(Size, Value), String> {
             .get("failures")
             .and_then(Value::as_u64)
             .unwrap_or(n as u64),
+        context,
     };
     let doc = json!({
         "targets": n,
@@ -171,6 +200,10 @@ fn measure(ctx: &Ctx, n: usize) -> Result<(Size, Value), String> {
         "resume": resume.to_json(),
         "resume_statuses": resume_statuses,
         "cli_sandbox_counts": cli_counts,
+        // Where the wall time went besides the client: the sandbox shares the 2 cores.
+        "sandbox_cpu_ms_during_fresh": context.sandbox_fresh_ms,
+        "sandbox_cpu_ms_during_bare": context.sandbox_bare_ms,
+        "load_average": {"before": load_before, "after": load_after},
         "bare": bare.to_json(),
         "bare_report": bare_report,
         "bare_sandbox_counts": bare_counts,
@@ -248,10 +281,7 @@ pub fn rows(sizes: &[Size]) -> Vec<Row> {
         && large.n > small.n
     {
         for (what, pick) in [
-            (
-                "CPU",
-                (|t: &Timed| t.cpu()) as fn(&Timed) -> std::time::Duration,
-            ),
+            ("CPU", (|t: &Timed| t.cpu()) as fn(&Timed) -> Duration),
             ("wall", |t: &Timed| t.wall),
         ] {
             let (a, b) = (
@@ -301,7 +331,10 @@ pub fn side_by_side(sizes: &[Size]) -> String {
     }
     /// A quantity's name and how to show it for one size.
     type Line = (&'static str, fn(&Size) -> String);
-    let lines: [Line; 12] = [
+    fn opt(v: Option<f64>, unit: &str) -> String {
+        v.map_or("-".to_owned(), |v| format!("{v:.1}{unit}"))
+    }
+    let lines: [Line; 15] = [
         ("fresh wall", |s| secs(&s.fresh)),
         ("fresh CPU (user+sys)", |s| cpu(&s.fresh)),
         ("fresh CPU per target", |s| {
@@ -320,6 +353,15 @@ pub fn side_by_side(sizes: &[Size]) -> String {
         }),
         ("CPU per target, CLI / bare", |s| {
             format!("{:.2}", ms(s.fresh.cpu()) / ms(s.bare.cpu()))
+        }),
+        ("sandbox CPU during fresh run", |s| {
+            opt(s.context.sandbox_fresh_ms.map(|m| m / 1000.0), " s")
+        }),
+        ("sandbox CPU during fan-out", |s| {
+            opt(s.context.sandbox_bare_ms.map(|m| m / 1000.0), " s")
+        }),
+        ("1-min load average at start", |s| {
+            opt(s.context.load_before, "")
         }),
         ("outcomes as expected", |s| {
             if s.outcomes_ok() { "yes" } else { "NO" }.to_owned()
@@ -341,7 +383,7 @@ pub fn sizes_from_raw(raw: &Value) -> Vec<Size> {
         let d = |k: &str| {
             v.get(k)
                 .and_then(Value::as_f64)
-                .map(|m| std::time::Duration::from_secs_f64(m.max(0.0) / 1000.0))
+                .map(|m| Duration::from_secs_f64(m.max(0.0) / 1000.0))
         };
         Some(Timed {
             wall: d("wall_ms")?,
@@ -368,6 +410,15 @@ pub fn sizes_from_raw(raw: &Value) -> Vec<Size> {
                     .pointer("/bare_report/failures")
                     .and_then(Value::as_u64)
                     .unwrap_or(u64::MAX),
+                context: Context {
+                    sandbox_fresh_ms: doc
+                        .get("sandbox_cpu_ms_during_fresh")
+                        .and_then(Value::as_f64),
+                    sandbox_bare_ms: doc
+                        .get("sandbox_cpu_ms_during_bare")
+                        .and_then(Value::as_f64),
+                    load_before: doc.pointer("/load_average/before").and_then(Value::as_f64),
+                },
             })
         })
         .collect()
@@ -412,8 +463,6 @@ pub fn parse_sizes(text: &str) -> Result<Vec<usize>, String> {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     #[test]
@@ -446,6 +495,7 @@ mod tests {
             fresh_retracted: n as u64,
             resume_skipped: n as u64,
             bare_failures: 0,
+            context: Context::default(),
         }
     }
 
@@ -552,7 +602,8 @@ mod tests {
         let raw = json!({"sizes": [
             {"targets": 10_000, "fresh": s.fresh.to_json(), "resume": s.resume.to_json(),
              "bare": s.bare.to_json(), "fresh_statuses": {"retracted": 10_000},
-             "resume_statuses": {"skipped-done": 10_000}, "bare_report": {"failures": 0}},
+             "resume_statuses": {"skipped-done": 10_000}, "bare_report": {"failures": 0},
+             "sandbox_cpu_ms_during_fresh": 1500.0, "load_average": {"before": 2.5, "after": 3.0}},
             {"targets": 100_000, "error": "sandbox: exited before answering"},
         ]});
         let back = sizes_from_raw(&raw);
