@@ -83,7 +83,6 @@ fn measure(ctx: &Ctx, count: usize) -> Result<(Vec<Row>, Value), String> {
     };
     let ratio = ms(cli.wall) / ms(bare.wall);
     let cpu_ratio = ms(cli.cpu()) / ms(bare.cpu());
-    let exit = |t: &Timed| if t.success { "ok" } else { "non-zero" };
     let wall_row = Row {
         figure: format!(
             "2 bulk wall: {count} mixed targets, concurrency {CONCURRENCY}, process spawn to exit"
@@ -91,7 +90,7 @@ fn measure(ctx: &Ctx, count: usize) -> Result<(Vec<Row>, Value), String> {
         offerkit: format!(
             "{:.0} ms (offerkit batch, exit {}, {} sandbox requests)",
             ms(cli.wall),
-            exit(&cli),
+            exit_text(&cli),
             total(&cli_counts)
         ),
         baseline: format!(
@@ -123,10 +122,10 @@ fn measure(ctx: &Ctx, count: usize) -> Result<(Vec<Row>, Value), String> {
     let attribution = Row {
         figure: "2 bulk wall, CLI with --no-journal (where the time goes; not a target)".to_owned(),
         offerkit: format!(
-            "{:.0} ms, CPU {} (exit {})",
+            "{:.0} ms, {} (exit {})",
             ms(unjournaled.wall),
             cpu_text(&unjournaled),
-            exit(&unjournaled)
+            exit_text(&unjournaled)
         ),
         baseline: format!("{:.0} ms", ms(bare.wall)),
         ratio: Some(ms(unjournaled.wall) / ms(bare.wall)),
@@ -258,6 +257,11 @@ pub fn result_statuses(path: &Path) -> Value {
         counts.insert(status, json!(n + 1));
     }
     Value::Object(counts)
+}
+
+/// `ok` or `non-zero`.
+pub fn exit_text(t: &Timed) -> &'static str {
+    if t.success { "ok" } else { "non-zero" }
 }
 
 /// `user+sys` CPU with its split, e.g. `1234 ms CPU (1000 user + 234 sys)`.

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::bulk::{CONCURRENCY, batch_args, cpu_text, fanout_args, result_statuses};
+use super::bulk::{CONCURRENCY, batch_args, cpu_text, exit_text, fanout_args, result_statuses};
 use super::procs::{Timed, load_average, run_json, timed};
 use super::report::Row;
 use super::sandbox::Sandbox;
@@ -222,10 +222,10 @@ pub fn rows(sizes: &[Size]) -> Vec<Row> {
                 "fresh {}/{} retracted (exit {}), resume {}/{} skipped-done (exit {})",
                 s.fresh_retracted,
                 s.n,
-                exit(&s.fresh),
+                exit_text(&s.fresh),
                 s.resume_skipped,
                 s.n,
-                exit(&s.resume)
+                exit_text(&s.resume)
             ),
             baseline: format!("bare fan-out: {} failed", s.bare_failures),
             ratio: None,
@@ -422,10 +422,6 @@ pub fn sizes_from_raw(raw: &Value) -> Vec<Size> {
             })
         })
         .collect()
-}
-
-fn exit(t: &Timed) -> &'static str {
-    if t.success { "ok" } else { "non-zero" }
 }
 
 /// `10k`, `1M`, or the plain number.
