@@ -1,6 +1,6 @@
 //! Repository automation, run as `cargo xtask <task>`.
 //!
-//! Tasks: `codegen [--check]`, `bench [--quick] [--only N]`, `release [--dry-run] [--allow-dirty] X.Y.Z`.
+//! Tasks: `codegen [--check]`, `bench [--quick] [--only N] [--sizes LIST] [--help]`, `release [--dry-run] [--allow-dirty] X.Y.Z`.
 //! `cargo test -p xtask` also runs the repository hygiene checks in `tidy`.
 
 mod bench;
@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("release") => release::run(&args[1..]),
         Some(other) => Err(format!("unknown task `{other}`; expected codegen, bench or release")),
-        None => Err("usage: cargo xtask <codegen [--check] | bench [--quick] [--only N] | release [--dry-run] [--allow-dirty] X.Y.Z>".to_owned()),
+        None => Err("usage: cargo xtask <codegen [--check] | bench [--quick] [--only N] [--sizes LIST] | release [--dry-run] [--allow-dirty] X.Y.Z>".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

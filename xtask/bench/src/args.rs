@@ -1,26 +1,36 @@
-//! `COMMAND --flag value ...` parsing (no dependencies; every flag takes one value).
+//! `COMMAND --flag value ... [-- WORDS...]` parsing (no dependencies; every flag takes one value;
+//! whatever follows `--` is kept as is, for `measure`'s command line).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::Result;
 
-/// A command and its `--flag value` pairs.
+/// A command, its `--flag value` pairs and the words after `--`.
 #[derive(Debug)]
 pub(crate) struct Args {
     /// The sub-command.
     pub(crate) command: String,
     flags: HashMap<String, String>,
+    /// Everything after a `--` word, unparsed.
+    pub(crate) rest: Vec<String>,
 }
 
 impl Args {
-    /// Parses `COMMAND (--flag value)*`.
+    /// Parses `COMMAND (--flag value)* [-- WORDS...]`.
     pub(crate) fn parse(mut raw: impl Iterator<Item = String>) -> Result<Self> {
-        let command = raw
-            .next()
-            .ok_or("usage: offerkit-bench <overhead|gen-batch|fanout|load> [--flag value]...")?;
+        let command = raw.next().ok_or(
+            "usage: offerkit-bench <overhead|gen-batch|fanout|load|measure> [--flag value]... [-- COMMAND...]",
+        )?;
         let mut flags = HashMap::new();
         while let Some(flag) = raw.next() {
+            if flag == "--" {
+                return Ok(Self {
+                    command,
+                    flags,
+                    rest: raw.collect(),
+                });
+            }
             let name = flag
                 .strip_prefix("--")
                 .ok_or_else(|| format!("expected a --flag, got `{flag}`"))?;
@@ -29,7 +39,11 @@ impl Args {
                 .ok_or_else(|| format!("--{name} needs a value"))?;
             flags.insert(name.to_owned(), value);
         }
-        Ok(Self { command, flags })
+        Ok(Self {
+            command,
+            flags,
+            rest: Vec::new(),
+        })
     }
 
     /// An optional flag.
@@ -81,6 +95,20 @@ mod tests {
         assert_eq!(args.u64("seconds", 10), Ok(3));
         assert_eq!(args.usize("connections", 64), Ok(64));
         assert!(args.string("missing").is_err());
+    }
+
+    #[test]
+    fn keeps_the_words_after_a_double_dash() {
+        let args = Args::parse(
+            [
+                "measure", "--report", "r.json", "--", "prog", "--flag", "--",
+            ]
+            .into_iter()
+            .map(String::from),
+        )
+        .expect("parses");
+        assert_eq!(args.string("report"), Ok("r.json".to_owned()));
+        assert_eq!(args.rest, ["prog", "--flag", "--"]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Figure 2's input: `count` mixed targets (a quarter per vendor: ingestion draft deletes, whole-order
-//! cancels spread over 64 customer tenants, Adobe personalized/fallback deletes, Appcharge deletes)
-//! as JSONL, and a sandbox seed holding exactly the resources they retract.
+//! Bench input: `count` targets as JSONL and a sandbox seed holding exactly the resources they
+//! retract. Figure 2 mixes a quarter per vendor (ingestion draft deletes, whole-order cancels spread
+//! over 64 customer tenants, Adobe personalized/fallback deletes, Appcharge deletes); the
+//! batch-at-scale figure uses only the Adobe and Appcharge deletes, its seed in chunks.
 
 use std::io::Write;
 use std::path::Path;
@@ -69,32 +70,123 @@ enum Section {
     Appcharge,
 }
 
-/// Writes `targets` (JSONL) and `seed` (sandbox seed JSON); returns the counts.
-pub(crate) fn run(count: usize, targets: &Path, seed: &Path) -> Result<Value> {
-    let mut lines = Vec::with_capacity(count * 120);
-    let mut parts: [Vec<Value>; 5] = Default::default();
-    for i in 0..count {
-        let (t, section, resource) = target(i);
-        writeln!(lines, "{t}").map_err(|e| e.to_string())?;
-        parts[section as usize].push(resource);
+/// Which targets to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mix {
+    /// A quarter per vendor (figure 2).
+    All,
+    /// Adobe and Appcharge deletes only, half each (the batch-at-scale figure: no job polling).
+    Deletes,
+}
+
+impl Mix {
+    /// `all` or `deletes`.
+    pub(crate) fn parse(text: &str) -> Result<Self> {
+        match text {
+            "all" => Ok(Self::All),
+            "deletes" => Ok(Self::Deletes),
+            other => Err(format!("--mix {other}: expected all or deletes")),
+        }
     }
-    let counts = json!({
+
+    /// The [`target`] index of the `n`-th generated target: for `Deletes`, the indices whose
+    /// vendor is Adobe or Appcharge, so ids stay the ones figure 2 uses.
+    fn index(self, n: usize) -> usize {
+        match self {
+            Self::All => n,
+            Self::Deletes => 4 * (n / 2) + 2 + n % 2,
+        }
+    }
+}
+
+/// The seed being written: resources per section, flushed as one JSON document per `chunk`.
+struct Seed<W: Write> {
+    out: W,
+    parts: [Vec<Value>; 5],
+    held: usize,
+    chunk: usize,
+    totals: [usize; 5],
+}
+
+impl<W: Write> Seed<W> {
+    fn push(&mut self, section: Section, resource: Value) -> Result<()> {
+        self.parts[section as usize].push(resource);
+        self.totals[section as usize] += 1;
+        self.held += 1;
+        if self.held >= self.chunk {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the held resources as one seed document line (even when empty, so a seed of zero
+    /// targets is still one valid document).
+    fn flush(&mut self) -> Result<()> {
+        let [ingestion, orders, personalized, fallback, appcharge] =
+            std::mem::take(&mut self.parts);
+        let doc = json!({
+            "ingestion": {"privateOffers": ingestion},
+            "orders": orders,
+            "adobe": {"personalized": personalized, "fallback": fallback},
+            "appcharge": {"offers": appcharge},
+        });
+        self.held = 0;
+        writeln!(self.out, "{doc}").map_err(|e| e.to_string())
+    }
+}
+
+/// Writes `count` targets of `mix` (JSONL) and the sandbox seed holding what they retract:
+/// one seed document, or with `chunk` one document per line of at most `chunk` resources
+/// (for `POST /_sandbox/seed`, whose body is limited). Returns the counts.
+pub(crate) fn run(
+    count: usize,
+    mix: Mix,
+    chunk: Option<usize>,
+    targets: &Path,
+    seed: &Path,
+) -> Result<Value> {
+    let create = |path: &Path| {
+        std::fs::File::create(path)
+            .map(std::io::BufWriter::new)
+            .map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let mut lines = create(targets)?;
+    let mut seed_out = Seed {
+        out: create(seed)?,
+        parts: Default::default(),
+        held: 0,
+        chunk: chunk.unwrap_or(usize::MAX).max(1),
+        totals: [0; 5],
+    };
+    let mut chunks = 0;
+    for n in 0..count {
+        let (t, section, resource) = target(mix.index(n));
+        writeln!(lines, "{t}").map_err(|e| format!("{}: {e}", targets.display()))?;
+        seed_out.push(section, resource)?;
+        if seed_out.held == 0 {
+            chunks += 1;
+        }
+    }
+    if seed_out.held > 0 || chunks == 0 {
+        seed_out.flush()?;
+        chunks += 1;
+    }
+    lines
+        .flush()
+        .map_err(|e| format!("{}: {e}", targets.display()))?;
+    seed_out
+        .out
+        .flush()
+        .map_err(|e| format!("{}: {e}", seed.display()))?;
+    let t = seed_out.totals;
+    Ok(json!({
         "targets": count,
-        "ingestion": parts[0].len(),
-        "orders": parts[1].len(),
-        "adobe": parts[2].len() + parts[3].len(),
-        "appcharge": parts[4].len(),
-    });
-    let [ingestion, orders, personalized, fallback, appcharge] = parts;
-    let seed_doc = json!({
-        "ingestion": {"privateOffers": ingestion},
-        "orders": orders,
-        "adobe": {"personalized": personalized, "fallback": fallback},
-        "appcharge": {"offers": appcharge},
-    });
-    std::fs::write(targets, lines).map_err(|e| format!("{}: {e}", targets.display()))?;
-    std::fs::write(seed, seed_doc.to_string()).map_err(|e| format!("{}: {e}", seed.display()))?;
-    Ok(counts)
+        "ingestion": t[0],
+        "orders": t[1],
+        "adobe": t[2] + t[3],
+        "appcharge": t[4],
+        "seed_documents": chunks,
+    }))
 }
 
 #[cfg(test)]
@@ -113,5 +205,79 @@ mod tests {
             .collect();
         assert_eq!(kinds.iter().filter(|k| *k == "appcharge").count(), 2);
         assert_eq!(kinds.iter().filter(|k| *k == "adobe").count(), 2);
+    }
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("offerkit-bench-gen-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+
+    #[test]
+    fn deletes_are_adobe_and_appcharge_halves_with_a_chunked_seed_of_exactly_their_resources() {
+        let dir = scratch("deletes");
+        let (targets, seed) = (dir.join("t.jsonl"), dir.join("s.jsonl"));
+        let counts = run(11, Mix::Deletes, Some(4), &targets, &seed).expect("generates");
+        assert_eq!(counts["adobe"], 6);
+        assert_eq!(counts["appcharge"], 5);
+        assert_eq!(counts["seed_documents"], 3);
+        let lines: Vec<Value> = std::fs::read_to_string(&targets)
+            .expect("targets")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect();
+        assert_eq!(lines.len(), 11);
+        let mut wanted: Vec<String> = lines
+            .iter()
+            .map(|t| match t["vendor"].as_str() {
+                Some("adobe") => format!("adobe:{}", t["offerId"].as_str().unwrap_or_default()),
+                Some("appcharge") => {
+                    format!("ac:{}", t["publisherOfferId"].as_str().unwrap_or_default())
+                }
+                other => panic!("unexpected vendor {other:?}"),
+            })
+            .collect();
+        let mut seeded = Vec::new();
+        for line in std::fs::read_to_string(&seed).expect("seed").lines() {
+            let doc: Value = serde_json::from_str(line).expect("seed json");
+            let mut held = 0;
+            for kind in ["personalized", "fallback"] {
+                for r in doc["adobe"][kind].as_array().expect("array") {
+                    seeded.push(format!("adobe:{}", r["id"].as_str().unwrap_or_default()));
+                    held += 1;
+                }
+            }
+            for r in doc["appcharge"]["offers"].as_array().expect("array") {
+                seeded.push(format!(
+                    "ac:{}",
+                    r["publisherOfferId"].as_str().unwrap_or_default()
+                ));
+                held += 1;
+            }
+            assert!((1..=4).contains(&held), "chunk of {held}");
+        }
+        wanted.sort();
+        seeded.sort();
+        assert_eq!(wanted, seeded);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_unchunked_seed_is_one_document_even_when_empty() {
+        let dir = scratch("empty");
+        let (targets, seed) = (dir.join("t.jsonl"), dir.join("s.json"));
+        let counts = run(0, Mix::All, None, &targets, &seed).expect("generates");
+        assert_eq!(counts["seed_documents"], 1);
+        let doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(&seed).expect("seed")).expect("json");
+        assert_eq!(doc["appcharge"]["offers"], json!([]));
+        let counts = run(9, Mix::All, None, &targets, &seed).expect("generates");
+        assert_eq!(
+            (counts["seed_documents"].clone(), counts["orders"].clone()),
+            (json!(1), json!(2))
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -1,8 +1,10 @@
-//! `cargo xtask bench [--quick] [--only N]`: the four figures of issue 7, each a ratio against a
-//! baseline measured in the same run. xtask only orchestrates: it builds the release binaries
-//! (`offerkit-bench`, `offerkit`) into `target/bench-release` (a separate target dir so a bench
-//! never blocks the shared one), starts servers, runs the measuring commands of `offerkit-bench`,
-//! builds scratch crates, then prints a markdown table and writes `target/bench/report.json`.
+//! `cargo xtask bench [--quick] [--only N] [--sizes LIST]`: the four figures of issue 7 and the
+//! batch-at-scale figure of issue 12, each a ratio against a baseline measured in the same run.
+//! xtask only orchestrates: it builds the release binaries (`offerkit-bench`, `offerkit`) into
+//! `target/bench-release` (a separate target dir so a bench never blocks the shared one), starts
+//! servers, runs the measuring commands of `offerkit-bench` (every timed process under its
+//! `measure`, for CPU and peak RSS), builds scratch crates, then prints a markdown table and writes
+//! `target/bench/report.json`.
 //! A figure that cannot be measured (a server that will not start, npm unavailable) becomes an
 //! `n/a` row with the reason; the bench goes on. Nothing here asserts on timings.
 
@@ -13,6 +15,8 @@ mod throughput;
 
 mod bulk;
 mod overhead;
+mod sandbox;
+mod scale;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,6 +38,8 @@ pub struct Ctx {
     pub bin_dir: PathBuf,
     /// Smaller counts and shorter loads (a smoke run).
     pub quick: bool,
+    /// Figure 5's target counts.
+    pub sizes: Vec<usize>,
 }
 
 impl Ctx {
@@ -57,26 +63,38 @@ impl Ctx {
 
 /// Runs the bench with the arguments after `bench`.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let (quick, only) = parse_args(args)?;
+    let Some(Options { quick, only, sizes }) = parse_args(args)? else {
+        print!("{USAGE}");
+        return Ok(());
+    };
     let root = crate::metadata::workspace_root();
+    let sizes = sizes.unwrap_or_else(|| {
+        if quick {
+            scale::QUICK_SIZES.to_vec()
+        } else {
+            scale::DEFAULT_SIZES.to_vec()
+        }
+    });
     let ctx = Ctx {
         out: root.join("target").join("bench"),
         bin_dir: root.join("target").join("bench-release").join("release"),
         root,
         quick,
+        sizes,
     };
     std::fs::create_dir_all(&ctx.out).map_err(|e| format!("{}: {e}", ctx.out.display()))?;
     let wants = |n: u8| only.is_none_or(|o| o == n);
-    if wants(1) || wants(2) || wants(3) {
+    if wants(1) || wants(2) || wants(3) || wants(5) {
         build_release(&ctx.root)?;
     }
     let mut rows = Vec::new();
     let mut raw = Map::new();
-    let figures: [(u8, &str, Figure); 4] = [
+    let figures: [(u8, &str, Figure); 5] = [
         (1, "client_overhead", overhead::run),
         (2, "bulk", bulk::run),
         (3, "sandbox_throughput", throughput::run),
         (4, "compile_cost", compile::run),
+        (5, "batch_scale", scale::run),
     ];
     for (n, name, figure) in figures {
         if wants(n) {
@@ -86,7 +104,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             raw.insert(name.to_owned(), data);
         }
     }
-    let table = report::markdown(&rows);
+    let mut table = report::markdown(&rows);
+    if let Some(data) = raw.get("batch_scale") {
+        table.push_str(&scale::side_by_side(&scale::sizes_from_raw(data)));
+    }
     print!("{table}");
     let path = ctx.out.join("report.json");
     let doc = report::json(&rows, &Value::Object(raw), quick);
@@ -96,29 +117,68 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn parse_args(args: &[String]) -> Result<(bool, Option<u8>), String> {
-    let mut quick = false;
-    let mut only = None;
+/// `cargo xtask bench --help`.
+const USAGE: &str = "\
+usage: cargo xtask bench [--quick] [--only 1|2|3|4|5] [--sizes LIST]
+
+Figures (each against a baseline measured in the same run; nothing here is a test):
+  1  client overhead: offerkit-appcharge vs bare reqwest against an in-process stub
+  2  bulk: `offerkit batch` of 10,000 mixed targets vs a bare reqwest fan-out (wall, CPU, RSS)
+  3  sandbox throughput vs WireMock and Prism (npm)
+  4  compile cost: cold builds of a one-vendor scratch crate vs reqwest+serde+tokio, alternated ABBA
+  5  `offerkit batch` at scale: Adobe+Appcharge deletes, fresh run and resume, vs a bare fan-out
+
+Options:
+  --quick        smaller counts and shorter loads (a smoke run; figure 5 sizes 1k,10k)
+  --only N       run figure N alone
+  --sizes LIST   figure 5's target counts, e.g. 10k,100k or 1M (default 10k,100k,1M)
+  --help         this text
+
+Writes target/bench/report.json; inputs and logs stay under target/bench/.
+";
+
+/// Parsed bench options.
+#[derive(Debug, PartialEq, Eq)]
+struct Options {
+    quick: bool,
+    only: Option<u8>,
+    sizes: Option<Vec<usize>>,
+}
+
+/// The options, or `None` for `--help`.
+fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
+    let mut options = Options {
+        quick: false,
+        only: None,
+        sizes: None,
+    };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
-            "--quick" => quick = true,
+            "--quick" => options.quick = true,
+            "--help" | "-h" => return Ok(None),
             "--only" => {
                 let n = it
                     .next()
                     .and_then(|v| v.parse::<u8>().ok())
-                    .filter(|n| (1..=4).contains(n))
-                    .ok_or("--only takes a figure number, 1 to 4")?;
-                only = Some(n);
+                    .filter(|n| (1..=5).contains(n))
+                    .ok_or("--only takes a figure number, 1 to 5")?;
+                options.only = Some(n);
+            }
+            "--sizes" => {
+                let list = it
+                    .next()
+                    .ok_or("--sizes takes a list such as 10k,100k,1M")?;
+                options.sizes = Some(scale::parse_sizes(list)?);
             }
             other => {
                 return Err(format!(
-                    "unknown bench option `{other}`; usage: cargo xtask bench [--quick] [--only 1|2|3|4]"
+                    "unknown bench option `{other}`; usage: cargo xtask bench [--quick] [--only 1|2|3|4|5] [--sizes LIST] (see --help)"
                 ));
             }
         }
     }
-    Ok((quick, only))
+    Ok(Some(options))
 }
 
 /// Builds `offerkit-bench` and the `offerkit` CLI in release mode into `target/bench-release`.
@@ -166,12 +226,20 @@ mod tests {
     #[test]
     fn options() {
         let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert_eq!(parse_args(&args(&[])), Ok((false, None)));
+        let options = |quick, only, sizes| Ok(Some(Options { quick, only, sizes }));
+        assert_eq!(parse_args(&args(&[])), options(false, None, None));
         assert_eq!(
             parse_args(&args(&["--quick", "--only", "3"])),
-            Ok((true, Some(3)))
+            options(true, Some(3), None)
         );
-        assert!(parse_args(&args(&["--only", "5"])).is_err());
+        assert_eq!(
+            parse_args(&args(&["--only", "5", "--sizes", "10k,1M"])),
+            options(false, Some(5), Some(vec![10_000, 1_000_000]))
+        );
+        assert_eq!(parse_args(&args(&["--quick", "--help"])), Ok(None));
+        assert!(parse_args(&args(&["--only", "6"])).is_err());
+        assert!(parse_args(&args(&["--sizes"])).is_err());
+        assert!(parse_args(&args(&["--sizes", "10q"])).is_err());
         assert!(parse_args(&args(&["--fast"])).is_err());
     }
 }

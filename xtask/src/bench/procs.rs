@@ -1,5 +1,5 @@
 //! Child processes and plain HTTP/1.1 probes (std only, loopback only): servers that are killed when
-//! dropped, timed runs with peak RSS, JSON-printing bench commands.
+//! dropped, timed runs with CPU time and peak RSS, JSON-printing bench commands.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -8,6 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+use super::Ctx;
 
 /// A server process we started; killed (by its own pid, via `Child::kill`) when dropped.
 pub struct Server {
@@ -54,6 +56,38 @@ impl Server {
             std::thread::sleep(Duration::from_millis(5));
         }
     }
+}
+
+impl Server {
+    /// CPU time (user+sys) the process has used so far, from `/proc/PID/stat` (`None` off Linux).
+    pub fn cpu(&self) -> Option<Duration> {
+        cpu_of(self.child.id())
+    }
+}
+
+/// Clock ticks per second of `/proc/PID/stat` times (`USER_HZ`, 100 on every Linux port).
+const USER_HZ: u64 = 100;
+
+/// User+sys CPU time of a live process from `/proc/PID/stat` (fields 14 and 15, after the
+/// parenthesised command name, which may itself contain spaces).
+fn cpu_of(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, after_name) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // after_name starts at field 3 (state): utime is field 14, stime field 15.
+    let ticks = |field: usize| fields.get(field - 3)?.parse::<u64>().ok();
+    let total = ticks(14)? + ticks(15)?;
+    Some(Duration::from_millis(total * 1000 / USER_HZ))
+}
+
+/// The 1-minute load average (`/proc/loadavg`), to read wall times against.
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 impl Drop for Server {
@@ -127,74 +161,138 @@ pub fn run_json(mut command: Command) -> Result<Value, String> {
     serde_json::from_slice(&output.stdout).map_err(|e| format!("{command:?}: bad JSON: {e}"))
 }
 
-/// What a timed run measured.
+/// What a timed run measured (by `offerkit-bench measure`, from `getrusage` of its only child).
 #[derive(Debug, Clone, Copy)]
 pub struct Timed {
     /// Wall time from spawn to exit.
     pub wall: Duration,
-    /// Peak resident set size in KiB (`ru_maxrss` via `/usr/bin/time`, or the last `VmHWM` seen).
-    pub max_rss_kib: Option<u64>,
+    /// User CPU time.
+    pub user: Duration,
+    /// System CPU time.
+    pub sys: Duration,
+    /// Peak resident set size in KiB (`ru_maxrss`).
+    pub max_rss_kib: u64,
     /// Whether it exited 0.
     pub success: bool,
 }
 
-/// Runs `program args` to completion with stdout to `stdout`, stderr to `stderr`, measuring wall time
-/// and peak RSS. Uses `/usr/bin/time -f %M` when installed, else polls `/proc/PID/status` `VmHWM`.
+impl Timed {
+    /// User plus system CPU time.
+    pub fn cpu(&self) -> Duration {
+        self.user + self.sys
+    }
+
+    /// Peak RSS in MiB.
+    pub fn max_rss_mib(&self) -> f64 {
+        self.max_rss_kib as f64 / 1024.0
+    }
+
+    /// Reads `offerkit-bench measure`'s report.
+    fn from_report(doc: &Value) -> Result<Self, String> {
+        let millis = |key: &str| {
+            doc.get(key)
+                .and_then(Value::as_f64)
+                .map(|m| Duration::from_secs_f64(m.max(0.0) / 1000.0))
+                .ok_or_else(|| format!("measure report without {key}: {doc}"))
+        };
+        Ok(Self {
+            wall: millis("wall_ms")?,
+            user: millis("user_ms")?,
+            sys: millis("sys_ms")?,
+            max_rss_kib: doc
+                .get("max_rss_kib")
+                .and_then(Value::as_u64)
+                .ok_or_else(|| format!("measure report without max_rss_kib: {doc}"))?,
+            success: doc.get("exit_code").and_then(Value::as_i64) == Some(0),
+        })
+    }
+
+    /// The raw-report form.
+    pub fn to_json(self) -> Value {
+        serde_json::json!({
+            "wall_ms": super::ms(self.wall),
+            "user_ms": super::ms(self.user),
+            "sys_ms": super::ms(self.sys),
+            "max_rss_kib": self.max_rss_kib,
+            "success": self.success,
+        })
+    }
+}
+
+/// Runs `program args` to completion under `offerkit-bench measure` (so that the numbers are the
+/// program's own), with stdout to `stdout` and stderr to `stderr`; the usage report is written
+/// next to `stderr` (extension `usage.json`).
 pub fn timed(
+    ctx: &Ctx,
     program: &Path,
     args: &[String],
     envs: &[(String, String)],
     stdout: &Path,
     stderr: &Path,
 ) -> Result<Timed, String> {
-    let time_bin = Path::new("/usr/bin/time");
-    let rss_file: PathBuf = stderr.with_extension("rss");
-    let mut command = if time_bin.exists() {
-        let mut c = Command::new(time_bin);
-        c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(program);
-        c
-    } else {
-        Command::new(program)
-    };
-    command.args(args).envs(envs.iter().map(|(k, v)| (k, v)));
+    let report: PathBuf = stderr.with_extension("usage.json");
+    let _ = std::fs::remove_file(&report);
     let out = std::fs::File::create(stdout).map_err(|e| format!("{}: {e}", stdout.display()))?;
     let err = std::fs::File::create(stderr).map_err(|e| format!("{}: {e}", stderr.display()))?;
-    let start = Instant::now();
-    let mut child = command
+    let mut command = ctx.bench();
+    command
+        .arg("measure")
+        .arg("--report")
+        .arg(&report)
+        .arg("--")
+        .arg(program)
+        .args(args)
+        .envs(envs.iter().map(|(k, v)| (k, v)));
+    let status = command
         .stdin(Stdio::null())
         .stdout(out)
         .stderr(err)
-        .spawn()
+        .status()
         .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
-    let mut hwm = None;
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break status;
-        }
-        if !time_bin.exists() {
-            hwm = vm_hwm(child.id()).or(hwm);
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    };
-    let wall = start.elapsed();
-    let max_rss_kib = if time_bin.exists() {
-        std::fs::read_to_string(&rss_file)
-            .ok()
-            .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()))
-    } else {
-        hwm
-    };
-    Ok(Timed {
-        wall,
-        max_rss_kib,
-        success: status.success(),
-    })
+    if !status.success() {
+        return Err(format!(
+            "offerkit-bench measure {} failed ({status}); see {}",
+            program.display(),
+            stderr.display()
+        ));
+    }
+    let text =
+        std::fs::read_to_string(&report).map_err(|e| format!("{}: {e}", report.display()))?;
+    let doc: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", report.display()))?;
+    Timed::from_report(&doc)
 }
 
-fn vm_hwm(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_measure_report() {
+        let doc = serde_json::json!({"wall_ms": 1500.0, "user_ms": 700.0, "sys_ms": 300.0,
+                                     "max_rss_kib": 20480, "exit_code": 0});
+        let t = Timed::from_report(&doc).expect("complete report");
+        assert_eq!(t.cpu(), Duration::from_secs(1));
+        assert_eq!(t.wall, Duration::from_millis(1500));
+        assert!(t.success);
+        assert_eq!(t.max_rss_mib(), 20.0);
+        assert_eq!(t.to_json()["user_ms"], 700.0);
+        // Killed by a signal (no exit code) or a non-zero exit is not a success.
+        for code in [serde_json::json!(null), serde_json::json!(2)] {
+            let mut failed = doc.clone();
+            failed["exit_code"] = code;
+            assert!(!Timed::from_report(&failed).expect("parses").success);
+        }
+        let mut partial = doc.clone();
+        partial.as_object_mut().map(|o| o.remove("sys_ms"));
+        assert!(Timed::from_report(&partial).is_err());
+    }
+
+    #[test]
+    fn reads_cpu_time_and_load_of_this_machine() {
+        // This test process has run code, so its own stat is readable and parses (Linux).
+        assert!(cpu_of(std::process::id()).is_some());
+        assert!(cpu_of(u32::MAX).is_none());
+        assert!(load_average().is_some_and(|l| l >= 0.0));
+    }
 }
