@@ -7,3 +7,4 @@ mod cli_batch;
 mod cli_support;
 mod partner_center_ingestion;
 mod partner_center_orders;
+mod secrets;
