@@ -79,12 +79,7 @@ impl Seen {
             }
         }
         for (k, v) in &self.headers {
-            let _ = writeln!(
-                text,
-                "{k}: {v} | encoded {} | cut {}",
-                percent(v),
-                cut(v)
-            );
+            let _ = writeln!(text, "{k}: {v} | encoded {} | cut {}", percent(v), cut(v));
             if let Some(token) = v.strip_prefix("Bearer ") {
                 let _ = writeln!(text, "token {token} | cut {}", cut(token));
             }
@@ -258,7 +253,8 @@ async fn serve(
                 let n = counter.fetch_add(1, Ordering::SeqCst);
                 let token = format!("{TOKEN_STEM}.issued+token/{n}-for={path}");
                 issued.lock().expect("lock").push(token.clone());
-                let body = json!({"token_type": "Bearer", "expires_in": 3600, "access_token": token});
+                let body =
+                    json!({"token_type": "Bearer", "expires_in": 3600, "access_token": token});
                 (200, "application/json", body.to_string())
             }
             TokenMode::RefuseJson => {
@@ -354,12 +350,47 @@ struct Capture {
 const SINGLE: &[&[&str]] = &[
     &["appcharge", "delete", "--publisher-offer-id", "ac-1"],
     &["appcharge", "get", "--publisher-offer-id", "ac-1"],
-    &["adobe", "delete", "--offer-id", "perso-1", "--offer-type", "personalized"],
-    &["adobe", "get", "--offer-id", "perso-1", "--offer-type", "fallback"],
-    &["ingestion", "delete", "--offer-id", "draft-1", "--name", "draft one"],
+    &[
+        "adobe",
+        "delete",
+        "--offer-id",
+        "perso-1",
+        "--offer-type",
+        "personalized",
+    ],
+    &[
+        "adobe",
+        "get",
+        "--offer-id",
+        "perso-1",
+        "--offer-type",
+        "fallback",
+    ],
+    &[
+        "ingestion",
+        "delete",
+        "--offer-id",
+        "draft-1",
+        "--name",
+        "draft one",
+    ],
     &["ingestion", "get", "--offer-id", "draft-1"],
-    &["orders", "cancel", "--customer", "cust-1", "--order", "order-1"],
-    &["orders", "get", "--customer", "cust-1", "--order", "order-1"],
+    &[
+        "orders",
+        "cancel",
+        "--customer",
+        "cust-1",
+        "--order",
+        "order-1",
+    ],
+    &[
+        "orders",
+        "get",
+        "--customer",
+        "cust-1",
+        "--order",
+        "order-1",
+    ],
 ];
 
 const BATCH_LINES: &str = concat!(
@@ -478,7 +509,8 @@ fn leaks(captures: &[Capture], secrets: &[String]) -> Vec<String> {
                 .filter(|f| capture.text.contains(f.as_str()))
                 .map(String::as_str)
                 .collect();
-            (!hits.is_empty()).then(|| format!("{} holds {hits:?}:\n{}", capture.name, capture.text))
+            (!hits.is_empty())
+                .then(|| format!("{} holds {hits:?}:\n{}", capture.name, capture.text))
         })
         .collect()
 }
@@ -487,10 +519,15 @@ fn leaks(captures: &[Capture], secrets: &[String]) -> Vec<String> {
 /// captures there were.
 async fn leaking_captures(hostility: Hostility) -> (Vec<String>, usize) {
     let (captures, issued) = captures(hostility).await;
-    let mut secrets: Vec<String> = [INGESTION_SECRET, ORDERS_SECRET, ADOBE_SECRET, PUBLISHER_TOKEN]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let mut secrets: Vec<String> = [
+        INGESTION_SECRET,
+        ORDERS_SECRET,
+        ADOBE_SECRET,
+        PUBLISHER_TOKEN,
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
     if hostility.token == TokenMode::Issue {
         assert!(
             !issued.is_empty(),
