@@ -588,3 +588,119 @@ async fn token_endpoint_errors_that_echo_the_form_leak_nothing() {
         .collect();
     assert_nothing_leaks(&hostilities).await;
 }
+
+/// A profile holding a secret that group or others can read: one warning naming the file and the
+/// `chmod 600` fix (also for a batch of many targets); refused with `--strict-permissions`
+/// (exit 2, nothing sent); silent once it is `0600`, and for a profile without a secret.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exposed_profile_warns_once_and_strict_permissions_refuses_it() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let server = Hostile::start(Hostility {
+        token: TokenMode::Issue,
+        api_status: 400,
+    })
+    .await;
+    let dir = TempDir::new("profile");
+    let profile = dir.path().join("offerkit profile.toml");
+    std::fs::write(
+        &profile,
+        format!(
+            "[appcharge]\nurl = \"{}\"\npublisher-token = \"{PUBLISHER_TOKEN}\"\n",
+            server.base
+        ),
+    )
+    .expect("write profile");
+    let chmod = |mode: u32| {
+        std::fs::set_permissions(&profile, std::fs::Permissions::from_mode(mode)).expect("chmod")
+    };
+    let profile_arg = profile.display().to_string();
+    let get = [
+        "--profile",
+        &profile_arg,
+        "appcharge",
+        "get",
+        "--publisher-offer-id",
+        "ac-1",
+    ];
+    let fix = format!("chmod 600 {}", profile.display());
+
+    chmod(0o644);
+    let warned = offerkit_with(&[], dir.path(), &get).await;
+    assert_eq!(
+        warned.code, 1,
+        "the call went ahead (and met the hostile server): {warned:?}"
+    );
+    assert_eq!(warned.stderr.matches(&fix).count(), 1, "{warned:?}");
+    assert!(
+        warned
+            .stderr
+            .contains("readable by group and others (mode 644)"),
+        "{warned:?}"
+    );
+
+    let input = dir.path().join("targets.jsonl");
+    let lines: String = (0..20)
+        .map(|i| format!("{{\"vendor\":\"appcharge\",\"action\":\"delete\",\"publisherOfferId\":\"ac-{i}\"}}\n"))
+        .collect();
+    std::fs::write(&input, lines).expect("targets");
+    let input_arg = input.display().to_string();
+    let batch = offerkit_with(
+        &[],
+        dir.path(),
+        &[
+            "--profile",
+            &profile_arg,
+            "batch",
+            "--no-journal",
+            &input_arg,
+        ],
+    )
+    .await;
+    assert_eq!(batch.code, 1, "every target met the hostile server: {batch:?}");
+    assert_eq!(batch.stderr.matches(&fix).count(), 1, "{batch:?}");
+
+    chmod(0o640);
+    let strict = ["--strict-permissions"]
+        .into_iter()
+        .chain(get)
+        .collect::<Vec<_>>();
+    let refused = offerkit_with(&[], dir.path(), &strict).await;
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused.stderr.contains("refusing to read it"),
+        "{refused:?}"
+    );
+    assert!(
+        refused.stderr.contains("readable by its group (mode 640)"),
+        "{refused:?}"
+    );
+    assert!(refused.stderr.contains(&fix), "{refused:?}");
+    assert!(
+        !refused.stderr.contains("Appcharge"),
+        "nothing was sent: {refused:?}"
+    );
+
+    chmod(0o600);
+    for args in [&get[..], &strict[..]] {
+        let quiet = offerkit_with(&[], dir.path(), args).await;
+        assert_eq!(quiet.code, 1, "{quiet:?}");
+        assert!(!quiet.stderr.contains("chmod"), "{quiet:?}");
+    }
+
+    // No secret in the file (the token from the environment): nothing to protect.
+    std::fs::write(
+        &profile,
+        format!("[appcharge]\nurl = \"{}\"\n", server.base),
+    )
+    .expect("write");
+    chmod(0o644);
+    let env = [(
+        "OFFERKIT_APPCHARGE_PUBLISHER_TOKEN".to_owned(),
+        PUBLISHER_TOKEN.to_owned(),
+    )];
+    let no_secret = offerkit_with(&env, dir.path(), &strict).await;
+    assert_eq!(no_secret.code, 1, "{no_secret:?}");
+    assert!(!no_secret.stderr.contains("chmod"), "{no_secret:?}");
+}
