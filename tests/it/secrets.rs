@@ -658,7 +658,10 @@ async fn an_exposed_profile_warns_once_and_strict_permissions_refuses_it() {
         ],
     )
     .await;
-    assert_eq!(batch.code, 1, "every target met the hostile server: {batch:?}");
+    assert_eq!(
+        batch.code, 1,
+        "every target met the hostile server: {batch:?}"
+    );
     assert_eq!(batch.stderr.matches(&fix).count(), 1, "{batch:?}");
 
     chmod(0o640);

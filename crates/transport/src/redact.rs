@@ -138,22 +138,10 @@ impl Redactor {
     /// was none.
     pub fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
-        let Some(matcher) = &state.matcher else {
-            return Cow::Borrowed(text);
-        };
-        let spans = matcher.spans(text);
-        if spans.is_empty() {
-            return Cow::Borrowed(text);
+        match &state.matcher {
+            Some(matcher) => matcher.scrub(text),
+            None => Cow::Borrowed(text),
         }
-        let mut out = String::with_capacity(text.len());
-        let mut at = 0;
-        for (start, end) in spans {
-            out.push_str(&text[at..start]);
-            out.push_str(Self::MARKER);
-            at = end;
-        }
-        out.push_str(&text[at..]);
-        Cow::Owned(out)
     }
 
     /// A body a server sent (lossy UTF-8), scrubbed. A JSON body is scrubbed string by string
@@ -173,35 +161,11 @@ impl Redactor {
 
     /// Scrubs every string and key of a JSON value in place; `true` if anything changed.
     pub fn scrub_json(&self, value: &mut Value) -> bool {
-        match value {
-            Value::String(s) => match self.scrub(s) {
-                Cow::Owned(clean) => {
-                    *s = clean;
-                    true
-                }
-                Cow::Borrowed(_) => false,
-            },
-            Value::Array(items) => items
-                .iter_mut()
-                .fold(false, |changed, v| self.scrub_json(v) | changed),
-            Value::Object(map) => {
-                let mut changed = false;
-                let entries = std::mem::take(map);
-                for (key, mut v) in entries {
-                    changed |= self.scrub_json(&mut v);
-                    let key = match self.scrub(&key) {
-                        Cow::Owned(clean) => {
-                            changed = true;
-                            clean
-                        }
-                        Cow::Borrowed(_) => key,
-                    };
-                    map.insert(key, v);
-                }
-                changed
-            }
-            _ => false,
-        }
+        let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
+        state
+            .matcher
+            .as_ref()
+            .is_some_and(|matcher| matcher.scrub_json(value))
     }
 }
 
@@ -252,6 +216,54 @@ impl Matcher {
             prefixes,
             spellings,
         })
+    }
+
+    /// `text` with every span found replaced by the marker.
+    fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let spans = self.spans(text);
+        if spans.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (start, end) in spans {
+            out.push_str(&text[at..start]);
+            out.push_str(Redactor::MARKER);
+            at = end;
+        }
+        out.push_str(&text[at..]);
+        Cow::Owned(out)
+    }
+
+    /// Scrubs every string and key of `value` in place; `true` if anything changed. The map is
+    /// rebuilt only when a key holds a secret.
+    fn scrub_json(&self, value: &mut Value) -> bool {
+        match value {
+            Value::String(s) => match self.scrub(s) {
+                Cow::Owned(clean) => {
+                    *s = clean;
+                    true
+                }
+                Cow::Borrowed(_) => false,
+            },
+            Value::Array(items) => items
+                .iter_mut()
+                .fold(false, |changed, v| self.scrub_json(v) | changed),
+            Value::Object(map) => {
+                let values = map
+                    .values_mut()
+                    .fold(false, |changed, v| self.scrub_json(v) | changed);
+                if map.keys().all(|k| self.spans(k).is_empty()) {
+                    return values;
+                }
+                let entries = std::mem::take(map);
+                for (key, v) in entries {
+                    map.insert(self.scrub(&key).into_owned(), v);
+                }
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The byte spans of `text` to replace, sorted, merged, on character boundaries.
@@ -487,6 +499,16 @@ mod tests {
         let value: Value = serde_json::from_str(&clean).expect("still JSON");
         assert_eq!(value["message"], "bad secret [redacted]");
         assert_eq!(r.scrub_body(b"plain \xff text"), "plain \u{fffd} text");
+        // Keys and arrays too; a body without a secret comes back as it was sent.
+        let mut value =
+            serde_json::json!({"z": 1, "headers": {SECRET: "x"}, "list": ["a", SECRET]});
+        assert!(r.scrub_json(&mut value));
+        assert_eq!(
+            value.to_string(),
+            r#"{"z":1,"headers":{"[redacted]":"x"},"list":["a","[redacted]"]}"#
+        );
+        let untouched = br#"{ "z" : 1,  "message": "nothing secret" }"#;
+        assert_eq!(r.scrub_body(untouched).as_bytes(), untouched);
     }
 
     #[test]
