@@ -1,26 +1,5 @@
-//! [`Redactor`]: the one place that removes secrets from what a server sends back.
-//!
-//! Servers, gateways and proxies echo requests in their errors: headers (the bearer token, a
-//! publisher token), form bodies (`client_secret=...`), query strings. So the transport keeps every
-//! secret it knows in one process-wide [`Redactor`] and runs vendor text through it before that
-//! text becomes part of an error (and so of `Display`, `Debug`, a `tracing` line, CLI output, a
-//! journal or a results file):
-//!
-//! - learned by construction: every [`Secret`](crate::Secret) when it is created (client secrets,
-//!   publisher and static tokens, each access token the moment it is issued) and every value given
-//!   to [`AuthHeaders::with_secret`](crate::AuthHeaders::with_secret) (custom credentials);
-//! - scrubbed by construction: the transport's error types can only be built through it
-//!   ([`ApiError`](crate::ApiError) body and request id, [`GenericErrorBody`](crate::GenericErrorBody),
-//!   [`AuthError`](crate::AuthError) code and description, [`DecodeError`](crate::DecodeError) excerpt,
-//!   connect, I/O and parser errors as [`ScrubbedError`]), and a response's request id is scrubbed
-//!   when it is read.
-//!
-//! The rule: a secret of at least [`Redactor::MIN_SECRET_CHARS`] characters is replaced by
-//! [`Redactor::MARKER`] wherever its first 16 characters (all of it when shorter) appear, through as
-//! much of the secret as follows, in each spelling: as is, percent-encoded (RFC 3986, any hex case,
-//! whatever set of characters the encoder kept), form-encoded (`+` for space), the first 16
-//! characters of each encoded spelling, and inside JSON strings (escapes such as `\u0026` decoded).
-//! Only error paths and request ids pay for it: success bodies are never scanned.
+//! [`Redactor`]: the one place that removes secrets from what a server sends back, and
+//! [`ScrubbedError`], the form in which errors of the HTTP stack and the parser are kept.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -48,7 +27,30 @@ const MAX_SECRETS: usize = 1024;
 
 static GLOBAL: Redactor = Redactor::new();
 
-/// Removes every secret it has learned from text (see the [module docs](self) for the rule).
+/// Removes every secret it has learned from text a server sent back.
+///
+/// Servers, gateways and proxies echo requests in their errors: headers (the bearer token, a
+/// publisher token), form bodies (`client_secret=...`), query strings. So the transport keeps
+/// every secret it knows in one process-wide redactor ([`Redactor::global`]) and runs vendor text
+/// through it before that text becomes part of an error (and so of `Display`, `Debug`, a `tracing`
+/// line, CLI output, a journal or a results file):
+///
+/// - learned by construction: every [`Secret`](crate::Secret) when it is created (client secrets,
+///   publisher and static tokens, each access token the moment it is issued) and every value given
+///   to [`AuthHeaders::with_secret`](crate::AuthHeaders::with_secret) (custom credentials);
+/// - scrubbed by construction: the transport's error types are only built through it
+///   ([`ApiError`](crate::ApiError) body and request id, [`GenericErrorBody`](crate::GenericErrorBody),
+///   [`AuthError`](crate::AuthError) code and description, [`DecodeError`](crate::DecodeError)
+///   excerpt, connect, I/O and parser errors as [`ScrubbedError`]), and a response's request id is
+///   scrubbed when it is read.
+///
+/// The rule: a secret of at least [`Redactor::MIN_SECRET_CHARS`] characters is replaced by
+/// [`Redactor::MARKER`] wherever its first 16 characters (all of it when shorter) appear, through
+/// as much of the secret as follows, in each spelling: as is, percent-encoded (any hex case,
+/// whatever set of characters the encoder kept), form-encoded (`+` for space), the first 16
+/// characters of the RFC 3986 and form spellings as written, and inside JSON strings (escapes
+/// such as `\u0026` decoded). Only error paths and request ids pay for it: success bodies are
+/// never scanned by the transport.
 ///
 /// ```
 /// use offerkit_transport::{Redactor, Secret};
