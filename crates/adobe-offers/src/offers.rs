@@ -332,7 +332,7 @@ impl OfferPager {
         if let Some(next) = page.next_href().filter(|h| !h.trim().is_empty()) {
             if seen.iter().any(|s| s == next) {
                 tracing::warn!(
-                    href = next,
+                    href = %offerkit_transport::Redactor::global().scrub(next),
                     "adobe: a next link repeats; stopping the listing"
                 );
             } else {

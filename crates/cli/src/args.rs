@@ -61,6 +61,10 @@ pub struct Global {
     /// TOML profile with endpoints and credentials (env vars OFFERKIT_* override it).
     #[arg(long, global = true, value_name = "FILE", env = "OFFERKIT_PROFILE")]
     pub profile: Option<PathBuf>,
+    /// Refuse a --profile that holds a secret and is readable by group or others (Unix;
+    /// without it, a warning names the `chmod 600` fix).
+    #[arg(long, global = true)]
+    pub strict_permissions: bool,
     /// Point every vendor's API and token endpoints at an `offerkit sandbox serve` already
     /// running at ROOT (for example `http://127.0.0.1:8080`), with sandbox credentials
     /// (ignored with --sandbox, which starts its own).

@@ -4,7 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use offerkit::{
-    Client, Config, Error, ErrorKind, Vendor, authority_from_token_url, ims_url_from_token_url,
+    Client, Config, Error, ErrorKind, ProfilePermissions, Vendor, authority_from_token_url,
+    ims_url_from_token_url,
 };
 use offerkit_sandbox::Sandbox;
 
@@ -52,7 +53,7 @@ impl Session {
 /// flags (win).
 pub async fn session(global: &Global) -> Result<Session, Error> {
     let mut config = match &global.profile {
-        Some(path) => Config::from_file(path)?,
+        Some(path) => Config::from_file_with(path, profile_permissions(global))?,
         None => Config::new(),
     };
     config = config.merged(Config::from_env()?);
@@ -76,6 +77,15 @@ pub async fn session(global: &Global) -> Result<Session, Error> {
         sandbox,
         config,
     })
+}
+
+/// `--strict-permissions`: refuse an exposed profile rather than warn.
+fn profile_permissions(global: &Global) -> ProfilePermissions {
+    if global.strict_permissions {
+        ProfilePermissions::Refuse
+    } else {
+        ProfilePermissions::Warn
+    }
 }
 
 /// Starts an in-memory sandbox on a free loopback port.

@@ -91,8 +91,10 @@ impl Details {
     }
 
     /// Sets the response; pass the vendor's typed response serialized with
-    /// `serde_json::to_value`.
-    pub fn with_response(mut self, response: Value) -> Self {
+    /// `serde_json::to_value`. Its strings are scrubbed of every known secret (it is a 2xx
+    /// body, which the transport does not scan, on its way to output, journal and results).
+    pub fn with_response(mut self, mut response: Value) -> Self {
+        offerkit_transport::Redactor::global().scrub_json(&mut response);
         self.response = Some(response);
         self
     }

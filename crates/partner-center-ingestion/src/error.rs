@@ -285,7 +285,8 @@ impl From<InvalidId> for Error {
     }
 }
 
-/// `code: message; code: message` for the first few job errors.
+/// `code: message; code: message` for the first few job errors, scrubbed of every known secret
+/// (the job status is a 2xx body, so the transport has not scrubbed it).
 fn summarize(errors: &[JobError]) -> String {
     if errors.is_empty() {
         return "no errors reported".to_owned();
@@ -303,7 +304,9 @@ fn summarize(errors: &[JobError]) -> String {
     if errors.len() > 3 {
         parts.push(format!("and {} more", errors.len() - 3));
     }
-    parts.join("; ")
+    offerkit_transport::Redactor::global()
+        .scrub(&parts.join("; "))
+        .into_owned()
 }
 
 /// `jobStatus/jobResult` of a status, or `none` when no status call succeeded.
@@ -367,6 +370,42 @@ mod tests {
             && err.is_transient() == transient
             && err.is_unauthorized() == unauthorized
             && err.is_invalid_argument() == invalid
+    }
+
+    /// A job status is a 2xx body the transport does not scan: its error messages are scrubbed
+    /// when the error is shown.
+    #[tokio::test]
+    async fn a_failed_job_that_echoes_the_token_does_not_show_it() {
+        const TOKEN: &str = "ingestion-job-echo-token~0123456789";
+        let failed_job = IngestionClient::builder()
+            .credential(Arc::new(StaticToken::new(TOKEN)))
+            .transport(
+                MockTransport::new(|req| {
+                    let auth = req.header("authorization").unwrap_or_default();
+                    MockResponse::json(
+                        200,
+                        &json!({"jobId": "j1", "jobStatus": "completed", "jobResult": "failed",
+                                "errors": [{"code": "Unauthorized", "message": format!("bad {auth}")}]}),
+                    )
+                })
+                .transport(),
+            )
+            .build()
+            .expect("client")
+            .poller(
+                JobHandle::new(JobId::new("j1").expect("id"))
+                    .with_purpose(JobPurpose::Configure { resources: vec![] }),
+            )
+            .poll_interval(Duration::ZERO)
+            .wait_retraction()
+            .await
+            .expect_err("job failed");
+        let shown = failed_job.to_string();
+        assert!(
+            shown.contains("Unauthorized: bad Bearer [redacted]"),
+            "{shown}"
+        );
+        assert!(!shown.contains(&TOKEN[..16]), "{shown}");
     }
 
     #[tokio::test]

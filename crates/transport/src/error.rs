@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use crate::GenericErrorBody;
+use crate::{GenericErrorBody, Redactor, ScrubbedError};
 
 /// A boxed error from the HTTP stack.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -272,7 +272,8 @@ impl From<offerkit_models::ids::InvalidId> for Error {
     }
 }
 
-/// A token request to an identity provider failed.
+/// A token request to an identity provider failed. Built only through [`AuthError::new`], which
+/// scrubs what the provider said ([`Redactor`]).
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct AuthError {
@@ -286,6 +287,28 @@ pub struct AuthError {
     pub description: Option<String>,
     /// The transport error, when the token endpoint could not be reached.
     pub source: Option<Box<Error>>,
+}
+
+impl AuthError {
+    /// The error, with the provider's code and text scrubbed of every known secret (a token
+    /// endpoint that echoes the form would otherwise repeat the client secret).
+    pub(crate) fn new(
+        provider: &'static str,
+        status: Option<StatusCode>,
+        error: Option<String>,
+        description: Option<String>,
+        source: Option<Box<Error>>,
+    ) -> Self {
+        let redactor = Redactor::global();
+        let scrub = |text: Option<String>| text.map(|t| redactor.scrub_body(t.as_bytes()));
+        Self {
+            provider,
+            status,
+            error: scrub(error),
+            description: scrub(description),
+            source,
+        }
+    }
 }
 
 impl fmt::Display for AuthError {
@@ -325,7 +348,8 @@ pub enum Refusal {
     Rejected(u16),
 }
 
-/// The vendor answered with an error status.
+/// The vendor answered with an error status. Built only through [`ApiError::new`], which scrubs
+/// the body and the request id ([`Redactor`]).
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ApiError {
@@ -337,7 +361,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The error body read generically, when it was JSON.
     pub error_body: Option<GenericErrorBody>,
-    /// The raw body text (lossy UTF-8), always kept.
+    /// The body text (lossy UTF-8), always kept, every known secret replaced by
+    /// [`Redactor::MARKER`].
     pub body: String,
     /// The vendor's request id, or the id offerkit sent.
     pub request_id: Option<String>,
@@ -350,6 +375,34 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The answer of `service` to `operation`: the body (and the generic error body read from
+    /// it) and the request id are scrubbed of every known secret.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        service: &'static str,
+        operation: &'static str,
+        status: StatusCode,
+        body: &[u8],
+        request_id: Option<String>,
+        correlation_id: Option<String>,
+        retry_after: Option<Duration>,
+        attempts: u32,
+    ) -> Self {
+        let redactor = Redactor::global();
+        let body = redactor.scrub_body(body);
+        Self {
+            service,
+            operation,
+            status,
+            error_body: GenericErrorBody::parse(body.as_bytes()),
+            body,
+            request_id: request_id.map(|id| redactor.scrub(&id).into_owned()),
+            correlation_id,
+            retry_after,
+            attempts,
+        }
+    }
+
     /// The vendor's error code, when the body had one.
     pub fn code(&self) -> Option<String> {
         self.error_body.as_ref().and_then(|b| b.code.clone())
@@ -388,7 +441,8 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// A response body did not match the expected type.
+/// A response body did not match the expected type. Built only through [`DecodeError::new`],
+/// which scrubs the excerpt, the path and the parser's message ([`Redactor`]).
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct DecodeError {
@@ -404,8 +458,32 @@ pub struct DecodeError {
     pub path: String,
     /// The start of the body (at most 200 characters).
     pub excerpt: String,
-    /// The serde error.
-    pub source: serde_json::Error,
+    /// The serde error's text (it can quote the body, so it is kept scrubbed).
+    pub source: ScrubbedError,
+}
+
+impl DecodeError {
+    /// The failure to read `body` as `type_name` at `path`, scrubbed of every known secret.
+    pub(crate) fn new(
+        service: &'static str,
+        operation: &'static str,
+        status: StatusCode,
+        type_name: &'static str,
+        path: &str,
+        body: &[u8],
+        source: &serde_json::Error,
+    ) -> Self {
+        let redactor = Redactor::global();
+        Self {
+            service,
+            operation,
+            status,
+            type_name,
+            path: redactor.scrub(path).into_owned(),
+            excerpt: excerpt(&redactor.scrub_body(body), 200),
+            source: ScrubbedError::new(source),
+        }
+    }
 }
 
 impl fmt::Display for DecodeError {
@@ -476,17 +554,16 @@ mod tests {
     use super::*;
 
     fn api(body: &str, request_id: Option<&str>) -> Error {
-        Error::Api(Box::new(ApiError {
-            service: "Appcharge",
-            operation: "delete_offer",
-            status: StatusCode::BAD_REQUEST,
-            error_body: GenericErrorBody::parse(body.as_bytes()),
-            body: body.to_owned(),
-            request_id: request_id.map(str::to_owned),
-            correlation_id: None,
-            retry_after: None,
-            attempts: 1,
-        }))
+        Error::Api(Box::new(ApiError::new(
+            "Appcharge",
+            "delete_offer",
+            StatusCode::BAD_REQUEST,
+            body.as_bytes(),
+            request_id.map(str::to_owned),
+            None,
+            None,
+            1,
+        )))
     }
 
     #[test]

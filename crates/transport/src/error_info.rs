@@ -90,9 +90,11 @@ pub struct GenericErrorBody {
 }
 
 impl GenericErrorBody {
-    /// Reads a JSON error body. `None` when the body is not JSON.
+    /// Reads a JSON error body, every string in it scrubbed of known secrets
+    /// ([`crate::Redactor`]). `None` when the body is not JSON.
     pub fn parse(body: &[u8]) -> Option<Self> {
-        let raw: Value = serde_json::from_slice(body).ok()?;
+        let mut raw: Value = serde_json::from_slice(body).ok()?;
+        crate::Redactor::global().scrub_json(&mut raw);
         let nested = raw.get("error").filter(|v| v.is_object());
         let pick = |keys: &[&str]| {
             keys.iter()

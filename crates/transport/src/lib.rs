@@ -26,8 +26,9 @@
 
 // Table of contents: `pipeline` (the Transport and its attempt loop), `request` and
 // `vendor_client` (one operation, one vendor endpoint), `response`, `error` and `error_info`
-// (errors and the accessor trait), `retry`, `auth` (credentials and the token cache), `service`
-// and `settings` (what a vendor crate declares and builds from), `urls`, `secret`, `uuid`,
+// (errors and the accessor trait), `redact` (the one scrubber of secrets in vendor text), `retry`,
+// `auth` (credentials and the token cache), `service` and `settings` (what a vendor crate declares
+// and builds from), `urls`, `secret`, `uuid`,
 // `mock` (feature `test-util`).
 pub mod auth;
 mod error;
@@ -36,6 +37,7 @@ mod http_send;
 #[cfg(feature = "test-util")]
 pub mod mock;
 mod pipeline;
+mod redact;
 mod request;
 mod response;
 mod retry;
@@ -56,6 +58,7 @@ pub use error::{
 pub use error_info::{ErrorInfo, GenericErrorBody};
 pub use http_send::{HttpRequest, HttpResponse, HttpSend, ReqwestSend, SendError, SendOptions};
 pub use pipeline::{Transport, TransportBuilder};
+pub use redact::{Redactor, ScrubbedError};
 pub use request::Request;
 pub use response::Response;
 pub use retry::{Idempotency, RetryPolicy};

@@ -21,8 +21,11 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::http_send::{HttpRequest, HttpResponse, HttpSend, ReqwestSend, SendError, SendOptions};
+use crate::redact::scrubbed;
 use crate::retry::{Decision, Outcome, decide, parse_retry_after};
-use crate::{AuthHeaders, Credential, Error, Idempotency, Response, RetryPolicy, Service};
+use crate::{
+    AuthHeaders, Credential, Error, Idempotency, Redactor, Response, RetryPolicy, Service,
+};
 
 /// The shared HTTP pipeline. Cheap to clone (an `Arc` inside); build one and share it between all
 /// vendor clients so they reuse connections.
@@ -228,7 +231,7 @@ fn send_error(call: &Call, err: SendError, start: Instant, attempts: u32, limit:
                 operation,
                 url: url.to_string(),
                 attempts,
-                source,
+                source: scrubbed(source),
             }
         }
         SendError::Timeout => timeout_error(call, start, attempts),
@@ -236,7 +239,7 @@ fn send_error(call: &Call, err: SendError, start: Instant, attempts: u32, limit:
             service,
             operation,
             attempts,
-            source,
+            source: scrubbed(source),
         },
         SendError::BodyTooLarge => Error::BodyTooLarge {
             service,
@@ -309,7 +312,7 @@ impl Call {
             .request_id_header_names()
             .iter()
             .find_map(|name| response.headers.get(*name).and_then(|v| v.to_str().ok()))
-            .map(str::to_owned);
+            .map(|id| Redactor::global().scrub(id).into_owned());
         span.record("status", response.status.as_u16());
         span.record("request_id", answered_id.as_deref());
         Response {

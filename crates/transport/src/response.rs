@@ -7,10 +7,10 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, DecodeError, ThrottledError, excerpt};
+use crate::error::{ApiError, DecodeError, ThrottledError};
 use crate::http_send::RedactedHeaders;
 use crate::retry::parse_retry_after;
-use crate::{Error, GenericErrorBody, Service};
+use crate::{Error, Service};
 
 /// A vendor's answer: status, headers, the whole body, and ids for support requests.
 #[derive(Clone)]
@@ -122,17 +122,16 @@ impl Response {
     /// [`Error::Api`] otherwise, with the vendor's error body parsed.
     pub fn into_error(self) -> Error {
         let retry_after = parse_retry_after(&self.headers, SystemTime::now());
-        let api = ApiError {
-            service: self.service.name(),
-            operation: self.operation,
-            status: self.status,
-            error_body: GenericErrorBody::parse(&self.body),
-            body: String::from_utf8_lossy(&self.body).into_owned(),
-            request_id: self.request_id,
-            correlation_id: self.correlation_id,
+        let api = ApiError::new(
+            self.service.name(),
+            self.operation,
+            self.status,
+            &self.body,
+            self.request_id,
+            self.correlation_id,
             retry_after,
-            attempts: self.attempts,
-        };
+            self.attempts,
+        );
         let throttled = api.status == StatusCode::TOO_MANY_REQUESTS
             || (api.status == StatusCode::SERVICE_UNAVAILABLE && retry_after.is_some());
         if throttled {
@@ -172,15 +171,15 @@ pub(crate) fn decode<T: DeserializeOwned>(
     body: &[u8],
 ) -> Result<T, Error> {
     let fail = |path: String, source: serde_json::Error| {
-        Error::Decode(Box::new(DecodeError {
+        Error::Decode(Box::new(DecodeError::new(
             service,
             operation,
             status,
-            type_name: std::any::type_name::<T>(),
-            path,
-            excerpt: excerpt(&String::from_utf8_lossy(body), 200),
-            source,
-        }))
+            std::any::type_name::<T>(),
+            &path,
+            body,
+            &source,
+        )))
     };
     // Fast path: plain serde_json (what a bare client does). Only a failure pays for a second,
     // path-tracking pass, so errors still name the JSON path at no cost on success.

@@ -5,7 +5,10 @@ use std::fmt;
 /// A secret string (client secret, access token, publisher token).
 ///
 /// `Debug` and `Display` print `[redacted]`; the only way to read the value is [`Secret::expose`].
-/// Equality is constant-time in the length of the shorter value.
+/// Equality is constant-time in the length of the shorter value. Creating one teaches the value
+/// to [`Redactor::global`], so no error built from a server's answer can repeat it.
+///
+/// [`Redactor::global`]: crate::Redactor::global
 ///
 /// ```
 /// use offerkit_transport::Secret;
@@ -19,7 +22,9 @@ pub struct Secret(Box<str>);
 impl Secret {
     /// Wraps a value.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into().into_boxed_str())
+        let value = value.into().into_boxed_str();
+        crate::Redactor::global().learn(&value);
+        Self(value)
     }
 
     /// The secret value. Do not log it.

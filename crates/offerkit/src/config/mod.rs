@@ -25,6 +25,7 @@
 //! naming the nearest known key, so a typo cannot silently leave a setting unset.
 
 mod keys;
+mod permissions;
 mod retired;
 
 use std::collections::BTreeMap;
@@ -37,6 +38,7 @@ use offerkit_models::Vendor;
 use crate::error::{Error, ErrorKind};
 pub use keys::{CONFIG_KEYS, ConfigKey, KeyScope, markdown_table};
 use keys::{kebab, keys_of, nearest, screaming};
+pub use permissions::ProfilePermissions;
 pub use retired::{authority_from_token_url, ims_url_from_token_url};
 
 /// Everything needed to build a [`crate::Client`].
@@ -71,7 +73,8 @@ pub struct Config {
     /// Job deadline (default [`crate::RetractContext::DEFAULT_JOB_DEADLINE`]).
     pub job_deadline: Option<Duration>,
     /// Deprecated keys that were read anyway (the previous scheme's `token-url`, `base-url`,
-    /// ...), one message each, for the caller to show once.
+    /// ...) and a profile holding a secret that group or others may read: one message each, for
+    /// the caller to show once.
     pub warnings: Vec<String>,
 }
 
@@ -310,19 +313,61 @@ impl Config {
         Ok(config)
     }
 
-    /// Reads a TOML profile file.
+    /// Reads a TOML profile file; if it holds a secret and group or others may read it (Unix),
+    /// with a warning naming the file and the `chmod 600` fix ([`ProfilePermissions::Warn`]).
     pub fn from_file(path: &Path) -> Result<Self, Error> {
+        Config::from_file_with(path, ProfilePermissions::Warn)
+    }
+
+    /// Reads a TOML profile file, applying `permissions` when it holds a secret (a client secret
+    /// or publisher token) and group or others may read it (Unix only).
+    ///
+    /// ```
+    /// # #[cfg(unix)] {
+    /// use std::os::unix::fs::PermissionsExt;
+    /// use offerkit::{Config, ProfilePermissions};
+    /// let path = std::env::temp_dir().join(format!("offerkit-doc-{}.toml", std::process::id()));
+    /// std::fs::write(&path, "[appcharge]\npublisher-token = \"t0k3n-s3cr3t\"\n").unwrap();
+    /// std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    /// let warned = Config::from_file(&path).unwrap();
+    /// assert!(warned.warnings[0].contains("chmod 600"), "{:?}", warned.warnings);
+    /// assert!(Config::from_file_with(&path, ProfilePermissions::Refuse).is_err());
+    /// std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    /// assert!(Config::from_file_with(&path, ProfilePermissions::Refuse).unwrap().warnings.is_empty());
+    /// # std::fs::remove_file(&path).unwrap();
+    /// # }
+    /// ```
+    pub fn from_file_with(path: &Path, permissions: ProfilePermissions) -> Result<Self, Error> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             Error::new(
                 ErrorKind::Config,
                 format!("cannot read profile {}: {e}", path.display()),
             )
         })?;
-        Config::from_toml_str(&text).map_err(|e| {
+        let mut config = Config::from_toml_str(&text).map_err(|e| {
             Error::new(
                 ErrorKind::Config,
                 format!("{}: {}", path.display(), e.message()),
             )
+        })?;
+        if config.holds_secret()
+            && let Some(warning) = permissions::check(path, permissions)?
+        {
+            config.warnings.push(warning);
+        }
+        Ok(config)
+    }
+
+    /// `true` when a secret key (a client secret, a publisher token) is set.
+    fn holds_secret(&self) -> bool {
+        CONFIG_KEYS.iter().filter(|k| k.secret).any(|k| {
+            let settings = match k.scope {
+                KeyScope::Vendor(v) => self.vendors.get(&v),
+                KeyScope::Azure => Some(&self.azure),
+            };
+            settings
+                .and_then(|s| s.credential(&k.profile_key()))
+                .is_some()
         })
     }
 

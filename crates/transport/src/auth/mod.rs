@@ -91,8 +91,14 @@ impl AuthHeaders {
         self.generation
     }
 
-    /// Adds a secret header (marked sensitive).
+    /// Adds a secret header (marked sensitive). The value (its credentials part, after an
+    /// auth scheme such as `Bearer `) is learned by [`crate::Redactor::global`].
     pub fn with_secret(self, name: &str, value: &str) -> Result<Self, Error> {
+        let credentials = match value.split_once(' ') {
+            Some((scheme, rest)) if scheme.bytes().all(|b| b.is_ascii_alphabetic()) => rest,
+            _ => value,
+        };
+        crate::Redactor::global().learn(credentials.trim());
         self.insert(name, value, true)
     }
 

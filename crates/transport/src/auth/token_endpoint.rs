@@ -58,13 +58,13 @@ pub(crate) async fn request_token(
     };
     let provider = provider.name();
     let fail = |status, error, description, source| {
-        Error::Auth(Box::new(AuthError {
+        Error::Auth(Box::new(AuthError::new(
             provider,
             status,
             error,
             description,
             source,
-        }))
+        )))
     };
     let response = match transport.execute(call).await {
         Ok(r) => r,
