@@ -985,10 +985,14 @@ async fn ids_too_long_or_dot_dot_are_invalid_before_any_call() {
         "{} bytes of output",
         run.stdout.len() + run.stderr.len()
     );
-    assert_eq!(
-        requests(&sandbox),
-        [("DELETE".to_owned(), appcharge_path(&longest))],
-        "only the valid line was sent"
+    // Only the valid line was sent (the sandbox journal keeps the first 512 bytes of a path).
+    let sent = requests(&sandbox);
+    assert_eq!(sent.len(), 1, "{sent:.300?}");
+    assert_eq!(sent[0].0, "DELETE");
+    assert!(
+        appcharge_path(&longest).starts_with(&sent[0].1),
+        "{:.300}",
+        sent[0].1
     );
     sandbox.shutdown().await.expect("shutdown");
 }
