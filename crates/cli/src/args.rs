@@ -286,7 +286,7 @@ pub struct BatchArgs {
     /// `--sandbox` and `--sandbox-url` runs, so a rehearsal never marks a real run's targets done).
     #[arg(long, value_name = "FILE", conflicts_with = "no_journal")]
     pub journal: Option<PathBuf>,
-    /// Move the existing journal aside (to JOURNAL.<time>.old) and start a new one: for a journal
+    /// Move the existing journal aside (to `JOURNAL.<time>.old`) and start a new one: for a journal
     /// written against another environment or input.
     #[arg(long, conflicts_with = "no_journal")]
     pub new_journal: bool,

@@ -75,7 +75,7 @@ pub async fn run(cli: Cli) -> Exit {
     exit
 }
 
-/// Writes one line in one write, ignoring a closed pipe (what [`outln!`] and [`errln!`] do).
+/// Writes one line in one write, ignoring a closed pipe (what the `outln!` and `errln!` macros do).
 pub fn write_line(out: &mut dyn std::io::Write, args: std::fmt::Arguments<'_>) {
     let mut line = args.to_string();
     line.push('\n');

@@ -272,7 +272,7 @@ impl From<offerkit_models::ids::InvalidId> for Error {
     }
 }
 
-/// A token request to an identity provider failed. Built only through [`AuthError::new`], which
+/// A token request to an identity provider failed. Built only through `AuthError::new`, which
 /// scrubs what the provider said ([`Redactor`]).
 #[derive(Debug)]
 #[non_exhaustive]
@@ -348,7 +348,7 @@ pub enum Refusal {
     Rejected(u16),
 }
 
-/// The vendor answered with an error status. Built only through [`ApiError::new`], which scrubs
+/// The vendor answered with an error status. Built only through `ApiError::new`, which scrubs
 /// the body and the request id ([`Redactor`]).
 #[derive(Debug)]
 #[non_exhaustive]
@@ -441,7 +441,7 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// A response body did not match the expected type. Built only through [`DecodeError::new`],
+/// A response body did not match the expected type. Built only through `DecodeError::new`,
 /// which scrubs the excerpt, the path and the parser's message ([`Redactor`]).
 #[derive(Debug)]
 #[non_exhaustive]
