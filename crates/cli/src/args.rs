@@ -11,11 +11,11 @@ use crate::batch::rate::LimitOverride;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (batch: every target retracted, already retracted or done earlier)
-  1  vendor/API or network failure (batch: at least one such failure)
+  1  vendor/API or network failure (batch: at least one such failure, or the run stopped
+     early: a journal write failed, a vendor unreachable)
   2  usage or input error: bad arguments, invalid target, missing credentials
      (batch: invalid lines or user errors, and no vendor failure; the journal is in use
      by another run or was written against another environment: nothing was sent)
-  1 also when a batch stopped early (a journal write failed, a vendor unreachable)
   3  already retracted (single commands only; nothing was changed)";
 
 /// The text after `--help`: the configuration keys (from [`offerkit::CONFIG_KEYS`], the one
