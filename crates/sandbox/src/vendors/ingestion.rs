@@ -80,7 +80,7 @@ impl ApiStore for Store {
         )?;
         let jobs = each(list(ing.get("jobs"), "ingestion.jobs")?, "ingestion.jobs", |j| {
             serde_json::from_value::<Job>(j.clone())
-                .map(Job::as_vendor_sends)
+                .map(Job::into_vendor_form)
                 .map_err(|e| e.to_string())
         })?;
         Ok(Seed { offers, jobs })
@@ -852,7 +852,7 @@ pub(crate) struct Job {
 impl Job {
     /// A seeded job as the vendor would answer it: timestamps cut to 7 fractional digits, and every
     /// object error given the `details` list clients expect.
-    fn as_vendor_sends(mut self) -> Self {
+    fn into_vendor_form(mut self) -> Self {
         self.job_start = at_vendor_precision(&self.job_start);
         if let Some(outcome) = &mut self.outcome {
             outcome.job_end = at_vendor_precision(&outcome.job_end);
