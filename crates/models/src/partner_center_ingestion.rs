@@ -109,11 +109,16 @@ impl ConfigureStatus {
 }
 
 impl JobError {
-    /// The error code, when the entry is an object with one.
+    /// The error code, when the entry is an object with one (a text or number `code`).
     pub fn code(&self) -> Option<String> {
         match self {
             Self::Detail(detail) => detail.code.as_ref().map(ToString::to_string),
             Self::Message(_) => None,
+            Self::Other(value) => value.get("code").and_then(|code| match code {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }),
         }
     }
 
@@ -122,6 +127,7 @@ impl JobError {
         match self {
             Self::Detail(detail) => detail.message.as_deref(),
             Self::Message(message) => Some(message),
+            Self::Other(value) => value.get("message").and_then(serde_json::Value::as_str),
         }
     }
 
@@ -132,11 +138,12 @@ impl JobError {
                 .resource_id
                 .as_ref()
                 .and_then(ErrorResourceId::as_text),
-            Self::Message(_) => None,
+            Self::Message(_) | Self::Other(_) => None,
         }
     }
 
-    /// The nested `details` (empty for a string entry, a missing or a `null` list).
+    /// The nested `details` (empty for a string entry, a missing or a `null` list, or an entry of
+    /// another shape).
     pub fn details(&self) -> &[JobError] {
         match self {
             Self::Detail(detail) => detail
@@ -144,7 +151,7 @@ impl JobError {
                 .as_ref()
                 .and_then(Option::as_deref)
                 .unwrap_or(&[]),
-            Self::Message(_) => &[],
+            Self::Message(_) | Self::Other(_) => &[],
         }
     }
 }
@@ -162,6 +169,7 @@ impl ErrorResourceId {
     pub fn as_text(&self) -> Option<&str> {
         match self {
             Self::DurableId(id) => Some(id),
+            Self::Other(_) => None,
             Self::Reference(r) => r
                 .resource_name
                 .as_deref()

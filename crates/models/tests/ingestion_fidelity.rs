@@ -125,3 +125,21 @@ fn query_pages_in_every_known_form() {
     assert_eq!(page.value.map(|o| o.len()), Some(1));
     assert_eq!(page.plain_next_link.as_deref(), Some("https://x/2"));
 }
+
+#[test]
+fn an_error_entry_of_an_unforeseen_shape_keeps_the_status_readable() {
+    let job: ConfigureStatus = parse_lossless(
+        r#"{"jobId":"j1","jobStatus":"completed","jobResult":"failed",
+            "errors":[{"code":{"inner":"x"},"message":"odd code"},
+                      {"code":"conflict","message":"m","resourceId":42},
+                      17]}"#,
+    );
+    let errors = job.error_list();
+    assert_eq!(errors.len(), 3);
+    assert!(matches!(errors[0], JobError::Other(_)));
+    assert_eq!(errors[0].message(), Some("odd code"));
+    assert_eq!(errors[0].code(), None);
+    assert_eq!(errors[1].code().as_deref(), Some("conflict"));
+    assert_eq!(errors[1].resource(), None);
+    assert!(matches!(errors[2], JobError::Other(_)));
+}

@@ -541,6 +541,8 @@ pub enum JobError {
     Detail(JobErrorDetail),
     /// A bare message.
     Message(String),
+    /// Any other JSON value (e.g. an object whose `code` is itself an object), kept as is so one odd entry never makes the job status unreadable.
+    Other(serde_json::Value),
 }
 
 /// A structured job error (Microsoft's `inner-error` schema, copied in release-engineering/cloudpub `schemas/azure/`), e.g. `{"code":"conflict","message":"The start date should be defined","resourceId":"private-offer/…","details":[]}`.
@@ -582,6 +584,8 @@ pub enum ErrorResourceId {
     DurableId(String),
     /// `{"resourceName": …}` or `{"externalId": …}`.
     Reference(ErrorResourceReference),
+    /// Any other JSON value (a number, a list), kept as is.
+    Other(serde_json::Value),
 }
 
 /// A resource reference by the request's `resourceName` or by the resource's `externalId`.
