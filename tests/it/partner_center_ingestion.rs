@@ -280,3 +280,154 @@ async fn facade_retracts_records_the_job_probes_resumes_and_queries() {
     );
     sandbox.shutdown().await.expect("shutdown");
 }
+
+// ---- issue 14: faithful to the vendor ----
+
+fn facade_config(sandbox: &Sandbox) -> Config {
+    let vendor = Vendor::PartnerCenterIngestion;
+    Config::new()
+        .with_base_url(
+            vendor,
+            format!("{}/rp/product-ingestion", sandbox.base_url()),
+        )
+        .with_credential(vendor, "authority", sandbox.base_url())
+        .with_credential(vendor, "tenant-id", TENANT)
+        .with_credential(vendor, "client-id", "sandbox-client")
+        .with_credential(vendor, "client-secret", "sandbox-secret")
+        .with_job_poll_interval(Duration::ZERO)
+}
+
+#[tokio::test]
+async fn the_query_follows_the_sandbox_pages_of_private_offers() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let offers: Vec<_> = (0..250)
+        .map(|i| json!({"id": format!("o{i:03}"), "name": "n", "privateOfferType": "customerPromotion"}))
+        .collect();
+    sandbox
+        .seed(&json!({"ingestion": {"privateOffers": offers}}))
+        .expect("seed");
+    let listed = client(&sandbox)
+        .query_private_offers()
+        .send()
+        .await
+        .expect("query");
+    assert_eq!(listed.len(), 250, "every page, not only the first");
+    assert_eq!(listed[249].id.as_deref(), Some("private-offer/o249"));
+    assert_eq!(
+        sandbox.count("GET", "/rp/product-ingestion/private-offer/query"),
+        3
+    );
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn a_job_cancelled_in_the_sandbox_ends_as_cancelled() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    seed(&sandbox);
+    let client = client(&sandbox);
+    let job = submitted(
+        client
+            .delete_private_offer(DeletePrivateOffer::new(id("draft-1")))
+            .await
+            .expect("delete"),
+    );
+    client.cancel_job(&job.handle.job_id).await.expect("cancel");
+    let outcome = client
+        .poller(job.handle.clone())
+        .poll_interval(Duration::ZERO)
+        .wait()
+        .await
+        .expect("outcome");
+    assert!(outcome.is_cancelled(), "{outcome:?}");
+    assert_eq!(
+        outcome.status().job_result,
+        Some(offerkit_partner_center_ingestion::models::JobResult::Cancelled)
+    );
+    let err = client
+        .poller(job.handle)
+        .poll_interval(Duration::ZERO)
+        .wait_retraction()
+        .await
+        .expect_err("cancelled");
+    assert!(err.is_job_cancelled(), "{err:?}");
+    let offer = client
+        .get_private_offer(&id("draft-1"))
+        .await
+        .expect("read");
+    assert_eq!(offer.state, Some(PrivateOfferState::Draft));
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn a_failed_sandbox_job_decodes_with_lower_camel_codes_and_resource_ids() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    seed(&sandbox);
+    let client = client(&sandbox);
+    // Deleting a live offer without the pre-read: the job fails; its error is about that offer.
+    let job = submitted(
+        client
+            .delete_private_offer(
+                DeletePrivateOffer::new(id("live-1"))
+                    .private_offer_type(PrivateOfferType::CustomerPromotion)
+                    .check_state(false),
+            )
+            .await
+            .expect("submitted"),
+    );
+    let outcome = client
+        .poller(job.handle)
+        .poll_interval(Duration::ZERO)
+        .wait()
+        .await
+        .expect("decodes");
+    let offerkit_partner_center_ingestion::JobOutcome::Failed { errors, status } = &outcome else {
+        panic!("{outcome:?}");
+    };
+    assert_eq!(errors[0].code().as_deref(), Some("conflict"));
+    assert_eq!(errors[0].resource(), Some("private-offer/live-1"));
+    assert!(errors[0].details().is_empty());
+    for time in [&status.job_start, &status.job_end] {
+        let raw = serde_json::to_value(time).expect("json");
+        let text = raw.as_str().expect("text");
+        let digits = text.split_once('.').map_or(0, |(_, f)| {
+            f.chars().take_while(char::is_ascii_digit).count()
+        });
+        assert!(digits <= 7, "{text}");
+    }
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn a_passed_deadline_in_the_facade_is_still_unknown_and_resumable() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    seed(&sandbox);
+    let mut config = facade_config(&sandbox);
+    config.job_deadline = Some(Duration::ZERO);
+    let client = Client::from_config(&config);
+    let target = Target::from_json(
+        r#"{"vendor":"partner-center-ingestion","action":"delete","offerId":"draft-2"}"#,
+    )
+    .expect("target");
+    let outcome = client.retract(&target).await;
+    let error = outcome.error().expect("not finished");
+    assert_eq!(error.code(), Some("OutcomeUnknown"), "{outcome:?}");
+    assert!(
+        error.message().contains("still unknown"),
+        "{}",
+        error.message()
+    );
+    let details = outcome.details();
+    assert_ne!(
+        details.job.as_ref().map(|j| j.status.as_str()),
+        Some("completed")
+    );
+    let handle = details.response.as_ref().expect("response")["jobHandle"].clone();
+    let job = JobHandle::new(JobId::new(handle["jobId"].as_str().expect("job id")).expect("id"))
+        .with_data(handle);
+    // Resuming with the handle (and a normal deadline) learns the outcome.
+    let patient = Client::from_config(&facade_config(&sandbox));
+    let resumed = patient.resume(&target, &job, patient.context()).await;
+    assert_eq!(resumed.status(), Status::Retracted, "{resumed:?}");
+    assert_eq!(sandbox.count("POST", CONFIGURE), 1, "not submitted twice");
+    sandbox.shutdown().await.expect("shutdown");
+}

@@ -2,8 +2,10 @@
 //!
 //! The record types are generated from `specs/partner_center_ingestion.schema.json`. What the docs get
 //! wrong is absorbed here: `privateOfferType` in any casing, `$schema` with stray spaces, `jobEnd` of
-//! `0001-01-01` meaning "not ended", unparsable `jobStart` kept as text, job errors as strings or objects,
-//! and the private-offer GET returning either the bare resource or the legacy envelope.
+//! `0001-01-01` meaning "not ended", unparsable `jobStart` kept as text, job errors as strings or objects
+//! (with a `resourceId` that is a durable id or a reference object, and nested `details`), `jobID` for
+//! `jobId`, and the private-offer GET returning either the bare resource or the legacy envelope.
+//! Sources: `docs/vendors.md`, "Partner Center product ingestion".
 //!
 //! ```
 //! use offerkit_models::partner_center_ingestion::{ConfigureStatus, JobStatus};
@@ -68,6 +70,24 @@ impl PrivateOffer {
 }
 
 impl ConfigureStatus {
+    /// The job id: `jobId`, or `jobID` as Microsoft's generic product-ingestion samples spell it.
+    ///
+    /// ```
+    /// use offerkit_models::partner_center_ingestion::ConfigureStatus;
+    /// let job: ConfigureStatus = serde_json::from_str(r#"{"jobID": "j1", "jobStatus": "running"}"#).unwrap();
+    /// assert_eq!(job.id(), Some("j1"));
+    /// ```
+    pub fn id(&self) -> Option<&str> {
+        self.job_id
+            .as_deref()
+            .or_else(|| self.extra.get("jobID").and_then(serde_json::Value::as_str))
+    }
+
+    /// Whether the job was cancelled (`jobResult: cancelled`, after `POST configure/{jobId}/cancel`).
+    pub fn is_cancelled(&self) -> bool {
+        self.job_result == Some(JobResult::Cancelled)
+    }
+
     /// When the job ended: `None` while it has not (`0001-01-01` sentinels or no `jobEnd`).
     /// Unparsable text is returned as is; read it with [`LenientDateTime::raw`].
     pub fn ended_at(&self) -> Option<&LenientDateTime> {
@@ -89,11 +109,16 @@ impl ConfigureStatus {
 }
 
 impl JobError {
-    /// The error code, when the entry is an object with one.
+    /// The error code, when the entry is an object with one (a text or number `code`).
     pub fn code(&self) -> Option<String> {
         match self {
             Self::Detail(detail) => detail.code.as_ref().map(ToString::to_string),
             Self::Message(_) => None,
+            Self::Other(value) => value.get("code").and_then(|code| match code {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }),
         }
     }
 
@@ -102,6 +127,54 @@ impl JobError {
         match self {
             Self::Detail(detail) => detail.message.as_deref(),
             Self::Message(message) => Some(message),
+            Self::Other(value) => value.get("message").and_then(serde_json::Value::as_str),
+        }
+    }
+
+    /// The resource the error is about, as text (see [`ErrorResourceId::as_text`]).
+    pub fn resource(&self) -> Option<&str> {
+        match self {
+            Self::Detail(detail) => detail
+                .resource_id
+                .as_ref()
+                .and_then(ErrorResourceId::as_text),
+            Self::Message(_) | Self::Other(_) => None,
+        }
+    }
+
+    /// The nested `details` (empty for a string entry, a missing or a `null` list, or an entry of
+    /// another shape).
+    pub fn details(&self) -> &[JobError] {
+        match self {
+            Self::Detail(detail) => detail
+                .details
+                .as_ref()
+                .and_then(Option::as_deref)
+                .unwrap_or(&[]),
+            Self::Message(_) | Self::Other(_) => &[],
+        }
+    }
+}
+
+impl ErrorResourceId {
+    /// The durable id, else the reference's `resourceName`, `externalId` or `durableId`.
+    ///
+    /// ```
+    /// use offerkit_models::partner_center_ingestion::ErrorResourceId;
+    /// let by_name: ErrorResourceId = serde_json::from_str(r#"{"resourceName": "newOffer"}"#).unwrap();
+    /// assert_eq!(by_name.as_text(), Some("newOffer"));
+    /// let durable: ErrorResourceId = serde_json::from_str(r#""private-offer/o1""#).unwrap();
+    /// assert_eq!(durable.as_text(), Some("private-offer/o1"));
+    /// ```
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Self::DurableId(id) => Some(id),
+            Self::Other(_) => None,
+            Self::Reference(r) => r
+                .resource_name
+                .as_deref()
+                .or(r.external_id.as_deref())
+                .or(r.durable_id.as_deref()),
         }
     }
 }

@@ -92,15 +92,14 @@ impl IngestionClient {
             .await?;
         let status: ConfigureStatus = response.json()?;
         let job_id = status
-            .job_id
-            .as_deref()
+            .id()
             .map(JobId::new)
             .transpose()
             .ok()
             .flatten()
             .ok_or_else(|| Error::UnexpectedResponse {
                 operation: "configure",
-                reason: "the configure response has no jobId".to_owned(),
+                reason: "the configure response has no jobId (nor jobID)".to_owned(),
             })?;
         span.record("job_id", job_id.as_str());
         tracing::debug!(parent: &span, job_id = %job_id, "configure job accepted");

@@ -84,11 +84,13 @@ pub enum Error {
         /// The final job status.
         status: Box<ConfigureStatus>,
     },
-    /// The job was still running when the poller's deadline passed. The job keeps running vendor-side:
-    /// poll it again later with its [`crate::JobHandle`].
+    /// The poller's deadline passed before the job ended: its outcome is **still unknown** (not failed).
+    /// The job keeps running vendor-side: resume polling later with `handle`
+    /// ([`IngestionClient::poller`](crate::IngestionClient::poller)).
     #[error(
-        "configure job {job_id} did not finish within {waited:?} (last status: {}); it keeps running \
-         on the vendor side, so poll it again later",
+        "the outcome of configure job {job_id} is still unknown: it did not finish within {waited:?} \
+         (last status: {}); it keeps running on the vendor side, so resume polling it later with its job \
+         handle",
         describe_status(last_status.as_deref())
     )]
     JobTimeout {
@@ -98,6 +100,19 @@ pub enum Error {
         waited: Duration,
         /// The last status read, if any status call succeeded.
         last_status: Option<Box<ConfigureStatus>>,
+        /// The job to resume polling (serializable: store it).
+        handle: Box<crate::JobHandle>,
+    },
+    /// The configure job ended with `jobResult: cancelled` (someone called
+    /// `POST configure/{jobId}/cancel`) and the offer did not read back as retracted.
+    #[error("configure job {job_id} was cancelled before it applied its changes")]
+    JobCancelled {
+        /// The job.
+        job_id: JobId,
+        /// The job's `errors`, if any.
+        errors: Vec<JobError>,
+        /// The final job status.
+        status: Box<ConfigureStatus>,
     },
     /// The vendor refused the request body or parameters (HTTP 400, schema validation).
     #[error("the product-ingestion API rejected the request (HTTP 400): {message}")]
@@ -194,10 +209,29 @@ impl Error {
         matches!(self, Self::JobTimeout { .. })
     }
 
+    /// Whether the call's outcome is still unknown (the job may yet succeed or fail): the poller's
+    /// deadline passed. Resume with [`Error::job_handle`].
+    pub fn is_outcome_unknown(&self) -> bool {
+        self.is_job_timeout()
+    }
+
+    /// The job to resume polling, when the outcome is still unknown ([`Error::JobTimeout`]).
+    pub fn job_handle(&self) -> Option<&crate::JobHandle> {
+        match self {
+            Self::JobTimeout { handle, .. } => Some(handle),
+            _ => None,
+        }
+    }
+
+    /// Whether the configure job was cancelled.
+    pub fn is_job_cancelled(&self) -> bool {
+        matches!(self, Self::JobCancelled { .. })
+    }
+
     /// The job's `errors` for [`Error::JobFailed`]; empty otherwise.
     pub fn job_errors(&self) -> &[JobError] {
         match self {
-            Self::JobFailed { errors, .. } => errors,
+            Self::JobFailed { errors, .. } | Self::JobCancelled { errors, .. } => errors,
             _ => &[],
         }
     }
@@ -226,7 +260,9 @@ impl ErrorInfo for Error {
     /// The HTTP error body's `error.code`, or the first job error's `code`.
     fn code(&self) -> Option<String> {
         match self {
-            Self::JobFailed { errors, .. } => errors.iter().find_map(JobError::code),
+            Self::JobFailed { errors, .. } | Self::JobCancelled { errors, .. } => {
+                errors.iter().find_map(JobError::code)
+            }
             _ => self.error_body().and_then(|b| b.code()).or_else(|| {
                 self.transport_error()
                     .and_then(TransportError::error_body)
@@ -238,7 +274,7 @@ impl ErrorInfo for Error {
     /// The HTTP error body's `error.message`, or the first job error's `message`.
     fn message(&self) -> Option<String> {
         match self {
-            Self::JobFailed { errors, .. } => {
+            Self::JobFailed { errors, .. } | Self::JobCancelled { errors, .. } => {
                 errors.iter().find_map(|e| e.message().map(str::to_owned))
             }
             _ => self.error_body().and_then(|b| b.message()).or_else(|| {
@@ -294,11 +330,17 @@ fn summarize(errors: &[JobError]) -> String {
     let mut parts: Vec<String> = errors
         .iter()
         .take(3)
-        .map(|e| match (e.code(), e.message()) {
-            (Some(code), Some(message)) => format!("{code}: {message}"),
-            (Some(code), None) => code,
-            (None, Some(message)) => message.to_owned(),
-            (None, None) => "unspecified error".to_owned(),
+        .map(|e| {
+            let text = match (e.code(), e.message()) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (Some(code), None) => code,
+                (None, Some(message)) => message.to_owned(),
+                (None, None) => "unspecified error".to_owned(),
+            };
+            match e.resource() {
+                Some(resource) => format!("{text} ({resource})"),
+                None => text,
+            }
         })
         .collect();
     if errors.len() > 3 {

@@ -142,7 +142,8 @@ pub enum JobState {
 
 impl JobState {
     /// Classifies a status: finished once `jobStatus` is `completed` or `jobResult` is no longer `pending`.
-    /// A finished job succeeded when `jobResult` is `succeeded` (or absent/`pending` with no errors).
+    /// A finished job succeeded when `jobResult` is `succeeded` (or absent/`pending` with no errors), was
+    /// cancelled when it is `cancelled`, and failed otherwise.
     ///
     /// ```
     /// use offerkit_partner_center_ingestion::{JobOutcome, JobState};
@@ -168,10 +169,12 @@ impl JobState {
             None | Some(JobResult::Pending) => status.error_list().is_empty(),
             _ => false,
         };
+        let errors = status.error_list().to_vec();
         if succeeded {
             Self::Finished(JobOutcome::Succeeded(status))
+        } else if status.is_cancelled() {
+            Self::Finished(JobOutcome::Cancelled { errors, status })
         } else {
-            let errors = status.error_list().to_vec();
             Self::Finished(JobOutcome::Failed { errors, status })
         }
     }
@@ -220,9 +223,17 @@ impl JobState {
 pub enum JobOutcome {
     /// `jobResult: succeeded`.
     Succeeded(ConfigureStatus),
-    /// `jobResult: failed` (or `cancelled`), with the job's `errors`.
+    /// `jobResult: failed`, with the job's `errors`.
     Failed {
-        /// The job's errors (strings or `{code, message}` objects).
+        /// The job's errors (strings or `{code, message, resourceId, details}` objects).
+        errors: Vec<JobError>,
+        /// The final status.
+        status: ConfigureStatus,
+    },
+    /// `jobResult: cancelled`: someone cancelled the job (`POST configure/{jobId}/cancel`) before it
+    /// applied its resources.
+    Cancelled {
+        /// The job's errors, if it reported any.
         errors: Vec<JobError>,
         /// The final status.
         status: ConfigureStatus,
@@ -240,6 +251,17 @@ impl JobOutcome {
         matches!(self, Self::Succeeded(_))
     }
 
+    /// Whether the job was cancelled.
+    ///
+    /// ```
+    /// # use offerkit_partner_center_ingestion::JobOutcome;
+    /// let cancelled = JobOutcome::Cancelled { errors: vec![], status: Default::default() };
+    /// assert!(cancelled.is_cancelled() && !cancelled.is_succeeded());
+    /// ```
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, Self::Cancelled { .. })
+    }
+
     /// The final status.
     ///
     /// ```
@@ -248,7 +270,9 @@ impl JobOutcome {
     /// ```
     pub fn status(&self) -> &ConfigureStatus {
         match self {
-            Self::Succeeded(status) | Self::Failed { status, .. } => status,
+            Self::Succeeded(status)
+            | Self::Failed { status, .. }
+            | Self::Cancelled { status, .. } => status,
         }
     }
 }
@@ -278,6 +302,38 @@ impl IngestionClient {
             .await;
         match result {
             Ok(status) => Ok(status),
+            Err(e) if e.is_not_found() => Err(Error::JobNotFound {
+                job_id: job_id.clone(),
+                source: e,
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Asks the vendor to cancel a configure job that has not completed
+    /// (`POST /configure/{jobId}/cancel?$version=2022-07-01`, "Cancel a configuration request" in
+    /// Microsoft's product-ingestion API doc). The job then ends with `jobResult: cancelled`; poll it to
+    /// see that. The answer's body is not documented and is not read. A 404 is [`Error::JobNotFound`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: offerkit_partner_center_ingestion::IngestionClient) -> Result<(), offerkit_partner_center_ingestion::Error> {
+    /// use offerkit_partner_center_ingestion::JobId;
+    /// client.cancel_job(&JobId::new("c32dd7e8-8619-462d-a96b-0ac1974bace5")?).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn cancel_job(&self, job_id: &JobId) -> Result<(), Error> {
+        let result = self
+            .http
+            .post("configure_cancel")
+            .path("configure")
+            .path_param("job_id", job_id.as_str())
+            .path("cancel")
+            .query("$version", CONFIGURE_VERSION)
+            .send()
+            .instrument(tracing::debug_span!("ingestion.cancel_job", job_id = %job_id))
+            .await;
+        match result {
+            Ok(_) => Ok(()),
             Err(e) if e.is_not_found() => Err(Error::JobNotFound {
                 job_id: job_id.clone(),
                 source: e,
@@ -432,8 +488,9 @@ impl Poller {
         Ok(JobState::from_status(status))
     }
 
-    /// Polls until the job ends (`Ok` whether it succeeded or failed) or the deadline passes
-    /// ([`Error::JobTimeout`] with the time waited and the last status).
+    /// Polls until the job ends (`Ok` whether it succeeded, failed or was cancelled) or the deadline passes
+    /// ([`Error::JobTimeout`]: the outcome is still unknown, never "failed"; the error carries the
+    /// [`JobHandle`] to resume with, the time waited and the last status).
     ///
     /// The first call comes one interval after submission when the handle knows when that was (so a
     /// resumed job is polled at once if the interval has passed), right away otherwise.
@@ -470,6 +527,7 @@ impl Poller {
                     job_id: self.handle.job_id.clone(),
                     waited: start.elapsed(),
                     last_status: self.last_status.take().map(Box::new),
+                    handle: Box::new(self.handle.clone()),
                 });
             }
         }
@@ -500,6 +558,9 @@ impl Poller {
             JobOutcome::Failed { errors, status } => {
                 client.explain_failure(&handle, errors, status).await
             }
+            JobOutcome::Cancelled { errors, status } => {
+                client.explain_failure(&handle, errors, status).await
+            }
         }
     }
 
@@ -524,18 +585,28 @@ impl IntoFuture for Poller {
 }
 
 impl IngestionClient {
-    /// Turns a failed delete/withdraw job into "already retracted", "not draft" or "job failed", reading the
-    /// offer back because the job's error codes are not documented.
+    /// Turns a failed or cancelled delete/withdraw job into "already retracted", "not draft", "job
+    /// cancelled" or "job failed", reading the offer back because the job's error codes are not documented.
     async fn explain_failure(
         &self,
         handle: &JobHandle,
         errors: Vec<JobError>,
         status: ConfigureStatus,
     ) -> Result<Retraction<ConfigureStatus, OfferGone>, Error> {
-        let job_failed = |errors, status| Error::JobFailed {
-            job_id: handle.job_id.clone(),
-            errors,
-            status: Box::new(status),
+        let job_failed = |errors, status: ConfigureStatus| {
+            if status.is_cancelled() {
+                Error::JobCancelled {
+                    job_id: handle.job_id.clone(),
+                    errors,
+                    status: Box::new(status),
+                }
+            } else {
+                Error::JobFailed {
+                    job_id: handle.job_id.clone(),
+                    errors,
+                    status: Box::new(status),
+                }
+            }
         };
         let (offer_id, role) = match &handle.purpose {
             JobPurpose::Delete { offer_id } => (offer_id, None),
@@ -560,11 +631,13 @@ impl IngestionClient {
             return Ok(OfferGone::retraction(offer_id.clone(), offer.state));
         }
         match (role, offer.state) {
-            (None, Some(state)) if state != PrivateOfferState::Draft => Err(Error::NotDraft {
-                offer_id: offer_id.clone(),
-                state,
-                job: Some(Box::new(status)),
-            }),
+            (None, Some(state)) if state != PrivateOfferState::Draft && !status.is_cancelled() => {
+                Err(Error::NotDraft {
+                    offer_id: offer_id.clone(),
+                    state,
+                    job: Some(Box::new(status)),
+                })
+            }
             _ => Err(job_failed(errors, status)),
         }
     }
@@ -680,7 +753,7 @@ mod tests {
                 .expect("status");
         assert!(matches!(
             JobState::from_status(cancelled),
-            JobState::Finished(JobOutcome::Failed { .. })
+            JobState::Finished(JobOutcome::Cancelled { .. })
         ));
     }
 }

@@ -161,7 +161,8 @@ impl IngestionClient {
         })
     }
 
-    /// Lists private offers (`GET /private-offer/query?$version=2023-07-15`), following `@nextLink`.
+    /// Lists private offers (`GET /private-offer/query?$version=2023-07-15`), following `@nextLink`,
+    /// `@odata.nextLink` or `nextLink`.
     ///
     /// ```no_run
     /// # async fn run(client: offerkit_partner_center_ingestion::IngestionClient) -> Result<(), offerkit_partner_center_ingestion::Error> {
@@ -195,8 +196,10 @@ fn pick_offer(offers: Vec<PrivateOffer>, offer_id: &PrivateOfferId) -> Option<Pr
 
 /// A private-offer query; [`PrivateOfferQuery::send`] runs it.
 ///
-/// The response shape of `/private-offer/query` is not documented: both `{"value": [...], "@nextLink": …}`
-/// pages and a bare JSON array are accepted.
+/// The response shape of `/private-offer/query` is not documented: pages with the offers under
+/// `privateOffers` or `value`, and a bare JSON array, are accepted; any of `@nextLink`, `@odata.nextLink`
+/// and `nextLink` is followed. A page with an unrecognised list and none of these is
+/// [`Error::UnexpectedResponse`] (see `docs/vendors.md`).
 ///
 /// ```no_run
 /// # async fn run(client: offerkit_partner_center_ingestion::IngestionClient) -> Result<(), offerkit_partner_center_ingestion::Error> {
@@ -252,15 +255,15 @@ impl PrivateOfferQuery {
                     .path("private-offer/query")
                     .query("$version", PRIVATE_OFFER_VERSION),
             };
-            let page: QueryPage = request
+            let body: serde_json::Value = request
                 .send_json()
                 .instrument(tracing::debug_span!("ingestion.query_private_offers"))
                 .await?;
-            let (items, link) = page.into_parts();
+            let (items, link) = read_page(body)?;
             offers.extend(items);
             match link {
-                Some(link) if !link.trim().is_empty() => next = Some(link),
-                _ => break,
+                Some(link) => next = Some(link),
+                None => break,
             }
         }
         offers.truncate(limit);
@@ -268,19 +271,73 @@ impl PrivateOfferQuery {
     }
 }
 
-/// One answer of the query: a `{value, @nextLink}` page or a bare array.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum QueryPage {
-    Array(Vec<PrivateOffer>),
-    Page(PrivateOfferPage),
+/// The item keys a query page may carry its offers under: `privateOffers` (dstarr/partner-center-cli, the
+/// only tested public client) and `value` (the OData form of Microsoft's product list).
+const ITEM_KEYS: [&str; 2] = ["privateOffers", "value"];
+
+/// Reads one answer of the query: a page object with its offers under one of [`ITEM_KEYS`] (or none at
+/// all: an empty page) and an optional next link, or a bare array (one page, no next link).
+///
+/// A page whose offers sit under an unrecognised array key is refused rather than read as empty, so a
+/// shape change at the vendor cannot silently return 0 offers.
+fn read_page(body: serde_json::Value) -> Result<(Vec<PrivateOffer>, Option<String>), Error> {
+    let unexpected = |reason: String| Error::UnexpectedResponse {
+        operation: "query_private_offers",
+        reason,
+    };
+    if body.is_array() {
+        let offers = serde_json::from_value(body)
+            .map_err(|e| unexpected(format!("the page is an array of something else: {e}")))?;
+        return Ok((offers, None));
+    }
+    if !body.is_object() {
+        return Err(unexpected(format!(
+            "expected a page object or an array, got {}",
+            json_kind(&body)
+        )));
+    }
+    let page: PrivateOfferPage = serde_json::from_value(body)
+        .map_err(|e| unexpected(format!("the page does not decode: {e}")))?;
+    let next = [
+        &page.next_link,
+        &page.odata_next_link,
+        &page.plain_next_link,
+    ]
+    .into_iter()
+    .flatten()
+    .find(|link| !link.trim().is_empty())
+    .cloned();
+    let offers = match (page.private_offers, page.value) {
+        (Some(offers), _) | (None, Some(offers)) => offers,
+        (None, None) => {
+            let mut unknown: Vec<&str> = page
+                .extra
+                .iter()
+                .filter(|(_, v)| v.is_array())
+                .map(|(k, _)| k.as_str())
+                .collect();
+            if !unknown.is_empty() {
+                unknown.sort_unstable();
+                return Err(unexpected(format!(
+                    "the page has no `{}` list but unrecognised list(s) `{}`",
+                    ITEM_KEYS.join("` or `"),
+                    unknown.join("`, `")
+                )));
+            }
+            Vec::new()
+        }
+    };
+    Ok((offers, next))
 }
 
-impl QueryPage {
-    fn into_parts(self) -> (Vec<PrivateOffer>, Option<String>) {
-        match self {
-            Self::Array(offers) => (offers, None),
-            Self::Page(page) => (page.value.unwrap_or_default(), page.next_link),
-        }
+/// `null`, `boolean`, `number`, `string`, `array` or `object`.
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
     }
 }

@@ -16,14 +16,14 @@ use crate::{Error, IngestionClient, Submitted};
 fn state_change(
     offer_id: &PrivateOfferId,
     name: Option<String>,
-    offer_type: PrivateOfferType,
+    offer_type: Option<PrivateOfferType>,
     state: PrivateOfferState,
 ) -> PrivateOffer {
     PrivateOffer {
         schema: Some(SchemaUri::new(PRIVATE_OFFER_SCHEMA)),
         id: Some(offer_id.resource_id()),
         name,
-        private_offer_type: Some(offer_type),
+        private_offer_type: offer_type,
         state: Some(state),
         ..PrivateOffer::default()
     }
@@ -34,12 +34,16 @@ fn state_change(
 ///
 /// By default the offer is read first ([`DeletePrivateOffer::check_state`]): a missing or deleted offer is
 /// [`Retraction::AlreadyRetracted`] without a configure call, a non-draft one is [`Error::NotDraft`], and
-/// the `name` and `privateOfferType` the body carries are taken from the offer unless given.
+/// the `name` and `privateOfferType` the body carries are taken from the offer unless given. Without the
+/// read ([`DeletePrivateOffer::check_state`]`(false)`) the type must be given: the documented body's
+/// `multipartyPromotionOriginator` is the seed example's, not every offer's.
 ///
 /// ```
 /// use offerkit_partner_center_ingestion::{DeletePrivateOffer, PrivateOfferId};
+/// use offerkit_partner_center_ingestion::models::PrivateOfferType;
 /// let delete = DeletePrivateOffer::new(PrivateOfferId::new("456e-a345-c457-1234")?)
-///     .name("privateOffercustomer1705");
+///     .name("privateOffercustomer1705")
+///     .private_offer_type(PrivateOfferType::MultipartyPromotionOriginator);
 /// assert_eq!(
 ///     serde_json::to_value(delete.to_resource()).unwrap(),
 ///     serde_json::json!({
@@ -92,9 +96,10 @@ impl DeletePrivateOffer {
         self
     }
 
-    /// The `privateOfferType` to send. Default: the offer's own when the state is checked, else
-    /// `multipartyPromotionOriginator` (the documented body); customer and CSP offers use
-    /// `customerPromotion` / `cspPromotion`.
+    /// The `privateOfferType` to send. Default: the offer's own, read when the state is checked; required
+    /// when it is not ([`IngestionClient::delete_private_offer`] refuses the request without it). Customer
+    /// and CSP offers use `customerPromotion` / `cspPromotion`, multiparty offers
+    /// `multipartyPromotionOriginator`.
     ///
     /// ```
     /// # use offerkit_partner_center_ingestion::{DeletePrivateOffer, PrivateOfferId};
@@ -109,11 +114,15 @@ impl DeletePrivateOffer {
         self
     }
 
-    /// Whether to read the offer before the configure call (default `true`).
+    /// Whether to read the offer before the configure call (default `true`). Without the read, give the
+    /// type with [`DeletePrivateOffer::private_offer_type`].
     ///
     /// ```
     /// # use offerkit_partner_center_ingestion::{DeletePrivateOffer, PrivateOfferId};
-    /// let blind = DeletePrivateOffer::new(PrivateOfferId::new("o1")?).check_state(false);
+    /// use offerkit_partner_center_ingestion::models::PrivateOfferType;
+    /// let blind = DeletePrivateOffer::new(PrivateOfferId::new("o1")?)
+    ///     .check_state(false)
+    ///     .private_offer_type(PrivateOfferType::CustomerPromotion);
     /// # let _ = blind; Ok::<(), offerkit_partner_center_ingestion::Error>(())
     /// ```
     pub fn check_state(mut self, check: bool) -> Self {
@@ -133,6 +142,7 @@ impl DeletePrivateOffer {
     }
 
     /// The resource this delete sends (to combine several in one [`IngestionClient::configure`] call).
+    /// `privateOfferType` is left out when it was neither given nor read: no default fits every offer.
     ///
     /// ```
     /// # use offerkit_partner_center_ingestion::{DeletePrivateOffer, PrivateOfferId};
@@ -145,9 +155,7 @@ impl DeletePrivateOffer {
         state_change(
             &self.offer_id,
             self.name.clone(),
-            self.private_offer_type
-                .clone()
-                .unwrap_or(PrivateOfferType::MultipartyPromotionOriginator),
+            self.private_offer_type.clone(),
             PrivateOfferState::Deleted,
         )
     }
@@ -305,9 +313,11 @@ impl WithdrawPrivateOffer {
         state_change(
             &self.offer_id,
             self.name.clone(),
-            self.private_offer_type
-                .clone()
-                .unwrap_or_else(|| self.role.default_offer_type()),
+            Some(
+                self.private_offer_type
+                    .clone()
+                    .unwrap_or_else(|| self.role.default_offer_type()),
+            ),
             PrivateOfferState::Withdrawn,
         )
     }
@@ -362,6 +372,12 @@ impl IngestionClient {
             }
             request.name = request.name.or(offer.name);
             request.private_offer_type = request.private_offer_type.or(offer.private_offer_type);
+        } else if request.private_offer_type.is_none() {
+            return Err(Error::invalid_argument(
+                "private_offer_type",
+                "a delete without the state check must name the offer's privateOfferType \
+                 (customerPromotion, cspPromotion or multipartyPromotionOriginator)",
+            ));
         }
         let envelope = ConfigureRequest::new(vec![request.to_resource()]);
         self.submit(&envelope, JobPurpose::Delete { offer_id })

@@ -163,6 +163,7 @@ async fn seed_delete_request_and_response() {
     .await;
     let request = DeletePrivateOffer::new(offer_id())
         .name("privateOffercustomer1705")
+        .private_offer_type(PrivateOfferType::MultipartyPromotionOriginator)
         .check_state(false);
     let job = submitted(
         client(&server)
@@ -452,7 +453,9 @@ async fn configure_400_is_a_bad_request_with_the_vendor_message() {
                 "code": "BadRequest", "message": "Schema validation failed: 'resources' is required."}}));
         })
         .await;
-    let request = DeletePrivateOffer::new(offer_id()).check_state(false);
+    let request = DeletePrivateOffer::new(offer_id())
+        .private_offer_type(PrivateOfferType::CustomerPromotion)
+        .check_state(false);
     let err = client(&server)
         .delete_private_offer(request)
         .await
@@ -497,7 +500,9 @@ async fn configure_is_not_repeated_after_a_500_but_is_after_a_429() {
                 .json_body(json!({"error": {"code": "InternalServerError", "message": "boom"}}));
         })
         .await;
-    let request = DeletePrivateOffer::new(offer_id()).check_state(false);
+    let request = DeletePrivateOffer::new(offer_id())
+        .private_offer_type(PrivateOfferType::CustomerPromotion)
+        .check_state(false);
     let err = client(&server)
         .delete_private_offer(request.clone())
         .await

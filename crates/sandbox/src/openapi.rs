@@ -296,6 +296,12 @@ fn paths() -> Value {
             body: None,
             responses: with(vec![("200", resp("Job status", Some(r("PartnerCenterIngestionConfigureStatus"))))], ing_errors()),
         }.build()},
+        "/rp/product-ingestion/configure/{jobId}/cancel": {"post": Op {
+            summary: "Cancel a configure job that has not completed (it ends as jobResult cancelled)", tag: "ingestion", security: azure_sec(),
+            params: vec![path_param("jobId"), version("2022-07-01")],
+            body: None,
+            responses: with(vec![("200", resp("Job status (answer shape assumed)", Some(r("PartnerCenterIngestionConfigureStatus"))))], ing_errors()),
+        }.build()},
         "/rp/product-ingestion/configure/{jobId}": {"get": Op {
             summary: "Resources of a completed configure job", tag: "ingestion", security: azure_sec(),
             params: vec![path_param("jobId"), version("2022-07-01")],
@@ -304,9 +310,9 @@ fn paths() -> Value {
         }.build()},
         "/rp/product-ingestion/private-offer/query": {"get": Op {
             summary: "List private offers", tag: "ingestion", security: azure_sec(),
-            params: vec![version("2023-07-15")],
+            params: vec![version("2023-07-15"), query("$maxpagesize", false, json!({"type": "integer", "minimum": 1, "maximum": 1000}), "Page size (default 100; sandbox assumption)"), query("$skipToken", false, json!({"type": "string"}), "Cursor from @nextLink")],
             body: None,
-            responses: with(vec![("200", resp("Private offers", Some(r("PartnerCenterIngestionPrivateOfferPage"))))], ing_errors()),
+            responses: with(vec![("200", resp("Private offers under privateOffers, next page in @nextLink", Some(r("PartnerCenterIngestionPrivateOfferPage"))))], ing_errors()),
         }.build()},
         "/rp/product-ingestion/private-offer/{id}": {"get": Op {
             summary: "Get a private offer (id without the private-offer/ prefix)", tag: "ingestion", security: azure_sec(),

@@ -152,7 +152,7 @@ pub struct PrivateOffer {
         skip_serializing_if = "Option::is_none"
     )]
     pub upgraded_from: Option<UpgradedFrom>,
-    /// Acceptance links (shape not documented).
+    /// Links the beneficiaries accept the offer with (shape from the Suger SDK, 3rd-party; null in Microsoft's legacy sample).
     ///
     /// `Some(None)` when the vendor sent an explicit `null`.
     #[serde(
@@ -161,8 +161,8 @@ pub struct PrivateOffer {
         deserialize_with = "crate::lenient::nullable",
         skip_serializing_if = "Option::is_none"
     )]
-    pub acceptance_links: Option<Option<Vec<serde_json::Value>>>,
-    /// Validation results (shape not documented).
+    pub acceptance_links: Option<Option<Vec<AcceptanceLink>>>,
+    /// Validation results (Microsoft's `validation` schema, as copied in release-engineering/cloudpub `schemas/azure/`).
     ///
     /// `Some(None)` when the vendor sent an explicit `null`.
     #[serde(
@@ -170,7 +170,7 @@ pub struct PrivateOffer {
         deserialize_with = "crate::lenient::nullable",
         skip_serializing_if = "Option::is_none"
     )]
-    pub validations: Option<Option<Vec<serde_json::Value>>>,
+    pub validations: Option<Option<Vec<Validation>>>,
     /// Sales notes (MPO).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
@@ -470,7 +470,7 @@ pub struct ConfigureStatus {
     /// The job schema (sometimes with a leading space).
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<crate::lenient::SchemaUri>,
-    /// Job id (GUID).
+    /// Job id (GUID). Microsoft's generic product-ingestion samples spell it `jobID`; read it with `ConfigureStatus::id()`.
     #[serde(rename = "jobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// Whether the job has run.
@@ -519,7 +519,7 @@ Completed => "completed",
 }
 
 crate::lenient_enum! {
-/// Outcome of a configure job (`cancelled` is documented only by a third party).
+/// Outcome of a configure job; `cancelled` after `POST configure/{jobId}/cancel` (product-ingestion-api.md, "Cancel a configuration request").
 pub enum JobResult {
 /// `pending`.
 Pending => "pending",
@@ -541,27 +541,115 @@ pub enum JobError {
     Detail(JobErrorDetail),
     /// A bare message.
     Message(String),
+    /// Any other JSON value (e.g. an object whose `code` is itself an object), kept as is so one odd entry never makes the job status unreadable.
+    Other(serde_json::Value),
 }
 
-/// A structured job error, e.g. `{"code":"Conflict","message":"The start date should be defined"}`.
+/// A structured job error (Microsoft's `inner-error` schema, copied in release-engineering/cloudpub `schemas/azure/`), e.g. `{"code":"conflict","message":"The start date should be defined","resourceId":"private-offer/…","details":[]}`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobErrorDetail {
-    /// Error code.
+    /// Error code, lowerCamel on the wire (`badRequest`, `conflict`, `notFound`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::lenient::StringOrNumber>,
     /// Error message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// Resource the error is about (undocumented).
+    /// The resource the error is about: a durable id or a reference object.
     #[serde(
         rename = "resourceId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_id: Option<String>,
-    /// Further details (undocumented).
+    pub resource_id: Option<ErrorResourceId>,
+    /// Nested errors (same shapes as `errors` items); the vendor sends an empty list when there are none.
+    ///
+    /// `Some(None)` when the vendor sent an explicit `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub details: Option<Option<Vec<JobError>>>,
+    /// Fields this SDK does not model, kept verbatim so a value read and written back loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `resourceId` of a job error: Microsoft's resource-reference schema allows a durable-id string or an object naming the resource.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ErrorResourceId {
+    /// A durable id, e.g. `private-offer/<guid>`.
+    DurableId(String),
+    /// `{"resourceName": …}` or `{"externalId": …}`.
+    Reference(ErrorResourceReference),
+    /// Any other JSON value (a number, a list), kept as is.
+    Other(serde_json::Value),
+}
+
+/// A resource reference by the request's `resourceName` or by the resource's `externalId`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ErrorResourceReference {
+    /// The `resourceName` given in the configure request.
+    #[serde(
+        rename = "resourceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_name: Option<String>,
+    /// The resource's external id.
+    #[serde(
+        rename = "externalId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_id: Option<String>,
+    /// A durable id (assumed: no source shows it inside the object form).
+    #[serde(rename = "durableId", default, skip_serializing_if = "Option::is_none")]
+    pub durable_id: Option<String>,
+    /// Fields this SDK does not model, kept verbatim so a value read and written back loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One validation result on a private offer (Microsoft's `validation` schema).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Validation {
+    /// Validation code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<serde_json::Value>,
+    pub code: Option<crate::lenient::StringOrNumber>,
+    /// What the validation found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The resource it is about.
+    #[serde(
+        rename = "resourceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_id: Option<ErrorResourceId>,
+    /// Severity, e.g. `informational`, `warning`, `error` (values assumed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// Fields this SDK does not model, kept verbatim so a value read and written back loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The link one beneficiary accepts the offer with (3rd-party: Suger SDK `AzureMarketplacePrivateOfferAcceptanceLink`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AcceptanceLink {
+    /// The beneficiary (billing account or tenant) id.
+    #[serde(
+        rename = "beneficiaryId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub beneficiary_id: Option<String>,
+    /// The acceptance URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
     /// Fields this SDK does not model, kept verbatim so a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -590,15 +678,32 @@ impl<'de> serde::Deserialize<'de> for PrivateOfferDocument {
     }
 }
 
-/// A page of `GET /private-offer/query` (shape assumed from the product list: `{value, @nextLink}`).
+/// A page of `GET /private-offer/query`. Not documented by Microsoft: the only tested public client (dstarr/partner-center-cli) reads `privateOffers`; the product list pages use `value`; a bare array is read as one page. Next links may be `@nextLink`, `@odata.nextLink` or `nextLink` (assumed from Graph/OData usage).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PrivateOfferPage {
-    /// The offers of this page.
+    /// The offers of this page (dstarr/partner-center-cli).
+    #[serde(
+        rename = "privateOffers",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub private_offers: Option<Vec<PrivateOffer>>,
+    /// The offers of this page (OData form, assumed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<PrivateOffer>>,
-    /// Opaque URI of the next page.
+    /// Opaque URI of the next page (product-list form).
     #[serde(rename = "@nextLink", default, skip_serializing_if = "Option::is_none")]
     pub next_link: Option<String>,
+    /// Opaque URI of the next page (OData form).
+    #[serde(
+        rename = "@odata.nextLink",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub odata_next_link: Option<String>,
+    /// Opaque URI of the next page (plain form).
+    #[serde(rename = "nextLink", default, skip_serializing_if = "Option::is_none")]
+    pub plain_next_link: Option<String>,
     /// Fields this SDK does not model, kept verbatim so a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -615,10 +720,10 @@ pub struct IngestionErrorResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The error inside a response-error body (fields assumed Graph/OData style).
+/// The error inside a response-error body: `{code, message, details}` as in the sample of product-ingestion-api.md; `target` is assumed (Graph/OData style).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IngestionError {
-    /// Error code, e.g. `notFound`.
+    /// Error code, lowerCamel, e.g. `notFound`, `badRequest`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::lenient::StringOrNumber>,
     /// Human-readable message.

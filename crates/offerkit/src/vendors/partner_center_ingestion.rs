@@ -272,11 +272,17 @@ fn finish(
         Ok(Retraction::AlreadyRetracted(gone)) => {
             already_retracted(&gone, "the job failed and the offer reads back retracted")
         }
+        Err(ingestion::Error::JobTimeout {
+            job_id,
+            waited,
+            last_status,
+            handle,
+        }) => still_unknown(id, &job_id, waited, last_status.as_deref(), &handle),
         Err(e) => {
             let status = match &e {
                 ingestion::Error::JobFailed { status, .. } => Some(status.as_ref()),
                 ingestion::Error::NotDraft { job, .. } => job.as_deref(),
-                ingestion::Error::JobTimeout { last_status, .. } => last_status.as_deref(),
+                ingestion::Error::JobCancelled { status, .. } => Some(status.as_ref()),
                 _ => None,
             };
             let details = match status {
@@ -287,6 +293,38 @@ fn finish(
             };
             failed(e, details)
         }
+    }
+}
+
+/// The poll deadline passed: the job's outcome is still unknown (it may yet succeed). The facade's
+/// outcome has no "unknown" state, so this is reported as a [`ErrorKind::Job`] error with code
+/// `OutcomeUnknown`, a note saying so, the last status as the job's state and the crate's job handle
+/// (`{"jobHandle": …}`) to resume with; the batch journal already holds the job (`job-submitted`).
+fn still_unknown(
+    id: &JobId,
+    job_id: &JobId,
+    waited: std::time::Duration,
+    last_status: Option<&ConfigureStatus>,
+    handle: &IngestionJob,
+) -> Outcome {
+    let message = format!(
+        "the outcome of configure job {job_id} is still unknown: it did not finish within {waited:?} and \
+         keeps running on the vendor side; resume polling it with its job handle"
+    );
+    let job = match last_status {
+        Some(status) => job_info(id, status),
+        None => JobInfo::new(id.clone(), "unknown", None),
+    };
+    let response = serde_json::json!({
+        "jobHandle": to_value(handle),
+        "lastStatus": last_status.map(to_value),
+    });
+    Outcome::Failed {
+        error: Error::new(ErrorKind::Job, message).with_code("OutcomeUnknown"),
+        details: Details::new()
+            .with_job(job)
+            .with_response(response)
+            .with_note("outcome still unknown (poll deadline passed); resume the job to learn it"),
     }
 }
 
@@ -323,7 +361,7 @@ fn facade_error(err: ingestion::Error) -> Error {
     use ingestion::Error as E;
     let kind = match &err {
         E::NotDraft { .. } => Some(ErrorKind::Rejected),
-        E::JobFailed { .. } | E::JobTimeout { .. } => Some(ErrorKind::Job),
+        E::JobFailed { .. } | E::JobCancelled { .. } | E::JobTimeout { .. } => Some(ErrorKind::Job),
         _ => None,
     };
     let not_draft = err.is_not_draft();
@@ -348,6 +386,41 @@ mod tests {
             "{}",
             err.message()
         );
+    }
+
+    #[test]
+    fn a_passed_deadline_is_reported_as_still_unknown_with_the_handle() {
+        let id = JobId::new("j1").expect("id");
+        let handle = IngestionJob::new(id.clone()).with_purpose(JobPurpose::Delete {
+            offer_id: PrivateOfferId::new("o1").expect("id"),
+        });
+        let last: ConfigureStatus = serde_json::from_value(
+            serde_json::json!({"jobId": "j1", "jobStatus": "running", "jobResult": "pending"}),
+        )
+        .expect("status");
+        let outcome = still_unknown(
+            &id,
+            &id,
+            std::time::Duration::from_secs(1800),
+            Some(&last),
+            &handle,
+        );
+        let error = outcome.error().expect("an error");
+        assert_eq!(error.code(), Some("OutcomeUnknown"));
+        assert!(
+            error.message().contains("still unknown"),
+            "{}",
+            error.message()
+        );
+        assert!(!error.message().contains("failed"), "{}", error.message());
+        let details = outcome.details();
+        assert_eq!(
+            details.job.as_ref().map(|j| j.status.as_str()),
+            Some("running")
+        );
+        let stored = details.response.as_ref().expect("response")["jobHandle"].clone();
+        let resumed: IngestionJob = serde_json::from_value(stored).expect("the handle");
+        assert_eq!(resumed, handle);
     }
 
     #[test]

@@ -325,8 +325,21 @@ pub(crate) mod partner_center_ingestion {
     ];
     /// `JobErrorDetail`.
     pub(crate) const JOB_ERROR_DETAIL: &[&str] = &["code", "message", "resourceId", "details"];
+    /// `ErrorResourceReference`.
+    pub(crate) const ERROR_RESOURCE_REFERENCE: &[&str] =
+        &["resourceName", "externalId", "durableId"];
+    /// `Validation`.
+    pub(crate) const VALIDATION: &[&str] = &["code", "message", "resourceId", "level"];
+    /// `AcceptanceLink`.
+    pub(crate) const ACCEPTANCE_LINK: &[&str] = &["beneficiaryId", "link"];
     /// `PrivateOfferPage`.
-    pub(crate) const PRIVATE_OFFER_PAGE: &[&str] = &["value", "@nextLink"];
+    pub(crate) const PRIVATE_OFFER_PAGE: &[&str] = &[
+        "privateOffers",
+        "value",
+        "@nextLink",
+        "@odata.nextLink",
+        "nextLink",
+    ];
     /// `IngestionErrorResponse`.
     pub(crate) const INGESTION_ERROR_RESPONSE: &[&str] = &["error"];
     /// `IngestionError`.

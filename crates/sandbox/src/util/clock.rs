@@ -93,7 +93,29 @@ fn datetime(unix_millis: i64) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// RFC 3339 text for a Unix timestamp in milliseconds.
+/// The most fractional-second digits a vendor sends (.NET's 100 ns ticks, e.g.
+/// `2021-12-21T21:29:54.9702903Z`); clients written against the vendors may refuse more.
+pub(crate) const MAX_FRACTION_DIGITS: usize = 7;
+
+/// `text` with any fraction of a second cut to [`MAX_FRACTION_DIGITS`] digits (truncated, not rounded, so
+/// a time never moves forward). Text that is not an RFC 3339 date-time with a fraction is returned as is.
+pub(crate) fn at_vendor_precision(text: &str) -> String {
+    let Some(dot) = text.find('.').filter(|&i| text[..i].contains('T')) else {
+        return text.to_owned();
+    };
+    let digits = text[dot + 1..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    if digits <= MAX_FRACTION_DIGITS {
+        return text.to_owned();
+    }
+    let keep_end = dot + 1 + MAX_FRACTION_DIGITS;
+    format!("{}{}", &text[..keep_end], &text[dot + 1 + digits..])
+}
+
+/// RFC 3339 text for a Unix timestamp in milliseconds (so at most 3 fractional digits, within the
+/// vendors' [`MAX_FRACTION_DIGITS`]).
 pub(crate) fn rfc3339_millis(unix_millis: i64) -> String {
     datetime(unix_millis)
         .format(&Rfc3339)
@@ -134,6 +156,32 @@ mod tests {
         assert!(parse_rfc3339("2018-03-06T17:37:05.253-08:00").is_some());
         assert!(parse_rfc3339("garbage").is_none());
         assert_eq!(rfc3339_secs(1_576_172_036), "2019-12-12T17:33:56Z");
+    }
+
+    #[test]
+    fn fractions_are_cut_to_the_vendors_seven_digits() {
+        assert_eq!(
+            at_vendor_precision("2024-01-02T03:04:05.123456789Z"),
+            "2024-01-02T03:04:05.1234567Z"
+        );
+        assert_eq!(
+            at_vendor_precision("2024-01-02T03:04:05.999999999+02:00"),
+            "2024-01-02T03:04:05.9999999+02:00"
+        );
+        for unchanged in [
+            "2021-12-21T21:29:54.9702903Z",
+            "2021-12-21T21:29:54Z",
+            "0001-01-01",
+            "version 1.123456789",
+            "",
+        ] {
+            assert_eq!(at_vendor_precision(unchanged), unchanged);
+        }
+        // What the clock itself writes never exceeds the limit.
+        for millis in [0, 1, 999, 1_576_172_036_130, -1] {
+            let text = rfc3339_millis(millis);
+            assert_eq!(at_vendor_precision(&text), text);
+        }
     }
 
     #[test]

@@ -53,11 +53,6 @@ impl Ids {
         s.truncate(len);
         s
     }
-
-    /// An opaque token-like string of url-safe characters.
-    pub(crate) fn token(&self, prefix: &str) -> String {
-        format!("{prefix}.{}", self.hex(48))
-    }
 }
 
 #[cfg(test)]
@@ -69,6 +64,5 @@ mod tests {
         assert_eq!(g.len(), 36);
         assert_eq!(&g[14..15], "4");
         assert_eq!(ids.hex(33).len(), 33);
-        assert!(ids.token("sbx").starts_with("sbx."));
     }
 }

@@ -4,4 +4,5 @@ pub(crate) mod clock;
 pub(crate) mod form;
 pub(crate) mod glob;
 pub(crate) mod ids;
+pub(crate) mod jwt;
 pub(crate) mod sync;

@@ -1,6 +1,11 @@
 //! The identity providers in front of the vendor APIs: Azure AD (`/{tenant}/oauth2/token` v1 and
 //! `/{tenant}/oauth2/v2.0/token`) and Adobe IMS (`/ims/token/v3`), the tokens they issue, and the
 //! bearer-token check the Microsoft and Adobe APIs run.
+//!
+//! Tokens are JWT-shaped, as the vendors' are (clients decode `exp` to decide whether to reuse one), with
+//! the claims of each issuer ([`Issuer`]) and `exp` matching `expires_in`; they are signed with the
+//! sandbox's own HS256 key (`util::jwt`) and validated, as before, by looking them up in the store.
+//! Sources: `docs/vendors.md`, "Sandbox: tokens and timestamps".
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -17,6 +22,7 @@ use crate::store::ApiStore;
 use crate::util::clock::{Clock, real_rfc3339};
 use crate::util::form::parse_form;
 use crate::util::ids::Ids;
+use crate::util::jwt::Signer;
 use crate::util::sync::{read, write};
 
 /// Azure AD.
@@ -118,23 +124,105 @@ pub(crate) enum TokenProblem {
     WrongAudience,
 }
 
+/// Which endpoint issues a token, and so which claims its JWT carries.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Issuer<'a> {
+    /// Azure AD v1 (`/{tenant}/oauth2/token`, `resource=`): `ver` 1.0, `iss` `https://sts.windows.net/{tid}/`.
+    AzureV1 {
+        /// The tenant of the path.
+        tenant: &'a str,
+        /// The `resource` asked for (the token's `aud`).
+        resource: &'a str,
+    },
+    /// Azure AD v2 (`/{tenant}/oauth2/v2.0/token`, `scope=`): `ver` 2.0, `aud` the scope without
+    /// `/.default`, `azp` as well as `appid`.
+    AzureV2 {
+        /// The tenant of the path.
+        tenant: &'a str,
+        /// The `scope` asked for.
+        scope: &'a str,
+    },
+    /// Adobe IMS (`/ims/token/v3`): `type`, `client_id`, `created_at` and `expires_in` in milliseconds
+    /// (as text), plus `iat` / `exp`.
+    Ims {
+        /// The `scope` asked for, if any.
+        scope: Option<&'a str>,
+    },
+}
+
+impl Issuer<'static> {
+    /// The issuer a token of `audience` issued without the token endpoint comes from.
+    fn for_audience(audience: Audience) -> Self {
+        match audience {
+            Audience::Adobe => Self::Ims { scope: None },
+            Audience::PartnerCenter => Self::AzureV1 {
+                tenant: "sandbox-tenant",
+                resource: "https://api.partnercenter.microsoft.com",
+            },
+            Audience::Graph | Audience::AnyMicrosoft => Self::AzureV1 {
+                tenant: "sandbox-tenant",
+                resource: "https://graph.microsoft.com/",
+            },
+        }
+    }
+}
+
+impl Issuer<'_> {
+    /// The JWT payload of a token for `client_id`, issued at `now` and expiring at `exp` (Unix seconds).
+    fn claims(self, ids: &Ids, client_id: &str, now: i64, exp: i64) -> Value {
+        let principal = ids.guid();
+        match self {
+            Self::AzureV1 { tenant, resource } => json!({
+                "aud": resource.trim_end_matches('/'),
+                "iss": format!("https://sts.windows.net/{tenant}/"),
+                "iat": now, "nbf": now, "exp": exp,
+                "appid": client_id, "appidacr": "1", "idtyp": "app",
+                "oid": principal, "sub": principal, "tid": tenant,
+                "uti": ids.hex(22), "ver": "1.0",
+            }),
+            Self::AzureV2 { tenant, scope } => json!({
+                "aud": scope.trim_end_matches("/.default").trim_end_matches('/'),
+                "iss": format!("https://login.microsoftonline.com/{tenant}/v2.0"),
+                "iat": now, "nbf": now, "exp": exp,
+                "appid": client_id, "azp": client_id, "azpacr": "1", "idtyp": "app",
+                "oid": principal, "sub": principal, "tid": tenant,
+                "uti": ids.hex(22), "ver": "2.0",
+            }),
+            Self::Ims { scope } => json!({
+                "id": ids.hex(32),
+                "type": "access_token",
+                "client_id": client_id,
+                "user_id": format!("{}@techacct.adobe.com", ids.hex(24).to_ascii_uppercase()),
+                "as": "ims-na1",
+                "scope": scope.unwrap_or(""),
+                "created_at": now.saturating_mul(1000).to_string(),
+                "expires_in": exp.saturating_sub(now).saturating_mul(1000).to_string(),
+                "iat": now, "exp": exp,
+            }),
+        }
+    }
+}
+
 /// The issued tokens: this slice's store. Expiry is read from the sandbox's clock.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     map: RwLock<HashMap<String, TokenInfo>>,
     clock: Arc<Clock>,
+    signer: Signer,
 }
 
 impl Store {
-    /// An empty store whose tokens expire by `clock`.
+    /// An empty store whose tokens expire by `clock`, signed with a fresh key.
     pub(crate) fn with_clock(clock: Arc<Clock>) -> Self {
         Self {
             map: RwLock::default(),
             clock,
+            signer: Signer::default(),
         }
     }
 
-    /// Issues a token.
+    /// Issues a token of `audience` as its usual issuer would (for tokens made without the token
+    /// endpoint).
     pub(crate) fn issue(
         &self,
         ids: &Ids,
@@ -142,15 +230,32 @@ impl Store {
         client_id: &str,
         lifetime_secs: i64,
     ) -> TokenInfo {
-        let prefix = match audience {
-            Audience::Adobe => "sbx-ims",
-            _ => "sbx-aad",
-        };
+        self.issue_from(
+            Issuer::for_audience(audience),
+            ids,
+            audience,
+            client_id,
+            lifetime_secs,
+        )
+    }
+
+    /// Issues a JWT-shaped token from `issuer`, valid for `lifetime_secs` (its `exp`).
+    pub(crate) fn issue_from(
+        &self,
+        issuer: Issuer<'_>,
+        ids: &Ids,
+        audience: Audience,
+        client_id: &str,
+        lifetime_secs: i64,
+    ) -> TokenInfo {
+        let now = self.clock.unix_secs();
+        let expires_at = now.saturating_add(lifetime_secs);
+        let claims = issuer.claims(ids, client_id, now, expires_at);
         let info = TokenInfo {
-            access_token: ids.token(prefix),
+            access_token: self.signer.sign(&claims),
             audience,
             client_id: client_id.to_owned(),
-            expires_at: self.clock.unix_secs() + lifetime_secs,
+            expires_at,
         };
         let mut map = write(&self.map);
         let now = self.clock.unix_secs();
@@ -369,7 +474,20 @@ fn azure(ctx: &Ctx, app: &App, v2: bool) -> Reply {
         );
     }
     let lifetime = app.config.azure_token_lifetime.as_secs() as i64;
-    let info = app.stores.identity.issue(
+    let tenant = ctx.param("tenant");
+    let issuer = if v2 {
+        Issuer::AzureV2 {
+            tenant,
+            scope: target,
+        }
+    } else {
+        Issuer::AzureV1 {
+            tenant,
+            resource: target,
+        }
+    };
+    let info = app.stores.identity.issue_from(
+        issuer,
         &app.ids,
         Audience::from_resource(target),
         client_id,
@@ -434,12 +552,50 @@ fn ims(ctx: &Ctx, app: &App) -> Reply {
         );
     }
     let lifetime = app.config.ims_token_lifetime.as_secs() as i64;
-    let info = app
-        .stores
-        .identity
-        .issue(&app.ids, Audience::Adobe, client_id, lifetime);
+    let info = app.stores.identity.issue_from(
+        Issuer::Ims {
+            scope: get(&p, "scope"),
+        },
+        &app.ids,
+        Audience::Adobe,
+        client_id,
+        lifetime,
+    );
     Reply::ok(
         json!({"access_token": info.access_token, "token_type": "bearer", "expires_in": lifetime}),
     )
     .mutated()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::jwt;
+
+    #[test]
+    fn issued_tokens_are_signed_jwts_with_exp_from_the_clock() {
+        let clock = Arc::new(Clock::default());
+        clock.set(1_700_000_000_500);
+        let store = Store::with_clock(clock.clone());
+        let ids = Ids::from_clock();
+        let info = store.issue(&ids, Audience::PartnerCenter, "c1", 3600);
+        assert!(store.signer.verify(&info.access_token));
+        let claims = jwt::claims(&info.access_token).expect("claims");
+        assert_eq!(claims["exp"].as_i64(), Some(1_700_003_600));
+        assert_eq!(info.expires_at, 1_700_003_600);
+        assert_eq!(claims["aud"], "https://api.partnercenter.microsoft.com");
+        assert_eq!(claims["appid"], "c1");
+        assert_eq!(
+            store.check(Some(&info.access_token), Vendor::PartnerCenterOrders, &[]),
+            Ok(())
+        );
+        // Two tokens issued in the same instant still differ (`uti`).
+        let again = store.issue(&ids, Audience::PartnerCenter, "c1", 3600);
+        assert_ne!(again.access_token, info.access_token);
+        clock.advance(3_600_000);
+        assert_eq!(
+            store.check(Some(&info.access_token), Vendor::PartnerCenterOrders, &[]),
+            Err(TokenProblem::Expired)
+        );
+    }
 }

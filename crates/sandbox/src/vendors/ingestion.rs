@@ -1,5 +1,7 @@
-//! Partner Center product ingestion (`/rp/product-ingestion`): configure jobs and private offers,
-//! their store and seeding, the `{"error":{"code","message"}}` dialect and the bearer check.
+//! Partner Center product ingestion (`/rp/product-ingestion`): configure jobs (and their cancellation)
+//! and private offers, their store and seeding, the `{"error":{"code","message","details"}}` dialect with
+//! lowerCamel codes, job errors shaped like Microsoft's `inner-error` (`code`, `message`, `resourceId`,
+//! `details`), and the bearer check. Sources: `docs/vendors.md`, "Partner Center product ingestion".
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -16,7 +18,8 @@ use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Route, generic_throttle};
 use crate::store::{ApiStore, Collection, each, list, section};
 use crate::unknown::unknown_keys;
-use crate::util::clock::Clock;
+use crate::util::clock::{Clock, at_vendor_precision};
+use crate::util::form::encode_component;
 use crate::util::ids::Ids;
 use crate::util::sync::{lock, read, write};
 use crate::vendors::identity::{TokenProblem, check_bearer};
@@ -29,6 +32,7 @@ pub(crate) static INGESTION: Api = Api {
     routes: &[
         Route::new("POST", "/rp/product-ingestion/configure", configure),
         Route::new("GET", "/rp/product-ingestion/configure/{jobId}/status", job_status),
+        Route::new("POST", "/rp/product-ingestion/configure/{jobId}/cancel", cancel_job),
         Route::new("GET", "/rp/product-ingestion/configure/{jobId}", job_details),
         Route::new("GET", "/rp/product-ingestion/private-offer/query", query_offers),
         Route::new("GET", "/rp/product-ingestion/private-offer/{id}", get_offer),
@@ -75,7 +79,9 @@ impl ApiStore for Store {
             |o| normalize_seed_offer(o, ids),
         )?;
         let jobs = each(list(ing.get("jobs"), "ingestion.jobs")?, "ingestion.jobs", |j| {
-            serde_json::from_value::<Job>(j.clone()).map_err(|e| e.to_string())
+            serde_json::from_value::<Job>(j.clone())
+                .map(Job::into_vendor_form)
+                .map_err(|e| e.to_string())
         })?;
         Ok(Seed { offers, jobs })
     }
@@ -101,27 +107,29 @@ impl ApiStore for Store {
     }
 }
 
-/// `{"error":{"code","message"}}`.
+/// `{"error":{"code","message","details":[]}}` (the response-error sample of Microsoft's
+/// product-ingestion API doc carries `details`).
 fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Reply {
     Reply::json(
         status,
-        json!({"error": {"code": code, "message": message.into()}}),
+        json!({"error": {"code": code, "message": message.into(), "details": []}}),
     )
 }
 
+/// The lowerCamel error code of an HTTP status (`badRequest`, `conflict`, `notFound`, ...).
 fn ingestion_code(status: StatusCode) -> &'static str {
     match status.as_u16() {
-        400 => "BadRequest",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "NotFound",
-        405 => "MethodNotAllowed",
-        409 => "Conflict",
-        413 => "PayloadTooLarge",
-        429 => "TooManyRequests",
-        503 => "ServiceUnavailable",
-        500..=599 => "InternalServerError",
-        _ => "Error",
+        400 => "badRequest",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "notFound",
+        405 => "methodNotAllowed",
+        409 => "conflict",
+        413 => "payloadTooLarge",
+        429 => "tooManyRequests",
+        503 => "serviceUnavailable",
+        500..=599 => "internalServerError",
+        _ => "error",
     }
 }
 
@@ -155,7 +163,7 @@ const OFFER_TYPES: &[&str] = &[
 const STATES: &[&str] = &["draft", "live", "withdrawn", "deleted"];
 
 fn bad(message: impl Into<String>) -> Reply {
-    error(StatusCode::BAD_REQUEST, "BadRequest", message)
+    error(StatusCode::BAD_REQUEST, "badRequest", message)
 }
 
 fn check_version(ctx: &Ctx, allowed: &[&str]) -> Option<Reply> {
@@ -362,7 +370,13 @@ fn status_json(job: &Job, step: u32, app: &App) -> Value {
     let (status, result) = match (&job.outcome, step) {
         (Some(o), _) => (
             "completed",
-            if o.succeeded { "succeeded" } else { "failed" },
+            if o.succeeded {
+                "succeeded"
+            } else if o.cancelled {
+                "cancelled"
+            } else {
+                "failed"
+            },
         ),
         (None, 0) => ("notStarted", "pending"),
         (None, _) => ("running", "pending"),
@@ -420,7 +434,7 @@ fn job_status(ctx: &Ctx, app: &App) -> Reply {
     let Some(cell) = app.stores.ingestion.jobs.get(id) else {
         return error(
             StatusCode::NOT_FOUND,
-            "NotFound",
+            "notFound",
             format!("Job {id} was not found."),
         );
     };
@@ -442,7 +456,7 @@ fn job_details(ctx: &Ctx, app: &App) -> Reply {
     let Some(cell) = app.stores.ingestion.jobs.get(id) else {
         return error(
             StatusCode::NOT_FOUND,
-            "NotFound",
+            "notFound",
             format!("Job {id} was not found."),
         );
     };
@@ -456,13 +470,90 @@ fn job_details(ctx: &Ctx, app: &App) -> Reply {
     }
 }
 
-/// `GET /private-offer/query`.
+/// `POST /configure/{jobId}/cancel` ("Cancel a configuration request" in Microsoft's product-ingestion
+/// API doc): a job that has not completed ends as `cancelled` without applying anything. The answer's
+/// status and body are not documented: the sandbox answers 200 with the job status (assumed), and 409
+/// `conflict` for a job that already completed.
+fn cancel_job(ctx: &Ctx, app: &App) -> Reply {
+    let id = ctx.param("jobId");
+    if let Some(r) = check_version(ctx, &[CONFIGURE_VERSION]) {
+        return r;
+    }
+    let Some(cell) = app.stores.ingestion.jobs.get(id) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "notFound",
+            format!("Job {id} was not found."),
+        );
+    };
+    settle_due(app);
+    let mut job = lock(&cell);
+    if job.outcome.is_some() {
+        return error(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!("Job {id} has already completed and can no longer be cancelled."),
+        );
+    }
+    job.outcome = Some(JobOutcome {
+        succeeded: false,
+        cancelled: true,
+        errors: Vec::new(),
+        resource_uri: None,
+        job_end: app.clock.rfc3339(),
+        resources: Vec::new(),
+    });
+    app.mark_dirty();
+    Reply::ok(status_json(&job, 2, app)).mutated()
+}
+
+/// Offers per query page unless `$maxpagesize` says otherwise (assumed: Microsoft documents no size).
+const QUERY_PAGE_SIZE: usize = 100;
+/// The largest `$maxpagesize` the sandbox accepts.
+const MAX_QUERY_PAGE_SIZE: usize = 1000;
+
+/// `GET /private-offer/query`: the offers under `privateOffers` (the key the only tested public client,
+/// dstarr/partner-center-cli, reads), in pages of `$maxpagesize`, each linking the next by `@nextLink`
+/// (the product list's documented spelling) with an opaque `$skipToken`.
 fn query_offers(ctx: &Ctx, app: &App) -> Reply {
     if let Some(r) = check_version(ctx, &[READ_VERSION]) {
         return r;
     }
+    let size = match ctx.query("$maxpagesize") {
+        None => QUERY_PAGE_SIZE,
+        Some(text) => match text.trim().parse::<usize>() {
+            Ok(n) if (1..=MAX_QUERY_PAGE_SIZE).contains(&n) => n,
+            _ => {
+                return bad(format!(
+                    "$maxpagesize must be an integer between 1 and {MAX_QUERY_PAGE_SIZE}."
+                ));
+            }
+        },
+    };
     settle_due(app);
-    Reply::ok(json!({"value": app.stores.ingestion.offers.values()}))
+    let after = ctx.query("$skipToken").filter(|t| !t.is_empty());
+    let offers = &app.stores.ingestion.offers;
+    let (page, _) = offers.page(after, size);
+    let mut body = json!({});
+    if page.len() == size
+        && let Some((last, _)) = page.last()
+        && !offers.page(Some(last), 1).0.is_empty()
+        && let Some(obj) = body.as_object_mut()
+    {
+        obj.insert(
+            "@nextLink".to_owned(),
+            json!(format!(
+                "{}/rp/product-ingestion/private-offer/query?$version={READ_VERSION}&$maxpagesize={size}&$skipToken={}",
+                app.base_url,
+                encode_component(last)
+            )),
+        );
+    }
+    let items: Vec<Value> = page.into_iter().map(|(_, v)| v).collect();
+    if let Some(obj) = body.as_object_mut() {
+        obj.insert("privateOffers".to_owned(), Value::Array(items));
+    }
+    Reply::ok(body)
 }
 
 /// `GET /private-offer/{id}`.
@@ -479,12 +570,22 @@ fn get_offer(ctx: &Ctx, app: &App) -> Reply {
         .get_serialized(&format!("private-offer/{id}"))
     {
         Some(v) => Reply::ok_serialized(v),
-        None => error(StatusCode::NOT_FOUND, "NotFound", "Resource not found"),
+        None => error(StatusCode::NOT_FOUND, "notFound", "Resource not found"),
     }
 }
 
-fn err(code: &str, message: String) -> Value {
-    json!({"code": code, "message": message})
+/// A job error as Microsoft's `inner-error` schema has it: lowerCamel `code`, `message`, the
+/// `resourceId` it is about (the durable id, or `{"resourceName": …}` for a resource being created) and
+/// a `details` list (empty here; a production client refuses an error without it).
+fn job_error(code: &str, message: String, resource: &Value) -> Value {
+    let resource_id = match resource.get("id").and_then(Value::as_str) {
+        Some(id) => json!(id),
+        None => match resource.get("resourceName").and_then(Value::as_str) {
+            Some(name) => json!({"resourceName": name}),
+            None => Value::Null,
+        },
+    };
+    json!({"code": code, "message": message, "resourceId": resource_id, "details": []})
 }
 
 fn text<'a>(v: &'a Value, key: &str) -> &'a str {
@@ -517,10 +618,9 @@ fn plan_one(
         // Create.
         let state = requested_state.unwrap_or("draft");
         if !matches!(state, "draft" | "live") {
-            return Err(err(
-                "BadRequest",
-                format!("A new private offer can be created in state draft or live, not {state}."),
-            ));
+            return Err(job_error(
+                "badRequest",
+                format!("A new private offer can be created in state draft or live, not {state}."), res));
         }
         let key = format!("private-offer/{}", app.ids.guid());
         let mut offer = res.clone();
@@ -539,10 +639,9 @@ fn plan_one(
         None => match app.stores.ingestion.offers.get(id) {
             Some(v) => v,
             None => {
-                return Err(err(
-                    "NotFound",
-                    format!("Private offer {id} was not found."),
-                ));
+                return Err(job_error(
+                "notFound",
+                    format!("Private offer {id} was not found."), res));
             }
         },
     };
@@ -553,20 +652,18 @@ fn plan_one(
     match requested_state {
         Some("deleted") => {
             if role_partner {
-                return Err(err(
-                    "Forbidden",
+                return Err(job_error(
+                "forbidden",
                     format!(
                         "Only the originator (ISV) can delete multiparty private offer {id}; the channel partner cannot."
-                    ),
-                ));
+                    ), res));
             }
             if stored_state != "draft" {
-                return Err(err(
-                    "Conflict",
+                return Err(job_error(
+                "conflict",
                     format!(
                         "Private offer {id} is {stored_state}; only a draft private offer can be deleted (withdraw a live offer instead)."
-                    ),
-                ));
+                    ), res));
             }
             touch(&mut next, Some("deleted"), &app.ids, &app.clock);
             work.insert(id.to_owned(), next);
@@ -574,18 +671,16 @@ fn plan_one(
         }
         Some("withdrawn") => {
             if stored_state == "withdrawn" {
-                return Err(err(
-                    "Conflict",
-                    format!("Private offer {id} is already withdrawn."),
-                ));
+                return Err(job_error(
+                "conflict",
+                    format!("Private offer {id} is already withdrawn."), res));
             }
             if stored_state != "live" {
-                return Err(err(
-                    "Conflict",
+                return Err(job_error(
+                "conflict",
                     format!(
                         "Private offer {id} is {stored_state}; only a live private offer can be withdrawn (delete a draft instead)."
-                    ),
-                ));
+                    ), res));
             }
             let sub = match current.get("subState").and_then(Value::as_str) {
                 Some(s) => s.to_ascii_lowercase(),
@@ -593,29 +688,26 @@ fn plan_one(
                 None => "pendingacceptance".to_owned(),
             };
             if sub == "accepted" {
-                return Err(err(
-                    "Conflict",
+                return Err(job_error(
+                "conflict",
                     format!(
                         "Private offer {id} has been accepted by the customer and can no longer be withdrawn."
-                    ),
-                ));
+                    ), res));
             }
             if role_partner {
                 if !is_mpo {
-                    return Err(err(
-                        "Forbidden",
+                    return Err(job_error(
+                "forbidden",
                         format!(
                             "Private offer {id} is not a multiparty private offer; a channel partner cannot withdraw it."
-                        ),
-                    ));
+                        ), res));
                 }
                 if sub == "pendingpartneraction" {
-                    return Err(err(
-                        "Conflict",
+                    return Err(job_error(
+                "conflict",
                         format!(
                             "The selling partner has not published private offer {id}; there is nothing for the partner to withdraw."
-                        ),
-                    ));
+                        ), res));
                 }
                 if let Some(obj) = next.as_object_mut() {
                     obj.insert("subState".to_owned(), json!("pendingPartnerAction"));
@@ -623,12 +715,11 @@ fn plan_one(
                 touch(&mut next, None, &app.ids, &app.clock);
             } else {
                 if is_mpo && sub == "pendingacceptance" {
-                    return Err(err(
-                        "Conflict",
+                    return Err(job_error(
+                "conflict",
                         format!(
                             "The selling partner has published private offer {id} to the customer; the partner must withdraw it before the ISV can."
-                        ),
-                    ));
+                        ), res));
                 }
                 touch(&mut next, Some("withdrawn"), &app.ids, &app.clock);
             }
@@ -637,12 +728,11 @@ fn plan_one(
         }
         other => {
             if stored_state != "draft" {
-                return Err(err(
-                    "Conflict",
+                return Err(job_error(
+                "conflict",
                     format!(
                         "Private offer {id} is {stored_state}; only a draft private offer can be updated."
-                    ),
-                ));
+                    ), res));
             }
             if let (Some(target), Some(src)) = (next.as_object_mut(), res.as_object()) {
                 for (k, v) in src {
@@ -681,6 +771,7 @@ fn apply(app: &App, job: &Job) -> JobOutcome {
     if !errs.is_empty() {
         return JobOutcome {
             succeeded: false,
+            cancelled: false,
             errors: errs,
             resource_uri: None,
             job_end: end,
@@ -706,6 +797,7 @@ fn apply(app: &App, job: &Job) -> JobOutcome {
     app.mark_dirty();
     JobOutcome {
         succeeded: true,
+        cancelled: false,
         errors: Vec::new(),
         resource_uri,
         job_end: end,
@@ -757,13 +849,33 @@ pub(crate) struct Job {
     pub(crate) outcome: Option<JobOutcome>,
 }
 
+impl Job {
+    /// A seeded job as the vendor would answer it: timestamps cut to 7 fractional digits, and every
+    /// object error given the `details` list clients expect.
+    fn into_vendor_form(mut self) -> Self {
+        self.job_start = at_vendor_precision(&self.job_start);
+        if let Some(outcome) = &mut self.outcome {
+            outcome.job_end = at_vendor_precision(&outcome.job_end);
+            for error in &mut outcome.errors {
+                if let Some(obj) = error.as_object_mut() {
+                    obj.entry("details").or_insert_with(|| json!([]));
+                }
+            }
+        }
+        self
+    }
+}
+
 /// How a completed job ended.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct JobOutcome {
     /// `true` for `jobResult: succeeded`.
     pub(crate) succeeded: bool,
-    /// `errors` items (`{code, message}`).
+    /// `true` for `jobResult: cancelled` (`POST configure/{jobId}/cancel` before the job completed).
+    #[serde(default)]
+    pub(crate) cancelled: bool,
+    /// `errors` items (`{code, message, resourceId, details}`).
     #[serde(default)]
     pub(crate) errors: Vec<Value>,
     /// `resourceUri` (absent for delete jobs and failures).

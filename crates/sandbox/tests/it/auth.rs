@@ -325,3 +325,125 @@ async fn publisher_tokens_and_static_tokens() {
     .await;
     assert_eq!(s, 200, "static tokens work everywhere");
 }
+
+/// The payload of a JWT, decoded as a client does to read `exp` (no signature check).
+fn jwt_claims(token: &str) -> serde_json::Value {
+    use base64::Engine;
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "header.payload.signature: {token}");
+    let decode = |part: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part)
+            .unwrap_or_else(|e| panic!("base64url without padding: {e}"))
+    };
+    let header: serde_json::Value = serde_json::from_slice(&decode(parts[0])).unwrap();
+    assert_eq!(header["typ"], "JWT");
+    assert_eq!(header["alg"], "HS256");
+    assert!(!decode(parts[2]).is_empty(), "signed");
+    serde_json::from_slice(&decode(parts[1])).unwrap()
+}
+
+#[tokio::test]
+async fn tokens_are_jwts_whose_exp_matches_expires_in() {
+    let env = Env::new().await;
+    env.sb
+        .set_clock(std::time::UNIX_EPOCH + Duration::from_secs(1_900_000_000));
+    let post = |path: &'static str, form: Vec<(&'static str, &'static str)>| {
+        let request = env.http.post(env.url(path)).form(&form);
+        async move { read(request.send().await.unwrap()).await }
+    };
+    let (s, v1) = post(
+        "/tenant-a/oauth2/token",
+        vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", "app-1"),
+            ("client_secret", "s"),
+            ("resource", "https://graph.microsoft.com/"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200, "{v1}");
+    let claims = jwt_claims(v1["access_token"].as_str().unwrap());
+    let expires_in: i64 = v1["expires_in"].as_str().unwrap().parse().unwrap();
+    assert_eq!(claims["iat"], 1_900_000_000);
+    assert_eq!(claims["nbf"], 1_900_000_000);
+    assert_eq!(claims["exp"].as_i64(), Some(1_900_000_000 + expires_in));
+    assert_eq!(
+        claims["exp"].to_string(),
+        v1["expires_on"].as_str().unwrap()
+    );
+    assert_eq!(claims["aud"], "https://graph.microsoft.com");
+    assert_eq!(claims["tid"], "tenant-a");
+    assert_eq!(claims["appid"], "app-1");
+    assert_eq!(claims["ver"], "1.0");
+    assert_eq!(claims["iss"], "https://sts.windows.net/tenant-a/");
+
+    let (s, v2) = post(
+        "/tenant-b/oauth2/v2.0/token",
+        vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", "app-2"),
+            ("client_secret", "s"),
+            ("scope", "https://api.partnercenter.microsoft.com/.default"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200, "{v2}");
+    let claims = jwt_claims(v2["access_token"].as_str().unwrap());
+    assert_eq!(
+        claims["exp"].as_i64(),
+        Some(1_900_000_000 + v2["expires_in"].as_i64().unwrap())
+    );
+    assert_eq!(claims["aud"], "https://api.partnercenter.microsoft.com");
+    assert_eq!(
+        (claims["tid"].as_str(), claims["appid"].as_str()),
+        (Some("tenant-b"), Some("app-2"))
+    );
+    assert_eq!(claims["ver"], "2.0");
+
+    let (s, ims) = post(
+        "/ims/token/v3",
+        vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", "adobe-1"),
+            ("client_secret", "s"),
+            ("scope", "openid,AdobeID"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200, "{ims}");
+    let token = ims["access_token"].as_str().unwrap().to_owned();
+    let claims = jwt_claims(&token);
+    let expires_in = ims["expires_in"].as_i64().unwrap();
+    assert_eq!(claims["exp"].as_i64(), Some(1_900_000_000 + expires_in));
+    assert_eq!(claims["client_id"], "adobe-1");
+    assert_eq!(claims["type"], "access_token");
+    assert_eq!(
+        claims["expires_in"],
+        (expires_in * 1000).to_string(),
+        "IMS counts in ms"
+    );
+    assert_eq!(claims["created_at"], "1900000000000");
+
+    // Still validated as before: the token works until `exp`, then it is expired.
+    let adobe = |token: &str| {
+        env.http
+            .get(env.url("/data/core/dps/offers?offer-type=personalized"))
+            .bearer_auth(token.to_owned())
+            .header("x-api-key", "adobe-1")
+            .header("x-gw-ims-org-id", "ORG@AdobeOrg")
+            .header("x-sandbox-name", "prod")
+            .send()
+    };
+    assert_eq!(adobe(&token).await.unwrap().status(), 200);
+    env.sb
+        .advance_clock(Duration::from_secs(u64::try_from(expires_in).unwrap()));
+    assert_eq!(adobe(&token).await.unwrap().status(), 401);
+    // A forged token with the same claims but another signature is not one the sandbox issued.
+    let mut forged = token.clone();
+    forged.truncate(token.rfind('.').unwrap() + 1);
+    forged.push_str("AAAA");
+    env.sb
+        .set_clock(std::time::UNIX_EPOCH + Duration::from_secs(1_900_000_000));
+    assert_eq!(adobe(&forged).await.unwrap().status(), 401);
+}

@@ -113,7 +113,7 @@ async fn create_then_read_back_every_field() {
     let (_, list) = env
         .get("/rp/product-ingestion/private-offer/query?$version=2023-07-15")
         .await;
-    let created = &list["value"][0];
+    let created = &list["privateOffers"][0];
     assert_eq!(created["state"], "draft");
     assert_eq!(created["notes"], "keep me");
     assert_eq!(created["pricing"][0]["discountPercentage"], 5);
@@ -147,7 +147,7 @@ async fn delete_rules_draft_only_and_originator_only() {
     )
     .await;
     assert_eq!(st["jobResult"], "failed");
-    assert_eq!(st["errors"][0]["code"], "Conflict");
+    assert_eq!(st["errors"][0]["code"], "conflict");
     assert!(
         st["errors"][0]["message"]
             .as_str()
@@ -167,7 +167,7 @@ async fn delete_rules_draft_only_and_originator_only() {
     )
     .await;
     assert_eq!(st["jobResult"], "failed");
-    assert_eq!(st["errors"][0]["code"], "Forbidden");
+    assert_eq!(st["errors"][0]["code"], "forbidden");
     let st = run_job(
         &env,
         json!([offer_change(
@@ -188,7 +188,7 @@ async fn delete_rules_draft_only_and_originator_only() {
         )]),
     )
     .await;
-    assert_eq!(st["errors"][0]["code"], "NotFound");
+    assert_eq!(st["errors"][0]["code"], "notFound");
 }
 
 #[tokio::test]
@@ -378,7 +378,7 @@ async fn configure_validates_envelope_and_version() {
     ] {
         let (s, b) = env.send(Method::POST, CONFIGURE, Some(bad.clone())).await;
         assert_eq!(s, 400, "{bad}");
-        assert_eq!(b["error"]["code"], "BadRequest");
+        assert_eq!(b["error"]["code"], "badRequest");
     }
     // Stray spaces in $schema are tolerated, as in the docs.
     let mut spaced = envelope(json!([offer_change(
@@ -392,7 +392,7 @@ async fn configure_validates_envelope_and_version() {
     let (s, b) = env
         .get("/rp/product-ingestion/private-offer/nope?$version=2023-07-15")
         .await;
-    assert_eq!((s, b["error"]["code"].as_str()), (404, Some("NotFound")));
+    assert_eq!((s, b["error"]["code"].as_str()), (404, Some("notFound")));
     let (s, _) = env
         .get("/rp/product-ingestion/configure/nope/status?$version=2022-07-01")
         .await;
@@ -448,4 +448,150 @@ async fn immediate_and_time_based_progression() {
         "deleted",
         "time-based jobs settle on read without polling"
     );
+}
+
+// ---- issue 14: what real clients expect ----
+
+#[tokio::test]
+async fn job_errors_carry_lower_camel_code_message_resource_id_and_details() {
+    let env = Env::new().await;
+    seed_offer(&env, "live2", "customerPromotion", "live", None).await;
+    let created_live = json!({"$schema": "https://schema.mp.microsoft.com/schema/private-offer/2023-07-15",
+        "resourceName": "newOffer", "name": "n", "privateOfferType": "customerPromotion", "state": "withdrawn"});
+    let st = run_job(
+        &env,
+        json!([
+            offer_change("private-offer/live2", "customerPromotion", "deleted"),
+            created_live
+        ]),
+    )
+    .await;
+    assert_eq!(st["jobResult"], "failed");
+    let errors = st["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 2);
+    for e in errors {
+        let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys.len(), 4, "{e}");
+        for key in ["code", "message", "resourceId", "details"] {
+            assert!(keys.contains(&key), "{key} missing in {e}");
+        }
+        assert!(e["details"].as_array().is_some_and(Vec::is_empty), "{e}");
+        let code = e["code"].as_str().unwrap();
+        assert!(
+            code.chars().next().is_some_and(|c| c.is_ascii_lowercase()),
+            "{code}"
+        );
+    }
+    assert_eq!(errors[0]["code"], "conflict");
+    assert_eq!(errors[0]["resourceId"], "private-offer/live2");
+    assert_eq!(errors[1]["code"], "badRequest");
+    assert_eq!(errors[1]["resourceId"], json!({"resourceName": "newOffer"}));
+    // HTTP error bodies: lowerCamel codes and a details list.
+    let (s, b) = env
+        .get("/rp/product-ingestion/private-offer/missing?$version=2023-07-15")
+        .await;
+    assert_eq!(s, 404);
+    assert_eq!(b["error"]["code"], "notFound");
+    assert_eq!(b["error"]["details"], json!([]));
+}
+
+#[tokio::test]
+async fn a_cancelled_job_reports_cancelled_and_changes_nothing() {
+    let env = Env::new().await;
+    seed_offer(&env, "d9", "customerPromotion", "draft", None).await;
+    let (_, job) = env
+        .send(
+            Method::POST,
+            CONFIGURE,
+            Some(envelope(json!([offer_change(
+                "private-offer/d9",
+                "customerPromotion",
+                "deleted"
+            )]))),
+        )
+        .await;
+    let id = job["jobId"].as_str().unwrap();
+    let cancel = format!("/rp/product-ingestion/configure/{id}/cancel?$version=2022-07-01");
+    let (s, st) = env.send(Method::POST, &cancel, None).await;
+    assert_eq!(s, 200, "{st}");
+    assert_eq!(
+        (st["jobStatus"].as_str(), st["jobResult"].as_str()),
+        (Some("completed"), Some("cancelled"))
+    );
+    assert_ne!(st["jobEnd"], "0001-01-01");
+    let (_, st) = env
+        .get(&format!(
+            "/rp/product-ingestion/configure/{id}/status?$version=2022-07-01"
+        ))
+        .await;
+    assert_eq!(st["jobResult"], "cancelled");
+    assert_eq!(offer(&env, "d9").await["state"], "draft", "nothing applied");
+    // A completed job cannot be cancelled; an unknown one is not found.
+    let (s, b) = env.send(Method::POST, &cancel, None).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (409, Some("conflict")));
+    let (s, b) = env
+        .send(
+            Method::POST,
+            "/rp/product-ingestion/configure/nope/cancel?$version=2022-07-01",
+            None,
+        )
+        .await;
+    assert_eq!((s, b["error"]["code"].as_str()), (404, Some("notFound")));
+}
+
+#[tokio::test]
+async fn the_query_pages_under_private_offers_with_next_links() {
+    let env = Env::new().await;
+    let offers: Vec<Value> = (0..5)
+        .map(|i| json!({"id": format!("p{i}"), "name": "o", "privateOfferType": "customerPromotion"}))
+        .collect();
+    env.sb
+        .seed(&json!({"ingestion": {"privateOffers": offers}}))
+        .unwrap();
+    let mut next = Some(
+        env.url("/rp/product-ingestion/private-offer/query?$version=2023-07-15&$maxpagesize=2"),
+    );
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    while let Some(url) = next.take() {
+        let path = url
+            .strip_prefix(env.sb.base_url())
+            .expect("absolute link")
+            .to_owned();
+        let (s, page) = env.get(&path).await;
+        assert_eq!(s, 200, "{page}");
+        assert!(page.get("value").is_none());
+        for o in page["privateOffers"].as_array().expect("privateOffers") {
+            seen.push(o["id"].as_str().unwrap().to_owned());
+        }
+        next = page["@nextLink"].as_str().map(str::to_owned);
+        pages += 1;
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(
+        seen,
+        ["p0", "p1", "p2", "p3", "p4"].map(|p| format!("private-offer/{p}"))
+    );
+    let (s, b) = env
+        .get("/rp/product-ingestion/private-offer/query?$version=2023-07-15&$maxpagesize=0")
+        .await;
+    assert_eq!((s, b["error"]["code"].as_str()), (400, Some("badRequest")));
+}
+
+#[tokio::test]
+async fn seeded_jobs_are_answered_as_the_vendor_sends_them() {
+    let env = Env::new().await;
+    env.sb
+        .seed(&json!({"ingestion": {"jobs": [{
+            "jobId": "j-seeded", "createdMs": 0, "jobStart": "2024-01-02T03:04:05.123456789Z",
+            "outcome": {"succeeded": false, "jobEnd": "2024-01-02T03:05:05.987654321Z",
+                        "errors": [{"code": "conflict", "message": "m", "resourceId": "private-offer/x"}]}
+        }]}}))
+        .unwrap();
+    let (_, st) = env
+        .get("/rp/product-ingestion/configure/j-seeded/status?$version=2022-07-01")
+        .await;
+    assert_eq!(st["jobStart"], "2024-01-02T03:04:05.1234567Z");
+    assert_eq!(st["jobEnd"], "2024-01-02T03:05:05.9876543Z");
+    assert_eq!(st["errors"][0]["details"], json!([]));
 }

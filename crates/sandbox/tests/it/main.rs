@@ -11,6 +11,7 @@ mod control;
 mod ingestion;
 mod orders;
 mod robustness;
+mod timestamps;
 
 use offerkit_sandbox::{Audience, Sandbox, SandboxConfig};
 use reqwest::{Client, Method, Response};

@@ -140,7 +140,7 @@ async fn unknown_paths_and_methods() {
     let (s, b) = env.get("/v1/customers/c/nothing").await;
     assert_eq!((s, b["code"].as_u64()), (404, Some(1000)));
     let (s, b) = env.get("/rp/product-ingestion/unknown").await;
-    assert_eq!((s, b["error"]["code"].as_str()), (404, Some("NotFound")));
+    assert_eq!((s, b["error"]["code"].as_str()), (404, Some("notFound")));
     let resp = env
         .req(Method::DELETE, "/v1/customers/c/orders/o1")
         .send()
