@@ -103,6 +103,8 @@ impl GenericErrorBody {
             .or_else(|| raw.get("error").and_then(Value::as_str).map(str::to_owned));
         let message = pick(&[
             "message",
+            // Appcharge Offers V2 `{errorCode, errorMessage}`.
+            "errorMessage",
             "description",
             "detail",
             "title",
@@ -171,6 +173,11 @@ mod tests {
                 r#"{"message":"bad","requestUrl":"/v2/offer"}"#,
                 None,
                 Some("bad"),
+            ),
+            (
+                r#"{"errorCode":1002,"errorMessage":"Offer not found"}"#,
+                Some("1002"),
+                Some("Offer not found"),
             ),
             (
                 r#"{"message":["name must be longer","type is required"]}"#,

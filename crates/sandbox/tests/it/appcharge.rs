@@ -23,7 +23,11 @@ async fn create_get_delete_returns_the_stored_offer() {
         .send(Method::POST, "/v2/offer", Some(offer.clone()))
         .await;
     assert_eq!(s, 409);
-    assert_eq!(dup["requestUrl"], "/v2/offer");
+    assert_eq!(
+        dup,
+        json!({"errorCode": 409, "errorMessage": "An offer with publisherOfferId bundle-1 already exists"}),
+        "the Offers V2 error shape, not V1's {{message, requestUrl, body}}"
+    );
     // A single read is served from the store without a copy: same JSON, same content type.
     let one = env
         .req(Method::GET, "/v2/offer/bundle-1")
@@ -46,9 +50,42 @@ async fn create_get_delete_returns_the_stored_offer() {
     assert_eq!((s, &deleted), (200, &created));
     let (s, b) = env.send(Method::DELETE, "/v2/offer/bundle-1", None).await;
     assert_eq!(s, 404);
-    assert_eq!(b["requestUrl"], "/v2/offer/bundle-1");
-    let (_, list) = env.get("/v2/offer").await;
-    assert_eq!(list["totalCount"], 0);
+    assert_eq!(b["errorMessage"], "Offer bundle-1 not found");
+    assert_eq!(b["errorCode"], 404);
+    let (_, list) = env.get("/v2/offer?publisherOfferIds=bundle-1").await;
+    assert_eq!(list, json!({"totalCount": 0, "offers": []}));
+}
+
+/// `publisherOfferIds` is required, as Appcharge documents it: the sandbox documents no way to
+/// list every offer, so it does not offer one either.
+#[tokio::test]
+async fn listing_without_publisher_offer_ids_is_refused() {
+    let env = Env::new().await;
+    env.sb
+        .seed(&json!({"appcharge": {"offers": [{"publisherOfferId": "a", "name": "Alpha", "type": "Bundle"}]}}))
+        .unwrap();
+    for path in [
+        "/v2/offer",
+        "/v2/offer?publisherOfferIds=",
+        "/v2/offer?publisherOfferIds=,%20,",
+    ] {
+        let (s, b) = env.get(path).await;
+        assert_eq!(s, 400, "{path}: {b}");
+        assert_eq!(b["errorCode"], 400, "{path}");
+        assert!(
+            b["errorMessage"]
+                .as_str()
+                .is_some_and(|m| m.contains("publisherOfferIds is required")),
+            "{path}: {b}"
+        );
+        assert_eq!(
+            b.as_object().map(|o| o.len()),
+            Some(2),
+            "only errorCode and errorMessage: {b}"
+        );
+    }
+    let (s, b) = env.get("/v2/offer?publisherOfferIds=%20a%20,zz").await;
+    assert_eq!((s, &b["totalCount"]), (200, &json!(1)), "{b}");
 }
 
 #[tokio::test]
@@ -74,7 +111,11 @@ async fn put_replaces_and_validation_errors() {
     ] {
         let (s, b) = env.send(Method::POST, "/v2/offer", Some(bad.clone())).await;
         assert_eq!(s, 400, "{bad}");
-        assert!(b["message"].is_string() && b["body"].is_string());
+        assert_eq!(b["errorCode"], 400, "{bad}");
+        assert!(
+            b["errorMessage"].is_string() && b.get("message").is_none(),
+            "{b}"
+        );
     }
     let (s, _) = env
         .send(
