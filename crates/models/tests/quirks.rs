@@ -255,6 +255,23 @@ mod adobe {
     }
 
     #[test]
+    fn fallback_create_sample_with_selection_constraint_and_rank() {
+        // Adobe's "Create a fallback offer" request body, verbatim.
+        let offer: Offer = parse_lossless(
+            r#"{"name":"Test Fallback Offer DPS","description":"Fallback Offer description","status":"approved",
+                "selectionConstraint":{"startDate":"2022-06-10T00:30:00.000+00:00","endDate":"2032-06-06T23:29:21.402+00:00","profileConstraintType":"none"},
+                "representations":[{"components":[{"deliveryURL":"https://mysite.com","type":"imagelink","format":"image/png"}],
+                  "channel":"https://ns.adobe.com/xdm/channel-types/web","placement":"offerPlacement1234"}],
+                "rank":{"priority":1}}"#,
+        );
+        assert!(offer.extra.is_empty(), "{:?}", offer.extra);
+        let constraint = offer.selection_constraint.as_ref().unwrap();
+        assert_eq!(constraint.profile_constraint_type.as_deref(), Some("none"));
+        assert!(constraint.extra.is_empty());
+        assert_eq!(offer.rank.as_ref().and_then(|r| r.priority), Some(1));
+    }
+
+    #[test]
     fn list_page_with_links_and_fallback_offer() {
         let page: OfferPage = parse_lossless(
             r#"{"results":[{"id":"personalizedOffer1234","name":"P","status":"approved","etag":1,
