@@ -103,7 +103,7 @@ impl GenericErrorBody {
             .or_else(|| raw.get("error").and_then(Value::as_str).map(str::to_owned));
         let message = pick(&[
             "message",
-            // Appcharge Offers V2 `{errorCode, errorMessage}`.
+            // `{errorCode, errorMessage}` bodies.
             "errorMessage",
             "description",
             "detail",
