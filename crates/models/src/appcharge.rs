@@ -74,24 +74,30 @@ impl VendorErrorBody for AppchargeErrorBody {
     /// V2 `errorMessage`, else V1 `message` (a list is joined with "; "), else `error`. Blank
     /// texts count as absent.
     fn message(&self) -> Option<String> {
-        let from_message = match self.message.as_ref() {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(serde_json::Value::Array(items)) => Some(
-                items
-                    .iter()
-                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-            Some(serde_json::Value::Null) | None => None,
-            Some(other) => Some(other.to_string()),
-        };
         let present = |s: &String| !s.trim().is_empty();
         self.error_message
-            .clone()
+            .as_ref()
+            .and_then(text_of)
             .filter(present)
-            .or(from_message.filter(present))
+            .or_else(|| self.message.as_ref().and_then(text_of).filter(present))
             .or_else(|| self.error.clone().filter(present))
+    }
+}
+
+/// A message field as text: a string as is, a list joined with "; ", `null` as absent, anything
+/// else as its JSON text.
+fn text_of(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Array(items) => Some(
+            items
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
     }
 }
 
@@ -141,6 +147,17 @@ mod tests {
                 Some("C"),
                 Some("v2 text"),
             ),
+            // Hostile: a non-string errorMessage is shown as text, a null one is absent.
+            (
+                r#"{"errorCode": 5, "errorMessage": {"field": "name"}}"#,
+                Some("5"),
+                Some(r#"{"field":"name"}"#),
+            ),
+            (
+                r#"{"errorCode": null, "errorMessage": null, "message": "v1"}"#,
+                None,
+                Some("v1"),
+            ),
             ("{}", None, None),
         ];
         for (json, code, message) in cases {
@@ -155,7 +172,10 @@ mod tests {
         let b =
             body(r#"{"errorCode": 1002, "errorMessage": "Offer ui not found", "errorCode": 1003}"#);
         assert_eq!(b.error_code, Some(StringOrNumber::from(1003_i64)));
-        assert_eq!(b.error_message.as_deref(), Some("Offer ui not found"));
+        assert_eq!(
+            b.error_message,
+            Some(serde_json::json!("Offer ui not found"))
+        );
         assert!(b.extra.is_empty(), "{:?}", b.extra);
         let back = serde_json::to_value(&b).expect("serialize");
         assert_eq!(

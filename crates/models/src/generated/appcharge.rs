@@ -1222,13 +1222,13 @@ pub struct AppchargeErrorBody {
     /// V2: "Error code indicating the type of failure" (an int32, default 0; its values are not documented).
     #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<crate::lenient::StringOrNumber>,
-    /// V2: "Detailed message describing the error".
+    /// V2: "Detailed message describing the error" (a string; any other JSON value is kept and shown as text rather than making the body unreadable).
     #[serde(
         rename = "errorMessage",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub error_message: Option<String>,
+    pub error_message: Option<serde_json::Value>,
     /// V1 message (usually a string; validation errors may send a list, an assumption).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<serde_json::Value>,
