@@ -126,3 +126,72 @@ async fn put_replaces_and_validation_errors() {
         .await;
     assert_eq!(s, 404);
 }
+
+/// Injected faults answer in the same V2 dialect: a status fault and throttling.
+#[tokio::test]
+async fn faults_answer_the_v2_error_shape() {
+    use offerkit_sandbox::{FaultKind, FaultRule};
+    let env = Env::new().await;
+    env.sb
+        .inject_fault(FaultRule::new(
+            "DELETE",
+            "/v2/offer/*",
+            FaultKind::Status { status: 503 },
+        ))
+        .unwrap();
+    let (s, b) = env.send(Method::DELETE, "/v2/offer/x", None).await;
+    assert_eq!(s, 503);
+    assert_eq!(b["errorCode"], 503, "{b}");
+    assert!(
+        b["errorMessage"].is_string() && b.get("requestUrl").is_none(),
+        "{b}"
+    );
+    env.sb.clear_faults();
+    env.sb
+        .inject_fault(FaultRule::new(
+            "GET",
+            "/v2/offer",
+            FaultKind::Throttle {
+                retry_after_seconds: 2,
+            },
+        ))
+        .unwrap();
+    let (s, b) = env.get("/v2/offer?publisherOfferIds=a").await;
+    assert_eq!(s, 429);
+    assert_eq!(
+        b,
+        json!({"errorCode": 429, "errorMessage": "Rate limit exceeded"})
+    );
+}
+
+/// The fields of the V2 OpenAPI's request and response schemas are known fields: a ProgressBar
+/// offer, `hidePlayerAvailability`, `offerExternalUiId` (top level and in `offerUi`) and the
+/// lowercase `subtype` of the DailyBonus responses are not reported as unknown.
+#[tokio::test]
+async fn documented_fields_are_not_reported_unknown() {
+    let env = Env::new().await;
+    let offers = [
+        json!({"publisherOfferId": "bar-1", "name": "My ProgressBar Offer 1", "type": "ProgressBar", "offerExternalUiId": "ProgressBar Design 1",
+            "productsSequence": [{"index": 1, "barSize": 10, "priceInUsdCents": 0, "products": []}]}),
+        json!({"publisherOfferId": "daily-1", "name": "Daily", "type": "PopUp", "subtype": "DailyBonus",
+            "offerUi": {"offerUiId": "u", "offerExternalUiId": "Daily"},
+            "productsSequence": [{"index": 1, "priceInUsdCents": 0, "playerAvailability": 10, "hidePlayerAvailability": true,
+                "progressBarPoints": [{"publisherBarId": "bar-1", "points": 3}], "products": []}]}),
+    ];
+    for offer in offers {
+        let (s, b) = env
+            .send(Method::POST, "/v2/offer", Some(offer.clone()))
+            .await;
+        assert_eq!(s, 201, "{b}");
+        assert_eq!(
+            env.sb.journal().pop().unwrap().unknown_fields,
+            Vec::<String>::new(),
+            "{offer}"
+        );
+    }
+    let (s, _) = env
+        .send(Method::POST, "/v2/offer", Some(json!({"publisherOfferId": "x1", "name": "Pack", "type": "Bundle", "subTipe": "typo"})))
+        .await;
+    assert_eq!(s, 201);
+    assert_eq!(env.sb.journal().pop().unwrap().unknown_fields, ["subTipe"]);
+}
