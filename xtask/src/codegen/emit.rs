@@ -452,3 +452,23 @@ fn pascal_case(wire: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn aliases_must_be_a_list_of_strings() {
+        let list = |v: serde_json::Value| {
+            super::string_list(&v, "x-aliases")
+                .map(|l| l.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(list(json!({})), Ok(Vec::new()));
+        assert_eq!(
+            list(json!({"x-aliases": ["subtype", "sub_type"]})),
+            Ok(vec!["subtype".to_owned(), "sub_type".to_owned()])
+        );
+        assert!(list(json!({"x-aliases": "subtype"})).is_err());
+        assert!(list(json!({"x-aliases": ["subtype", 1]})).is_err());
+    }
+}
