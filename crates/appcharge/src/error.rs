@@ -153,8 +153,8 @@ fn answer_body(err: &offerkit_transport::Error) -> Option<AppchargeErrorBody> {
 }
 
 /// `: <Appcharge's message> (error code <code>) (request id <id>)`, each part when known: what
-/// Appcharge said, read with its own error model (V2 `errorMessage`/`errorCode`, V1 `message`)
-/// rather than the transport's generic one, which knows no `errorMessage`.
+/// Appcharge said, read with its own error model (V2 `errorMessage`/`errorCode`, V1 `message`,
+/// message lists), which also gives the code the transport's generic suffix leaves out.
 fn answer_suffix(err: &offerkit_transport::Error) -> String {
     let body = answer_body(err);
     let mut text = String::new();
@@ -181,7 +181,8 @@ fn answer_suffix(err: &offerkit_transport::Error) -> String {
 fn refusal_hint(operation: &str) -> &'static str {
     match operation {
         LIST_OFFERS => {
-            "; Appcharge documents GET /v2/offer only with publisherOfferIds (marked required), so              listing every offer may be refused: read the offers you know with get_offers"
+            "; Appcharge documents GET /v2/offer only with publisherOfferIds (marked required), so \
+             listing every offer may be refused: read the offers you know with get_offers"
         }
         _ => "",
     }
