@@ -345,3 +345,54 @@ async fn adobe_lost_delete_response_is_retracted_by_this_run() {
     );
     sandbox.shutdown().await.expect("shutdown");
 }
+
+#[tokio::test]
+async fn adobe_fallback_offer_with_selection_constraint_and_rank_reads_typed() {
+    // Adobe's fallback create sample carries both; the sandbox keeps them and the client types them.
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    sandbox
+        .seed(&json!({"adobe": {"fallback": [{
+            "id": "fallbackOffer1", "name": "Test Fallback Offer DPS", "status": "approved",
+            "selectionConstraint": {"startDate": "2022-06-10T00:30:00.000+00:00", "endDate": "2032-06-06T23:29:21.402+00:00", "profileConstraintType": "none"},
+            "rank": {"priority": 1}
+        }]}}))
+        .expect("seed");
+    let offer = client(&sandbox)
+        .get_offer(&id("fallbackOffer1"), OfferType::Fallback)
+        .await
+        .expect("get")
+        .expect("seeded");
+    assert_eq!(offer.rank.as_ref().and_then(|r| r.priority), Some(1));
+    assert_eq!(
+        offer
+            .selection_constraint
+            .as_ref()
+            .and_then(|c| c.profile_constraint_type.as_deref()),
+        Some("none")
+    );
+    assert!(offer.extra.get("rank").is_none() && offer.extra.get("selectionConstraint").is_none());
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn adobe_problem_details_carry_a_documented_form_type_uri() {
+    use offerkit_adobe_offers::ErrorInfo;
+    use offerkit_adobe_offers::models::AepErrorKind;
+    let sandbox = sandbox().await;
+    let err = client(&sandbox)
+        .list_offers(OfferType::Personalized, &ListOptions::new().limit(5000))
+        .await
+        .expect_err("limit above 1000");
+    assert!(err.is_rejected(), "{err:?}");
+    assert_eq!(err.aep_error_kind(), Some(AepErrorKind::ProblemDetails));
+    // https://ns.adobe.com/aep/errors/<SERVICE>-<NNNN>-<status>, as AEP documents the form.
+    assert_eq!(
+        err.code().as_deref(),
+        Some("https://ns.adobe.com/aep/errors/DPS-1001-400")
+    );
+    assert!(
+        err.to_string().contains("limit must be an integer"),
+        "{err}"
+    );
+    sandbox.shutdown().await.expect("shutdown");
+}

@@ -394,13 +394,104 @@ async fn appcharge_through_the_facade() {
         rolling.response.as_ref().map(|r| r["type"].clone()),
         Some(json!("RollingOffer"))
     );
-    let list = appcharge
+    // Listing every offer has no documented means (publisherOfferIds is required): refused
+    // before anything is sent.
+    let reads_before = sandbox.count("GET", "/v2/offer");
+    let err = appcharge
         .query(&Query::List(offerkit::ListQuery::new(Vendor::Appcharge)))
         .await
-        .expect("list");
+        .expect_err("no documented way to list");
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    assert!(err.message().contains("publisherOfferIds"), "{err}");
     assert_eq!(
-        list.response.as_ref().map(|r| r["totalCount"].clone()),
-        Some(json!(1))
+        sandbox.count("GET", "/v2/offer"),
+        reads_before,
+        "nothing sent"
+    );
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn appcharge_v2_error_bodies_are_read_and_shown() {
+    // The sandbox answers the Offers V2 shape {errorCode, errorMessage} on /v2/offer, and the
+    // client says what it said. Listing without publisherOfferIds is refused, as documented.
+    let sandbox = sandbox_with(vec![seed_offer()]).await;
+    let err = client(&sandbox, "t")
+        .list_offers()
+        .await
+        .expect_err("publisherOfferIds is required");
+    assert!(err.is_rejected(), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(err.code().as_deref(), Some("400"));
+    assert!(
+        err.message()
+            .is_some_and(|m| m.starts_with("publisherOfferIds is required")),
+        "{err:?}"
+    );
+    let body = err.error_body().expect("typed body");
+    assert!(
+        body.error_message.is_some() && body.message.is_none(),
+        "{body:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.starts_with(
+            "Appcharge rejected `list_offers` with HTTP 400: publisherOfferIds is required"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("(error code 400)"), "{text}");
+    assert!(
+        text.contains("read the offers you know with get_offers"),
+        "{text}"
+    );
+    // The documented read works.
+    let listed = client(&sandbox, "t")
+        .get_offers(&[id("special-offer-1"), id("absent")])
+        .await
+        .expect("by id");
+    assert_eq!(listed.total_count, Some(1));
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn appcharge_documented_response_fields_are_typed() {
+    use offerkit_appcharge::models::{OfferSubType, OfferType};
+    // DailyBonusOfferDtoResponse spells `subtype`; a ProgressBar offer, hidePlayerAvailability and
+    // offerUi.offerExternalUiId come from the V2 OpenAPI's response schemas.
+    let daily = json!({"publisherOfferId": "daily-1", "name": "Daily bonus", "type": "PopUp", "subtype": "DailyBonus",
+        "offerUi": {"offerUiId": "u1", "offerExternalUiId": "Daily_Design"},
+        "productsSequence": [{"index": 1, "priceInUsdCents": 0, "playerAvailability": 1, "hidePlayerAvailability": true, "products": []}]});
+    let bar = json!({"publisherOfferId": "bar-1", "name": "Progress", "type": "ProgressBar",
+        "productsSequence": [{"index": 1, "barSize": 10, "priceInUsdCents": 0, "products": []}]});
+    let sandbox = sandbox_with(vec![daily, bar]).await;
+    let c = client(&sandbox, "t");
+    let daily = c
+        .get_offer(&id("daily-1"))
+        .await
+        .expect("get")
+        .expect("listed");
+    assert_eq!(daily.sub_type, Some(OfferSubType::DailyBonus));
+    assert!(!daily.extra.contains_key("subtype"), "{:?}", daily.extra);
+    let ui = daily.offer_ui.clone().flatten().expect("offerUi");
+    assert_eq!(ui.offer_external_ui_id.as_deref(), Some("Daily_Design"));
+    let step = &daily.products_sequence.as_ref().expect("sequence")[0];
+    assert_eq!(step.hide_player_availability, Some(true));
+    let bar = c
+        .get_offer(&id("bar-1"))
+        .await
+        .expect("get")
+        .expect("listed");
+    assert_eq!(bar.r#type, Some(OfferType::ProgressBar));
+    assert_eq!(
+        bar.products_sequence.as_ref().expect("sequence")[0].bar_size,
+        Some(10)
+    );
+    // Deleting returns the same typed offer.
+    let deleted = c.delete_and_verify(&id("daily-1")).await.expect("delete");
+    assert_eq!(
+        deleted.retracted().expect("retracted").value.sub_type,
+        Some(OfferSubType::DailyBonus)
     );
     sandbox.shutdown().await.expect("shutdown");
 }

@@ -107,7 +107,7 @@ async fn delete_and_verify_requires_the_404_read_back() {
     let read_back = server
         .mock_async(|when, then| {
             when.method(GET).path(offer_path("fallbackOffer1")).query_param("offer-type", "fallback");
-            then.status(404).json_body(json!({"type": "http://ns.adobe.com/aep/errors/DPS-1404-404", "title": "Resource not found", "status": 404, "detail": "No fallback offer with id fallbackOffer1 was found."}));
+            then.status(404).json_body(json!({"type": "https://ns.adobe.com/aep/errors/DPS-1010-404", "title": "Resource not found", "status": 404, "detail": "No fallback offer with id fallbackOffer1 was found."}));
         })
         .await;
     let out = client(&server)
@@ -158,7 +158,7 @@ async fn delete_of_a_missing_offer_is_already_retracted_and_not_retried() {
         .mock_async(|when, then| {
             when.method(DELETE).path(offer_path("gone"));
             then.status(404).header("x-request-id", "req-404").json_body(json!({
-                "type": "http://ns.adobe.com/aep/errors/DPS-1404-404", "title": "Resource not found",
+                "type": "https://ns.adobe.com/aep/errors/DPS-1010-404", "title": "Resource not found",
                 "status": 404, "detail": "No personalized offer with id gone was found."}));
         })
         .await;

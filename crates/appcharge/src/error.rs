@@ -54,7 +54,7 @@ pub enum Error {
         "Appcharge refused the publisher token (HTTP {status}){}; check the x-publisher-token value \
          (env OFFERKIT_APPCHARGE_PUBLISHER_TOKEN; Publisher Dashboard > Settings > Integration) and \
          that the base URL matches the token's environment (production or sandbox)",
-        source.answer_suffix()
+        answer_suffix(source)
     )]
     Unauthorized {
         /// 401 or 403.
@@ -66,12 +66,14 @@ pub enum Error {
 
     /// Appcharge rejected the request (400, 409, 422 or another 4xx): fix the request, do not retry.
     ///
-    /// [`ErrorInfo::message`] (a list of validation messages is joined with `; `),
-    /// [`ErrorInfo::request_id`] and [`Error::error_body`] (the typed [`AppchargeErrorBody`]) read
-    /// the answer.
+    /// The message says what Appcharge said: the V2 `errorMessage` and `errorCode`, or the V1
+    /// `message`. [`ErrorInfo::message`] (a list of validation messages is joined with `; `),
+    /// [`ErrorInfo::code`], [`ErrorInfo::request_id`] and [`Error::error_body`] (the typed
+    /// [`AppchargeErrorBody`]) read the answer.
     #[error(
-        "Appcharge rejected `{operation}` with HTTP {status}{}",
-        source.answer_suffix()
+        "Appcharge rejected `{operation}` with HTTP {status}{}{}",
+        answer_suffix(source),
+        refusal_hint(operation)
     )]
     Rejected {
         /// The operation, e.g. `get_offers`.
@@ -134,16 +136,60 @@ impl Error {
         matches!(self, Self::Rejected { .. })
     }
 
-    /// Appcharge's error body, typed, when the answer had a JSON one: V1 `{message, requestUrl,
-    /// body}` or `{statusCode, message[], error}`.
+    /// Appcharge's error body, typed, when the answer had a JSON one: V2 `{errorCode,
+    /// errorMessage}`, V1 `{message, requestUrl, body}` or `{statusCode, message[], error}`.
     pub fn error_body(&self) -> Option<AppchargeErrorBody> {
-        match self.transport_error()? {
-            offerkit_transport::Error::Api(api) => serde_json::from_str(&api.body).ok(),
-            offerkit_transport::Error::Throttled(t) => serde_json::from_str(&t.last.body).ok(),
-            _ => None,
-        }
+        answer_body(self.transport_error()?)
     }
 }
+
+/// The body of an answer, when `err` is one (also the last answer of a throttled call).
+fn answer_body(err: &offerkit_transport::Error) -> Option<AppchargeErrorBody> {
+    match err {
+        offerkit_transport::Error::Api(api) => serde_json::from_str(&api.body).ok(),
+        offerkit_transport::Error::Throttled(t) => serde_json::from_str(&t.last.body).ok(),
+        _ => None,
+    }
+}
+
+/// `: <Appcharge's message> (error code <code>) (request id <id>)`, each part when known: what
+/// Appcharge said, read with its own error model (V2 `errorMessage`/`errorCode`, V1 `message`,
+/// message lists), which also gives the code the transport's generic suffix leaves out.
+fn answer_suffix(err: &offerkit_transport::Error) -> String {
+    let body = answer_body(err);
+    let mut text = String::new();
+    if let Some(message) = body.as_ref().and_then(VendorErrorBody::message) {
+        text.push_str(": ");
+        text.push_str(message.trim());
+    }
+    if let Some(code) = body.as_ref().and_then(VendorErrorBody::code) {
+        text.push_str(" (error code ");
+        text.push_str(code.trim());
+        text.push(')');
+    }
+    if let Some(id) = err.request_id() {
+        text.push_str(" (request id ");
+        text.push_str(id);
+        text.push(')');
+    }
+    text
+}
+
+/// What a refusal of `operation` most likely means, when the documentation says more than the
+/// answer: `list_offers` sends `GET /v2/offer` without `publisherOfferIds`, which the V2 OpenAPI
+/// marks required (docs/vendors.md, "Appcharge").
+fn refusal_hint(operation: &str) -> &'static str {
+    match operation {
+        LIST_OFFERS => {
+            "; Appcharge documents GET /v2/offer only with publisherOfferIds (marked required), so \
+             listing every offer may be refused: read the offers you know with get_offers"
+        }
+        _ => "",
+    }
+}
+
+/// The operation name of [`crate::AppchargeClient::list_offers`].
+pub(crate) const LIST_OFFERS: &str = "list_offers";
 
 /// An id refused by the one id check is this crate's [`Error::InvalidArgument`].
 impl From<InvalidId> for Error {
@@ -186,14 +232,16 @@ impl ErrorInfo for Error {
         }
     }
 
-    /// Appcharge's code: `code`, else `statusCode`, else `error` of the typed body.
+    /// Appcharge's code: `code`, else V2 `errorCode`, else `statusCode`, else `error` of the typed
+    /// body.
     fn code(&self) -> Option<String> {
         self.error_body()
             .and_then(|b| b.code())
             .or_else(|| self.transport_error()?.error_body()?.code.clone())
     }
 
-    /// Appcharge's message (a list is joined with `; `), else `error` of the typed body.
+    /// Appcharge's message: V2 `errorMessage`, else V1 `message` (a list is joined with `; `), else
+    /// `error` of the typed body.
     fn message(&self) -> Option<String> {
         self.error_body()
             .and_then(|b| b.message())
@@ -267,6 +315,11 @@ mod tests {
                 "403",
                 delete_error(answer(403, json!({"statusCode": 403, "error": "Forbidden", "message": "Forbidden resource"}))).await,
                 (Some(403), Some("403"), Some("Forbidden resource"), Some("r-1"), false, true, false),
+            ),
+            (
+                "400 in the V2 shape",
+                delete_error(answer(400, json!({"errorCode": 1002, "errorMessage": "Offer design not found"}))).await,
+                (Some(400), Some("1002"), Some("Offer design not found"), Some("r-1"), false, false, false),
             ),
             (
                 "400 with a list of messages",

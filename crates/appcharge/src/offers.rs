@@ -116,11 +116,11 @@ impl AppchargeClient {
     }
 
     /// `GET /v2/offer?publisherOfferIds=a,b`: the offers with these ids that exist (absent ids are
-    /// simply not in the list).
+    /// simply not in the list). This is the documented read: `publisherOfferIds` is required.
     ///
     /// More than [`MAX_IDS_PER_REQUEST`] ids are fetched in several requests and merged
     /// (`totalCount` is then the number of offers returned). An empty slice is refused (use
-    /// [`AppchargeClient::list_offers`] for everything), and so is an id containing a comma, which
+    /// [`AppchargeClient::list_offers`], undocumented, for everything), and so is an id containing a comma, which
     /// the comma-separated parameter cannot carry.
     ///
     /// ```no_run
@@ -236,8 +236,14 @@ impl AppchargeClient {
         Ok((offer, request_id))
     }
 
-    /// `GET /v2/offer` without a filter: every offer of the publisher. Appcharge documents no
-    /// paging for V2, so this is one request.
+    /// `GET /v2/offer` without a filter: every offer of the publisher, **if Appcharge answers it**.
+    ///
+    /// Not documented: Appcharge documents `GET /v2/offer` only with `publisherOfferIds`, marked
+    /// required (the Offers V2 "Get offers" page and the V2 OpenAPI, api-evangelist/appcharge,
+    /// 3rd-party; docs/vendors.md, "Appcharge"), and no V2 paging. The real API may refuse this
+    /// request or answer it differently; prefer [`AppchargeClient::get_offers`] with the ids you
+    /// know. A refusal is [`Error::Rejected`], and its message says so. The offerkit sandbox
+    /// follows the documentation and refuses it (HTTP 400).
     ///
     /// ```no_run
     /// # async fn run(client: offerkit_appcharge::AppchargeClient) -> Result<(), offerkit_appcharge::Error> {
@@ -246,7 +252,8 @@ impl AppchargeClient {
     /// # Ok(()) }
     /// ```
     pub async fn list_offers(&self) -> Result<OfferList, Error> {
-        const OPERATION: &str = "list_offers";
+        const OPERATION: &str = crate::error::LIST_OFFERS;
+        tracing::debug!("appcharge: listing offers without publisherOfferIds (undocumented)");
         self.http
             .get(OPERATION)
             .path("v2/offer")

@@ -213,6 +213,12 @@ async fn unauthorized_with_a_text_body_still_reads_clearly() {
 #[tokio::test]
 async fn client_errors_are_rejected_with_the_typed_body() {
     let cases = [
+        // Offers V2 `ErrorResponse` (components.schemas in the V2 OpenAPI).
+        (
+            400,
+            json!({"errorCode": 1002, "errorMessage": "Offer design Real_Store_Refresh not found"}),
+            "Offer design Real_Store_Refresh not found",
+        ),
         (
             400,
             json!({"message": "publisherOfferId is invalid", "requestUrl": "https://api.appcharge.com/v2/offer/x", "body": "{}"}),
@@ -463,6 +469,52 @@ async fn get_offer_finds_by_exact_id_and_treats_absence_and_404_as_none() {
 }
 
 #[tokio::test]
+async fn a_v2_error_says_what_appcharge_said() {
+    // Before: "Appcharge rejected `delete_offer` with HTTP 400" and nothing else, because the
+    // generic reading knows no `errorMessage`.
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(DELETE).path("/v2/offer/x");
+            then.status(400)
+                .header("x-request-id", "req-v2")
+                .json_body(json!({"errorCode": 1002, "errorMessage": "Offer design not found"}));
+        })
+        .await;
+    let err = client(&server)
+        .delete_offer(&id("x"))
+        .await
+        .expect_err("rejected");
+    assert_eq!(
+        err.to_string(),
+        "Appcharge rejected `delete_offer` with HTTP 400: Offer design not found (error code 1002) \
+         (request id req-v2)"
+    );
+    assert_eq!(err.code().as_deref(), Some("1002"));
+    assert_eq!(err.message().as_deref(), Some("Offer design not found"));
+
+    // The same on a 401 (its body is not documented; the V2 shape is read if sent).
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v2/offer");
+            then.status(401)
+                .json_body(json!({"errorCode": 0, "errorMessage": "Unauthorized: bad token"}));
+        })
+        .await;
+    let err = client(&server)
+        .get_offers(&[id("a")])
+        .await
+        .expect_err("refused");
+    assert!(err.is_unauthorized(), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("Appcharge refused the publisher token (HTTP 401): Unauthorized: bad token (error code 0); "),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn list_offers_sends_no_filter() {
     let server = MockServer::start_async().await;
     let mock = server
@@ -477,6 +529,29 @@ async fn list_offers_sends_no_filter() {
     let list = client(&server).list_offers().await.expect("list");
     assert_eq!(list.total_count, Some(0));
     mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_refused_list_says_that_listing_without_ids_is_undocumented() {
+    // GET /v2/offer documents publisherOfferIds as required; a refusal of the unfiltered list
+    // points at get_offers.
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v2/offer");
+            then.status(400).json_body(
+                json!({"errorCode": 400, "errorMessage": "publisherOfferIds is required"}),
+            );
+        })
+        .await;
+    let err = client(&server).list_offers().await.expect_err("refused");
+    assert!(err.is_rejected(), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "Appcharge rejected `list_offers` with HTTP 400: publisherOfferIds is required (error code \
+         400); Appcharge documents GET /v2/offer only with publisherOfferIds (marked required), so \
+         listing every offer may be refused: read the offers you know with get_offers"
+    );
 }
 
 // --- ids and paths ---

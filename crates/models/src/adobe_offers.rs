@@ -1,8 +1,9 @@
 //! Adobe Journey Optimizer Offer Library API (feature `adobe-offers`).
 //!
 //! The record types are generated from `specs/adobe_offers.schema.json`. One [`Offer`] type serves
-//! personalized and fallback offers (fallback offers simply lack `selectionConstraint`, `rank` and
-//! capping); [`OfferType`] is the `offer-type` query parameter. [`AepError`] reads all three Experience
+//! personalized and fallback offers (a fallback offer may carry `selectionConstraint` and `rank`,
+//! as Adobe's fallback create sample sends them, or lack them, as its lookup sample does);
+//! [`OfferType`] is the `offer-type` query parameter. [`AepError`] reads all three Experience
 //! Platform error shapes.
 //!
 //! ```

@@ -61,29 +61,126 @@ impl ProductEntry {
 }
 
 impl VendorErrorBody for AppchargeErrorBody {
-    /// `code`, else `statusCode`, else `error`.
+    /// `code`, else V2 `errorCode`, else `statusCode`, else `error`.
     fn code(&self) -> Option<String> {
         self.code
             .as_ref()
+            .or(self.error_code.as_ref())
             .or(self.status_code.as_ref())
             .map(ToString::to_string)
             .or_else(|| self.error.clone())
     }
 
-    /// `message` (a list is joined with "; "), else `error`.
+    /// V2 `errorMessage`, else V1 `message` (a list is joined with "; "), else `error`. Blank
+    /// texts count as absent.
     fn message(&self) -> Option<String> {
-        let from_message = match self.message.as_ref() {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(serde_json::Value::Array(items)) => Some(
-                items
-                    .iter()
-                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+        let present = |s: &String| !s.trim().is_empty();
+        self.error_message
+            .as_ref()
+            .and_then(text_of)
+            .filter(present)
+            .or_else(|| self.message.as_ref().and_then(text_of).filter(present))
+            .or_else(|| self.error.clone().filter(present))
+    }
+}
+
+/// A message field as text: a string as is, a list joined with "; ", `null` as absent, anything
+/// else as its JSON text.
+fn text_of(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Array(items) => Some(
+            items
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(json: &str) -> AppchargeErrorBody {
+        serde_json::from_str(json).expect("an error body")
+    }
+
+    #[test]
+    fn every_error_shape_gives_its_code_and_message() {
+        let cases = [
+            // V2 `ErrorResponse` (errorCode is an int32; a string is read too).
+            (
+                r#"{"errorCode": 1002, "errorMessage": "Offer ui not found"}"#,
+                Some("1002"),
+                Some("Offer ui not found"),
             ),
-            Some(serde_json::Value::Null) | None => None,
-            Some(other) => Some(other.to_string()),
-        };
-        from_message.or_else(|| self.error.clone())
+            (
+                r#"{"errorCode": "E7", "errorMessage": "x"}"#,
+                Some("E7"),
+                Some("x"),
+            ),
+            (r#"{"errorCode": 0, "errorMessage": "  "}"#, Some("0"), None),
+            // V1 `{message, requestUrl, body}`.
+            (
+                r#"{"message": "Invalid priceInUsdCents", "requestUrl": "/offering/offer", "body": "{}"}"#,
+                None,
+                Some("Invalid priceInUsdCents"),
+            ),
+            // NestJS-style (an assumption).
+            (
+                r#"{"statusCode": 400, "message": ["a", "b"], "error": "Bad Request"}"#,
+                Some("400"),
+                Some("a; b"),
+            ),
+            (
+                r#"{"error": "Unprocessable Entity"}"#,
+                Some("Unprocessable Entity"),
+                Some("Unprocessable Entity"),
+            ),
+            // Both dialects in one body: V2 wins for the message, an explicit `code` for the code.
+            (
+                r#"{"errorCode": 3, "errorMessage": "v2 text", "message": "v1 text", "code": "C"}"#,
+                Some("C"),
+                Some("v2 text"),
+            ),
+            // Hostile: a non-string errorMessage is shown as text, a null one is absent.
+            (
+                r#"{"errorCode": 5, "errorMessage": {"field": "name"}}"#,
+                Some("5"),
+                Some(r#"{"field":"name"}"#),
+            ),
+            (
+                r#"{"errorCode": null, "errorMessage": null, "message": "v1"}"#,
+                None,
+                Some("v1"),
+            ),
+            ("{}", None, None),
+        ];
+        for (json, code, message) in cases {
+            let b = body(json);
+            assert_eq!(b.code().as_deref(), code, "{json}");
+            assert_eq!(b.message().as_deref(), message, "{json}");
+        }
+    }
+
+    #[test]
+    fn the_v2_fields_are_typed_and_round_trip() {
+        let b =
+            body(r#"{"errorCode": 1002, "errorMessage": "Offer ui not found", "errorCode": 1003}"#);
+        assert_eq!(b.error_code, Some(StringOrNumber::from(1003_i64)));
+        assert_eq!(
+            b.error_message,
+            Some(serde_json::json!("Offer ui not found"))
+        );
+        assert!(b.extra.is_empty(), "{:?}", b.extra);
+        let back = serde_json::to_value(&b).expect("serialize");
+        assert_eq!(
+            back,
+            serde_json::json!({"errorCode": 1003, "errorMessage": "Offer ui not found"})
+        );
     }
 }

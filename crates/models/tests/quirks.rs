@@ -255,6 +255,23 @@ mod adobe {
     }
 
     #[test]
+    fn fallback_create_sample_with_selection_constraint_and_rank() {
+        // Adobe's "Create a fallback offer" request body, verbatim.
+        let offer: Offer = parse_lossless(
+            r#"{"name":"Test Fallback Offer DPS","description":"Fallback Offer description","status":"approved",
+                "selectionConstraint":{"startDate":"2022-06-10T00:30:00.000+00:00","endDate":"2032-06-06T23:29:21.402+00:00","profileConstraintType":"none"},
+                "representations":[{"components":[{"deliveryURL":"https://mysite.com","type":"imagelink","format":"image/png"}],
+                  "channel":"https://ns.adobe.com/xdm/channel-types/web","placement":"offerPlacement1234"}],
+                "rank":{"priority":1}}"#,
+        );
+        assert!(offer.extra.is_empty(), "{:?}", offer.extra);
+        let constraint = offer.selection_constraint.as_ref().unwrap();
+        assert_eq!(constraint.profile_constraint_type.as_deref(), Some("none"));
+        assert!(constraint.extra.is_empty());
+        assert_eq!(offer.rank.as_ref().and_then(|r| r.priority), Some(1));
+    }
+
+    #[test]
     fn list_page_with_links_and_fallback_offer() {
         let page: OfferPage = parse_lossless(
             r#"{"results":[{"id":"personalizedOffer1234","name":"P","status":"approved","etag":1,
@@ -386,6 +403,75 @@ mod appcharge {
             offer.price_discount.unwrap().r#type,
             Some(DiscountKind::FixedAmount)
         );
+    }
+
+    #[test]
+    fn lowercase_subtype_is_read_as_sub_type() {
+        // DailyBonusOfferDtoResponse / PostPurchaseOfferDtoResponse spell it `subtype`.
+        let offer: Offer = serde_json::from_str(
+            r#"{"publisherOfferId":"daily-1","type":"PopUp","subtype":"DailyBonus","active":true}"#,
+        )
+        .unwrap();
+        assert_eq!(offer.sub_type, Some(OfferSubType::DailyBonus));
+        assert!(offer.extra.is_empty(), "{:?}", offer.extra);
+        // Written back in the canonical spelling only.
+        let back = serde_json::to_value(&offer).unwrap();
+        assert_eq!(back["subType"], "DailyBonus");
+        assert!(back.get("subtype").is_none());
+        // Both spellings in one answer: no "duplicate field" error, `subType` wins, in either order.
+        for text in [
+            r#"{"subtype":"DailyBonus","subType":"PostPurchase"}"#,
+            r#"{"subType":"PostPurchase","subtype":"DailyBonus"}"#,
+        ] {
+            let offer: Offer = serde_json::from_str(text).unwrap();
+            assert_eq!(offer.sub_type, Some(OfferSubType::PostPurchase), "{text}");
+        }
+        // Nested in the list, and with duplicate keys of the alias itself (last wins).
+        let list = parse_offer_list(
+            br#"{"totalCount":1,"offers":[{"publisherOfferId":"pp","subtype":"StoreRefresh","subtype":"PostPurchase"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            list.offers.unwrap()[0].sub_type,
+            Some(OfferSubType::PostPurchase)
+        );
+    }
+
+    #[test]
+    fn progress_bar_offer_and_the_newer_typed_fields() {
+        // Shapes of ProgressBarDtoResponse, SpecialOfferDtoResponse and StoreRefreshPopupDtoResponse.
+        let offer: Offer = parse_lossless(
+            r#"{"publisherOfferId":"bar-1","name":"My ProgressBar Offer 1","type":"ProgressBar","active":true,
+                "offerUi":{"offerUiId":"68b41c5aa1c5b1a284737e9b","offerExternalUiId":"Real_Store_Refresh","offerUiType":"ProgressBar"},
+                "productsSequence":[{"index":1,"id":"m1","priceInUsdCents":0,"barSize":10,"playerAvailability":5,"hidePlayerAvailability":true,
+                  "progressBarPoints":[{"publisherBarId":"bar-2","points":3}],"products":[]}]}"#,
+        );
+        assert_eq!(offer.r#type, Some(OfferType::ProgressBar));
+        assert_eq!(
+            offer.r#type.as_ref().map(OfferType::as_str),
+            Some("ProgressBar")
+        );
+        let ui = offer.offer_ui.clone().flatten().unwrap();
+        assert_eq!(
+            ui.offer_external_ui_id.as_deref(),
+            Some("Real_Store_Refresh")
+        );
+        assert!(ui.extra.is_empty(), "{:?}", ui.extra);
+        let step = &offer.products_sequence.as_ref().unwrap()[0];
+        assert_eq!(step.hide_player_availability, Some(true));
+        assert_eq!(step.bar_size, Some(10));
+        let points = &step.progress_bar_points.as_ref().unwrap()[0];
+        assert_eq!(points.publisher_bar_id.as_deref(), Some("bar-2"));
+        assert!(step.extra.is_empty(), "{:?}", step.extra);
+    }
+
+    #[test]
+    fn v2_error_body() {
+        // components.schemas.ErrorResponse of the V2 OpenAPI.
+        let e: AppchargeErrorBody =
+            parse_lossless(r#"{"errorCode":1002,"errorMessage":"Offer design not found"}"#);
+        assert_eq!(e.code().as_deref(), Some("1002"));
+        assert_eq!(e.message().as_deref(), Some("Offer design not found"));
     }
 
     #[test]

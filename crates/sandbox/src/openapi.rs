@@ -382,7 +382,7 @@ fn paths() -> Value {
         "/v2/offer": {
             "get": Op {
                 summary: "Get Appcharge offers", tag: "appcharge", security: appcharge_sec(),
-                params: vec![query("publisherOfferIds", false, json!({"type": "string"}), "Comma-separated publisherOfferIds")], body: None,
+                params: vec![query("publisherOfferIds", true, json!({"type": "string"}), "Comma-separated publisherOfferIds (required, as Appcharge documents it)")], body: None,
                 responses: with(vec![("200", resp("Offers", Some(r("AppchargeOfferList"))))], ac_errors()),
             }.build(),
             "post": Op {

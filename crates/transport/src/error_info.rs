@@ -105,6 +105,8 @@ impl GenericErrorBody {
             .or_else(|| raw.get("error").and_then(Value::as_str).map(str::to_owned));
         let message = pick(&[
             "message",
+            // `{errorCode, errorMessage}` bodies.
+            "errorMessage",
             "description",
             "detail",
             "title",
@@ -173,6 +175,11 @@ mod tests {
                 r#"{"message":"bad","requestUrl":"/v2/offer"}"#,
                 None,
                 Some("bad"),
+            ),
+            (
+                r#"{"errorCode":1002,"errorMessage":"Offer not found"}"#,
+                Some("1002"),
+                Some("Offer not found"),
             ),
             (
                 r#"{"message":["name must be longer","type is required"]}"#,

@@ -13,7 +13,9 @@
 //! Property types: `$ref` to a local def, `$ref` to a def of a hand-written spec (`lenient.schema.json`,
 //! mapped to `crate::<x-rust-module>::Name`), `string`, `integer` (i64), `number` (`serde_json::Number`, so `2` and `2.0` are written back as read), `boolean`,
 //! `array` (Vec), `object` without properties (`serde_json::Map`), and `{}` (`serde_json::Value`).
-//! `x-rust-name` overrides a field name.
+//! `x-rust-name` overrides a field name; `x-aliases` lists other spellings the vendor uses for a
+//! property (read as the property; in a duplicate-tolerant spec the canonical spelling wins when both
+//! are sent).
 
 use std::fmt::Write as _;
 
@@ -105,6 +107,8 @@ impl Ctx<'_> {
                 return Err(format!("required property `{key}` is not declared"));
             }
         }
+        // `(canonical, &[aliases])` of the properties with `x-aliases`.
+        let mut folds: Vec<String> = Vec::new();
         for (json_name, prop) in properties {
             let field = match prop.get("x-rust-name").and_then(Value::as_str) {
                 Some(n) => n.to_owned(),
@@ -130,6 +134,15 @@ impl Ctx<'_> {
             let mut attrs = Vec::new();
             if field.trim_start_matches("r#") != json_name {
                 attrs.push(format!("rename = \"{json_name}\""));
+            }
+            let aliases = string_list(prop, "x-aliases")
+                .map_err(|e| format!("property `{json_name}`: {e}"))?;
+            for alias in &aliases {
+                attrs.push(format!("alias = {}", Value::String((*alias).to_owned())));
+            }
+            if !aliases.is_empty() {
+                let list: Vec<String> = aliases.iter().map(|a| format!("{a:?}")).collect();
+                folds.push(format!("({json_name:?}, &[{}])", list.join(", ")));
             }
             let full_ty = match (is_required, nullable) {
                 (true, true) => {
@@ -161,7 +174,24 @@ impl Ctx<'_> {
              #[serde(flatten)]\n\
              pub extra: serde_json::Map<String, serde_json::Value>,\n}\n",
         );
-        if self.spec.tolerate_duplicate_keys {
+        if self.spec.tolerate_duplicate_keys && !folds.is_empty() {
+            // Always buffered (also when nested), so both spellings of a field can be folded into
+            // one before the derived deserializer sees them.
+            let _ = write!(
+                out,
+                "\nimpl<'de> serde::Deserialize<'de> for {name} {{\n\
+                 /// Tolerates duplicate keys (last key wins) by reading through `serde_json::Value`, and\n\
+                 /// reads the alternative spellings of fields (`x-aliases`) as their canonical name.\n\
+                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{\n\
+                 crate::lenient::deserialize_via_value(deserializer, |mut value| {{\n\
+                 crate::lenient::fold_aliases(&mut value, &[{}]);\n\
+                 {name}::deserialize(value)\n}})\n}}\n}}\n\n\
+                 impl serde::Serialize for {name} {{\n\
+                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{\n\
+                 {name}::serialize(self, serializer)\n}}\n}}\n",
+                folds.join(", ")
+            );
+        } else if self.spec.tolerate_duplicate_keys {
             let _ = write!(
                 out,
                 "\nimpl<'de> serde::Deserialize<'de> for {name} {{\n\
@@ -333,6 +363,18 @@ impl Ctx<'_> {
 }
 
 /// Doc comment lines from `description` (or `fallback`), followed by `note`.
+/// The strings of `schema[key]` (absent is empty; anything but an array of strings is refused).
+fn string_list<'a>(schema: &'a Value, key: &str) -> Result<Vec<&'a str>, String> {
+    match schema.get(key) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().ok_or(format!("`{key}` must list strings")))
+            .collect(),
+        Some(_) => Err(format!("`{key}` must be an array of strings")),
+    }
+}
+
 fn doc(schema: &Value, fallback: &str, note: &str) -> String {
     let text = schema
         .get("description")
@@ -409,4 +451,24 @@ fn pascal_case(wire: &str) -> String {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn aliases_must_be_a_list_of_strings() {
+        let list = |v: serde_json::Value| {
+            super::string_list(&v, "x-aliases")
+                .map(|l| l.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(list(json!({})), Ok(Vec::new()));
+        assert_eq!(
+            list(json!({"x-aliases": ["subtype", "sub_type"]})),
+            Ok(vec!["subtype".to_owned(), "sub_type".to_owned()])
+        );
+        assert!(list(json!({"x-aliases": "subtype"})).is_err());
+        assert!(list(json!({"x-aliases": ["subtype", 1]})).is_err());
+    }
 }

@@ -5,7 +5,7 @@
 //! JSON Schema 2020-12 becomes OpenAPI 3.0 like this: every `$defs` entry of `<module>.schema.json`
 //! is the component `<Module><Def>` (`partner_center_orders` + `Order` = `PartnerCenterOrdersOrder`);
 //! `$ref`s are rewritten to it; a `type` list becomes a `oneOf`; `$schema`, `$id` and the `x-*`
-//! codegen hints are dropped. An object def lists its `properties` (plus `x-also-known`: fields the
+//! codegen hints are dropped. An object def lists its `properties` (plus their `x-aliases` and `x-also-known`: fields the
 //! vendor sends on reads that a client may send back) as a `pub(crate) const` in `fields.rs`.
 
 use std::fmt::Write as _;
@@ -38,9 +38,16 @@ pub fn fields_rs(specs: &[Spec]) -> String {
                 .into_iter()
                 .flatten()
                 .filter_map(Value::as_str);
+            // A property's other spellings (`x-aliases`) are known too.
+            let aliases = props
+                .values()
+                .filter_map(|p| p.get("x-aliases").and_then(Value::as_array))
+                .flatten()
+                .filter_map(Value::as_str);
             let names: Vec<String> = props
                 .keys()
                 .map(String::as_str)
+                .chain(aliases)
                 .chain(extra)
                 .map(|k| format!("{k:?}"))
                 .collect();

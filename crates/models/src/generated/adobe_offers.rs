@@ -6,7 +6,7 @@
 //!
 //! Generated from `specs/adobe_offers.schema.json`.
 
-/// A personalized or fallback offer (fallback offers have no `selectionConstraint`, `rank` or capping). Also the body of a create request.
+/// A personalized or fallback offer. Also the body of a create request: Adobe's "Create a fallback offer" sample sends `selectionConstraint` and `rank` for a fallback offer too (AdobeDocs/journey-optimizer.en `help/using/offers/api-reference/offers-api/fallback-offers/create.md`), while the fallback lookup sample has neither; capping is documented for personalized offers only.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Offer {
     /// Offer id, e.g. `personalizedOffer1234`.
@@ -60,14 +60,14 @@ pub struct Offer {
     /// Content per channel and placement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub representations: Option<Vec<Representation>>,
-    /// Eligibility (personalized offers).
+    /// Eligibility (personalized offers; fallback offers in Adobe's create sample).
     #[serde(
         rename = "selectionConstraint",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub selection_constraint: Option<SelectionConstraint>,
-    /// Priority (personalized offers).
+    /// Priority (personalized offers; fallback offers in Adobe's create sample).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank: Option<Rank>,
     /// Legacy capping (often `{}`).
@@ -158,7 +158,7 @@ pub struct Component {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// When and for whom a personalized offer is eligible.
+/// When and for whom an offer is eligible.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SelectionConstraint {
     /// Start of eligibility.

@@ -76,3 +76,37 @@ where
     let _resolving = Resolving::enter();
     strict(value).map_err(D::Error::custom)
 }
+
+/// Renames alternative spellings of fields to their canonical name in a JSON object, so a record
+/// whose vendor spells a field two ways (Appcharge's `subtype` next to `subType`) reads either,
+/// and reads a document carrying both without a "duplicate field" error. Generated
+/// `Deserialize` impls of records with `x-aliases` call it on the buffered value.
+///
+/// `fields` lists `(canonical, aliases)`. The canonical spelling wins over an alias; when only
+/// aliases are present, the last one listed that is present wins. Non-objects are left alone.
+///
+/// ```
+/// use serde_json::json;
+/// let mut both = json!({"subtype": "DailyBonus", "subType": "PostPurchase"});
+/// offerkit_models::lenient::fold_aliases(&mut both, &[("subType", &["subtype"])]);
+/// assert_eq!(both, json!({"subType": "PostPurchase"}));
+/// let mut alias_only = json!({"subtype": "DailyBonus"});
+/// offerkit_models::lenient::fold_aliases(&mut alias_only, &[("subType", &["subtype"])]);
+/// assert_eq!(alias_only, json!({"subType": "DailyBonus"}));
+/// ```
+pub fn fold_aliases(value: &mut Value, fields: &[(&str, &[&str])]) {
+    let Some(object) = value.as_object_mut() else {
+        return;
+    };
+    for (canonical, aliases) in fields {
+        let mut found = None;
+        for alias in *aliases {
+            if let Some(v) = object.remove(*alias) {
+                found = Some(v);
+            }
+        }
+        if let Some(v) = found {
+            object.entry(*canonical).or_insert(v);
+        }
+    }
+}

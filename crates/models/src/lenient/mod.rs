@@ -23,7 +23,8 @@ mod schema_uri;
 
 pub use date::{CalendarDate, DateValue, LenientDateTime, TimeOfDay, Timestamp};
 pub use dedup::{
-    deserialize_via_value, duplicates_resolved, from_slice_tolerant, from_str_tolerant,
+    deserialize_via_value, duplicates_resolved, fold_aliases, from_slice_tolerant,
+    from_str_tolerant,
 };
 pub use enums::enum_text_eq;
 pub use nullable::nullable;

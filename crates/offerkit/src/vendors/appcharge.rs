@@ -7,8 +7,10 @@
 //!   done it, its answer lost); still listed is `Failed` (kind `vendor`): the offer is live.
 //! - `probe`: [`AppchargeClient::get_offer`] (`GET /v2/offer?publisherOfferIds=<id>`): listed is
 //!   `Present`, absent is `Gone`.
-//! - `query`: `get` reads one offer (absent is a `not-found` error), `list` reads every offer
-//!   (`limit` applied to the items).
+//! - `query`: `get` reads one offer (absent is a `not-found` error). `list` is unsupported:
+//!   Appcharge documents `GET /v2/offer` only with `publisherOfferIds` (marked required), so the
+//!   facade lists by the documented means only, that is by id (`get`); the crate's `list_offers`
+//!   stays available, with that risk documented (docs/vendors.md, "Appcharge").
 //! - `resume`: the default (deletes are synchronous).
 //!
 //! Settings: the crate's own keys, `OFFERKIT_APPCHARGE_PUBLISHER_TOKEN` (required) and
@@ -31,6 +33,11 @@ use offerkit_models::Vendor;
 use offerkit_models::ids::PublisherOfferId;
 
 const VENDOR: Vendor = Vendor::Appcharge;
+
+/// Why `list` is refused before anything is sent.
+const LIST_UNDOCUMENTED: &str = "appcharge does not support list: Appcharge documents GET \
+    /v2/offer only with publisherOfferIds (marked required), so every offer cannot be listed by a \
+    documented means; read offers by id (get)";
 
 /// Builds the impl, or says why it cannot (missing token, bad URL).
 pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
@@ -111,17 +118,7 @@ impl Retract for Appcharge {
                     )),
                 }
             }
-            Query::List(list) => {
-                let mut all = self
-                    .client
-                    .list_offers()
-                    .await
-                    .map_err(|e| error_from(e, None))?;
-                if let (Some(limit), Some(offers)) = (list.limit, all.offers.as_mut()) {
-                    offers.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-                }
-                Ok(Details::new().with_response(record_json(&all)))
-            }
+            Query::List(_) => Err(Error::unsupported(LIST_UNDOCUMENTED.to_owned())),
             other => Err(Error::unsupported(format!(
                 "{VENDOR} does not support {} for this resource",
                 other.name()

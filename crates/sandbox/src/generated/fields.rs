@@ -133,10 +133,12 @@ pub(crate) mod appcharge {
         "deeplinkUrl",
         "createdAt",
         "updatedAt",
+        "subtype",
     ];
     /// `OfferUi`.
     pub(crate) const OFFER_UI: &[&str] = &[
         "offerUiId",
+        "offerExternalUiId",
         "externalId",
         "active",
         "offerUiType",
@@ -169,11 +171,14 @@ pub(crate) mod appcharge {
     pub(crate) const PRODUCT_SEQUENCE_ENTRY: &[&str] = &[
         "index",
         "playerAvailability",
+        "hidePlayerAvailability",
         "priceInUsdCents",
         "playerClickedTtl",
         "products",
         "badges",
         "id",
+        "barSize",
+        "progressBarPoints",
     ];
     /// `Product`.
     pub(crate) const PRODUCT: &[&str] = &[
@@ -206,6 +211,8 @@ pub(crate) mod appcharge {
     pub(crate) const SCHEDULE: &[&str] = &["permanent", "timeFrames", "intervals"];
     /// `TimeFrame`.
     pub(crate) const TIME_FRAME: &[&str] = &["startTime", "endTime", "notes", "id"];
+    /// `ProgressBarPoints`.
+    pub(crate) const PROGRESS_BAR_POINTS: &[&str] = &["publisherBarId", "points"];
     /// `Badge`.
     pub(crate) const BADGE: &[&str] = &["publisherBadgeId", "position"];
     /// `Trigger`.
@@ -221,6 +228,8 @@ pub(crate) mod appcharge {
     pub(crate) const OFFER_LIST: &[&str] = &["totalCount", "offers"];
     /// `AppchargeErrorBody`.
     pub(crate) const APPCHARGE_ERROR_BODY: &[&str] = &[
+        "errorCode",
+        "errorMessage",
         "message",
         "requestUrl",
         "body",

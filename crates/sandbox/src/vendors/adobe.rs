@@ -35,6 +35,7 @@ pub(crate) static ADOBE: Api = Api {
         403 => gateway(status, "403003", message),
         429 => gateway(status, "429001", message),
         _ => problem(
+            Problem::Other,
             status,
             status.canonical_reason().unwrap_or("Error"),
             message,
@@ -130,16 +131,87 @@ fn authorize(ctx: &Ctx, app: &App) -> Option<Reply> {
 const DEFAULT_LIMIT: usize = 10;
 const MAX_LIMIT: usize = 1000;
 
-fn problem(status: StatusCode, title: &str, detail: impl Into<String>) -> Reply {
+/// What went wrong, for the problem `type` of a problem-details answer: each kind of problem has
+/// its own type URI, as RFC 7807 means it (the type identifies the problem, not the status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    /// A query parameter (`offer-type`, `limit`) is missing or invalid.
+    Query,
+    /// The request body is not an acceptable offer.
+    Body,
+    /// A JSON Patch document or operation is invalid.
+    Patch,
+    /// No offer with this id and type.
+    NotFound,
+    /// An offer with this id exists already.
+    Conflict,
+    /// Any other answer in this dialect (a too-large body, an injected fault, ...).
+    Other,
+}
+
+impl Problem {
+    /// The four-digit code of the type URI. Adobe documents the form of the URI, not the codes of
+    /// the Offer Library (DPS) service, so these are the sandbox's own (an assumption,
+    /// docs/vendors.md).
+    fn code(self) -> u16 {
+        match self {
+            Self::Other => 1000,
+            Self::Query => 1001,
+            Self::Body => 1002,
+            Self::Patch => 1003,
+            Self::NotFound => 1010,
+            Self::Conflict => 1020,
+        }
+    }
+
+    /// `https://ns.adobe.com/aep/errors/DPS-<code>-<status>`: the documented AEP form
+    /// `https://ns.adobe.com/aep/errors/<ERROR-CODE>` with codes like `EXEG-0104-422` (service,
+    /// four digits, HTTP status), from the Edge Network Server API "Error handling" page;
+    /// XDM's troubleshooting guide shows the same form (`XDM-1010-404`).
+    fn type_uri(self, status: StatusCode) -> String {
+        format!(
+            "https://ns.adobe.com/aep/errors/DPS-{:04}-{}",
+            self.code(),
+            status.as_u16()
+        )
+    }
+}
+
+/// A problem-details answer `{type, title, status, detail}` (AEP's service shape).
+fn problem(kind: Problem, status: StatusCode, title: &str, detail: impl Into<String>) -> Reply {
     Reply::json(
         status,
         json!({
-            "type": format!("http://ns.adobe.com/aep/errors/DPS-{}-{}", 1000 + status.as_u16(), status.as_u16()),
+            "type": kind.type_uri(status),
             "title": title,
             "status": status.as_u16(),
             "detail": detail.into(),
         }),
     )
+}
+
+/// The content-type refusal, AEP's third error shape, verbatim from the troubleshooting guide:
+/// `{"type":"/placeholder/type/uri","status":400,"title":"BadRequestError","detail":"A valid
+/// content-type must be specified"}`. Sent to a POST or PATCH whose `Content-Type` is not JSON
+/// (the Offer Library pages require `application/json`).
+fn require_json_content_type(ctx: &Ctx) -> Result<(), Reply> {
+    let json = ctx
+        .header("content-type")
+        .and_then(|t| t.split(';').next())
+        .map(|t| t.trim().to_ascii_lowercase())
+        .is_some_and(|t| t == "application/json" || t.ends_with("+json"));
+    if json {
+        return Ok(());
+    }
+    Err(Reply::json(
+        StatusCode::BAD_REQUEST,
+        json!({
+            "type": "/placeholder/type/uri",
+            "status": 400,
+            "title": "BadRequestError",
+            "detail": "A valid content-type must be specified",
+        }),
+    ))
 }
 
 /// `personalized` or `fallback` from `offer-type` (case-insensitive), or the 400.
@@ -152,6 +224,7 @@ fn offer_type(ctx: &Ctx) -> Result<&'static str, Reply> {
         Some("personalized") => Ok("personalized"),
         Some("fallback") => Ok("fallback"),
         Some(other) => Err(problem(
+            Problem::Query,
             StatusCode::BAD_REQUEST,
             "BadRequestError",
             format!(
@@ -159,6 +232,7 @@ fn offer_type(ctx: &Ctx) -> Result<&'static str, Reply> {
             ),
         )),
         None => Err(problem(
+            Problem::Query,
             StatusCode::BAD_REQUEST,
             "BadRequestError",
             "The offer-type query parameter is required (personalized or fallback).",
@@ -180,6 +254,7 @@ fn schema_for(kind: &str) -> &'static str {
 
 fn not_found(id: &str, kind: &str) -> Reply {
     problem(
+        Problem::NotFound,
         StatusCode::NOT_FOUND,
         "Resource not found",
         format!("No {kind} offer with id {id} was found."),
@@ -222,12 +297,16 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
         Ok(k) => k,
         Err(r) => return r,
     };
+    if let Err(r) = require_json_content_type(ctx) {
+        return r;
+    }
     let mut body = match ctx.json_body() {
         Ok(b) => b,
         Err(r) => return r,
     };
     if !body.is_object() {
         return problem(
+            Problem::Body,
             StatusCode::BAD_REQUEST,
             "BadRequestError",
             "The request body must be a JSON object.",
@@ -238,6 +317,7 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
         .is_none_or(|n| n.as_str().is_none_or(|s| s.trim().is_empty()))
     {
         return problem(
+            Problem::Body,
             StatusCode::BAD_REQUEST,
             "BadRequestError",
             "name is required and must be a non-empty string.",
@@ -248,6 +328,7 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
             .is_some_and(|s| !s.is_empty() && !s.contains('/'))
     }) {
         return problem(
+            Problem::Body,
             StatusCode::BAD_REQUEST,
             "BadRequestError",
             "id, when given, must be a non-empty string without '/'.",
@@ -267,6 +348,7 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
     ] {
         if !ok {
             return problem(
+                Problem::Body,
                 StatusCode::BAD_REQUEST,
                 "BadRequestError",
                 format!("{field} has the wrong type."),
@@ -286,6 +368,7 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
     let m = meta(&body);
     if !store(app, kind).put_new(id.clone(), &body) {
         return problem(
+            Problem::Conflict,
             StatusCode::CONFLICT,
             "Conflict",
             format!("An offer with id {id} already exists."),
@@ -334,6 +417,7 @@ fn list(ctx: &Ctx, app: &App) -> Reply {
             Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
             _ => {
                 return problem(
+                    Problem::Query,
                     StatusCode::BAD_REQUEST,
                     "BadRequestError",
                     format!("limit must be an integer between 1 and {MAX_LIMIT}."),
@@ -454,12 +538,16 @@ fn patch(ctx: &Ctx, app: &App) -> Reply {
         Ok(k) => k,
         Err(r) => return r,
     };
+    if let Err(r) = require_json_content_type(ctx) {
+        return r;
+    }
     let body = match ctx.json_body() {
         Ok(b) => b,
         Err(r) => return r,
     };
     let Some(ops) = body.as_array() else {
         return problem(
+            Problem::Patch,
             StatusCode::BAD_REQUEST,
             "BadRequestError",
             "The body must be a JSON Patch array: [{\"op\":\"replace\",\"path\":\"/name\",\"value\":…}].",
@@ -475,6 +563,7 @@ fn patch(ctx: &Ctx, app: &App) -> Reply {
         for (i, op) in ops.iter().enumerate() {
             if let Err(e) = apply_op(&mut next, op) {
                 return problem(
+                    Problem::Patch,
                     StatusCode::BAD_REQUEST,
                     "BadRequestError",
                     format!("operation {i}: {e}"),

@@ -1,5 +1,5 @@
-//! Appcharge Offers V2 (`/v2/offer`): offers, their store and seeding, the
-//! `{"message","requestUrl","body"}` dialect and the `x-publisher-token` check.
+//! Appcharge Offers V2 (`/v2/offer`): offers, their store and seeding, the V2 error dialect
+//! `{"errorCode","errorMessage"}` and the `x-publisher-token` check.
 
 use axum::http::StatusCode;
 use offerkit_models::Vendor;
@@ -28,8 +28,8 @@ pub(crate) static APPCHARGE: Api = Api {
     ],
     aliases: &[],
     authorize: Some(authorize),
-    error: error_body,
-    throttle: |_, url| error_body(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded", url, ""),
+    error: |status, message, _, _| v2_error(status, message),
+    throttle: |_, _| v2_error(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded"),
 };
 
 /// The APIs of this slice.
@@ -75,11 +75,14 @@ impl ApiStore for Store {
     }
 }
 
-/// `{"message","requestUrl","body"}`.
-fn error_body(status: StatusCode, message: &str, url: &str, request_body: &str) -> Reply {
+/// The Offers V2 error body `{"errorCode": <int>, "errorMessage": "..."}`
+/// (`components.schemas.ErrorResponse` of the V2 OpenAPI, api-evangelist/appcharge, 3rd-party).
+/// Appcharge documents no `errorCode` values, so the sandbox sends the HTTP status (an
+/// assumption, docs/vendors.md); the V1 `{message, requestUrl, body}` is not sent on `/v2/offer`.
+fn v2_error(status: StatusCode, message: &str) -> Reply {
     Reply::json(
         status,
-        json!({"message": message, "requestUrl": url, "body": request_body}),
+        json!({"errorCode": status.as_u16(), "errorMessage": message}),
     )
 }
 
@@ -92,17 +95,15 @@ fn authorize(ctx: &Ctx, app: &App) -> Option<Reply> {
         (Some(_), None) => true,
     };
     (!ok).then(|| {
-        error_body(
+        v2_error(
             StatusCode::UNAUTHORIZED,
             "Unauthorized: The publisher token is missing or invalid",
-            &ctx.url(),
-            "",
         )
     })
 }
 
-fn error(ctx: &Ctx, status: StatusCode, msg: impl Into<String>) -> Reply {
-    error_body(status, &msg.into(), &ctx.url(), &ctx.body_text())
+fn error(status: StatusCode, msg: impl Into<String>) -> Reply {
+    v2_error(status, &msg.into())
 }
 
 /// Checks the fields every offer needs; returns the publisherOfferId.
@@ -131,7 +132,7 @@ fn validate(body: &Value) -> Result<String, String> {
         .is_none_or(|s| s.is_empty())
     {
         return Err(
-            "type is required (e.g. Bundle, SpecialOffer, RollingOffer, PopUp, CheckoutLink)"
+            "type is required (e.g. Bundle, SpecialOffer, RollingOffer, PopUp, ProgressBar, CheckoutLink)"
                 .to_owned(),
         );
     }
@@ -185,14 +186,13 @@ fn create(ctx: &Ctx, app: &App) -> Reply {
     };
     let id = match validate(&body) {
         Ok(id) => id,
-        Err(msg) => return error(ctx, StatusCode::BAD_REQUEST, msg),
+        Err(msg) => return error(StatusCode::BAD_REQUEST, msg),
     };
     let mut unknown = Vec::new();
     unknown_keys(&body, fields::OFFER, "", &mut unknown);
     fill(&mut body, &app.ids, &app.clock, None);
     if !app.stores.appcharge.offers.put_new(id.clone(), &body) {
         return error(
-            ctx,
             StatusCode::CONFLICT,
             format!("An offer with publisherOfferId {id} already exists"),
         );
@@ -215,13 +215,12 @@ fn update(ctx: &Ctx, app: &App) -> Reply {
     match validate(&body) {
         Ok(body_id) if body_id != id => {
             return error(
-                ctx,
                 StatusCode::BAD_REQUEST,
                 format!("publisherOfferId {body_id} in the body does not match {id} in the path"),
             );
         }
         Ok(_) => {}
-        Err(msg) => return error(ctx, StatusCode::BAD_REQUEST, msg),
+        Err(msg) => return error(StatusCode::BAD_REQUEST, msg),
     }
     let mut unknown = Vec::new();
     unknown_keys(&body, fields::OFFER, "", &mut unknown);
@@ -230,25 +229,32 @@ fn update(ctx: &Ctx, app: &App) -> Reply {
         *stored = body.clone();
     });
     if updated.is_none() {
-        return error(ctx, StatusCode::NOT_FOUND, format!("Offer {id} not found"));
+        return error(StatusCode::NOT_FOUND, format!("Offer {id} not found"));
     }
     Reply::ok(body).with_unknown(unknown).mutated()
 }
 
-/// `GET /v2/offer?publisherOfferIds=a,b`.
+/// `GET /v2/offer?publisherOfferIds=a,b`. `publisherOfferIds` is required, as Appcharge documents
+/// it: without it (or with no id in it) the answer is a 400, since the vendor documents no way to
+/// list every offer (what the real API answers then is not documented; docs/vendors.md).
 fn list(ctx: &Ctx, app: &App) -> Reply {
-    let offers: Vec<Value> = match ctx
+    let ids: Vec<&str> = ctx
         .query("publisherOfferIds")
-        .filter(|s| !s.trim().is_empty())
-    {
-        None => app.stores.appcharge.offers.values(),
-        Some(ids) => ids
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .filter_map(|id| app.stores.appcharge.offers.get(id))
-            .collect(),
-    };
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if ids.is_empty() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "publisherOfferIds is required: one or more publisherOfferId values, separated by commas",
+        );
+    }
+    let offers: Vec<Value> = ids
+        .into_iter()
+        .filter_map(|id| app.stores.appcharge.offers.get(id))
+        .collect();
     Reply::ok(json!({"totalCount": offers.len(), "offers": offers}))
 }
 
@@ -257,7 +263,7 @@ fn get(ctx: &Ctx, app: &App) -> Reply {
     let id = ctx.param("publisherOfferId");
     match app.stores.appcharge.offers.get_serialized(id) {
         Some(v) => Reply::ok_serialized(v),
-        None => error(ctx, StatusCode::NOT_FOUND, format!("Offer {id} not found")),
+        None => error(StatusCode::NOT_FOUND, format!("Offer {id} not found")),
     }
 }
 
@@ -266,7 +272,7 @@ fn delete(ctx: &Ctx, app: &App) -> Reply {
     let id = ctx.param("publisherOfferId");
     match app.stores.appcharge.offers.remove(id) {
         Some(v) => Reply::ok(v).mutated(),
-        None => error(ctx, StatusCode::NOT_FOUND, format!("Offer {id} not found")),
+        None => error(StatusCode::NOT_FOUND, format!("Offer {id} not found")),
     }
 }
 

@@ -38,11 +38,9 @@ async fn create_lookup_delete_then_404() {
     assert_eq!(s, 404);
     assert_eq!(b["status"], 404);
     assert_eq!(b["title"], "Resource not found");
-    assert!(
-        b["type"]
-            .as_str()
-            .unwrap()
-            .starts_with("http://ns.adobe.com/aep/errors/")
+    assert_eq!(
+        b["type"], "https://ns.adobe.com/aep/errors/DPS-1010-404",
+        "the documented AEP form <service>-<four digits>-<status>"
     );
     let (s, _) = env.send(Method::DELETE, &path, None).await;
     assert_eq!(s, 404);
@@ -133,4 +131,162 @@ async fn patch_and_validation() {
         .get("/data/core/dps/offers?offer-type=personalized&limit=0")
         .await;
     assert_eq!(s, 400);
+}
+
+/// Adobe's own "Create a fallback offer" sample (Offer Library API, Legacy) sends
+/// `selectionConstraint` and `rank`: accepted, kept and read back, not reported as unknown.
+#[tokio::test]
+async fn fallback_offer_create_sample_with_selection_constraint_and_rank() {
+    let env = Env::new().await;
+    let sample = json!({
+        "name": "Test Fallback Offer DPS",
+        "description": "Fallback Offer description",
+        "status": "approved",
+        "selectionConstraint": {
+            "startDate": "2022-06-10T00:30:00.000+00:00",
+            "endDate": "2032-06-06T23:29:21.402+00:00",
+            "profileConstraintType": "none"
+        },
+        "representations": [{
+            "components": [{"deliveryURL": "https://mysite.com", "type": "imagelink", "format": "image/png"}],
+            "channel": "https://ns.adobe.com/xdm/channel-types/web",
+            "placement": "offerPlacement1234"
+        }],
+        "rank": {"priority": 1}
+    });
+    let (s, meta) = env
+        .send(
+            Method::POST,
+            "/data/core/dps/offers?offer-type=fallback",
+            Some(sample.clone()),
+        )
+        .await;
+    assert_eq!(s, 201, "{meta}");
+    assert_eq!(
+        env.sb.journal().pop().unwrap().unknown_fields,
+        Vec::<String>::new()
+    );
+    let id = meta["id"].as_str().unwrap().to_owned();
+    let (s, got) = env
+        .get(&format!("/data/core/dps/offers/{id}?offer-type=fallback"))
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(got["selectionConstraint"], sample["selectionConstraint"]);
+    assert_eq!(got["rank"], sample["rank"]);
+    assert_eq!(
+        got["schemas"],
+        json!(["https://ns.adobe.com/experience/offer-management/fallback-offer;version=0.8"])
+    );
+    // A wrongly typed rank is still refused, for fallback offers as for personalized ones.
+    let mut bad = sample.clone();
+    bad["rank"] = json!(1);
+    let (s, b) = env
+        .send(
+            Method::POST,
+            "/data/core/dps/offers?offer-type=fallback",
+            Some(bad),
+        )
+        .await;
+    assert_eq!(
+        (s, b["type"].as_str()),
+        (400, Some("https://ns.adobe.com/aep/errors/DPS-1002-400"))
+    );
+}
+
+/// Every documented AEP error shape is answered: problem details with a type URI per kind of
+/// problem, the gateway `{error_code, message}`, and the content-type refusal verbatim.
+#[tokio::test]
+async fn the_three_error_shapes_and_problem_types() {
+    let env = Env::new().await;
+    let type_of = |b: &serde_json::Value| b["type"].as_str().unwrap_or_default().to_owned();
+    let (s, b) = env.get("/data/core/dps/offers?offer-type=bogus").await;
+    assert_eq!(
+        (s, type_of(&b)),
+        (
+            400,
+            "https://ns.adobe.com/aep/errors/DPS-1001-400".to_owned()
+        )
+    );
+    let (s, b) = env
+        .get("/data/core/dps/offers?offer-type=personalized&limit=x")
+        .await;
+    assert_eq!(
+        (s, type_of(&b)),
+        (
+            400,
+            "https://ns.adobe.com/aep/errors/DPS-1001-400".to_owned()
+        )
+    );
+    let (s, b) = env
+        .send(Method::POST, P, Some(json!({"status": "draft"})))
+        .await;
+    assert_eq!(
+        (s, type_of(&b)),
+        (
+            400,
+            "https://ns.adobe.com/aep/errors/DPS-1002-400".to_owned()
+        )
+    );
+    let (s, _) = env
+        .send(Method::POST, P, Some(json!({"id": "dup", "name": "One"})))
+        .await;
+    assert_eq!(s, 201);
+    let (s, b) = env
+        .send(Method::POST, P, Some(json!({"id": "dup", "name": "One"})))
+        .await;
+    assert_eq!(
+        (s, type_of(&b)),
+        (
+            409,
+            "https://ns.adobe.com/aep/errors/DPS-1020-409".to_owned()
+        )
+    );
+    let patch = "/data/core/dps/offers/dup?offer-type=personalized";
+    let (s, b) = env
+        .send(Method::PATCH, patch, Some(json!({"op": "replace"})))
+        .await;
+    assert_eq!(
+        (s, type_of(&b)),
+        (
+            400,
+            "https://ns.adobe.com/aep/errors/DPS-1003-400".to_owned()
+        )
+    );
+    assert_eq!(
+        (&b["title"], &b["status"]),
+        (&json!("BadRequestError"), &json!(400))
+    );
+    assert!(b["detail"].is_string());
+    // The content-type shape, for a POST and a PATCH without a JSON Content-Type.
+    let content_type = json!({"type": "/placeholder/type/uri", "status": 400, "title": "BadRequestError",
+        "detail": "A valid content-type must be specified"});
+    for (method, path) in [(Method::POST, P), (Method::PATCH, patch)] {
+        for header in [
+            None,
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+        ] {
+            let mut req = env.req(method.clone(), path).body(r#"{"name": "Two"}"#);
+            if let Some(h) = header {
+                req = req.header("content-type", h);
+            }
+            let (s, b) = crate::read(req.send().await.unwrap()).await;
+            assert_eq!((s, &b), (400, &content_type), "{method} {header:?}");
+        }
+    }
+    // A JSON content type with parameters is fine.
+    let req = env
+        .req(Method::POST, P)
+        .header("content-type", "application/json; charset=utf-8")
+        .body(r#"{"name": "Three"}"#);
+    assert_eq!(crate::read(req.send().await.unwrap()).await.0, 201);
+    // The gateway shape (a missing API key).
+    let (s, b) = crate::read(env.http.get(env.url(P)).send().await.unwrap()).await;
+    assert_eq!(
+        (s, b),
+        (
+            403,
+            json!({"error_code": "403000", "message": "Api Key is required"})
+        )
+    );
 }

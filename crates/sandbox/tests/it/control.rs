@@ -255,12 +255,12 @@ async fn status_every_k_and_probability_faults() {
     pattern(&env);
     let mut first = Vec::new();
     for _ in 0..20 {
-        first.push(env.get("/v2/offer").await.0);
+        first.push(env.get("/v2/offer?publisherOfferIds=a").await.0);
     }
     pattern(&env);
     let mut second = Vec::new();
     for _ in 0..20 {
-        second.push(env.get("/v2/offer").await.0);
+        second.push(env.get("/v2/offer?publisherOfferIds=a").await.0);
     }
     assert_eq!(first, second, "seeded probability faults are reproducible");
     assert!(first.contains(&502) && first.contains(&200));
@@ -336,7 +336,7 @@ async fn drop_truncate_and_delay() {
             FaultKind::Delay { millis: 50 },
         ))
         .unwrap();
-    let (s, _) = env.get("/v2/offer").await;
+    let (s, _) = env.get("/v2/offer?publisherOfferIds=a").await;
     assert_eq!(s, 200);
     assert_eq!(
         env.sb.journal().last().unwrap().fault.as_deref(),

@@ -103,7 +103,10 @@ async fn huge_bodies_are_capped() {
     )
     .await;
     assert_eq!(s, 413);
-    assert!(b["message"].is_string(), "Appcharge-style body: {b}");
+    assert!(
+        b["errorMessage"].is_string(),
+        "Appcharge V2-style body: {b}"
+    );
     let (s, b) = read(
         env.req(Method::POST, "/v1/customers/c/orders")
             .body(big.clone())
@@ -127,7 +130,7 @@ async fn huge_bodies_are_capped() {
     )
     .await;
     assert_eq!(s, 413);
-    let (s, _) = env.get("/v2/offer").await;
+    let (s, _) = env.get("/v2/offer?publisherOfferIds=a").await;
     assert_eq!(s, 200, "still serving");
 }
 
