@@ -9,8 +9,9 @@
 //!   lost (corrupt journal lines, a format-1 journal): [`offerkit::Client::probe`] first; `Gone`
 //!   is recorded as already retracted, `Present` is retracted as below;
 //! - nothing: record `started` (durable), call the vendor, record `done`. The `done` record is
-//!   made durable after the target's concurrency slot is given back: losing it costs only a
-//!   read-back on resume, and the next target need not wait for an fsync.
+//!   written after the target's concurrency slot is given back, and without an fsync of its own
+//!   (the next `started` group's, or the end of the run, makes it durable): losing it costs only a
+//!   read-back on resume, and no target waits for an fsync that protects nothing.
 //!
 //! The run starts no new target once a journal write failed (in-flight ones finish), and none of
 //! a vendor's once [`Options::unreachable_after`] calls in a row could not connect to it: those

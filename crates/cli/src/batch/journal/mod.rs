@@ -179,7 +179,7 @@ impl Locked {
             let mut text = serde_json::to_string(line)
                 .map_err(|e| Error::new(ErrorKind::Internal, format!("journal header: {e}")))?;
             text.push('\n');
-            journal.append_line(text).wait().await?;
+            journal.append_line(text, true).wait().await?;
         }
         Ok(journal)
     }
@@ -278,18 +278,23 @@ impl Journal {
         })
     }
 
-    fn append_line(&self, text: String) -> Durable {
+    fn append_line(&self, text: String, sync: bool) -> Durable {
         let (durable, answer) = tokio::sync::oneshot::channel();
-        let sent = self.inner.writer.send(writer::Pending { text, durable });
+        let sent = self.inner.writer.send(writer::Pending {
+            text,
+            durable,
+            sync,
+        });
         Durable {
             path: self.inner.path.clone(),
             answer: sent.map(|()| answer),
         }
     }
 
-    /// Hands one record to the writer.
+    /// Hands one record to the writer; a `done` record is written without waiting for its own
+    /// sync (see the writer).
     pub fn append(&self, record: &Record<'_>) -> Durable {
-        self.append_line(record.to_line())
+        self.append_line(record.to_line(), record.state != State::Done)
     }
 
     /// Records `started` for `key` from input line `line` and waits until it is durable.
