@@ -338,7 +338,7 @@ async fn cli_orders_cancel_get_list() {
     )
     .await;
     assert_eq!(old.code, 1, "out of the cancellation window: {old:?}");
-    assert_eq!(old.json()["error"]["code"], "4018");
+    assert_eq!(old.json()["error"]["code"], "900117");
 
     let list = offerkit(
         &sandbox,

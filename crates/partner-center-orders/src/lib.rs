@@ -12,7 +12,7 @@ pub use cancel::{
 // The client, its builder, and the service description the transport sends with.
 pub use client::{OrdersClient, OrdersClientBuilder, SERVICE};
 // The error of every call, and what Partner Center answered.
-pub use error::{Error, VendorAnswer};
+pub use error::{Error, POLICY_REFUSALS, VendorAnswer};
 
 // The ids this crate takes (one definition for the whole workspace).
 pub use offerkit_models::ids::{CustomerTenantId, InvalidId, OrderId};

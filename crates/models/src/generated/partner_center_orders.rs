@@ -76,6 +76,20 @@ pub struct Order {
     /// Resource attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<ResourceAttributes>,
+    /// Pre-tax total price of the order; only returned when asked for (.NET SDK `Order.TotalPrice`).
+    #[serde(
+        rename = "totalPrice",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_price: Option<serde_json::Number>,
+    /// Whether the partner-on-record attestation was accepted (.NET SDK `Order`; order-resources).
+    #[serde(
+        rename = "partnerOnRecordAttestationAccepted",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub partner_on_record_attestation_accepted: Option<bool>,
     /// Fields this SDK does not model, kept verbatim so a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -152,7 +166,7 @@ pub struct OrderLineItem {
     /// Renewal term.
     #[serde(rename = "renewsTo", default, skip_serializing_if = "Option::is_none")]
     pub renews_to: Option<RenewsTo>,
-    /// Pricing (shape not documented).
+    /// Pricing details; `null` in audit records (.NET SDK `OrderLineItem.Pricing`).
     ///
     /// `Some(None)` when the vendor sent an explicit `null`.
     #[serde(
@@ -160,7 +174,70 @@ pub struct OrderLineItem {
         deserialize_with = "crate::lenient::nullable",
         skip_serializing_if = "Option::is_none"
     )]
-    pub pricing: Option<Option<serde_json::Value>>,
+    pub pricing: Option<Option<Pricing>>,
+    /// Promotion applied to the line (.NET SDK `OrderLineItem.PromotionId`).
+    #[serde(
+        rename = "promotionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub promotion_id: Option<String>,
+    /// Custom term end date (co-terminated NCE purchases; .NET SDK `OrderLineItem.CustomTermEndDate`).
+    #[serde(
+        rename = "customTermEndDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_term_end_date: Option<crate::lenient::LenientDateTime>,
+    /// More indirect-reseller MPN ids on record (.NET SDK `OrderLineItem.AdditionalPartnerIdsOnRecord`).
+    #[serde(
+        rename = "additionalPartnerIdsOnRecord",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_partner_ids_on_record: Option<Vec<String>>,
+    /// Whether the attestation an offer requires was accepted (.NET SDK `OrderLineItem.AttestationAccepted`).
+    #[serde(
+        rename = "attestationAccepted",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attestation_accepted: Option<bool>,
+    /// Fields this SDK does not model, kept verbatim so a value read and written back loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Pricing of an order line item, each a single-quantity price before tax in the line's currency except `extendedPrice` (.NET SDK `Models/Orders/Pricing.cs`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Pricing {
+    /// List price.
+    #[serde(rename = "listPrice", default, skip_serializing_if = "Option::is_none")]
+    pub list_price: Option<serde_json::Number>,
+    /// Price after discounts.
+    #[serde(
+        rename = "discountedPrice",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub discounted_price: Option<serde_json::Number>,
+    /// Discounted price after proration (equals `discountedPrice` without proration).
+    #[serde(
+        rename = "proratedPrice",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub prorated_price: Option<serde_json::Number>,
+    /// Price in the billing currency after discounts and proration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<serde_json::Number>,
+    /// `price` times the quantity.
+    #[serde(
+        rename = "extendedPrice",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub extended_price: Option<serde_json::Number>,
     /// Fields this SDK does not model, kept verbatim so a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -318,7 +395,7 @@ Cancelled => "cancelled",
 }
 
 crate::lenient_enum! {
-/// Billing cycle (wire `one_time`, prose `OneTime`; parsing ignores case and underscores).
+/// Billing cycle (wire `one_time`, prose `OneTime`; parsing ignores case and underscores). `biennial` is in the .NET SDK's `BillingCycleType`.
 pub enum BillingCycle {
 /// `unknown`.
 Unknown => "unknown",
@@ -332,6 +409,8 @@ None => "none",
 OneTime => "one_time",
 /// `triennial`.
 Triennial => "triennial",
+/// `biennial`.
+Biennial => "biennial",
 }
 }
 

@@ -351,6 +351,8 @@ pub(crate) mod partner_center_orders {
         "links",
         "client",
         "attributes",
+        "totalPrice",
+        "partnerOnRecordAttestationAccepted",
     ];
     /// `OrderLineItem`.
     pub(crate) const ORDER_LINE_ITEM: &[&str] = &[
@@ -367,6 +369,18 @@ pub(crate) mod partner_center_orders {
         "links",
         "renewsTo",
         "pricing",
+        "promotionId",
+        "customTermEndDate",
+        "additionalPartnerIdsOnRecord",
+        "attestationAccepted",
+    ];
+    /// `Pricing`.
+    pub(crate) const PRICING: &[&str] = &[
+        "listPrice",
+        "discountedPrice",
+        "proratedPrice",
+        "price",
+        "extendedPrice",
     ];
     /// `Link`.
     pub(crate) const LINK: &[&str] = &["uri", "method", "headers", "body"];

@@ -11,7 +11,7 @@ use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Route};
 use crate::store::{ApiStore, Collection, each};
 use crate::unknown::unknown_keys;
-use crate::util::clock::{Clock, parse_rfc3339, rfc3339_secs};
+use crate::util::clock::{Clock, parse_rfc3339};
 use crate::util::ids::Ids;
 use crate::vendors::identity::{TokenProblem, check_bearer};
 
@@ -218,6 +218,7 @@ fn complete_order(
                 ));
             }
         }
+        check_line_types(it, i)?;
         if it
             .get("termDuration")
             .is_some_and(|v| !v.is_string() && !v.is_null())
@@ -247,6 +248,17 @@ fn complete_order(
             ));
         }
     }
+    if let Some(v) = obj.get("totalPrice").filter(|v| !v.is_null() && !v.is_number()) {
+        return Err(format!("totalPrice must be a number, got {v}"));
+    }
+    if let Some(v) = obj
+        .get("partnerOnRecordAttestationAccepted")
+        .filter(|v| !v.is_null() && !v.is_boolean())
+    {
+        return Err(format!(
+            "partnerOnRecordAttestationAccepted must be a boolean, got {v}"
+        ));
+    }
     let id = match obj.get("id") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
         None | Some(Value::Null) => ids.hex(33),
@@ -270,6 +282,43 @@ fn complete_order(
         obj.entry("status").or_insert(json!(status));
     }
     Ok(())
+}
+
+/// The typed line-item fields of the .NET SDK's `OrderLineItem`: `pricing` (an object of numbers,
+/// or `null` as in audit records), `additionalPartnerIdsOnRecord` (strings), `attestationAccepted`
+/// (a boolean), `promotionId` (a string) and `customTermEndDate` (a date-time).
+fn check_line_types(it: &serde_json::Map<String, Value>, i: usize) -> Result<(), String> {
+    match it.get("pricing") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(p)) => {
+            for key in fields::PRICING {
+                if let Some(v) = p.get(*key).filter(|v| !v.is_null() && !v.is_number()) {
+                    return Err(format!("lineItems[{i}].pricing.{key} must be a number, got {v}"));
+                }
+            }
+        }
+        Some(other) => return Err(format!("lineItems[{i}].pricing must be an object, got {other}")),
+    }
+    if let Some(v) = it.get("additionalPartnerIdsOnRecord").filter(|v| {
+        !v.is_null() && v.as_array().is_none_or(|a| a.iter().any(|x| !x.is_string()))
+    }) {
+        return Err(format!(
+            "lineItems[{i}].additionalPartnerIdsOnRecord must be an array of strings, got {v}"
+        ));
+    }
+    if let Some(v) = it.get("attestationAccepted").filter(|v| !v.is_null() && !v.is_boolean()) {
+        return Err(format!("lineItems[{i}].attestationAccepted must be a boolean, got {v}"));
+    }
+    if let Some(v) = it.get("promotionId").filter(|v| !v.is_null() && !v.is_string()) {
+        return Err(format!("lineItems[{i}].promotionId must be a string, got {v}"));
+    }
+    match it.get("customTermEndDate") {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(d)) if parse_rfc3339(d).is_some() => Ok(()),
+        Some(other) => Err(format!(
+            "lineItems[{i}].customTermEndDate must be an RFC 3339 date-time, got {other}"
+        )),
+    }
 }
 
 /// `cancelled` when every line item has quantity 0, else `completed`.
@@ -381,6 +430,30 @@ fn provisioning(ctx: &Ctx, app: &App) -> Reply {
             json!({"totalCount": items.len(), "items": items, "attributes": {"objectType": "Collection"}}),
         ),
     )
+}
+
+/// The vendor's refusal of a cancellation after its window: code 900117 ("You have passed your
+/// {0}-day cancellation window. We are unable to cancel your purchase") for a window of whole
+/// days, 900213 (the `{0}-hour` variant) otherwise (Partner Center error-code table,
+/// `developer/error-codes.md`). The real text names only the window's length, not its end.
+pub(crate) fn outside_window(window_secs: u64) -> Reply {
+    if window_secs >= 86_400 && window_secs.is_multiple_of(86_400) {
+        bad(
+            900117,
+            format!(
+                "You have passed your {}-day cancellation window. We are unable to cancel your purchase",
+                window_secs / 86_400
+            ),
+        )
+    } else {
+        bad(
+            900213,
+            format!(
+                "You have passed your {}-hour cancellation window. We are unable to cancel your purchase",
+                window_secs.div_ceil(3600)
+            ),
+        )
+    }
 }
 
 /// Perpetual (no `termDuration`) or subscription (has one).
@@ -540,33 +613,15 @@ fn cancel(ctx: &Ctx, app: &App) -> Reply {
             if line.get("quantity").and_then(Value::as_u64) == Some(0) {
                 continue;
             }
-            let (kind, window) = if is_subscription(line) {
-                (
-                    "software subscription",
-                    app.config.cancel_windows.subscription,
-                )
+            // 30 days for perpetual software, 7 for software subscriptions (configurable).
+            let window = if is_subscription(line) {
+                app.config.cancel_windows.subscription
             } else {
-                ("perpetual software", app.config.cancel_windows.perpetual)
+                app.config.cancel_windows.perpetual
             };
             let deadline = created.saturating_add(i64::try_from(window.as_secs()).unwrap_or(i64::MAX));
             if now > deadline {
-                let n = line
-                    .get("lineItemNumber")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(0);
-                return echo(
-                    ctx,
-                    bad(
-                        4018,
-                        format!(
-                            "Unable to process this order: line item {n} ({kind}, offer {}) was purchased on {} and the cancellation window of {} days ended on {}. Nothing was cancelled.",
-                            line.get("offerId").and_then(Value::as_str).unwrap_or(""),
-                            rfc3339_secs(created),
-                            window.as_secs() / 86_400,
-                            rfc3339_secs(deadline),
-                        ),
-                    ),
-                );
+                return echo(ctx, outside_window(window.as_secs()));
             }
         }
         // A repeat (every named line already at 0) answers the order unchanged and is not a
