@@ -512,6 +512,22 @@ impl Error {
         }
     }
 
+    /// Names the window's last day on an [`Error::OutsideCancellationWindow`] that has none.
+    pub(crate) fn with_window_end(self, date: Option<String>) -> Self {
+        match self {
+            Self::OutsideCancellationWindow {
+                window_ended: None,
+                answer,
+                source,
+            } => Self::OutsideCancellationWindow {
+                window_ended: date,
+                answer,
+                source,
+            },
+            other => other,
+        }
+    }
+
     /// `true` for [`Error::Throttled`].
     pub fn is_throttled(&self) -> bool {
         matches!(self, Self::Throttled { .. })
