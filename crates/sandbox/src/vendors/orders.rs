@@ -1,5 +1,6 @@
 //! Partner Center orders (`/v1/customers/{customerId}/orders`): create, read, list and cancel line
-//! items; the order store and its seeding; the `{"code","description",...}` dialect and the bearer check.
+//! items (the subscription routes, handled in `subscriptions.rs`, are served here too); the order
+//! store and its seeding; the `{"code","description",...}` dialect and the bearer check.
 
 use axum::http::StatusCode;
 use offerkit_models::Vendor;
@@ -14,6 +15,7 @@ use crate::unknown::unknown_keys;
 use crate::util::clock::{Clock, parse_rfc3339};
 use crate::util::ids::Ids;
 use crate::vendors::identity::{TokenProblem, check_bearer};
+use crate::vendors::subscriptions;
 
 /// The orders API.
 pub(crate) static ORDERS: Api = Api {
@@ -26,6 +28,9 @@ pub(crate) static ORDERS: Api = Api {
         Route::new("GET", "/v1/customers/{customerId}/orders/{orderId}", get),
         Route::new("PATCH", "/v1/customers/{customerId}/orders/{orderId}", cancel),
         Route::new("GET", "/v1/customers/{customerId}/orders/{orderId}/provisioningstatus", provisioning),
+        Route::new("GET", "/v1/customers/{customerId}/subscriptions", subscriptions::list),
+        Route::new("GET", "/v1/customers/{customerId}/subscriptions/{subscriptionId}", subscriptions::get),
+        Route::new("PATCH", "/v1/customers/{customerId}/subscriptions/{subscriptionId}", subscriptions::patch),
     ],
     aliases: &[],
     authorize: Some(authorize),
@@ -77,7 +82,7 @@ fn order_key(customer: &str, order: &str) -> String {
 }
 
 /// `{"code","description","data":[],"source":"PartnerFD"}` (numeric code, as in the examples).
-fn error(status: StatusCode, code: u32, description: impl Into<String>) -> Reply {
+pub(crate) fn error(status: StatusCode, code: u32, description: impl Into<String>) -> Reply {
     Reply::json(
         status,
         json!({"code": code, "description": description.into(), "data": [], "source": "PartnerFD"}),
@@ -148,7 +153,7 @@ fn not_found(order: &str, customer: &str) -> Reply {
 }
 
 /// Adds the `MS-RequestId` / `MS-CorrelationId` echo headers.
-fn echo(ctx: &Ctx, reply: Reply) -> Reply {
+pub(crate) fn echo(ctx: &Ctx, reply: Reply) -> Reply {
     let mut reply = reply;
     for h in ["ms-requestid", "ms-correlationid"] {
         if let Some(v) = ctx.header(h) {
