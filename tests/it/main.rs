@@ -9,3 +9,4 @@ mod cli_support;
 mod partner_center_ingestion;
 mod partner_center_orders;
 mod sandbox_serve;
+mod subscriptions;

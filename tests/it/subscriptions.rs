@@ -1,0 +1,356 @@
+//! Partner Center new-commerce subscriptions end to end against the sandbox (issue 15): cancel
+//! inside the window, repeats, the window by the client's clock and by the vendor's, the
+//! stop-renewal fallback, stale ETags and throttling.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use offerkit_partner_center_orders::{
+    CancelSubscription, CustomerTenantId, Error, ErrorInfo, Fallback, IfOutsideWindow,
+    OrdersClient, Retraction, SubscriptionId,
+};
+use offerkit_sandbox::{FaultKind, FaultMode, FaultRule, Sandbox};
+use serde_json::{Value, json};
+
+const CUSTOMER: &str = "1f53d7b3-cd04-43a3-a09f-e52f3eb3c205";
+/// 2030-01-01T00:00:00Z: the sandbox's clock in these tests (the client's own clock is earlier, so
+/// its pre-check sees 2030 windows open).
+const JAN_2030: u64 = 1_893_456_000;
+
+fn sub(id: &str, created: &str) -> Value {
+    json!({
+        "customerTenantId": CUSTOMER,
+        "id": id,
+        "offerId": "CFQ7TTC0LH18:0001:CFQ7TTC0K59S",
+        "offerName": "Microsoft 365 Business Basic",
+        "quantity": 25,
+        "creationDate": created,
+        "termDuration": "P1Y",
+        "billingCycle": "monthly",
+    })
+}
+
+async fn sandbox_with(subs: Vec<Value>) -> Sandbox {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    sandbox.set_clock(UNIX_EPOCH + Duration::from_secs(JAN_2030));
+    sandbox
+        .seed(&json!({ "subscriptions": subs }))
+        .expect("seed");
+    sandbox
+}
+
+fn client(sandbox: &Sandbox) -> OrdersClient {
+    let root = sandbox.base_url().to_owned();
+    OrdersClient::from_lookup(&move |key| match key {
+        "OFFERKIT_ORDERS_TENANT_ID" => Some("sandbox-tenant".to_owned()),
+        "OFFERKIT_ORDERS_CLIENT_ID" => Some("sandbox-client".to_owned()),
+        "OFFERKIT_ORDERS_CLIENT_SECRET" => Some("sandbox-secret".to_owned()),
+        "OFFERKIT_ORDERS_AUTHORITY" | "OFFERKIT_ORDERS_URL" => Some(root.clone()),
+        _ => None,
+    })
+    .expect("client")
+}
+
+fn path(id: &str) -> String {
+    format!("/v1/customers/{CUSTOMER}/subscriptions/{id}")
+}
+
+fn cancel(id: &str) -> CancelSubscription {
+    CancelSubscription::new(
+        CustomerTenantId::new(CUSTOMER).expect("id"),
+        SubscriptionId::new(id).expect("id"),
+    )
+}
+
+fn customer() -> CustomerTenantId {
+    CustomerTenantId::new(CUSTOMER).expect("id")
+}
+
+fn stored(sandbox: &Sandbox, id: &str) -> Value {
+    sandbox.state()["subscriptions"]
+        .as_array()
+        .and_then(|subs| subs.iter().find(|s| s["id"] == id).cloned())
+        .expect("stored subscription")
+}
+
+#[tokio::test]
+async fn cancel_inside_the_window_then_a_repeat_is_already_retracted() {
+    let sandbox = sandbox_with(vec![sub("sub-new", "2030-01-01T00:00:00Z")]).await;
+    let client = client(&sandbox);
+
+    let first = client
+        .cancel_subscription(&cancel("sub-new"))
+        .await
+        .expect("cancel");
+    let Retraction::Retracted(done) = first else {
+        panic!("expected retracted, got {first:?}");
+    };
+    assert!(done.subscription.is_deleted());
+    assert_eq!(done.fallback, None);
+    assert_eq!(
+        done.subscription.quantity.as_ref().and_then(|q| q.as_u64()),
+        Some(25),
+        "quantity kept, as the docs show"
+    );
+    assert_eq!(sandbox.count("PATCH", &path("sub-new")), 1);
+    assert_eq!(stored(&sandbox, "sub-new")["status"], "deleted");
+    // The seed filled the window: creationDate + 7 days.
+    assert_eq!(
+        stored(&sandbox, "sub-new")["cancellationAllowedUntilDate"],
+        "2030-01-08T00:00:00Z"
+    );
+
+    let again = client
+        .cancel_subscription(&cancel("sub-new"))
+        .await
+        .expect("repeat");
+    assert!(again.is_already_retracted(), "{again:?}");
+    assert_eq!(
+        sandbox.count("PATCH", &path("sub-new")),
+        1,
+        "no PATCH for a repeat"
+    );
+
+    let listed = client.list_subscriptions(&customer()).await.expect("list");
+    assert_eq!(listed.total_count, Some(1));
+    let item = &listed.items.expect("items")[0];
+    assert!(
+        !item.extra.contains_key("customerTenantId"),
+        "the sandbox-only field is never answered"
+    );
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn outside_the_window_by_the_clients_clock_nothing_is_sent() {
+    let sandbox = sandbox_with(vec![sub("sub-old", "2020-01-01T00:00:00Z")]).await;
+    let client = client(&sandbox);
+
+    let err = client
+        .cancel_subscription(&cancel("sub-old"))
+        .await
+        .expect_err("too late");
+    assert!(err.is_outside_cancellation_window(), "{err:?}");
+    assert!(
+        matches!(err, Error::OutsideCancellationWindow { answer: None, .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.cancellation_window_ended(), Some("2020-01-08"));
+    assert!(err.to_string().contains("2020-01-08"), "{err}");
+    assert_eq!(sandbox.count("PATCH", &path("sub-old")), 0, "no PATCH");
+
+    // With the fallback, the renewal is stopped instead, visibly.
+    let out = client
+        .cancel_subscription(&cancel("sub-old").if_outside_window(IfOutsideWindow::StopRenewal))
+        .await
+        .expect("fallback");
+    let Retraction::Retracted(stopped) = out else {
+        panic!("expected retracted, got {out:?}");
+    };
+    assert_eq!(stopped.fallback, Some(Fallback::StopRenewal));
+    assert_eq!(stopped.window_ended.as_deref(), Some("2020-01-08"));
+    assert_eq!(stopped.subscription.auto_renew_enabled, Some(false));
+    assert!(
+        !stopped.subscription.is_deleted(),
+        "still active until its term ends"
+    );
+    assert_eq!(stored(&sandbox, "sub-old")["autoRenewEnabled"], false);
+    assert_eq!(sandbox.count("PATCH", &path("sub-old")), 1);
+
+    // Renewal already off: already retracted, with the same fallback field.
+    let again = client
+        .cancel_subscription(&cancel("sub-old").if_outside_window(IfOutsideWindow::StopRenewal))
+        .await
+        .expect("repeat");
+    let Retraction::AlreadyRetracted(already) = again else {
+        panic!("expected already retracted, got {again:?}");
+    };
+    assert_eq!(already.fallback, Some(Fallback::StopRenewal));
+    assert_eq!(sandbox.count("PATCH", &path("sub-old")), 1);
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn the_vendors_clock_refusing_is_the_same_typed_error() {
+    let sandbox = sandbox_with(vec![sub("sub-edge", "2030-01-01T00:00:00Z")]).await;
+    // The client's clock says the window is open; the sandbox's is past it.
+    sandbox.advance_clock(Duration::from_secs(9 * 86_400));
+    let client = client(&sandbox);
+    let err = client
+        .cancel_subscription(&cancel("sub-edge"))
+        .await
+        .expect_err("refused by the vendor");
+    assert!(err.is_outside_cancellation_window(), "{err:?}");
+    assert_eq!(err.code().as_deref(), Some("900117"));
+    assert_eq!(err.cancellation_window_ended(), Some("2030-01-08"));
+    assert!(
+        err.to_string().contains("7-day cancellation window"),
+        "{err}"
+    );
+    assert_eq!(stored(&sandbox, "sub-edge")["status"], "active");
+
+    let out = client
+        .cancel_subscription(&cancel("sub-edge").if_outside_window(IfOutsideWindow::StopRenewal))
+        .await
+        .expect("fallback");
+    let stopped = out.into_retracted().expect("retracted");
+    assert_eq!(stopped.fallback, Some(Fallback::StopRenewal));
+    assert_eq!(stopped.window_ended.as_deref(), Some("2030-01-08"));
+    assert_eq!(stored(&sandbox, "sub-edge")["autoRenewEnabled"], false);
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn stop_renewal_twice_the_second_is_already_retracted() {
+    let sandbox = sandbox_with(vec![sub("sub-renew", "2020-01-01T00:00:00Z")]).await;
+    let client = client(&sandbox);
+    let id = SubscriptionId::new("sub-renew").expect("id");
+    let first = client.stop_renewal(&customer(), &id).await.expect("stop");
+    assert!(first.is_retracted(), "{first:?}");
+    let second = client.stop_renewal(&customer(), &id).await.expect("again");
+    assert!(second.is_already_retracted(), "{second:?}");
+    assert_eq!(sandbox.count("PATCH", &path("sub-renew")), 1);
+    assert_eq!(sandbox.mutated_count("PATCH", &path("sub-renew")), 1);
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn a_stale_etag_is_refused_by_the_sandbox_and_the_client_re_reads_once() {
+    let sandbox = sandbox_with(vec![sub("sub-etag", "2030-01-01T00:00:00Z")]).await;
+    let client = client(&sandbox);
+    let id = SubscriptionId::new("sub-etag").expect("id");
+    let before = client
+        .get_subscription(&customer(), &id)
+        .await
+        .expect("read");
+    let old_etag = before.etag().expect("etag").to_owned();
+    // Someone else changes it: the ETag moves on.
+    client.stop_renewal(&customer(), &id).await.expect("stop");
+    let after = client
+        .get_subscription(&customer(), &id)
+        .await
+        .expect("read");
+    assert_ne!(after.etag(), Some(old_etag.as_str()));
+
+    // A PATCH with the old ETag (in the body, as read) is refused with the vendor's 2055.
+    let http = raw_patch_as_read(&sandbox, &before).await;
+    assert_eq!(http.0, 400, "{}", http.1);
+    assert_eq!(http.1["code"], 2055, "{}", http.1);
+
+    // A stale answer to the client's PATCH (HTTP 412 once): re-read once, retried once, done.
+    sandbox
+        .inject_fault(
+            FaultRule::new(
+                "PATCH",
+                &path("sub-etag"),
+                FaultKind::Status { status: 412 },
+            )
+            .mode(FaultMode::NextN { next_n: 1 }),
+        )
+        .expect("fault");
+    let gets = sandbox.count("GET", &path("sub-etag"));
+    let out = client
+        .cancel_subscription(&cancel("sub-etag"))
+        .await
+        .expect("cancel after one stale answer");
+    assert!(out.is_retracted(), "{out:?}");
+    assert_eq!(
+        sandbox.count("GET", &path("sub-etag")),
+        gets + 2,
+        "read, re-read"
+    );
+    assert_eq!(
+        sandbox.mutated_count("PATCH", &path("sub-etag")),
+        2,
+        "renewal stop + cancel"
+    );
+
+    // Stale twice: the typed error, after exactly one re-read and one retry.
+    sandbox
+        .seed(&json!({"subscriptions": [sub("sub-etag2", "2030-01-01T00:00:00Z")]}))
+        .expect("seed");
+    sandbox
+        .inject_fault(
+            FaultRule::new(
+                "PATCH",
+                &path("sub-etag2"),
+                FaultKind::Status { status: 412 },
+            )
+            .mode(FaultMode::NextN { next_n: 2 }),
+        )
+        .expect("fault");
+    let err = client
+        .cancel_subscription(&cancel("sub-etag2"))
+        .await
+        .expect_err("stale twice");
+    assert!(err.is_changed_since_read(), "{err:?}");
+    assert_eq!(sandbox.count("PATCH", &path("sub-etag2")), 2);
+    assert_eq!(stored(&sandbox, "sub-etag2")["status"], "active");
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+/// A raw PATCH of `sub` as read (its old `attributes.etag`), through the client's transport-level
+/// client so the request carries a token.
+async fn raw_patch_as_read(
+    sandbox: &Sandbox,
+    sub: &offerkit_partner_center_orders::models::Subscription,
+) -> (u16, Value) {
+    let mut body = serde_json::to_value(sub).expect("json");
+    body["status"] = json!("deleted");
+    let client = client(sandbox);
+    let result = client
+        .vendor_client()
+        .patch("raw_patch")
+        .path("v1/customers")
+        .path_param("customer", CUSTOMER)
+        .path("subscriptions")
+        .path_param("subscription", sub.id.as_deref().unwrap_or_default())
+        .json(&body)
+        .send()
+        .await;
+    match result {
+        Ok(r) => (r.status().as_u16(), r.json().unwrap_or(Value::Null)),
+        Err(offerkit_partner_center_orders::transport::Error::Api(api)) => (
+            api.status.as_u16(),
+            serde_json::from_str(&api.body).unwrap_or(Value::Null),
+        ),
+        Err(other) => panic!("{other}"),
+    }
+}
+
+#[tokio::test]
+async fn throttled_patch_waits_retry_after_and_acts_once() {
+    let sandbox = sandbox_with(vec![sub("sub-busy", "2030-01-01T00:00:00Z")]).await;
+    sandbox
+        .inject_fault(
+            FaultRule::new(
+                "PATCH",
+                &path("sub-busy"),
+                FaultKind::Throttle {
+                    retry_after_seconds: 0,
+                },
+            )
+            .mode(FaultMode::NextN { next_n: 1 }),
+        )
+        .expect("fault");
+    let out = client(&sandbox)
+        .cancel_subscription(&cancel("sub-busy"))
+        .await
+        .expect("cancel");
+    assert!(out.is_retracted(), "{out:?}");
+    assert_eq!(sandbox.count("PATCH", &path("sub-busy")), 2);
+    assert_eq!(sandbox.acted_count("PATCH", &path("sub-busy")), 1);
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn a_missing_subscription_is_typed_not_found() {
+    let sandbox = sandbox_with(vec![]).await;
+    let err = client(&sandbox)
+        .cancel_subscription(&cancel("no-such"))
+        .await
+        .expect_err("missing");
+    assert!(matches!(err, Error::SubscriptionNotFound { .. }), "{err:?}");
+    assert!(err.is_not_found());
+    assert_eq!(err.code().as_deref(), Some("20003"));
+    sandbox.shutdown().await.expect("shutdown");
+}
