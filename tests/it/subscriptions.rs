@@ -354,3 +354,109 @@ async fn a_missing_subscription_is_typed_not_found() {
     assert_eq!(err.code().as_deref(), Some("20003"));
     sandbox.shutdown().await.expect("shutdown");
 }
+
+fn facade(sandbox: &Sandbox) -> offerkit::Client {
+    let vendor = offerkit::Vendor::PartnerCenterOrders;
+    let config = offerkit::Config::new()
+        .with_base_url(vendor, sandbox.base_url())
+        .with_credential(vendor, "authority", sandbox.base_url())
+        .with_credential(vendor, "tenant-id", "sandbox-tenant")
+        .with_credential(vendor, "client-id", "sandbox-client")
+        .with_credential(vendor, "client-secret", "sandbox-secret");
+    offerkit::Client::from_config(&config)
+}
+
+fn target(action: &str, id: &str, extra: &str) -> offerkit::Target {
+    offerkit::Target::from_json(&format!(
+        r#"{{"vendor":"partner-center-orders","action":"{action}","customerTenantId":"{CUSTOMER}","subscriptionId":"{id}"{extra}}}"#
+    ))
+    .expect("target")
+}
+
+/// The facade's outcomes follow the issue's decisions: cancel -> retracted, repeat ->
+/// already-retracted, past the window -> failed naming the date, with the fallback -> retracted
+/// with `"fallback": "stop-renewal"` and the date; probes agree.
+#[tokio::test]
+async fn facade_targets_outcomes_and_probes() {
+    use offerkit::{Probe, Status};
+    let sandbox = sandbox_with(vec![
+        sub("f-new", "2030-01-01T00:00:00Z"),
+        sub("f-old", "2020-01-01T00:00:00Z"),
+        sub("f-renew", "2020-01-01T00:00:00Z"),
+    ])
+    .await;
+    let client = facade(&sandbox);
+
+    let cancel = target("cancel-subscription", "f-new", "");
+    assert!(matches!(
+        client.probe(&cancel).await.expect("probe"),
+        Probe::Present(_)
+    ));
+    let out = client.retract(&cancel).await;
+    assert_eq!(out.status(), Status::Retracted, "{out:?}");
+    let again = client.retract(&cancel).await;
+    assert_eq!(again.status(), Status::AlreadyRetracted, "{again:?}");
+    assert!(matches!(
+        client.probe(&cancel).await.expect("probe"),
+        Probe::Gone(_)
+    ));
+
+    let late = target("cancel-subscription", "f-old", "");
+    let failed = client.retract(&late).await;
+    assert_eq!(failed.status(), Status::Failed);
+    let error = failed.error().expect("error");
+    assert_eq!(error.kind(), offerkit::ErrorKind::Rejected);
+    assert!(error.message().contains("2020-01-08"), "{error}");
+    assert_eq!(sandbox.count("PATCH", &path("f-old")), 0);
+
+    let fallback = target(
+        "cancel-subscription",
+        "f-old",
+        r#","ifOutsideWindow":"stop-renewal""#,
+    );
+    assert!(matches!(
+        client.probe(&fallback).await.expect("probe"),
+        Probe::Present(_)
+    ));
+    let out = client.retract(&fallback).await;
+    assert_eq!(out.status(), Status::Retracted, "{out:?}");
+    let json = serde_json::to_value(&out).expect("json");
+    assert_eq!(json["fallback"], "stop-renewal", "{json}");
+    assert_eq!(json["windowEnded"], "2020-01-08", "{json}");
+    assert_eq!(
+        json["note"],
+        "renewal stopped (outside the cancellation window, ended 2020-01-08)"
+    );
+    let again = client.retract(&fallback).await;
+    assert_eq!(again.status(), Status::AlreadyRetracted, "{again:?}");
+    assert_eq!(
+        serde_json::to_value(&again).expect("json")["fallback"],
+        "stop-renewal"
+    );
+    assert!(matches!(
+        client.probe(&fallback).await.expect("probe"),
+        Probe::Gone(_)
+    ));
+    // Without the fallback the same subscription is still not cancelled.
+    assert!(matches!(
+        client.probe(&late).await.expect("probe"),
+        Probe::Present(_)
+    ));
+
+    let stop = target("stop-renewal", "f-renew", "");
+    assert_eq!(client.retract(&stop).await.status(), Status::Retracted);
+    assert_eq!(
+        client.retract(&stop).await.status(),
+        Status::AlreadyRetracted
+    );
+    assert!(matches!(
+        client.probe(&stop).await.expect("probe"),
+        Probe::Gone(_)
+    ));
+    assert_eq!(sandbox.count("PATCH", &path("f-renew")), 1);
+
+    let missing = target("stop-renewal", "nope", "");
+    let err = client.probe(&missing).await.expect_err("missing");
+    assert_eq!(err.kind(), offerkit::ErrorKind::NotFound);
+    sandbox.shutdown().await.expect("shutdown");
+}

@@ -17,6 +17,7 @@ pub use error::{Error, POLICY_REFUSALS, VendorAnswer};
 // `OrdersClient::cancel_subscription` / `stop_renewal`: argument, choice past the window, result.
 pub use subscriptions::{
     CancelSubscription, Fallback, IfOutsideWindow, SubscriptionOutcome, SubscriptionResult,
+    cancellation_window_end, is_past_cancellation_window,
 };
 
 // The ids this crate takes (one definition for the whole workspace).

@@ -478,6 +478,18 @@ fn sub_scope<'a>(customer: &'a CustomerTenantId, id: &'a SubscriptionId) -> Scop
     }
 }
 
+/// Whether `sub`'s cancellation window has ended by this machine's clock (or the subscription
+/// cannot be cancelled at all: `cancellationAllowedUntilDate: null`), the check
+/// [`OrdersClient::cancel_subscription`] makes before sending anything.
+pub fn is_past_cancellation_window(sub: &Subscription) -> bool {
+    window_has_ended(sub, now_unix()).is_some()
+}
+
+/// The last day of `sub`'s cancellation window (`YYYY-MM-DD`, UTC), when it names one.
+pub fn cancellation_window_end(sub: &Subscription) -> Option<String> {
+    window_end_date(sub)
+}
+
 /// `Some(last day)` when the window has ended at `now` (`Some(None)`: not cancellable at all,
 /// `cancellationAllowedUntilDate: null`); `None` while cancellable or when only the vendor can tell.
 fn window_has_ended(sub: &Subscription, now: i64) -> Option<Option<String>> {
