@@ -460,3 +460,223 @@ async fn facade_targets_outcomes_and_probes() {
     assert_eq!(err.kind(), offerkit::ErrorKind::NotFound);
     sandbox.shutdown().await.expect("shutdown");
 }
+
+mod cli {
+    //! The CLI as a real process: `orders cancel-subscription`, `stop-renewal`, `subscriptions`,
+    //! and a batch of these targets killed and resumed.
+
+    use std::time::Duration;
+
+    use offerkit_sandbox::{FaultKind, FaultMode, FaultRule, FaultTiming, Sandbox};
+    use serde_json::json;
+
+    use super::{CUSTOMER, path, sub};
+    use crate::cli_support::{
+        NO_RATE_LIMITS, TempDir, command, jsonl, offerkit, offerkit_with, sandbox_env,
+    };
+
+    /// Inside the window by any clock: created in 2099.
+    const FUTURE: &str = "2099-01-01T00:00:00Z";
+
+    async fn seeded(subs: Vec<serde_json::Value>) -> Sandbox {
+        let sandbox = Sandbox::start().await.expect("sandbox");
+        sandbox
+            .seed(&json!({ "subscriptions": subs }))
+            .expect("seed");
+        sandbox
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn cli_subscription_commands_outcomes_and_exit_codes() {
+        let sandbox = seeded(vec![
+            sub("c-new", FUTURE),
+            sub("c-old", "2020-01-01T00:00:00Z"),
+            sub("c-renew", FUTURE),
+        ])
+        .await;
+        let cancel = |id: &'static str, extra: &'static [&'static str]| {
+            let mut args = vec![
+                "orders",
+                "cancel-subscription",
+                "--customer",
+                CUSTOMER,
+                "--subscription",
+                id,
+            ];
+            args.extend_from_slice(extra);
+            args
+        };
+
+        let done = offerkit(&sandbox, &cancel("c-new", &[])).await;
+        assert_eq!(done.code, 0, "{done:?}");
+        assert!(done.stdout.starts_with("retracted "), "{done:?}");
+        let again = offerkit(&sandbox, &cancel("c-new", &[])).await;
+        assert_eq!(again.code, 3, "already retracted: {again:?}");
+        assert_eq!(sandbox.count("PATCH", &path("c-new")), 1);
+
+        let mut late_args = vec!["--json"];
+        late_args.extend(cancel("c-old", &[]));
+        let late = offerkit(&sandbox, &late_args).await;
+        assert_eq!(late.code, 1, "outside the window: {late:?}");
+        assert_eq!(late.json()["status"], "failed");
+        let message = late.json()["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        assert!(message.contains("2020-01-08"), "{message}");
+        assert_eq!(sandbox.count("PATCH", &path("c-old")), 0);
+
+        let fallback = offerkit(
+            &sandbox,
+            &cancel("c-old", &["--if-outside-window", "stop-renewal"]),
+        )
+        .await;
+        assert_eq!(fallback.code, 0, "{fallback:?}");
+        assert!(
+            fallback
+                .stdout
+                .contains("renewal stopped (outside the cancellation window, ended 2020-01-08)"),
+            "{fallback:?}"
+        );
+
+        let stop = [
+            "orders",
+            "stop-renewal",
+            "--customer",
+            CUSTOMER,
+            "--subscription",
+            "c-renew",
+        ];
+        assert_eq!(offerkit(&sandbox, &stop).await.code, 0);
+        assert_eq!(offerkit(&sandbox, &stop).await.code, 3);
+
+        let list = offerkit(
+            &sandbox,
+            &["--json", "orders", "subscriptions", "--customer", CUSTOMER],
+        )
+        .await;
+        assert_eq!(list.code, 0, "{list:?}");
+        assert_eq!(list.json()["totalCount"], 3);
+
+        let bad = offerkit(
+            &sandbox,
+            &cancel("c-new", &["--if-outside-window", "suspend"]),
+        )
+        .await;
+        assert_eq!(bad.code, 2, "a user error: {bad:?}");
+        sandbox.shutdown().await.expect("shutdown");
+    }
+
+    /// A batch of subscription targets killed (SIGKILL) while a cancellation's answer is in flight
+    /// (the sandbox has cancelled it and holds the answer back), then resumed: the interrupted
+    /// target is read back, not sent again, and every subscription changed exactly once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn cli_batch_of_subscription_targets_killed_and_resumed_acts_exactly_once() {
+        let sandbox = seeded(vec![
+            sub("b-1", FUTURE),
+            sub("b-2", "2020-01-01T00:00:00Z"),
+            sub("b-3", FUTURE),
+        ])
+        .await;
+        let dir = TempDir::new("subs-batch");
+        let input = dir.path().join("targets.jsonl");
+        let lines = [
+            format!(
+                r#"{{"vendor":"partner-center-orders","action":"cancel-subscription","customerTenantId":"{CUSTOMER}","subscriptionId":"b-1"}}"#
+            ),
+            format!(
+                r#"{{"vendor":"partner-center-orders","action":"cancel-subscription","customerTenantId":"{CUSTOMER}","subscriptionId":"b-2","ifOutsideWindow":"stop-renewal"}}"#
+            ),
+            format!(
+                r#"{{"vendor":"partner-center-orders","action":"stop-renewal","customerTenantId":"{CUSTOMER}","subscriptionId":"b-3"}}"#
+            ),
+        ];
+        std::fs::write(&input, lines.join("\n")).expect("write");
+        let input = input.display().to_string();
+        // b-1's PATCH acts, then its answer is held back far longer than the test runs.
+        sandbox
+            .inject_fault(
+                FaultRule::new("PATCH", &path("b-1"), FaultKind::Delay { millis: 600_000 })
+                    .when(FaultTiming::After)
+                    .mode(FaultMode::NextN { next_n: 1 }),
+            )
+            .expect("fault");
+
+        let mut args = vec![
+            "batch",
+            input.as_str(),
+            "--concurrency",
+            "1",
+            "--output",
+            "run1.jsonl",
+        ];
+        args.extend_from_slice(&NO_RATE_LIMITS);
+        let mut child = command(&sandbox_env(&sandbox), dir.path())
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let mut waited = 0;
+        while sandbox.mutated_count("PATCH", &path("b-1")) < 1 {
+            assert!(
+                child.try_wait().expect("wait").is_none(),
+                "run 1 ended early"
+            );
+            assert!(waited < 6000, "run 1 never cancelled b-1");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            waited += 1;
+        }
+        child.start_kill().expect("kill -9");
+        assert_eq!(child.wait().await.expect("wait").code(), None, "killed");
+
+        sandbox.clear_faults();
+        let mut resume = vec!["batch", input.as_str(), "--output", "run2.jsonl"];
+        resume.extend_from_slice(&NO_RATE_LIMITS);
+        let run = offerkit_with(&sandbox_env(&sandbox), dir.path(), &resume).await;
+        assert_eq!(run.code, 0, "stdout: {} stderr: {}", run.stdout, run.stderr);
+        let results =
+            jsonl(&std::fs::read_to_string(dir.path().join("run2.jsonl")).expect("results"));
+        assert_eq!(results.len(), 3, "{results:?}");
+        let by_key = |id: &str| {
+            results
+                .iter()
+                .find(|r| {
+                    r["key"]
+                        .as_str()
+                        .is_some_and(|k| k.contains(&format!(":{id}")))
+                })
+                .cloned()
+                .unwrap_or_else(|| panic!("no result for {id}: {results:?}"))
+        };
+        let first = by_key("b-1");
+        assert!(first["resumed"].is_string(), "read back first: {first}");
+        assert!(
+            matches!(
+                first["status"].as_str(),
+                Some("retracted" | "already-retracted")
+            ),
+            "{first}"
+        );
+        let second = by_key("b-2");
+        assert_eq!(second["status"], "retracted", "{second}");
+        assert!(
+            second.to_string().contains("stop-renewal"),
+            "the fallback is visible: {second}"
+        );
+        assert_eq!(by_key("b-3")["status"], "retracted");
+        for id in ["b-1", "b-2", "b-3"] {
+            assert_eq!(
+                sandbox.mutated_count("PATCH", &path(id)),
+                1,
+                "{id} changed exactly once"
+            );
+        }
+        assert_eq!(
+            sandbox.count("PATCH", &path("b-1")),
+            1,
+            "b-1 was not sent again"
+        );
+        sandbox.shutdown().await.expect("shutdown");
+    }
+}
