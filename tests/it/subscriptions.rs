@@ -342,6 +342,62 @@ async fn throttled_patch_waits_retry_after_and_acts_once() {
     sandbox.shutdown().await.expect("shutdown");
 }
 
+/// The cancellation acts but its answer is lost (a 500 after the handler ran): the retry, with the
+/// same `MS-RequestId`, is refused (2011, already deleted); the read back shows it deleted, and the
+/// facade reports it as retracted by this call, not as "nothing was done".
+#[tokio::test]
+async fn a_lost_answer_then_a_refused_retry_is_retracted_by_this_call() {
+    let sandbox = sandbox_with(vec![sub("sub-lost", "2030-01-01T00:00:00Z")]).await;
+    sandbox
+        .inject_fault(
+            FaultRule::new(
+                "PATCH",
+                &path("sub-lost"),
+                FaultKind::Status { status: 500 },
+            )
+            .when(offerkit_sandbox::FaultTiming::After)
+            .mode(FaultMode::NextN { next_n: 1 }),
+        )
+        .expect("fault");
+    let crate_out = client(&sandbox)
+        .cancel_subscription(&cancel("sub-lost"))
+        .await
+        .expect("cancel");
+    let Retraction::AlreadyRetracted(r) = &crate_out else {
+        panic!("expected the evidence of a refused retry, got {crate_out:?}");
+    };
+    assert!(r.earlier_attempt_may_have_acted, "{r:?}");
+    assert_eq!(sandbox.count("PATCH", &path("sub-lost")), 2);
+    assert_eq!(sandbox.mutated_count("PATCH", &path("sub-lost")), 1);
+
+    sandbox
+        .seed(&json!({"subscriptions": [sub("sub-lost2", "2030-01-01T00:00:00Z")]}))
+        .expect("seed");
+    sandbox
+        .inject_fault(
+            FaultRule::new(
+                "PATCH",
+                &path("sub-lost2"),
+                FaultKind::Status { status: 500 },
+            )
+            .when(offerkit_sandbox::FaultTiming::After)
+            .mode(FaultMode::NextN { next_n: 1 }),
+        )
+        .expect("fault");
+    let out = facade(&sandbox)
+        .retract(&target("cancel-subscription", "sub-lost2", ""))
+        .await;
+    assert_eq!(out.status(), offerkit::Status::Retracted, "{out:?}");
+    assert!(
+        out.details()
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("earlier attempt")),
+        "{out:?}"
+    );
+    sandbox.shutdown().await.expect("shutdown");
+}
+
 #[tokio::test]
 async fn a_missing_subscription_is_typed_not_found() {
     let sandbox = sandbox_with(vec![]).await;

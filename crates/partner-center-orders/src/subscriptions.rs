@@ -10,7 +10,7 @@ use offerkit_models::ids::{CustomerTenantId, SubscriptionId};
 use offerkit_models::partner_center_orders::{
     CancellationWindow, Subscription, SubscriptionCollection, SubscriptionStatus,
 };
-use offerkit_transport::{Idempotency, Request};
+use offerkit_transport::{ErrorInfo, Idempotency, Request};
 use tracing::Instrument;
 
 use crate::error::Scope;
@@ -76,6 +76,11 @@ pub struct SubscriptionResult {
     /// The `MS-RequestId` of the call that returned the subscription.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// On `AlreadyRetracted`: the PATCH of this call was retried after an attempt whose answer was
+    /// lost and then refused (e.g. 2011 "deleted status can't be updated"), so that earlier attempt
+    /// most likely made the change; report it as done by this call.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub earlier_attempt_may_have_acted: bool,
 }
 
 impl SubscriptionResult {
@@ -85,6 +90,7 @@ impl SubscriptionResult {
             fallback: None,
             window_ended: None,
             request_id,
+            earlier_attempt_may_have_acted: false,
         }
     }
 
@@ -258,12 +264,13 @@ impl OrdersClient {
     ) -> Result<SubscriptionOutcome, Error> {
         let (customer, id) = (&cancel.customer, &cancel.subscription);
         let mut stale_retry = true;
+        let mut maybe_acted = false;
         let (mut sub, mut request_id) = self.fetch_subscription(customer, id).await?;
         loop {
             if sub.is_deleted() {
-                return Ok(Retraction::AlreadyRetracted(SubscriptionResult::new(
-                    sub, request_id,
-                )));
+                let mut result = SubscriptionResult::new(sub, request_id);
+                result.earlier_attempt_may_have_acted = maybe_acted;
+                return Ok(Retraction::AlreadyRetracted(result));
             }
             if let Some(ended) = window_has_ended(&sub, now_unix()) {
                 return match cancel.if_outside_window {
@@ -311,6 +318,8 @@ impl OrdersClient {
                 Err(err) if err.is_changed_since_read() && stale_retry => {
                     tracing::info!(%err, "stale ETag; reading the subscription again");
                     stale_retry = false;
+                    // A retry after a lost answer finds the ETag moved on by its own first attempt.
+                    maybe_acted |= was_retried(&err);
                     (sub, request_id) = self.fetch_subscription(customer, id).await?;
                 }
                 Err(err) => {
@@ -355,11 +364,12 @@ impl OrdersClient {
         key: Option<&str>,
     ) -> Result<SubscriptionOutcome, Error> {
         let mut stale_retry = true;
+        let mut maybe_acted = false;
         loop {
             if Change::StopRenewal.done(&sub) {
-                return Ok(Retraction::AlreadyRetracted(SubscriptionResult::new(
-                    sub, request_id,
-                )));
+                let mut result = SubscriptionResult::new(sub, request_id);
+                result.earlier_attempt_may_have_acted = maybe_acted;
+                return Ok(Retraction::AlreadyRetracted(result));
             }
             match self
                 .patch(customer, id, &sub, Change::StopRenewal, key)
@@ -369,6 +379,8 @@ impl OrdersClient {
                 Err(err) if err.is_changed_since_read() && stale_retry => {
                     tracing::info!(%err, "stale ETag; reading the subscription again");
                     stale_retry = false;
+                    // A retry after a lost answer finds the ETag moved on by its own first attempt.
+                    maybe_acted |= was_retried(&err);
                     (sub, request_id) = self.fetch_subscription(customer, id).await?;
                 }
                 Err(err) => {
@@ -392,12 +404,14 @@ impl OrdersClient {
         if !err.is_rejection() {
             return Err(err);
         }
+        // Retried after a lost answer (a timeout, a 5xx): the first attempt may have acted.
+        let retried = was_retried(&err);
         match self.fetch_subscription(customer, id).await {
             Ok((sub, request_id)) if change.done(&sub) => {
-                tracing::info!(%err, "PATCH refused, but the subscription already shows the change");
-                Ok(Retraction::AlreadyRetracted(SubscriptionResult::new(
-                    sub, request_id,
-                )))
+                tracing::info!(%err, retried, "PATCH refused, but the subscription already shows the change");
+                let mut result = SubscriptionResult::new(sub, request_id);
+                result.earlier_attempt_may_have_acted = retried;
+                Ok(Retraction::AlreadyRetracted(result))
             }
             _ => Err(err),
         }
@@ -468,6 +482,15 @@ impl OrdersClient {
             .path("subscriptions")
             .path_param(SubscriptionId::ARGUMENT, id)
     }
+}
+
+/// Whether the refused call was a retry after an attempt whose answer was lost (a timeout, a 5xx),
+/// so that first attempt may have made the change.
+fn was_retried(err: &Error) -> bool {
+    matches!(
+        err.transport_error(),
+        Some(offerkit_transport::Error::Api(api)) if api.attempts > 1
+    )
 }
 
 fn sub_scope<'a>(customer: &'a CustomerTenantId, id: &'a SubscriptionId) -> Scope<'a> {

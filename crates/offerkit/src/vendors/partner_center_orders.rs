@@ -255,6 +255,15 @@ fn subscription_outcome(
 ) -> Outcome {
     match result {
         Ok(Retraction::Retracted(r)) => Outcome::Retracted(subscription_details(&r, None)),
+        // The refused retry found the change made: the lost first attempt made it (DESIGN.md).
+        Ok(Retraction::AlreadyRetracted(r)) if r.earlier_attempt_may_have_acted => {
+            let details = subscription_details(&r, None);
+            let note = details.note.clone();
+            Outcome::Retracted(details.with_note(match note {
+                Some(n) => format!("{n}; an earlier attempt of this call, whose answer was lost, most likely made the change"),
+                None => "an earlier attempt of this call, whose answer was lost, most likely made the change".to_owned(),
+            }))
+        }
         Ok(Retraction::AlreadyRetracted(r)) => {
             Outcome::AlreadyRetracted(subscription_details(&r, Some(already_note)))
         }
