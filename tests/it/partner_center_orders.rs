@@ -33,7 +33,7 @@ fn order_path(order: &str) -> String {
 
 /// A client configured the way a user would: the crate's own `OFFERKIT_ORDERS_*` keys, the
 /// sandbox's Azure AD emulation as the authority (token URL = authority + `/{tenant}/oauth2/token`).
-fn client(sandbox: &Sandbox) -> OrdersClient {
+pub(crate) fn client(sandbox: &Sandbox) -> OrdersClient {
     let root = sandbox.base_url().to_owned();
     OrdersClient::from_lookup(&move |key| match key {
         "OFFERKIT_ORDERS_TENANT_ID" => Some("sandbox-tenant".to_owned()),

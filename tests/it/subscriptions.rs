@@ -5,9 +5,12 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use offerkit_partner_center_orders::{
-    CancelSubscription, CustomerTenantId, Error, ErrorInfo, Fallback, IfOutsideWindow,
-    OrdersClient, Retraction, SubscriptionId,
+    CancelSubscription, CustomerTenantId, Error, ErrorInfo, Fallback, IfOutsideWindow, Retraction,
+    SubscriptionId,
 };
+
+/// The crate's client configured as a user would (shared with the orders tests).
+use crate::partner_center_orders::client;
 use offerkit_sandbox::{FaultKind, FaultMode, FaultRule, Sandbox};
 use serde_json::{Value, json};
 
@@ -36,18 +39,6 @@ async fn sandbox_with(subs: Vec<Value>) -> Sandbox {
         .seed(&json!({ "subscriptions": subs }))
         .expect("seed");
     sandbox
-}
-
-fn client(sandbox: &Sandbox) -> OrdersClient {
-    let root = sandbox.base_url().to_owned();
-    OrdersClient::from_lookup(&move |key| match key {
-        "OFFERKIT_ORDERS_TENANT_ID" => Some("sandbox-tenant".to_owned()),
-        "OFFERKIT_ORDERS_CLIENT_ID" => Some("sandbox-client".to_owned()),
-        "OFFERKIT_ORDERS_CLIENT_SECRET" => Some("sandbox-secret".to_owned()),
-        "OFFERKIT_ORDERS_AUTHORITY" | "OFFERKIT_ORDERS_URL" => Some(root.clone()),
-        _ => None,
-    })
-    .expect("client")
 }
 
 fn path(id: &str) -> String {

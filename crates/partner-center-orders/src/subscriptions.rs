@@ -32,25 +32,6 @@ pub enum IfOutsideWindow {
     StopRenewal,
 }
 
-impl IfOutsideWindow {
-    /// `fail` or `stop-renewal` (the spelling of targets and the CLI).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Fail => "fail",
-            Self::StopRenewal => "stop-renewal",
-        }
-    }
-
-    /// Reads `fail` or `stop-renewal`.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "fail" => Some(Self::Fail),
-            "stop-renewal" => Some(Self::StopRenewal),
-            _ => None,
-        }
-    }
-}
-
 /// The fallback a cancellation took instead of cancelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
