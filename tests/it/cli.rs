@@ -338,7 +338,7 @@ async fn cli_orders_cancel_get_list() {
     )
     .await;
     assert_eq!(old.code, 1, "out of the cancellation window: {old:?}");
-    assert_eq!(old.json()["error"]["code"], "4018");
+    assert_eq!(old.json()["error"]["code"], "900117");
 
     let list = offerkit(
         &sandbox,
@@ -519,7 +519,7 @@ async fn cli_demo_retracts_every_target() {
     );
     let results = std::fs::read_to_string(demo_dir.join("demo.results.jsonl")).expect("results");
     let results = crate::cli_support::jsonl(&results);
-    assert_eq!(results.len(), 8);
+    assert_eq!(results.len(), 10);
     assert!(
         results.iter().all(|r| r["status"] == "retracted"),
         "{results:?}"
@@ -527,7 +527,7 @@ async fn cli_demo_retracts_every_target() {
 
     let json = offerkit_with(&[], dir.path(), &["--json", "demo"]).await;
     assert_eq!(json.code, 0, "{json:?}");
-    assert_eq!(json.json_lines().len(), 8);
+    assert_eq!(json.json_lines().len(), 10);
 }
 
 /// `--sandbox-url ROOT` (and `OFFERKIT_SANDBOX_URL`) point every vendor's API and token

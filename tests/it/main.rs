@@ -10,3 +10,4 @@ mod partner_center_ingestion;
 mod partner_center_orders;
 mod sandbox_serve;
 mod secrets;
+mod subscriptions;

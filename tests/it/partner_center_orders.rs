@@ -33,7 +33,7 @@ fn order_path(order: &str) -> String {
 
 /// A client configured the way a user would: the crate's own `OFFERKIT_ORDERS_*` keys, the
 /// sandbox's Azure AD emulation as the authority (token URL = authority + `/{tenant}/oauth2/token`).
-fn client(sandbox: &Sandbox) -> OrdersClient {
+pub(crate) fn client(sandbox: &Sandbox) -> OrdersClient {
     let root = sandbox.base_url().to_owned();
     OrdersClient::from_lookup(&move |key| match key {
         "OFFERKIT_ORDERS_TENANT_ID" => Some("sandbox-tenant".to_owned()),
@@ -117,7 +117,7 @@ async fn a_cancellation_after_the_window_is_refused_with_a_typed_error() {
         .await
         .expect_err("too late");
     assert!(err.is_outside_cancellation_window(), "{err:?}");
-    assert_eq!(err.code().as_deref(), Some("4018"));
+    assert_eq!(err.code().as_deref(), Some("900117"));
     assert!(
         err.to_string().contains("cancellation window has ended"),
         "{err}"
@@ -196,5 +196,81 @@ async fn the_facade_cancels_a_whole_order_probes_and_queries() {
         .expect_err("probe of a missing order");
     assert_eq!(probe_err.kind(), offerkit::ErrorKind::NotFound);
     assert!(matches!(target.resource(), ResourceRef::Order { .. }));
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+/// The order and line-item fields of the docs and the .NET SDK models are typed, and the sandbox
+/// keeps and answers them (issue 14).
+#[tokio::test]
+async fn typed_order_fields_round_trip_through_the_sandbox() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let mut order = seed_order("order-priced", None);
+    order["billingCycle"] = json!("Biennial");
+    order["totalPrice"] = json!(1234.5);
+    order["partnerOnRecordAttestationAccepted"] = json!(true);
+    order["lineItems"][1]["pricing"] = json!({
+        "listPrice": 12.0, "discountedPrice": 10.8, "proratedPrice": 9.5, "price": 9.5, "extendedPrice": 47.5
+    });
+    order["lineItems"][1]["promotionId"] = json!("39NFJQT1Q5KL:0001:39NFJQT1Q5KM");
+    order["lineItems"][1]["customTermEndDate"] = json!("2027-06-30T00:00:00Z");
+    order["lineItems"][1]["additionalPartnerIdsOnRecord"] = json!(["4847383", "873452"]);
+    order["lineItems"][1]["attestationAccepted"] = json!(true);
+    order["lineItems"][2]["pricing"] = json!(null);
+    sandbox.seed(&json!({"orders": [order]})).expect("seed");
+
+    let read = client(&sandbox)
+        .get_order(
+            &CustomerTenantId::new(CUSTOMER).expect("id"),
+            &OrderId::new("order-priced").expect("id"),
+        )
+        .await
+        .expect("read");
+    use offerkit_partner_center_orders::models::BillingCycle;
+    assert_eq!(read.billing_cycle, Some(BillingCycle::Biennial));
+    assert_eq!(
+        read.total_price.as_ref().and_then(|n| n.as_f64()),
+        Some(1234.5)
+    );
+    assert_eq!(read.partner_on_record_attestation_accepted, Some(true));
+    assert!(
+        read.extra.is_empty(),
+        "nothing left untyped: {:?}",
+        read.extra
+    );
+    let lines = read.line_items.expect("lines");
+    let line = &lines[1];
+    assert!(
+        line.extra.is_empty(),
+        "nothing left untyped: {:?}",
+        line.extra
+    );
+    let pricing = line.pricing.clone().flatten().expect("pricing");
+    assert_eq!(pricing.extended_price.and_then(|n| n.as_f64()), Some(47.5));
+    assert_eq!(pricing.list_price.and_then(|n| n.as_f64()), Some(12.0));
+    assert_eq!(
+        line.promotion_id.as_deref(),
+        Some("39NFJQT1Q5KL:0001:39NFJQT1Q5KM")
+    );
+    assert_eq!(
+        line.custom_term_end_date.as_ref().map(|d| d.raw()),
+        Some("2027-06-30T00:00:00Z")
+    );
+    assert_eq!(
+        line.additional_partner_ids_on_record.as_deref(),
+        Some(&["4847383".to_owned(), "873452".to_owned()][..])
+    );
+    assert_eq!(line.attestation_accepted, Some(true));
+    assert_eq!(lines[2].pricing, Some(None), "an explicit null is kept");
+
+    // A mistyped price is refused as the vendor refuses bad input.
+    let mut bad = seed_order("order-bad", None);
+    bad["lineItems"][0]["pricing"] = json!({"price": "cheap"});
+    let err = sandbox
+        .seed(&json!({"orders": [bad]}))
+        .expect_err("refused");
+    assert!(
+        err.to_string().contains("pricing.price must be a number"),
+        "{err}"
+    );
     sandbox.shutdown().await.expect("shutdown");
 }

@@ -198,6 +198,34 @@ pub enum OrdersCmd {
         #[arg(long)]
         customer: String,
     },
+    /// Cancel a new-commerce subscription inside its cancellation window (cannot be undone).
+    CancelSubscription {
+        /// The subscription.
+        #[command(flatten)]
+        subscription: SubscriptionRef,
+        /// Past the window: `fail` (default) or `stop-renewal` (turn auto-renew off instead).
+        #[arg(long, value_name = "CHOICE", default_value = "fail", value_parser = ["fail", "stop-renewal"])]
+        if_outside_window: String,
+    },
+    /// Turn a subscription's auto-renew off (it runs to the end of its term).
+    StopRenewal(SubscriptionRef),
+    /// List a customer's subscriptions.
+    Subscriptions {
+        /// The customer tenant id.
+        #[arg(long)]
+        customer: String,
+    },
+}
+
+/// A subscription as named on the command line.
+#[derive(Debug, Clone, Args)]
+pub struct SubscriptionRef {
+    /// The customer tenant id.
+    #[arg(long)]
+    pub customer: String,
+    /// The subscription id.
+    #[arg(long)]
+    pub subscription: String,
 }
 
 /// An order as named on the command line.

@@ -69,3 +69,99 @@ impl VendorErrorBody for OrdersErrorBody {
         self.description.clone().or_else(|| self.message.clone())
     }
 }
+
+/// When a subscription's cancellation window ends, as read from `cancellationAllowedUntilDate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CancellationWindow {
+    /// Cancellable until this instant (Unix seconds, inclusive).
+    Until(i64),
+    /// `null`: the subscription cannot be cancelled (.NET SDK: "For subscriptions that are not
+    /// allowed to be cancelled, this value is null").
+    NotCancellable,
+    /// Absent or unreadable: only the vendor can tell.
+    Unknown,
+}
+
+impl Subscription {
+    /// Whether the subscription is cancelled (`status: deleted`).
+    pub fn is_deleted(&self) -> bool {
+        self.status == Some(SubscriptionStatus::Deleted)
+    }
+
+    /// The entity tag, from `attributes.etag` (where Partner Center puts it).
+    pub fn etag(&self) -> Option<&str> {
+        self.attributes
+            .as_ref()
+            .and_then(|a| a.etag.as_deref())
+            .filter(|e| !e.is_empty())
+    }
+
+    /// The cancellation window, from `cancellationAllowedUntilDate`.
+    ///
+    /// ```
+    /// use offerkit_models::partner_center_orders::{CancellationWindow, Subscription};
+    /// let s: Subscription = serde_json::from_str(r#"{"cancellationAllowedUntilDate": "2021-10-14T23:59:00Z"}"#).unwrap();
+    /// assert_eq!(s.cancellation_window(), CancellationWindow::Until(1634255940));
+    /// let s: Subscription = serde_json::from_str(r#"{"cancellationAllowedUntilDate": null}"#).unwrap();
+    /// assert_eq!(s.cancellation_window(), CancellationWindow::NotCancellable);
+    /// assert_eq!(Subscription::default().cancellation_window(), CancellationWindow::Unknown);
+    /// ```
+    pub fn cancellation_window(&self) -> CancellationWindow {
+        match &self.cancellation_allowed_until_date {
+            Some(None) => CancellationWindow::NotCancellable,
+            Some(Some(date)) => date.timestamp().map_or(CancellationWindow::Unknown, |t| {
+                CancellationWindow::Until(t.unix_seconds())
+            }),
+            None => CancellationWindow::Unknown,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_order_fields_and_biennial() {
+        let order: Order = serde_json::from_value(serde_json::json!({
+            "billingCycle": "Biennial", "totalPrice": 10.5, "partnerOnRecordAttestationAccepted": true,
+            "lineItems": [{"pricing": {"listPrice": 1, "extendedPrice": 2.5}, "promotionId": "p",
+                "customTermEndDate": "2027-01-31T00:00:00Z", "additionalPartnerIdsOnRecord": ["1"],
+                "attestationAccepted": false}]
+        }))
+        .expect("order");
+        assert_eq!(order.billing_cycle, Some(BillingCycle::Biennial));
+        assert!(order.extra.is_empty());
+        let line = &order.line_items.expect("lines")[0];
+        assert!(line.extra.is_empty(), "{:?}", line.extra);
+        let pricing = line.pricing.clone().flatten().expect("pricing");
+        assert_eq!(pricing.extended_price.and_then(|n| n.as_f64()), Some(2.5));
+        assert_eq!(line.attestation_accepted, Some(false));
+    }
+
+    #[test]
+    fn subscription_of_the_docs_sample_is_typed_and_round_trips() {
+        let text = r#"{"id":"d3b7c9a2-9a4b-40b2-b075-6e442909e3e7","offerId":"DG7GMGF0DVSV:000P:DG7GMGF0F3Q9",
+            "productType":{"id":"Software","displayName":"Software"},"quantity":1,"unitType":"Licenses",
+            "creationDate":"2021-09-14T16:44:14.1210743Z","commitmentEndDate":"2024-09-13T00:00:00Z",
+            "cancellationAllowedUntilDate":"2021-10-14T23:59:00Z","status":"Active","autoRenewEnabled":true,
+            "billingCycle":"triennial","termDuration":"P3Y","renewalTermDuration":"",
+            "refundOptions":[{"type":"Full","expiresAt":"2021-10-14T23:59:00Z"}],
+            "refundableQuantity":{"totalQuantity":1,"details":[{"quantity":1,"allowedUntilDateTime":"2021-10-14T23:59:00Z"}]},
+            "scheduledNextTermInstructions":null,"actionTaken":false,
+            "attributes":{"objectType":"Subscription","etag":"W/1"}}"#;
+        let sub: Subscription = serde_json::from_str(text).expect("subscription");
+        assert_eq!(sub.status, Some(SubscriptionStatus::Active));
+        assert_eq!(sub.etag(), Some("W/1"));
+        assert_eq!(sub.auto_renew_enabled, Some(true));
+        assert_eq!(
+            sub.extra.get("actionTaken"),
+            Some(&serde_json::json!(false))
+        );
+        let back = serde_json::to_value(&sub).expect("write");
+        assert_eq!(back["actionTaken"], false, "unknown fields are sent back");
+        assert_eq!(back["refundOptions"][0]["type"], "Full");
+        assert_eq!(back["productType"]["displayName"], "Software");
+    }
+}

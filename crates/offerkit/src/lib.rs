@@ -34,11 +34,12 @@ pub use offerkit_models::ids::{
     AdobeOfferId, CustomerTenantId, InvalidId, JobId, OrderId, PrivateOfferId, PublisherOfferId,
     SubscriptionId,
 };
-pub use outcome::{Details, JobInfo, Outcome, Status};
+pub use outcome::{Details, Fallback, JobInfo, Outcome, Status};
 pub use retract::{JobHandle, JobRecorder, ListQuery, Probe, Query, Retract, RetractContext};
 pub use target::{
-    Action, AdobeDelete, AdobeOfferType, AppchargeDelete, IngestionDelete, IngestionWithdraw,
-    OrdersCancel, ResourceRef, Target, TargetError, WithdrawRole,
+    Action, AdobeDelete, AdobeOfferType, AppchargeDelete, IfOutsideWindow, IngestionDelete,
+    IngestionWithdraw, OrdersCancel, OrdersCancelSubscription, OrdersStopRenewal, ResourceRef,
+    Target, TargetError, WithdrawRole,
 };
 
 /// The Adobe Offer Library crate.

@@ -76,6 +76,29 @@ pub struct Details {
     pub job: Option<JobInfo>,
     /// A short human note, e.g. "confirmed by read-back after an interrupted run".
     pub note: Option<String>,
+    /// Set when the target was met another way than asked: a `cancel-subscription` past its
+    /// window that stopped the renewal instead.
+    pub fallback: Option<Fallback>,
+}
+
+/// A fallback a retraction took (JSON `"fallback": "stop-renewal"`, `"windowEnded": "YYYY-MM-DD"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fallback {
+    /// The cancellation window had ended; the renewal was stopped instead.
+    StopRenewal {
+        /// The window's last day (`YYYY-MM-DD`, UTC), when known.
+        window_ended: Option<String>,
+    },
+}
+
+impl Fallback {
+    /// `stop-renewal`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Fallback::StopRenewal { .. } => "stop-renewal",
+        }
+    }
 }
 
 impl Details {
@@ -108,6 +131,12 @@ impl Details {
     /// Sets the note.
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.note = Some(note.into());
+        self
+    }
+
+    /// Sets the fallback taken.
+    pub fn with_fallback(mut self, fallback: Fallback) -> Self {
+        self.fallback = Some(fallback);
         self
     }
 }
@@ -185,7 +214,8 @@ impl Outcome {
     }
 }
 
-/// JSON form: `{"status", "requestId"?, "job"?, "note"?, "error"?, "response"?}`.
+/// JSON form: `{"status", "requestId"?, "job"?, "note"?, "fallback"?, "windowEnded"?, "error"?,
+/// "response"?}`.
 impl serde::Serialize for Outcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let details = self.details();
@@ -199,6 +229,13 @@ impl serde::Serialize for Outcome {
         }
         if let Some(note) = &details.note {
             map.serialize_entry("note", note)?;
+        }
+        if let Some(fallback) = &details.fallback {
+            map.serialize_entry("fallback", fallback.as_str())?;
+            let Fallback::StopRenewal { window_ended } = fallback;
+            if let Some(date) = window_ended {
+                map.serialize_entry("windowEnded", date)?;
+            }
         }
         if let Some(error) = self.error() {
             map.serialize_entry("error", error)?;

@@ -268,6 +268,8 @@ pub struct ListQuery {
     pub adobe_offer_type: Option<AdobeOfferType>,
     /// At most this many items (vendor paging permitting).
     pub limit: Option<u32>,
+    /// Partner Center orders: list the customer's subscriptions instead of its orders.
+    pub orders_subscriptions: bool,
 }
 
 impl ListQuery {
@@ -278,7 +280,14 @@ impl ListQuery {
             customer_tenant_id: None,
             adobe_offer_type: None,
             limit: None,
+            orders_subscriptions: false,
         }
+    }
+
+    /// Partner Center orders: lists subscriptions instead of orders (needs a customer).
+    pub fn subscriptions(mut self) -> Self {
+        self.orders_subscriptions = true;
+        self
     }
 
     /// Restricts to one customer (orders).

@@ -8,6 +8,8 @@
 //! {"vendor":"partner-center-ingestion","action":"delete","offerId":"456e-a345-c457-1234","name":"privateOffercustomer1705"}
 //! {"vendor":"partner-center-ingestion","action":"withdraw","offerId":"…","role":"isv","name":"…"}
 //! {"vendor":"partner-center-orders","action":"cancel","customerTenantId":"…","orderId":"…","lineItems":[0,2]}
+//! {"vendor":"partner-center-orders","action":"cancel-subscription","customerTenantId":"…","subscriptionId":"…","ifOutsideWindow":"stop-renewal"}
+//! {"vendor":"partner-center-orders","action":"stop-renewal","customerTenantId":"…","subscriptionId":"…"}
 //! {"vendor":"adobe","action":"delete","offerId":"…","offerType":"personalized"}
 //! {"vendor":"appcharge","action":"delete","publisherOfferId":"…"}
 //! ```
@@ -22,6 +24,7 @@ use crate::error::Error;
 use offerkit_models::Vendor;
 use offerkit_models::ids::{
     AdobeOfferId, CustomerTenantId, InvalidId, OrderId, PrivateOfferId, PublisherOfferId,
+    SubscriptionId,
 };
 
 /// One retraction to perform.
@@ -47,6 +50,11 @@ pub enum Target {
     IngestionWithdraw(IngestionWithdraw),
     /// Cancel a Partner Center software order, whole or some line items.
     OrdersCancel(OrdersCancel),
+    /// Cancel a Partner Center new-commerce subscription inside its cancellation window (a
+    /// cancellation cannot be undone).
+    OrdersCancelSubscription(OrdersCancelSubscription),
+    /// Stop a Partner Center subscription's renewal (`autoRenewEnabled: false`).
+    OrdersStopRenewal(OrdersStopRenewal),
     /// Delete an Adobe Offer Library offer (personalized or fallback).
     AdobeDelete(AdobeDelete),
     /// Delete an Appcharge Offers V2 offer.
@@ -90,6 +98,49 @@ pub struct OrdersCancel {
     /// Line item numbers to cancel, sorted and de-duplicated (`lineItems`);
     /// empty means the whole order.
     pub line_items: Vec<u32>,
+}
+
+/// Fields of [`Target::OrdersCancelSubscription`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OrdersCancelSubscription {
+    /// The customer's tenant (`customerTenantId`).
+    pub customer_tenant_id: CustomerTenantId,
+    /// The subscription (`subscriptionId`).
+    pub subscription_id: SubscriptionId,
+    /// What to do once the window has ended (`ifOutsideWindow`, default `fail`).
+    pub if_outside_window: IfOutsideWindow,
+}
+
+/// Fields of [`Target::OrdersStopRenewal`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OrdersStopRenewal {
+    /// The customer's tenant (`customerTenantId`).
+    pub customer_tenant_id: CustomerTenantId,
+    /// The subscription (`subscriptionId`).
+    pub subscription_id: SubscriptionId,
+}
+
+/// What a `cancel-subscription` target does once the cancellation window has ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum IfOutsideWindow {
+    /// Fail with an "outside the cancellation window" error naming its end date (`"fail"`).
+    #[default]
+    Fail,
+    /// Stop the renewal instead, reported as a distinct result (`"stop-renewal"`).
+    StopRenewal,
+}
+
+impl IfOutsideWindow {
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IfOutsideWindow::Fail => "fail",
+            IfOutsideWindow::StopRenewal => "stop-renewal",
+        }
+    }
 }
 
 /// Fields of [`Target::AdobeDelete`].
@@ -180,6 +231,10 @@ pub enum Action {
     Withdraw,
     /// `cancel`
     Cancel,
+    /// `cancel-subscription`
+    CancelSubscription,
+    /// `stop-renewal`
+    StopRenewal,
 }
 
 impl Action {
@@ -189,6 +244,8 @@ impl Action {
             Action::Delete => "delete",
             Action::Withdraw => "withdraw",
             Action::Cancel => "cancel",
+            Action::CancelSubscription => "cancel-subscription",
+            Action::StopRenewal => "stop-renewal",
         }
     }
 }
@@ -206,6 +263,13 @@ pub enum ResourceRef {
         /// The order.
         order_id: OrderId,
     },
+    /// A Partner Center subscription.
+    Subscription {
+        /// The customer's tenant.
+        customer_tenant_id: CustomerTenantId,
+        /// The subscription.
+        subscription_id: SubscriptionId,
+    },
     /// An Adobe Offer Library offer.
     AdobeOffer {
         /// The offer.
@@ -222,7 +286,9 @@ impl ResourceRef {
     pub fn vendor(&self) -> Vendor {
         match self {
             ResourceRef::PrivateOffer(_) => Vendor::PartnerCenterIngestion,
-            ResourceRef::Order { .. } => Vendor::PartnerCenterOrders,
+            ResourceRef::Order { .. } | ResourceRef::Subscription { .. } => {
+                Vendor::PartnerCenterOrders
+            }
             ResourceRef::AdobeOffer { .. } => Vendor::AdobeOffers,
             ResourceRef::AppchargeOffer(_) => Vendor::Appcharge,
         }
@@ -369,7 +435,34 @@ impl Target {
                     order_id: fields.id("orderId", OrderId::new)?,
                     line_items: fields.line_items("lineItems")?,
                 }),
-                _ => return Err(unknown_action("cancel")),
+                "cancel-subscription" => {
+                    Target::OrdersCancelSubscription(OrdersCancelSubscription {
+                        customer_tenant_id: fields.id("customerTenantId", CustomerTenantId::new)?,
+                        subscription_id: fields.id("subscriptionId", SubscriptionId::new)?,
+                        if_outside_window: match fields.take("ifOutsideWindow") {
+                            None | Some(Value::Null) => IfOutsideWindow::Fail,
+                            Some(v) => {
+                                fields.0.insert("ifOutsideWindow".to_owned(), v);
+                                fields.choice(
+                                    "ifOutsideWindow",
+                                    &[
+                                        ("fail", IfOutsideWindow::Fail),
+                                        ("stop-renewal", IfOutsideWindow::StopRenewal),
+                                    ],
+                                )?
+                            }
+                        },
+                    })
+                }
+                "stop-renewal" => Target::OrdersStopRenewal(OrdersStopRenewal {
+                    customer_tenant_id: fields.id("customerTenantId", CustomerTenantId::new)?,
+                    subscription_id: fields.id("subscriptionId", SubscriptionId::new)?,
+                }),
+                _ => {
+                    return Err(unknown_action(
+                        "cancel, cancel-subscription or stop-renewal",
+                    ));
+                }
             },
             Vendor::AdobeOffers => match action_raw.as_str() {
                 "delete" => Target::AdobeDelete(AdobeDelete {
@@ -408,6 +501,8 @@ impl Target {
             }
             Target::IngestionWithdraw(_) => Action::Withdraw,
             Target::OrdersCancel(_) => Action::Cancel,
+            Target::OrdersCancelSubscription(_) => Action::CancelSubscription,
+            Target::OrdersStopRenewal(_) => Action::StopRenewal,
         }
     }
 
@@ -419,6 +514,14 @@ impl Target {
             Target::OrdersCancel(t) => ResourceRef::Order {
                 customer_tenant_id: t.customer_tenant_id.clone(),
                 order_id: t.order_id.clone(),
+            },
+            Target::OrdersCancelSubscription(t) => ResourceRef::Subscription {
+                customer_tenant_id: t.customer_tenant_id.clone(),
+                subscription_id: t.subscription_id.clone(),
+            },
+            Target::OrdersStopRenewal(t) => ResourceRef::Subscription {
+                customer_tenant_id: t.customer_tenant_id.clone(),
+                subscription_id: t.subscription_id.clone(),
             },
             Target::AdobeDelete(t) => ResourceRef::AdobeOffer {
                 offer_id: t.offer_id.clone(),
@@ -465,6 +568,17 @@ impl Target {
                     part(t.order_id.as_str())
                 )
             }
+            Target::OrdersCancelSubscription(t) => format!(
+                "{prefix}:{}:{}:{}",
+                part(t.customer_tenant_id.as_str()),
+                part(t.subscription_id.as_str()),
+                t.if_outside_window.as_str()
+            ),
+            Target::OrdersStopRenewal(t) => format!(
+                "{prefix}:{}:{}",
+                part(t.customer_tenant_id.as_str()),
+                part(t.subscription_id.as_str())
+            ),
             Target::AdobeDelete(t) => {
                 format!(
                     "{prefix}:{}:{}",
@@ -483,6 +597,13 @@ impl Target {
     pub fn rate_limit_key(&self) -> String {
         match self {
             Target::OrdersCancel(t) => format!("{}:{}", self.vendor(), t.customer_tenant_id),
+            Target::OrdersCancelSubscription(OrdersCancelSubscription {
+                customer_tenant_id,
+                ..
+            })
+            | Target::OrdersStopRenewal(OrdersStopRenewal {
+                customer_tenant_id, ..
+            }) => format!("{}:{customer_tenant_id}", self.vendor()),
             _ => self.vendor().to_string(),
         }
     }
@@ -531,6 +652,17 @@ impl serde::Serialize for Target {
                 if !t.line_items.is_empty() {
                     map.serialize_entry("lineItems", &t.line_items)?;
                 }
+            }
+            Target::OrdersCancelSubscription(t) => {
+                map.serialize_entry("customerTenantId", &t.customer_tenant_id)?;
+                map.serialize_entry("subscriptionId", &t.subscription_id)?;
+                if t.if_outside_window != IfOutsideWindow::Fail {
+                    map.serialize_entry("ifOutsideWindow", t.if_outside_window.as_str())?;
+                }
+            }
+            Target::OrdersStopRenewal(t) => {
+                map.serialize_entry("customerTenantId", &t.customer_tenant_id)?;
+                map.serialize_entry("subscriptionId", &t.subscription_id)?;
             }
             Target::AdobeDelete(t) => {
                 map.serialize_entry("offerId", &t.offer_id)?;
@@ -587,6 +719,33 @@ impl OrdersCancel {
             customer_tenant_id,
             order_id,
             line_items,
+        }
+    }
+}
+
+impl OrdersCancelSubscription {
+    /// A cancellation of `subscription_id` that fails once the window has ended.
+    pub fn new(customer_tenant_id: CustomerTenantId, subscription_id: SubscriptionId) -> Self {
+        OrdersCancelSubscription {
+            customer_tenant_id,
+            subscription_id,
+            if_outside_window: IfOutsideWindow::Fail,
+        }
+    }
+
+    /// What to do once the window has ended.
+    pub fn if_outside_window(mut self, choice: IfOutsideWindow) -> Self {
+        self.if_outside_window = choice;
+        self
+    }
+}
+
+impl OrdersStopRenewal {
+    /// A renewal stop of `subscription_id`.
+    pub fn new(customer_tenant_id: CustomerTenantId, subscription_id: SubscriptionId) -> Self {
+        OrdersStopRenewal {
+            customer_tenant_id,
+            subscription_id,
         }
     }
 }
@@ -762,6 +921,56 @@ mod tests {
             assert_eq!(back, line);
             let again: Target = serde_json::from_str(&back).expect("deserialize");
             assert_eq!(again, target);
+        }
+    }
+
+    #[test]
+    fn subscription_targets_parse_key_and_round_trip() {
+        let cancel = Target::from_json(
+            r#"{"vendor":"partner-center-orders","action":"cancel-subscription","customerTenantId":"c:1","subscriptionId":"s1","ifOutsideWindow":"stop-renewal"}"#,
+        )
+        .expect("cancel-subscription");
+        assert_eq!(
+            cancel.key(),
+            "partner-center-orders:cancel-subscription:c%3A1:s1:stop-renewal"
+        );
+        assert_eq!(cancel.rate_limit_key(), "partner-center-orders:c:1");
+        assert_eq!(Target::from_value(cancel.to_json()).expect("again"), cancel);
+        let plain = Target::from_json(
+            r#"{"vendor":"partner-center-orders","action":"cancel-subscription","customerTenantId":"c","subscriptionId":"s"}"#,
+        )
+        .expect("default fail");
+        assert_eq!(
+            plain.key(),
+            "partner-center-orders:cancel-subscription:c:s:fail"
+        );
+        assert_eq!(
+            plain.to_json(),
+            serde_json::json!({"vendor":"partner-center-orders","action":"cancel-subscription","customerTenantId":"c","subscriptionId":"s"})
+        );
+        let stop = Target::from_json(
+            r#"{"vendor":"partner-center-orders","action":"stop-renewal","customerTenantId":"c","subscriptionId":"s"}"#,
+        )
+        .expect("stop-renewal");
+        assert_eq!(stop.key(), "partner-center-orders:stop-renewal:c:s");
+        assert_eq!(stop.action(), Action::StopRenewal);
+        assert_ne!(stop.key(), plain.key());
+        for (line, field) in [
+            (
+                r#"{"vendor":"partner-center-orders","action":"cancel-subscription","customerTenantId":"c","subscriptionId":"s","ifOutsideWindow":"suspend"}"#,
+                "ifOutsideWindow",
+            ),
+            (
+                r#"{"vendor":"partner-center-orders","action":"stop-renewal","customerTenantId":"c"}"#,
+                "subscriptionId",
+            ),
+            (
+                r#"{"vendor":"partner-center-orders","action":"stop-renewal","customerTenantId":"c","subscriptionId":"s","ifOutsideWindow":"fail"}"#,
+                "ifOutsideWindow",
+            ),
+        ] {
+            let err = Target::from_json(line).expect_err(line);
+            assert_eq!(err.field(), Some(field), "{line}: {err}");
         }
     }
 

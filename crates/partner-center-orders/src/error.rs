@@ -11,7 +11,7 @@ use std::fmt;
 use std::time::Duration;
 
 use offerkit_models::VendorErrorBody;
-use offerkit_models::ids::{CustomerTenantId, InvalidId, OrderId};
+use offerkit_models::ids::{CustomerTenantId, InvalidId, OrderId, SubscriptionId};
 use offerkit_models::partner_center_orders::OrdersErrorBody;
 use offerkit_transport::{Error as TransportError, ErrorInfo};
 
@@ -99,7 +99,8 @@ impl fmt::Display for VendorAnswer {
 /// fn advice(err: &Error) -> &'static str {
 ///     match err {
 ///         Error::OrderNotFound { .. } => "check the customer and order ids",
-///         Error::UnableToProcess { outside_cancellation_window: true, .. } => "too late to cancel",
+///         e if e.is_outside_cancellation_window() => "too late to cancel",
+///         Error::RefusedByPolicy { meaning, .. } => *meaning,
 ///         Error::Throttled { .. } => "slow down",
 ///         e if e.is_transient() => "try again later",
 ///         _ => "see the message",
@@ -159,6 +160,76 @@ pub enum Error {
     UnableToProcess {
         /// Whether the description says the cancellation window has ended.
         outside_cancellation_window: bool,
+        /// What Partner Center said.
+        answer: Box<VendorAnswer>,
+        /// The transport error.
+        #[source]
+        source: Box<TransportError>,
+    },
+    /// The cancellation window has ended: codes 900117 ("You have passed your {0}-day cancellation
+    /// window. We are unable to cancel your purchase") and 900213 (the `{0}-hour` variant) of the
+    /// Partner Center error-code table (`developer/error-codes.md`), or a subscription whose
+    /// `cancellationAllowedUntilDate` has passed by this client's clock (then nothing was sent).
+    /// Nothing was cancelled; past the window, turning auto-renew off is the only lever left.
+    #[error(
+        "the cancellation window has ended{}; nothing was cancelled{}",
+        ended_on(window_ended),
+        answer_suffix(answer)
+    )]
+    OutsideCancellationWindow {
+        /// The window's last day, `YYYY-MM-DD` (UTC), when known: the subscription's
+        /// `cancellationAllowedUntilDate` (the vendor's refusal names only the window's length).
+        window_ended: Option<String>,
+        /// What Partner Center said; `None` when the client's own pre-check refused.
+        answer: Option<Box<VendorAnswer>>,
+        /// The transport error; `None` when nothing was sent.
+        #[source]
+        source: Option<Box<TransportError>>,
+    },
+    /// A business rule refuses the change, whoever asks: not a credential problem, and the same
+    /// call fails the same way. Codes (meanings from the Partner Center error-code table,
+    /// `developer/error-codes.md`): see [`POLICY_REFUSALS`].
+    #[error("Partner Center refused by policy: {meaning} ({answer})")]
+    RefusedByPolicy {
+        /// The documented meaning of the code.
+        meaning: &'static str,
+        /// What Partner Center said.
+        answer: Box<VendorAnswer>,
+        /// The transport error.
+        #[source]
+        source: Box<TransportError>,
+    },
+    /// Code 2055 "Etag is no longer valid" (or HTTP 412): the resource changed since it was read.
+    /// Nothing was changed; read it again before retrying.
+    #[error("the resource changed since it was read (stale ETag); nothing was changed ({answer})")]
+    ChangedSinceRead {
+        /// What Partner Center said.
+        answer: Box<VendorAnswer>,
+        /// The transport error.
+        #[source]
+        source: Box<TransportError>,
+    },
+    /// Codes 900278 "There is a pending operation on this subscription. Please try again after 24
+    /// hours" and 800082 "Subscription is not ready to be updated" (HTTP 409): try again later.
+    #[error("Partner Center has an operation pending on this resource; try again later ({answer})")]
+    PendingOperation {
+        /// What Partner Center said.
+        answer: Box<VendorAnswer>,
+        /// The transport error.
+        #[source]
+        source: Box<TransportError>,
+    },
+    /// Code 20003 "Subscription with ID {0} not found" (or any 404 on a subscription).
+    #[error(
+        "Partner Center subscription {} was not found for customer {} ({answer})",
+        opt(subscription_id),
+        opt(customer_tenant_id)
+    )]
+    SubscriptionNotFound {
+        /// The customer, when the call named one.
+        customer_tenant_id: Option<CustomerTenantId>,
+        /// The subscription, when the call named one.
+        subscription_id: Option<SubscriptionId>,
         /// What Partner Center said.
         answer: Box<VendorAnswer>,
         /// The transport error.
@@ -248,7 +319,53 @@ impl From<InvalidId> for Error {
 pub(crate) struct Scope<'a> {
     pub(crate) customer: Option<&'a CustomerTenantId>,
     pub(crate) order: Option<&'a OrderId>,
+    pub(crate) subscription: Option<&'a SubscriptionId>,
 }
+
+/// Business refusals typed as [`Error::RefusedByPolicy`]: code and its meaning in the Partner Center
+/// error-code table (`developer/error-codes.md`; kvamseek/partner-center is a public copy of the docs
+/// source). Several are answered with HTTP 403, which without this table would read as refused
+/// credentials.
+pub const POLICY_REFUSALS: &[(&str, &str)] = &[
+    (
+        "800019",
+        "non-sandbox tenants aren't allowed to cancel purchases other than software subscriptions and perpetual software",
+    ),
+    (
+        "800060",
+        "your order is in progress; check your order history for recent orders in a few minutes",
+    ),
+    ("800061", "the order can't be canceled"),
+    (
+        "800063",
+        "this order can't be canceled; use PATCH /customers/{customer}/subscriptions/{subscriptionId} instead",
+    ),
+    (
+        "800077",
+        "cancelling seat-based SaaS isn't supported via patch order; use patch subscription instead",
+    ),
+    (
+        "800091",
+        "a subscription with suspended status can't be updated",
+    ),
+    (
+        "800093",
+        "the subscription isn't eligible to be auto-renewed",
+    ),
+    ("800096", "the status of this subscription can't be updated"),
+    (
+        "900279",
+        "update operations are no longer allowed for this subscription",
+    ),
+    (
+        "900280",
+        "update operations are currently not allowed for this subscription",
+    ),
+];
+
+/// Codes whose description says the cancellation window has ended (error-code table:
+/// 900117 days, 900213 hours).
+const OUTSIDE_WINDOW_CODES: &[&str] = &["900117", "900213"];
 
 impl Error {
     /// Builds an [`Error::InvalidArgument`].
@@ -289,6 +406,35 @@ impl Error {
                 answer,
                 source,
             }
+        } else if let Some(meaning) = POLICY_REFUSALS
+            .iter()
+            .find(|(code, _)| answer.code_is(code))
+            .map(|(_, meaning)| *meaning)
+        {
+            // Before the 401/403 branch: 800019 and 800077 come with HTTP 403.
+            Self::RefusedByPolicy {
+                meaning,
+                answer,
+                source,
+            }
+        } else if OUTSIDE_WINDOW_CODES.iter().any(|c| answer.code_is(c)) {
+            Self::OutsideCancellationWindow {
+                window_ended: None,
+                answer: Some(answer),
+                source: Some(source),
+            }
+        } else if answer.code_is("2055") || answer.status == 412 {
+            Self::ChangedSinceRead { answer, source }
+        } else if answer.code_is("900278") || answer.code_is("800082") {
+            Self::PendingOperation { answer, source }
+        } else if answer.code_is("20003") || (answer.status == 404 && scope.subscription.is_some())
+        {
+            Self::SubscriptionNotFound {
+                customer_tenant_id: scope.customer.cloned(),
+                subscription_id: scope.subscription.cloned(),
+                answer,
+                source,
+            }
         } else if answer.code_is("20000") || (answer.status == 404 && scope.order.is_some()) {
             Self::OrderNotFound {
                 customer_tenant_id: scope.customer.cloned(),
@@ -326,18 +472,60 @@ impl Error {
         match self {
             Self::OrderNotFound { answer, .. }
             | Self::UnableToProcess { answer, .. }
+            | Self::RefusedByPolicy { answer, .. }
+            | Self::ChangedSinceRead { answer, .. }
+            | Self::PendingOperation { answer, .. }
+            | Self::SubscriptionNotFound { answer, .. }
             | Self::InvalidInput { answer, .. }
             | Self::NoRelationship { answer, .. }
             | Self::Unauthorized { answer, .. }
             | Self::Throttled { answer, .. }
             | Self::Api { answer, .. } => Some(answer.as_ref()),
+            Self::OutsideCancellationWindow { answer, .. } => answer.as_deref(),
             _ => None,
         }
     }
 
-    /// `true` for [`Error::OrderNotFound`].
+    /// `true` for [`Error::OrderNotFound`] and [`Error::SubscriptionNotFound`].
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::OrderNotFound { .. })
+        matches!(
+            self,
+            Self::OrderNotFound { .. } | Self::SubscriptionNotFound { .. }
+        )
+    }
+
+    /// `true` for [`Error::RefusedByPolicy`]: a business rule, not the credentials, refused it.
+    pub fn is_refused_by_policy(&self) -> bool {
+        matches!(self, Self::RefusedByPolicy { .. })
+    }
+
+    /// `true` for [`Error::ChangedSinceRead`] (stale ETag).
+    pub fn is_changed_since_read(&self) -> bool {
+        matches!(self, Self::ChangedSinceRead { .. })
+    }
+
+    /// The window's last day (`YYYY-MM-DD`) of an [`Error::OutsideCancellationWindow`], when known.
+    pub fn cancellation_window_ended(&self) -> Option<&str> {
+        match self {
+            Self::OutsideCancellationWindow { window_ended, .. } => window_ended.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Names the window's last day on an [`Error::OutsideCancellationWindow`] that has none.
+    pub(crate) fn with_window_end(self, date: Option<String>) -> Self {
+        match self {
+            Self::OutsideCancellationWindow {
+                window_ended: None,
+                answer,
+                source,
+            } => Self::OutsideCancellationWindow {
+                window_ended: date,
+                answer,
+                source,
+            },
+            other => other,
+        }
     }
 
     /// `true` for [`Error::Throttled`].
@@ -345,14 +533,17 @@ impl Error {
         matches!(self, Self::Throttled { .. })
     }
 
-    /// `true` when Partner Center refused a cancellation because its window has ended (code 4018).
+    /// `true` when a cancellation was refused because its window has ended: codes 900117 (days)
+    /// and 900213 (hours) of the error-code table, the client's own pre-check, and code 4018
+    /// whose description says so.
     pub fn is_outside_cancellation_window(&self) -> bool {
         matches!(
             self,
-            Self::UnableToProcess {
-                outside_cancellation_window: true,
-                ..
-            }
+            Self::OutsideCancellationWindow { .. }
+                | Self::UnableToProcess {
+                    outside_cancellation_window: true,
+                    ..
+                }
         )
     }
 
@@ -360,7 +551,12 @@ impl Error {
     /// throttling): the cases where a read-back may show the order already cancelled.
     pub(crate) fn is_rejection(&self) -> bool {
         match self {
-            Self::UnableToProcess { .. } | Self::InvalidInput { .. } => true,
+            Self::UnableToProcess { .. }
+            | Self::InvalidInput { .. }
+            | Self::RefusedByPolicy { .. }
+            | Self::OutsideCancellationWindow {
+                source: Some(_), ..
+            } => true,
             Self::Api { answer, .. } => matches!(answer.status, 400 | 409 | 412 | 422),
             _ => false,
         }
@@ -375,12 +571,17 @@ impl ErrorInfo for Error {
         match self {
             Self::OrderNotFound { source, .. }
             | Self::UnableToProcess { source, .. }
+            | Self::RefusedByPolicy { source, .. }
+            | Self::ChangedSinceRead { source, .. }
+            | Self::PendingOperation { source, .. }
+            | Self::SubscriptionNotFound { source, .. }
             | Self::InvalidInput { source, .. }
             | Self::NoRelationship { source, .. }
             | Self::Unauthorized { source, .. }
             | Self::Throttled { source, .. }
             | Self::Api { source, .. } => Some(source.as_ref()),
             Self::Transport(source) => Some(source.as_ref()),
+            Self::OutsideCancellationWindow { source, .. } => source.as_deref(),
             Self::InvalidArgument { .. } | Self::LineItemsNotFound { .. } => None,
         }
     }
@@ -421,6 +622,17 @@ fn list(items: &[u32]) -> String {
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn ended_on(date: &Option<String>) -> String {
+    date.as_ref()
+        .map_or_else(String::new, |d| format!(" (it ended on {d})"))
+}
+
+fn answer_suffix(answer: &Option<Box<VendorAnswer>>) -> String {
+    answer
+        .as_ref()
+        .map_or_else(String::new, |a| format!(" ({a})"))
 }
 
 fn opt<T: fmt::Display>(value: &Option<T>) -> String {

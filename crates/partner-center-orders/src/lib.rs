@@ -4,6 +4,7 @@ mod cancel; // what to cancel, what it did, and the already-cancelled check
 mod client; // the client, its builder and its configuration keys
 mod error; // the error, with Partner Center's codes typed
 mod orders; // reading orders and their provisioning status
+mod subscriptions; // new-commerce subscriptions: read, cancel inside the window, stop the renewal
 
 // `OrdersClient::cancel_order`'s argument, result, and evidence of a repeat.
 pub use cancel::{
@@ -12,10 +13,15 @@ pub use cancel::{
 // The client, its builder, and the service description the transport sends with.
 pub use client::{OrdersClient, OrdersClientBuilder, SERVICE};
 // The error of every call, and what Partner Center answered.
-pub use error::{Error, VendorAnswer};
+pub use error::{Error, POLICY_REFUSALS, VendorAnswer};
+// `OrdersClient::cancel_subscription` / `stop_renewal`: argument, choice past the window, result.
+pub use subscriptions::{
+    CancelSubscription, Fallback, IfOutsideWindow, SubscriptionOutcome, SubscriptionResult,
+    cancellation_window_end, is_past_cancellation_window,
+};
 
 // The ids this crate takes (one definition for the whole workspace).
-pub use offerkit_models::ids::{CustomerTenantId, InvalidId, OrderId};
+pub use offerkit_models::ids::{CustomerTenantId, InvalidId, OrderId, SubscriptionId};
 // Cancelled by this call, or already cancelled before it.
 pub use offerkit_models::Retraction;
 /// The Partner Center order models (`Order`, `OrderLineItem`, `OrderCollection`, ...).

@@ -53,7 +53,7 @@ impl OrdersClient {
                     e,
                     Scope {
                         customer: Some(customer),
-                        order: None,
+                        ..Scope::default()
                     },
                 )
             })
@@ -136,5 +136,6 @@ pub(crate) fn scope<'a>(customer: &'a CustomerTenantId, order: &'a OrderId) -> S
     Scope {
         customer: Some(customer),
         order: Some(order),
+        subscription: None,
     }
 }

@@ -404,9 +404,78 @@ async fn every_documented_error_code_is_typed() {
         (401, pc_error(json!(800001), "Partner Token missing"), |e| {
             matches!(e, Error::Unauthorized { .. })
         }),
-        (412, pc_error(json!(2055), "Etag is no longer valid"), |e| {
-            matches!(e, Error::Api { .. }) && e.code().as_deref() == Some("2055")
+        (400, pc_error(json!(2055), "Etag is no longer valid"), |e| {
+            matches!(e, Error::ChangedSinceRead { .. }) && e.is_changed_since_read()
         }),
+        (
+            400,
+            pc_error(
+                json!(900117),
+                "You have passed your 30-day cancellation window. We are unable to cancel your purchase",
+            ),
+            |e| {
+                matches!(e, Error::OutsideCancellationWindow { .. })
+                    && e.is_outside_cancellation_window()
+                    && !e.is_unauthorized()
+            },
+        ),
+        (
+            400,
+            pc_error(
+                json!("900213"),
+                "You have passed your 72-hour cancellation window. We are unable to cancel your purchase",
+            ),
+            |e| e.is_outside_cancellation_window() && e.code().as_deref() == Some("900213"),
+        ),
+        // Business refusals, some with HTTP 403: refused by policy, never "fix your credentials".
+        (
+            403,
+            pc_error(
+                json!(800019),
+                "Non-Sandbox tenants aren't allowed to cancel purchases other than software subscriptions and perpetual software",
+            ),
+            |e| e.is_refused_by_policy() && !e.is_unauthorized() && !e.is_transient(),
+        ),
+        (
+            409,
+            pc_error(
+                json!(800060),
+                "Your order is in progress. Check your order history for recent orders in few minutes",
+            ),
+            |e| e.is_refused_by_policy() && !e.is_unauthorized(),
+        ),
+        (
+            400,
+            pc_error(json!(800061), "Order can't be canceled"),
+            |e| e.is_refused_by_policy(),
+        ),
+        (
+            400,
+            pc_error(
+                json!(800063),
+                "This order 1 can't be canceled. Use PATCH /customers/c/subscriptions/<subscriptionId> to suspend subscriptions",
+            ),
+            |e| e.is_refused_by_policy(),
+        ),
+        (
+            403,
+            pc_error(
+                json!(800077),
+                "Cancelling of seat-based SaaS isn't supported via patch order. Use patch subscription instead.",
+            ),
+            |e| {
+                matches!(e, Error::RefusedByPolicy { meaning, .. } if meaning.contains("seat-based SaaS"))
+                    && !e.is_unauthorized()
+            },
+        ),
+        (
+            409,
+            pc_error(
+                json!(900278),
+                "There is a pending operation on this subscription. Please try again after 24 hours.",
+            ),
+            |e| matches!(e, Error::PendingOperation { .. }),
+        ),
         (
             500,
             pc_error(json!(800003), "Unexpected service error"),

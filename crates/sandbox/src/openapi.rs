@@ -349,6 +349,23 @@ fn paths() -> Value {
             params: vec![path_param("customerId"), path_param("orderId")], body: None,
             responses: with(vec![("200", resp("Per-line status", Some(r("PartnerCenterOrdersProvisioningStatus"))))], pc_errors()),
         }.build()},
+        "/v1/customers/{customerId}/subscriptions": {"get": Op {
+            summary: "List a customer's subscriptions", tag: "orders", security: azure_sec(),
+            params: vec![path_param("customerId")], body: None,
+            responses: with(vec![("200", resp("Subscriptions", Some(r("PartnerCenterOrdersSubscriptionCollection"))))], pc_errors()),
+        }.build()},
+        "/v1/customers/{customerId}/subscriptions/{subscriptionId}": {
+            "get": Op {
+                summary: "Get a subscription", tag: "orders", security: azure_sec(),
+                params: vec![path_param("customerId"), path_param("subscriptionId")], body: None,
+                responses: with(vec![("200", resp("Subscription", Some(r("PartnerCenterOrdersSubscription"))))], pc_errors()),
+            }.build(),
+            "patch": Op {
+                summary: "Update a subscription: the whole resource with status deleted (cancel, inside cancellationAllowedUntilDate) or autoRenewEnabled changed; If-Match or attributes.etag must be current", tag: "orders", security: azure_sec(),
+                params: vec![path_param("customerId"), path_param("subscriptionId")], body: Some((r("PartnerCenterOrdersSubscription"), "application/json")),
+                responses: with(vec![("200", resp("Subscription after the update", Some(r("PartnerCenterOrdersSubscription"))))], pc_errors()),
+            }.build(),
+        },
         "/data/core/dps/offers": {
             "get": Op {
                 summary: "List offers", tag: "adobe", security: adobe_sec(),

@@ -37,6 +37,12 @@ pub fn seed() -> Value {
             {"id": "demo-order-whole", "referenceCustomerId": TENANT, "billingCycle": "one_time", "status": "completed", "creationDate": created,
              "lineItems": [line(0, "DG7GMGF0FKZV:0003:DG7GMGF0DWMS")]}
         ],
+        "subscriptions": [
+            {"customerTenantId": TENANT, "id": "demo-sub-new", "offerId": "CFQ7TTC0LH18:0001:CFQ7TTC0K59S", "offerName": "Microsoft 365 Business Basic",
+             "quantity": 10, "termDuration": "P1Y", "billingCycle": "monthly", "creationDate": created},
+            {"customerTenantId": TENANT, "id": "demo-sub-renewing", "offerId": "CFQ7TTC0LDPB:0001:CFQ7TTC0K5BF", "offerName": "Microsoft 365 Business Standard",
+             "quantity": 5, "termDuration": "P1Y", "billingCycle": "annual", "creationDate": "2025-01-01T00:00:00Z"}
+        ],
         "adobe": {
             "personalized": [{"id": "personalizedOffer1234", "name": "Demo personalized offer", "status": "approved"}],
             "fallback": [{"id": "fallbackOffer1234", "name": "Demo fallback offer", "status": "approved"}]
@@ -55,6 +61,8 @@ pub fn targets() -> Vec<Value> {
         json!({"vendor":"partner-center-ingestion","action":"withdraw","offerId":"demo-mpo-partner","role":"selling-partner","name":"mpoPartnerOffer"}),
         json!({"vendor":"partner-center-orders","action":"cancel","customerTenantId":TENANT,"orderId":"demo-order-partial","lineItems":[0,2]}),
         json!({"vendor":"partner-center-orders","action":"cancel","customerTenantId":TENANT,"orderId":"demo-order-whole"}),
+        json!({"vendor":"partner-center-orders","action":"cancel-subscription","customerTenantId":TENANT,"subscriptionId":"demo-sub-new"}),
+        json!({"vendor":"partner-center-orders","action":"stop-renewal","customerTenantId":TENANT,"subscriptionId":"demo-sub-renewing"}),
         json!({"vendor":"adobe","action":"delete","offerId":"personalizedOffer1234","offerType":"personalized"}),
         json!({"vendor":"adobe","action":"delete","offerId":"fallbackOffer1234","offerType":"fallback"}),
         json!({"vendor":"appcharge","action":"delete","publisherOfferId":"special-offer-1"}),
@@ -182,7 +190,9 @@ fn print_header(sandbox: &str, input: &Path, journal: &Path, targets: usize) {
     outln!("offerkit demo: one retraction of every kind, against a local sandbox");
     outln!("(an in-process emulator of the four vendor APIs: no credentials, no network)\n");
     outln!("  sandbox  {sandbox}");
-    outln!("  seeded   3 private offers, 2 orders, 2 Adobe offers, 1 Appcharge offer");
+    outln!(
+        "  seeded   3 private offers, 2 orders, 2 subscriptions, 2 Adobe offers, 1 Appcharge offer"
+    );
     outln!(
         "  input    {} ({targets} targets, one JSON object per line)",
         input.display()
@@ -224,7 +234,7 @@ mod tests {
             .into_iter()
             .map(|t| Target::from_value(t).expect("valid target").key())
             .collect();
-        assert_eq!(keys.len(), 8);
+        assert_eq!(keys.len(), 10);
     }
 
     #[tokio::test]

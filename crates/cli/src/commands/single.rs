@@ -2,12 +2,14 @@
 
 use offerkit::{
     AdobeDelete, AdobeOfferId, AppchargeDelete, Client, CustomerTenantId, Details, Error,
-    IngestionDelete, IngestionWithdraw, JobHandle, JobId, ListQuery, OrderId, OrdersCancel,
-    Outcome, PrivateOfferId, PublisherOfferId, Query, ResourceRef, Target, TargetError, Vendor,
+    IfOutsideWindow, IngestionDelete, IngestionWithdraw, JobHandle, JobId, ListQuery, OrderId,
+    OrdersCancel, OrdersCancelSubscription, OrdersStopRenewal, Outcome, PrivateOfferId,
+    PublisherOfferId, Query, ResourceRef, SubscriptionId, Target, TargetError, Vendor,
 };
 
 use crate::args::{
     AdobeCmd, AdobeRef, AppchargeCmd, Command, IngestionCmd, OfferRef, OrderRef, OrdersCmd,
+    SubscriptionRef,
 };
 use crate::exit::Exit;
 
@@ -136,6 +138,15 @@ fn order_ids(order: &OrderRef) -> Result<(CustomerTenantId, OrderId), Error> {
     ))
 }
 
+fn subscription_ids(r: &SubscriptionRef) -> Result<(CustomerTenantId, SubscriptionId), Error> {
+    Ok((
+        CustomerTenantId::new(r.customer.clone())
+            .map_err(|e| TargetError::from(e).in_field("--customer"))?,
+        SubscriptionId::new(r.subscription.clone())
+            .map_err(|e| TargetError::from(e).in_field("--subscription"))?,
+    ))
+}
+
 fn orders(cmd: &OrdersCmd) -> Result<Op, Error> {
     Ok(match cmd {
         OrdersCmd::Cancel { order, line_items } => {
@@ -158,6 +169,34 @@ fn orders(cmd: &OrdersCmd) -> Result<Op, Error> {
                 CustomerTenantId::new(customer.clone())
                     .map_err(|e| TargetError::from(e).in_field("--customer"))?,
             ),
+        )),
+        OrdersCmd::CancelSubscription {
+            subscription,
+            if_outside_window,
+        } => {
+            let (tenant, id) = subscription_ids(subscription)?;
+            let choice = if if_outside_window == "stop-renewal" {
+                IfOutsideWindow::StopRenewal
+            } else {
+                IfOutsideWindow::Fail
+            };
+            Op::Retract(Target::OrdersCancelSubscription(
+                OrdersCancelSubscription::new(tenant, id).if_outside_window(choice),
+            ))
+        }
+        OrdersCmd::StopRenewal(subscription) => {
+            let (tenant, id) = subscription_ids(subscription)?;
+            Op::Retract(Target::OrdersStopRenewal(OrdersStopRenewal::new(
+                tenant, id,
+            )))
+        }
+        OrdersCmd::Subscriptions { customer } => Op::Query(Query::List(
+            ListQuery::new(Vendor::PartnerCenterOrders)
+                .with_customer(
+                    CustomerTenantId::new(customer.clone())
+                        .map_err(|e| TargetError::from(e).in_field("--customer"))?,
+                )
+                .subscriptions(),
         )),
     })
 }

@@ -10,6 +10,11 @@
 //!   means a wrong id or customer, which a resumed batch must report rather than count as done.
 //! - `query`: `get` reads the order, `list` lists a customer's orders (`--customer` required,
 //!   `limit` applied to the items).
+//! - `cancel-subscription` / `stop-renewal` targets: [`OrdersClient::cancel_subscription`] (with
+//!   `ifOutsideWindow: stop-renewal`, a renewal stopped instead is `Retracted` with
+//!   [`Fallback::StopRenewal`] and the window's end date) and [`OrdersClient::stop_renewal`]. Probe:
+//!   `Gone` when the subscription is `deleted`; for a renewal stop (or the fallback, past the
+//!   window) also when auto-renew is off; a missing subscription is an `Err` of kind `not-found`.
 //! - `resume`: the default (cancellations are synchronous).
 //!
 //! Settings: the crate's own keys, `OFFERKIT_ORDERS_TENANT_ID`, `_CLIENT_ID`, `_CLIENT_SECRET`,
@@ -20,15 +25,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use offerkit_partner_center_orders::{
-    self as orders, AlreadyCancelled, CancelOrder, CancelResult, ErrorInfo, OrdersClient,
-    Retraction,
+    self as orders, AlreadyCancelled, CancelOrder, CancelResult, CancelSubscription, ErrorInfo,
+    OrdersClient, Retraction, SubscriptionOutcome, SubscriptionResult,
 };
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
-use crate::outcome::{Details, Outcome};
+use crate::outcome::{Details, Fallback, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
-use crate::target::{ResourceRef, Target};
+use crate::target::{IfOutsideWindow, ResourceRef, Target};
 use crate::vendors::common::{config_error, error_from, failed_call, to_value, with_request_id};
 use offerkit_models::Vendor;
 
@@ -55,6 +60,31 @@ impl Retract for PartnerCenterOrders {
     }
 
     async fn retract(&self, target: &Target, _ctx: &RetractContext) -> Outcome {
+        match target {
+            Target::OrdersCancelSubscription(t) => {
+                let cancel = CancelSubscription::new(
+                    t.customer_tenant_id.clone(),
+                    t.subscription_id.clone(),
+                )
+                .if_outside_window(match t.if_outside_window {
+                    IfOutsideWindow::StopRenewal => orders::IfOutsideWindow::StopRenewal,
+                    _ => orders::IfOutsideWindow::Fail,
+                });
+                return subscription_outcome(
+                    self.client.cancel_subscription(&cancel).await,
+                    "already cancelled (status deleted); nothing was changed",
+                );
+            }
+            Target::OrdersStopRenewal(t) => {
+                return subscription_outcome(
+                    self.client
+                        .stop_renewal(&t.customer_tenant_id, &t.subscription_id)
+                        .await,
+                    "renewal already off; nothing was changed",
+                );
+            }
+            _ => {}
+        }
         let cancel = match cancel_of(target) {
             Ok(c) => c,
             Err(e) => return Outcome::failed(e),
@@ -86,6 +116,69 @@ impl Retract for PartnerCenterOrders {
     }
 
     async fn probe(&self, target: &Target) -> Result<Probe, Error> {
+        let (customer, subscription, renewal_counts) = match target {
+            Target::OrdersCancelSubscription(t) => (
+                &t.customer_tenant_id,
+                &t.subscription_id,
+                t.if_outside_window == IfOutsideWindow::StopRenewal,
+            ),
+            Target::OrdersStopRenewal(t) => (&t.customer_tenant_id, &t.subscription_id, true),
+            _ => return self.probe_order(target).await,
+        };
+        let sub = self
+            .client
+            .get_subscription(customer, subscription)
+            .await
+            .map_err(facade_error)?;
+        let renewal_off = sub.auto_renew_enabled == Some(false)
+            && (matches!(target, Target::OrdersStopRenewal(_))
+                || orders::is_past_cancellation_window(&sub));
+        let gone = sub.is_deleted() || (renewal_counts && renewal_off);
+        let details = Details::new().with_response(to_value(&sub));
+        Ok(if gone {
+            Probe::Gone(details)
+        } else {
+            Probe::Present(details)
+        })
+    }
+
+    async fn query(&self, query: &Query) -> Result<Details, Error> {
+        if let Query::Get(ResourceRef::Subscription {
+            customer_tenant_id,
+            subscription_id,
+        }) = query
+        {
+            let read = self
+                .client
+                .get_subscription(customer_tenant_id, subscription_id)
+                .await
+                .map_err(facade_error)?;
+            return Ok(Details::new().with_response(to_value(&read)));
+        }
+        if let Query::List(list) = query
+            && list.orders_subscriptions
+        {
+            let customer = list.customer_tenant_id.as_ref().ok_or_else(|| {
+                Error::input(format!(
+                    "{VENDOR}: listing subscriptions needs a customer tenant id (--customer)"
+                ))
+            })?;
+            let mut collection = self
+                .client
+                .list_subscriptions(customer)
+                .await
+                .map_err(facade_error)?;
+            if let (Some(limit), Some(items)) = (list.limit, collection.items.as_mut()) {
+                items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            }
+            return Ok(Details::new().with_response(to_value(&collection)));
+        }
+        self.query_orders(query).await
+    }
+}
+
+impl PartnerCenterOrders {
+    async fn probe_order(&self, target: &Target) -> Result<Probe, Error> {
         let cancel = cancel_of(target)?;
         let order = self
             .client
@@ -103,7 +196,7 @@ impl Retract for PartnerCenterOrders {
         })
     }
 
-    async fn query(&self, query: &Query) -> Result<Details, Error> {
+    async fn query_orders(&self, query: &Query) -> Result<Details, Error> {
         match query {
             Query::Get(ResourceRef::Order {
                 customer_tenant_id,
@@ -155,6 +248,57 @@ fn cancel_of(target: &Target) -> Result<CancelOrder, Error> {
     })
 }
 
+/// The outcome of a subscription call: a fallback taken is its own, visible result.
+fn subscription_outcome(
+    result: Result<SubscriptionOutcome, orders::Error>,
+    already_note: &str,
+) -> Outcome {
+    match result {
+        Ok(Retraction::Retracted(r)) => Outcome::Retracted(subscription_details(&r, None)),
+        // The refused retry found the change made: the lost first attempt made it (DESIGN.md).
+        Ok(Retraction::AlreadyRetracted(r)) if r.earlier_attempt_may_have_acted => {
+            let details = subscription_details(&r, None);
+            let note = details.note.clone();
+            Outcome::Retracted(details.with_note(match note {
+                Some(n) => format!("{n}; an earlier attempt of this call, whose answer was lost, most likely made the change"),
+                None => "an earlier attempt of this call, whose answer was lost, most likely made the change".to_owned(),
+            }))
+        }
+        Ok(Retraction::AlreadyRetracted(r)) => {
+            Outcome::AlreadyRetracted(subscription_details(&r, Some(already_note)))
+        }
+        Err(e) => {
+            let request_id = e.request_id().map(str::to_owned);
+            failed_call(facade_error(e), request_id.as_deref())
+        }
+    }
+}
+
+fn subscription_details(result: &SubscriptionResult, already_note: Option<&str>) -> Details {
+    let mut details = with_request_id(
+        Details::new().with_response(to_value(result)),
+        result.request_id.as_deref(),
+    );
+    if result.fallback == Some(orders::Fallback::StopRenewal) {
+        let ended = result.window_ended.as_deref().unwrap_or("date unknown");
+        let what = if already_note.is_some() {
+            "renewal already stopped"
+        } else {
+            "renewal stopped"
+        };
+        details = details
+            .with_fallback(Fallback::StopRenewal {
+                window_ended: result.window_ended.clone(),
+            })
+            .with_note(format!(
+                "{what} (outside the cancellation window, ended {ended})"
+            ));
+    } else if let Some(note) = already_note {
+        details = details.with_note(note);
+    }
+    details
+}
+
 fn details(result: &CancelResult) -> Details {
     with_request_id(
         Details::new().with_response(to_value(result)),
@@ -166,7 +310,11 @@ fn details(result: &CancelResult) -> Details {
 /// 20000 is not-found whatever the status, and a 429 answer is throttling, not a rejection).
 fn facade_error(err: orders::Error) -> Error {
     let kind = match &err {
-        orders::Error::OrderNotFound { .. } => Some(ErrorKind::NotFound),
+        orders::Error::OrderNotFound { .. } | orders::Error::SubscriptionNotFound { .. } => {
+            Some(ErrorKind::NotFound)
+        }
+        // The client's own window check sent nothing, so the accessors cannot tell.
+        orders::Error::OutsideCancellationWindow { .. } => Some(ErrorKind::Rejected),
         orders::Error::Throttled { .. } => Some(ErrorKind::RateLimited),
         _ => None,
     };

@@ -373,6 +373,8 @@ pub(crate) mod partner_center_orders {
         "links",
         "client",
         "attributes",
+        "totalPrice",
+        "partnerOnRecordAttestationAccepted",
     ];
     /// `OrderLineItem`.
     pub(crate) const ORDER_LINE_ITEM: &[&str] = &[
@@ -389,6 +391,18 @@ pub(crate) mod partner_center_orders {
         "links",
         "renewsTo",
         "pricing",
+        "promotionId",
+        "customTermEndDate",
+        "additionalPartnerIdsOnRecord",
+        "attestationAccepted",
+    ];
+    /// `Pricing`.
+    pub(crate) const PRICING: &[&str] = &[
+        "listPrice",
+        "discountedPrice",
+        "proratedPrice",
+        "price",
+        "extendedPrice",
     ];
     /// `Link`.
     pub(crate) const LINK: &[&str] = &["uri", "method", "headers", "body"];
@@ -426,6 +440,62 @@ pub(crate) mod partner_center_orders {
         "quantityProvisioningInformation",
         "attributes",
     ];
+    /// `Subscription`.
+    pub(crate) const SUBSCRIPTION: &[&str] = &[
+        "id",
+        "entitlementId",
+        "offerId",
+        "offerName",
+        "friendlyName",
+        "productType",
+        "quantity",
+        "unitType",
+        "parentSubscriptionId",
+        "orderId",
+        "creationDate",
+        "effectiveStartDate",
+        "commitmentEndDate",
+        "cancellationAllowedUntilDate",
+        "status",
+        "autoRenewEnabled",
+        "billingType",
+        "billingCycle",
+        "termDuration",
+        "renewalTermDuration",
+        "isTrial",
+        "hasPurchasableAddons",
+        "isMicrosoftProduct",
+        "refundableQuantity",
+        "refundOptions",
+        "scheduledNextTermInstructions",
+        "promotionId",
+        "publisherName",
+        "partnerId",
+        "contractType",
+        "suspensionReasons",
+        "links",
+        "attributes",
+    ];
+    /// `ProductType`.
+    pub(crate) const PRODUCT_TYPE: &[&str] = &["id", "displayName"];
+    /// `RefundableQuantity`.
+    pub(crate) const REFUNDABLE_QUANTITY: &[&str] = &["totalQuantity", "details"];
+    /// `RefundableQuantityDetail`.
+    pub(crate) const REFUNDABLE_QUANTITY_DETAIL: &[&str] = &["quantity", "allowedUntilDateTime"];
+    /// `RefundOption`.
+    pub(crate) const REFUND_OPTION: &[&str] = &["type", "expiresAt"];
+    /// `SubscriptionLinks`.
+    pub(crate) const SUBSCRIPTION_LINKS: &[&str] = &[
+        "self",
+        "product",
+        "sku",
+        "availability",
+        "offer",
+        "parentSubscription",
+    ];
+    /// `SubscriptionCollection`.
+    pub(crate) const SUBSCRIPTION_COLLECTION: &[&str] =
+        &["totalCount", "items", "links", "attributes"];
     /// `OrdersErrorBody`.
     pub(crate) const ORDERS_ERROR_BODY: &[&str] = &[
         "code",

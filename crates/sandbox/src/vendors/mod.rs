@@ -83,4 +83,4 @@ macro_rules! slices {
     };
 }
 
-slices!(ingestion, orders, adobe, appcharge, identity);
+slices!(ingestion, orders, subscriptions, adobe, appcharge, identity);

@@ -1,5 +1,6 @@
 //! Partner Center orders (`/v1/customers/{customerId}/orders`): create, read, list and cancel line
-//! items; the order store and its seeding; the `{"code","description",...}` dialect and the bearer check.
+//! items (the subscription routes, handled in `subscriptions.rs`, are served here too); the order
+//! store and its seeding; the `{"code","description",...}` dialect and the bearer check.
 
 use axum::http::StatusCode;
 use offerkit_models::Vendor;
@@ -11,9 +12,10 @@ use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Route};
 use crate::store::{ApiStore, Collection, each};
 use crate::unknown::unknown_keys;
-use crate::util::clock::{Clock, parse_rfc3339, rfc3339_secs};
+use crate::util::clock::{Clock, parse_rfc3339};
 use crate::util::ids::Ids;
 use crate::vendors::identity::{TokenProblem, check_bearer};
+use crate::vendors::subscriptions;
 
 /// The orders API.
 pub(crate) static ORDERS: Api = Api {
@@ -26,6 +28,9 @@ pub(crate) static ORDERS: Api = Api {
         Route::new("GET", "/v1/customers/{customerId}/orders/{orderId}", get),
         Route::new("PATCH", "/v1/customers/{customerId}/orders/{orderId}", cancel),
         Route::new("GET", "/v1/customers/{customerId}/orders/{orderId}/provisioningstatus", provisioning),
+        Route::new("GET", "/v1/customers/{customerId}/subscriptions", subscriptions::list),
+        Route::new("GET", "/v1/customers/{customerId}/subscriptions/{subscriptionId}", subscriptions::get),
+        Route::new("PATCH", "/v1/customers/{customerId}/subscriptions/{subscriptionId}", subscriptions::patch),
     ],
     aliases: &[],
     authorize: Some(authorize),
@@ -77,7 +82,7 @@ fn order_key(customer: &str, order: &str) -> String {
 }
 
 /// `{"code","description","data":[],"source":"PartnerFD"}` (numeric code, as in the examples).
-fn error(status: StatusCode, code: u32, description: impl Into<String>) -> Reply {
+pub(crate) fn error(status: StatusCode, code: u32, description: impl Into<String>) -> Reply {
     Reply::json(
         status,
         json!({"code": code, "description": description.into(), "data": [], "source": "PartnerFD"}),
@@ -148,7 +153,7 @@ fn not_found(order: &str, customer: &str) -> Reply {
 }
 
 /// Adds the `MS-RequestId` / `MS-CorrelationId` echo headers.
-fn echo(ctx: &Ctx, reply: Reply) -> Reply {
+pub(crate) fn echo(ctx: &Ctx, reply: Reply) -> Reply {
     let mut reply = reply;
     for h in ["ms-requestid", "ms-correlationid"] {
         if let Some(v) = ctx.header(h) {
@@ -218,6 +223,7 @@ fn complete_order(
                 ));
             }
         }
+        check_line_types(it, i)?;
         if it
             .get("termDuration")
             .is_some_and(|v| !v.is_string() && !v.is_null())
@@ -247,6 +253,17 @@ fn complete_order(
             ));
         }
     }
+    if let Some(v) = obj.get("totalPrice").filter(|v| !v.is_null() && !v.is_number()) {
+        return Err(format!("totalPrice must be a number, got {v}"));
+    }
+    if let Some(v) = obj
+        .get("partnerOnRecordAttestationAccepted")
+        .filter(|v| !v.is_null() && !v.is_boolean())
+    {
+        return Err(format!(
+            "partnerOnRecordAttestationAccepted must be a boolean, got {v}"
+        ));
+    }
     let id = match obj.get("id") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
         None | Some(Value::Null) => ids.hex(33),
@@ -270,6 +287,43 @@ fn complete_order(
         obj.entry("status").or_insert(json!(status));
     }
     Ok(())
+}
+
+/// The typed line-item fields of the .NET SDK's `OrderLineItem`: `pricing` (an object of numbers,
+/// or `null` as in audit records), `additionalPartnerIdsOnRecord` (strings), `attestationAccepted`
+/// (a boolean), `promotionId` (a string) and `customTermEndDate` (a date-time).
+fn check_line_types(it: &serde_json::Map<String, Value>, i: usize) -> Result<(), String> {
+    match it.get("pricing") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(p)) => {
+            for key in fields::PRICING {
+                if let Some(v) = p.get(*key).filter(|v| !v.is_null() && !v.is_number()) {
+                    return Err(format!("lineItems[{i}].pricing.{key} must be a number, got {v}"));
+                }
+            }
+        }
+        Some(other) => return Err(format!("lineItems[{i}].pricing must be an object, got {other}")),
+    }
+    if let Some(v) = it.get("additionalPartnerIdsOnRecord").filter(|v| {
+        !v.is_null() && v.as_array().is_none_or(|a| a.iter().any(|x| !x.is_string()))
+    }) {
+        return Err(format!(
+            "lineItems[{i}].additionalPartnerIdsOnRecord must be an array of strings, got {v}"
+        ));
+    }
+    if let Some(v) = it.get("attestationAccepted").filter(|v| !v.is_null() && !v.is_boolean()) {
+        return Err(format!("lineItems[{i}].attestationAccepted must be a boolean, got {v}"));
+    }
+    if let Some(v) = it.get("promotionId").filter(|v| !v.is_null() && !v.is_string()) {
+        return Err(format!("lineItems[{i}].promotionId must be a string, got {v}"));
+    }
+    match it.get("customTermEndDate") {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(d)) if parse_rfc3339(d).is_some() => Ok(()),
+        Some(other) => Err(format!(
+            "lineItems[{i}].customTermEndDate must be an RFC 3339 date-time, got {other}"
+        )),
+    }
 }
 
 /// `cancelled` when every line item has quantity 0, else `completed`.
@@ -381,6 +435,30 @@ fn provisioning(ctx: &Ctx, app: &App) -> Reply {
             json!({"totalCount": items.len(), "items": items, "attributes": {"objectType": "Collection"}}),
         ),
     )
+}
+
+/// The vendor's refusal of a cancellation after its window: code 900117 ("You have passed your
+/// {0}-day cancellation window. We are unable to cancel your purchase") for a window of whole
+/// days, 900213 (the `{0}-hour` variant) otherwise (Partner Center error-code table,
+/// `developer/error-codes.md`). The real text names only the window's length, not its end.
+pub(crate) fn outside_window(window_secs: u64) -> Reply {
+    if window_secs >= 86_400 && window_secs.is_multiple_of(86_400) {
+        bad(
+            900117,
+            format!(
+                "You have passed your {}-day cancellation window. We are unable to cancel your purchase",
+                window_secs / 86_400
+            ),
+        )
+    } else {
+        bad(
+            900213,
+            format!(
+                "You have passed your {}-hour cancellation window. We are unable to cancel your purchase",
+                window_secs.div_ceil(3600)
+            ),
+        )
+    }
 }
 
 /// Perpetual (no `termDuration`) or subscription (has one).
@@ -540,33 +618,15 @@ fn cancel(ctx: &Ctx, app: &App) -> Reply {
             if line.get("quantity").and_then(Value::as_u64) == Some(0) {
                 continue;
             }
-            let (kind, window) = if is_subscription(line) {
-                (
-                    "software subscription",
-                    app.config.cancel_windows.subscription,
-                )
+            // 30 days for perpetual software, 7 for software subscriptions (configurable).
+            let window = if is_subscription(line) {
+                app.config.cancel_windows.subscription
             } else {
-                ("perpetual software", app.config.cancel_windows.perpetual)
+                app.config.cancel_windows.perpetual
             };
             let deadline = created.saturating_add(i64::try_from(window.as_secs()).unwrap_or(i64::MAX));
             if now > deadline {
-                let n = line
-                    .get("lineItemNumber")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(0);
-                return echo(
-                    ctx,
-                    bad(
-                        4018,
-                        format!(
-                            "Unable to process this order: line item {n} ({kind}, offer {}) was purchased on {} and the cancellation window of {} days ended on {}. Nothing was cancelled.",
-                            line.get("offerId").and_then(Value::as_str).unwrap_or(""),
-                            rfc3339_secs(created),
-                            window.as_secs() / 86_400,
-                            rfc3339_secs(deadline),
-                        ),
-                    ),
-                );
+                return echo(ctx, outside_window(window.as_secs()));
             }
         }
         // A repeat (every named line already at 0) answers the order unchanged and is not a

@@ -144,9 +144,9 @@ async fn cancellation_windows_follow_the_clock() {
     let (s, b) = env
         .send(Method::PATCH, &paths[1], Some(cancel.clone()))
         .await;
-    assert_eq!((s, &b["code"]), (400, &json!(4018)), "{b}");
+    assert_eq!((s, &b["code"]), (400, &json!(900117)), "{b}");
     let d = b["description"].as_str().unwrap();
-    assert!(d.contains("ended on 2030-01-08T00:00:00Z"), "{d}");
+    assert!(d.contains("passed your 7-day cancellation window"), "{d}");
     // Back inside the window, it cancels.
     advance(&env, -1.0).await;
     let (s, b) = env.send(Method::PATCH, &paths[1], Some(cancel)).await;

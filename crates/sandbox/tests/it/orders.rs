@@ -146,9 +146,10 @@ async fn cancellation_windows() {
         .send(Method::PATCH, &path, Some(json!({"status": "cancelled"})))
         .await;
     assert_eq!(s, 400);
-    assert_eq!(b["code"], 4018);
+    // The vendor's code and text (error-code table): 900117, the window's length in days.
+    assert_eq!(b["code"], 900117);
     let d = b["description"].as_str().unwrap();
-    assert!(d.contains("perpetual") && d.contains("30 days"), "{d}");
+    assert!(d.contains("passed your 30-day cancellation window"), "{d}");
     assert_eq!(
         env.sb.state()["orders"][0]["lineItems"][0]["quantity"],
         1,
@@ -201,7 +202,14 @@ async fn cancellation_windows() {
         )
         .await;
     assert_eq!(s, 400);
-    assert!(b["description"].as_str().unwrap().contains("subscription"));
+    assert_eq!(b["code"], 900117, "{b}");
+    assert!(
+        b["description"]
+            .as_str()
+            .unwrap()
+            .contains("passed your 7-day cancellation window"),
+        "{b}"
+    );
 }
 
 #[tokio::test]

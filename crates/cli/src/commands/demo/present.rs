@@ -36,6 +36,19 @@ pub fn what(target: &Target) -> String {
                 t.order_id
             )
         }
+        Target::OrdersCancelSubscription(t) => format!(
+            "Partner Center: cancel subscription {} inside its cancellation window (read, then PATCH status deleted with its ETag; cannot be undone){}",
+            t.subscription_id,
+            if t.if_outside_window == offerkit::IfOutsideWindow::StopRenewal {
+                "; past the window, stop its renewal instead"
+            } else {
+                ""
+            }
+        ),
+        Target::OrdersStopRenewal(t) => format!(
+            "Partner Center: turn auto-renew off for subscription {} (it runs to the end of its term)",
+            t.subscription_id
+        ),
         Target::AdobeDelete(t) => format!(
             "Adobe Offer Library: delete {} offer {} (then read back, expecting 404)",
             t.offer_type.as_str(),
