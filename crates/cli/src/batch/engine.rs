@@ -142,6 +142,10 @@ pub struct LineResult {
     /// Failure family, for exit codes (not serialized; `outcome.error.class` has it).
     #[serde(skip)]
     pub class: Option<ErrorClass>,
+    /// The fallback the retraction took (`stop-renewal`), for its own summary row (the outcome
+    /// JSON has it as `fallback`).
+    #[serde(skip)]
+    pub fallback: Option<&'static str>,
 }
 
 impl LineResult {
@@ -156,6 +160,7 @@ impl LineResult {
             error: None,
             detail: None,
             class: None,
+            fallback: None,
         }
     }
 
@@ -185,6 +190,7 @@ impl LineResult {
             outcome: raw,
             detail: Some(describe_outcome(outcome)).filter(|d| !d.is_empty()),
             class: outcome.error().map(Error::class),
+            fallback: outcome.details().fallback.as_ref().map(|f| f.as_str()),
             ..LineResult::for_target(line, target, status)
         }
     }
@@ -222,6 +228,8 @@ pub struct Summary {
     pub duplicates: usize,
     /// Failures by class.
     pub failures: HashMap<ErrorClass, usize>,
+    /// Of the counts, those that took a fallback: (vendor, fallback, status) → count.
+    pub fallbacks: HashMap<(Vendor, &'static str, LineStatus), usize>,
     /// Why the run stopped starting targets (a failed journal write, an input read error).
     pub stopped: Option<String>,
     /// Valid lines never reached because the run stopped.
@@ -235,6 +243,12 @@ impl Summary {
             (_, LineStatus::Duplicate) => self.duplicates += 1,
             (Some(vendor), status) => *self.counts.entry((vendor, status)).or_default() += 1,
             (None, _) => {}
+        }
+        if let (Some(vendor), Some(fallback)) = (result.vendor, result.fallback) {
+            *self
+                .fallbacks
+                .entry((vendor, fallback, result.status))
+                .or_default() += 1;
         }
         if let Some(class) = result.class {
             *self.failures.entry(class).or_default() += 1;

@@ -241,6 +241,27 @@ pub fn summary_table(summary: &Summary) -> String {
             row.push(n.to_string());
         }
         rows.push(row);
+        // Its own row for each fallback taken (counted in the vendor's row as well).
+        let mut fallbacks: Vec<&'static str> = summary
+            .fallbacks
+            .keys()
+            .filter(|(v, _, _)| v == vendor)
+            .map(|(_, f, _)| *f)
+            .collect();
+        fallbacks.sort_unstable();
+        fallbacks.dedup();
+        for fallback in fallbacks {
+            let mut row = vec![format!("  of which {fallback}")];
+            for column in &columns {
+                let n = summary
+                    .fallbacks
+                    .get(&(*vendor, fallback, *column))
+                    .copied()
+                    .unwrap_or(0);
+                row.push(n.to_string());
+            }
+            rows.push(row);
+        }
     }
     let mut total = vec!["total".to_owned()];
     total.extend(columns.iter().map(|c| summary.total(*c).to_string()));
@@ -292,13 +313,26 @@ mod tests {
             .counts
             .insert((Vendor::AdobeOffers, LineStatus::Failed), 1);
         summary.invalid = 2;
+        summary
+            .counts
+            .insert((Vendor::PartnerCenterOrders, LineStatus::Retracted), 2);
+        summary.fallbacks.insert(
+            (
+                Vendor::PartnerCenterOrders,
+                "stop-renewal",
+                LineStatus::Retracted,
+            ),
+            1,
+        );
         let table = summary_table(&summary);
         assert_eq!(
             table,
-            "vendor     retracted  failed\n\
-             adobe              0       1\n\
-             appcharge          3       0\n\
-             total              3       1\n\
+            "vendor                   retracted  failed\n\
+             partner-center-orders            2       0\n  \
+             of which stop-renewal          1       0\n\
+             adobe                            0       1\n\
+             appcharge                        3       0\n\
+             total                            5       1\n\
              invalid lines: 2, duplicate lines: 0\n"
         );
     }

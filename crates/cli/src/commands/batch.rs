@@ -388,8 +388,14 @@ pub fn print_summary(summary: &Summary, files: &Files, options: &Options, json: 
             .iter()
             .map(|((v, s), n)| (format!("{v}:{}", s.as_str()), (*n).into()))
             .collect();
+        let fallbacks: serde_json::Map<String, serde_json::Value> = summary
+            .fallbacks
+            .iter()
+            .map(|((v, f, s), n)| (format!("{v}:{f}:{}", s.as_str()), (*n).into()))
+            .collect();
         let line = serde_json::json!({
             "summary": counts,
+            "fallbacks": fallbacks,
             "invalid": summary.invalid,
             "duplicates": summary.duplicates,
             "notStarted": summary.unreached,
