@@ -164,22 +164,22 @@ impl LineResult {
         }
     }
 
-    fn for_target(line: usize, target: &Target, status: LineStatus) -> Self {
+    fn for_target(line: usize, target: &Keyed, status: LineStatus) -> Self {
         LineResult {
-            key: Some(target.key()),
-            vendor: Some(target.vendor()),
+            key: Some(target.key.clone()),
+            vendor: Some(target.target.vendor()),
             ..LineResult::new(line, status)
         }
     }
 
-    fn not_attempted(line: usize, target: &Target, why: String) -> Self {
+    fn not_attempted(line: usize, target: &Keyed, why: String) -> Self {
         LineResult {
             error: Some(why),
             ..LineResult::for_target(line, target, LineStatus::NotAttempted)
         }
     }
 
-    fn from_outcome(line: usize, target: &Target, outcome: &Outcome) -> Self {
+    fn from_outcome(line: usize, target: &Keyed, outcome: &Outcome) -> Self {
         let status = match outcome.status() {
             Status::Retracted => LineStatus::Retracted,
             Status::AlreadyRetracted => LineStatus::AlreadyRetracted,
@@ -274,11 +274,18 @@ pub enum Event<'a> {
     Notice(&'a str),
 }
 
+/// A valid target and its [`Target::key`], computed once per line (the journal records, the
+/// result line and the lookups all use it).
+struct Keyed {
+    target: Box<Target>,
+    key: String,
+}
+
 /// One input line, classified.
 enum Entry {
     Valid {
         line: usize,
-        target: Box<Target>,
+        target: Keyed,
         slot: usize,
     },
     Invalid {
@@ -294,7 +301,7 @@ enum Entry {
     /// journal state of the two could not be told apart).
     Collision {
         line: usize,
-        target: Box<Target>,
+        target: Keyed,
         other_line: usize,
     },
 }
@@ -340,7 +347,11 @@ impl Entries<'_> {
             )
         })?;
         Ok(match place {
-            Place::First { slot, .. } => Entry::Valid { line, target, slot },
+            Place::First { slot, .. } => Entry::Valid {
+                line,
+                target: Keyed { target, key },
+                slot,
+            },
             Place::Later { first_line, .. } => {
                 // The hashes are equal: compare the real keys (the earlier line read again).
                 let earlier = self.input.reread(self.checkpoints, first_line)?;
@@ -352,7 +363,7 @@ impl Entries<'_> {
                     },
                     _ => Entry::Collision {
                         line,
-                        target,
+                        target: Keyed { target, key },
                         other_line: first_line,
                     },
                 }
@@ -591,16 +602,17 @@ impl Worker<'_> {
             .then(|| format!("{vendor} is unreachable"))
     }
 
-    async fn target(&self, line: usize, target: &Target, prior: Option<&Prior>) -> Processed {
+    async fn target(&self, line: usize, keyed: &Keyed, prior: Option<&Prior>) -> Processed {
+        let target = &*keyed.target;
         if let Some(Prior::Done) = prior {
             return (
-                LineResult::for_target(line, target, LineStatus::SkippedDone),
+                LineResult::for_target(line, keyed, LineStatus::SkippedDone),
                 None,
                 None,
             );
         }
         if let Some(why) = self.stopped(target.vendor()) {
-            return (LineResult::not_attempted(line, target, why), None, None);
+            return (LineResult::not_attempted(line, keyed, why), None, None);
         }
         let bucket = target.rate_limit_key();
         let ctx = match self.journal {
@@ -610,7 +622,6 @@ impl Worker<'_> {
                 .with_job_recorder(journal.recorder(line)),
             None => self.context.clone(),
         };
-        let key = target.key();
         let (outcome, resumed) = match (prior, prior.and_then(Prior::job_to_resume)) {
             (_, Some(job)) => {
                 self.limiter.acquire(&bucket).await;
@@ -625,22 +636,22 @@ impl Worker<'_> {
                         )),
                         Some("read-back"),
                     ),
-                    Ok(_) => match self.call(line, &key, target, &bucket, &ctx).await {
+                    Ok(_) => match self.call(line, keyed, &bucket, &ctx).await {
                         Ok(outcome) => (outcome, Some("read-back")),
                         Err(result) => return (*result, None, None),
                     },
                     Err(error) => (Outcome::failed(error), Some("read-back")),
                 }
             }
-            (None, None) => match self.call(line, &key, target, &bucket, &ctx).await {
+            (None, None) => match self.call(line, keyed, &bucket, &ctx).await {
                 Ok(outcome) => (outcome, None),
                 Err(result) => return (*result, None, None),
             },
         };
-        let mut result = LineResult::from_outcome(line, target, &outcome);
+        let mut result = LineResult::from_outcome(line, keyed, &outcome);
         result.resumed = resumed;
         let durable = match (self.journal, &result.outcome) {
-            (Some(journal), Some(raw)) => Some(journal.done(line, &key, raw)),
+            (Some(journal), Some(raw)) => Some(journal.done(line, &keyed.key, raw)),
             _ => None,
         };
         let error = outcome.error().cloned();
@@ -652,25 +663,24 @@ impl Worker<'_> {
     async fn call(
         &self,
         line: usize,
-        key: &str,
-        target: &Target,
+        keyed: &Keyed,
         bucket: &str,
         ctx: &RetractContext,
     ) -> Result<Outcome, Box<LineResult>> {
         if let Some(journal) = self.journal
-            && let Err(error) = journal.started(line, key).await
+            && let Err(error) = journal.started(line, &keyed.key).await
         {
             let why = error.message().to_owned();
-            return Err(Box::new(LineResult::not_attempted(line, target, why)));
+            return Err(Box::new(LineResult::not_attempted(line, keyed, why)));
         }
         self.limiter.acquire(bucket).await;
-        Ok(self.client.retract_with(target, ctx).await)
+        Ok(self.client.retract_with(&keyed.target, ctx).await)
     }
 }
 
 /// Dry run: what would happen to one valid target.
-fn plan(client: &Client, line: usize, target: &Target, prior: Option<&Prior>) -> LineResult {
-    if let Err(error) = client.vendor(target.vendor()) {
+fn plan(client: &Client, line: usize, target: &Keyed, prior: Option<&Prior>) -> LineResult {
+    if let Err(error) = client.vendor(target.target.vendor()) {
         return LineResult::from_outcome(line, target, &Outcome::failed(error));
     }
     match prior {

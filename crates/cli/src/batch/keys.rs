@@ -130,16 +130,6 @@ impl KeyIndex {
         self.sorted = true;
     }
 
-    /// Rows in the table (valid lines).
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// Whether the table is empty.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
     /// The slot of `key`'s hash (the index of its first row), if any line has it.
     pub fn slot(&self, key: &str) -> Option<usize> {
         self.slot_of(self.hasher.hash(key))
@@ -188,7 +178,7 @@ mod tests {
         index.add("a", 5);
         index.add("c", 7);
         index.seal();
-        assert_eq!(index.len(), 4);
+        assert_eq!(index.slots(), 4);
         let Some(Place::First { slot, shared }) = index.place("a", 1) else {
             panic!("a is first on line 1");
         };

@@ -344,6 +344,16 @@ fn report_replay(path: Option<&Path>, replay: &Replay, json: bool) {
             json,
         );
     }
+    if replay.foreign_records > 0 {
+        notice(
+            &format!(
+                "journal {path}: {} record(s) are for targets not in this input (was the input \
+                 edited?); they are ignored",
+                replay.foreign_records
+            ),
+            json,
+        );
+    }
     if let Some(line) = replay.torn_last_line {
         notice(
             &format!(

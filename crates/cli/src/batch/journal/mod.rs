@@ -23,7 +23,6 @@ use serde_json::value::RawValue;
 pub use environment::{Environment, EnvironmentLine, FORMAT, Recorded, check, embedded_sandbox};
 pub use record::{Record, State, now};
 pub use replay::{Format, Prior, Replay};
-pub use writer::Sink;
 
 use crate::batch::input::same_inode;
 use crate::batch::keys::KeyIndex;
