@@ -79,6 +79,12 @@ pub struct Details {
     /// Set when the target was met another way than asked: a `cancel-subscription` past its
     /// window that stopped the renewal instead.
     pub fallback: Option<Fallback>,
+    /// The resource as it was before this retraction, exactly as the vendor returned it (nulls
+    /// kept): what `offerkit restore` re-creates from. Appcharge's DELETE answers it; Adobe's is
+    /// one GET before the DELETE (only when [`crate::RetractContext::snapshots`] is on); orders
+    /// and subscriptions are read before their PATCH. Not part of the outcome's JSON: results
+    /// lines carry it beside the outcome, as `snapshot`.
+    pub snapshot: Option<Value>,
 }
 
 /// A fallback a retraction took (JSON `"fallback": "stop-renewal"`, `"windowEnded": "YYYY-MM-DD"`).
@@ -131,6 +137,14 @@ impl Details {
     /// Sets the note.
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.note = Some(note.into());
+        self
+    }
+
+    /// Sets the snapshot of the resource before the retraction (scrubbed of known secrets, like
+    /// [`Details::with_response`]).
+    pub fn with_snapshot(mut self, mut snapshot: Value) -> Self {
+        offerkit_transport::Redactor::global().scrub_json(&mut snapshot);
+        self.snapshot = Some(snapshot);
         self
     }
 

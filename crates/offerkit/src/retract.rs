@@ -147,6 +147,7 @@ pub struct RetractContext {
     poll_interval: Duration,
     job_deadline: Duration,
     recorder: Option<Arc<dyn JobRecorder>>,
+    snapshots: bool,
 }
 
 impl RetractContext {
@@ -161,6 +162,7 @@ impl RetractContext {
             poll_interval: Self::DEFAULT_POLL_INTERVAL,
             job_deadline: Self::DEFAULT_JOB_DEADLINE,
             recorder: None,
+            snapshots: false,
         }
     }
 
@@ -180,6 +182,19 @@ impl RetractContext {
     pub fn with_job_recorder(mut self, recorder: Arc<dyn JobRecorder>) -> Self {
         self.recorder = Some(recorder);
         self
+    }
+
+    /// Asks for [`crate::Details::snapshot`]: the resource as it was before the retraction, even
+    /// where that costs one more read (Adobe). Off by default in the library; `offerkit batch`
+    /// and `offerkit apply` turn it on.
+    pub fn with_snapshots(mut self, snapshots: bool) -> Self {
+        self.snapshots = snapshots;
+        self
+    }
+
+    /// Whether the caller wants [`crate::Details::snapshot`] filled in.
+    pub fn snapshots(&self) -> bool {
+        self.snapshots
     }
 
     /// How long to sleep between two job status polls.
@@ -215,6 +230,7 @@ impl std::fmt::Debug for RetractContext {
             .field("poll_interval", &self.poll_interval)
             .field("job_deadline", &self.job_deadline)
             .field("recorder", &self.recorder.is_some())
+            .field("snapshots", &self.snapshots)
             .finish()
     }
 }
