@@ -54,6 +54,10 @@ pub struct Cli {
 /// Options valid with every subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct Global {
+    /// Show the library's request spans and retries on stderr (-v: one line per request;
+    /// -vv: everything offerkit traces). RUST_LOG, when set, is the filter instead.
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
     /// Print the typed response as JSON instead of a readable summary.
     #[arg(long, global = true)]
     pub json: bool,

@@ -2,7 +2,7 @@
 //!
 //! As a library (so tests and the demo can drive it in-process): [`args`] (the clap command
 //! tree and exit-code help), [`setup`] (profile/env/flags/`--sandbox` → client), [`commands`]
-//! (one module per subcommand family), [`batch`] (the resumable batch engine: input, journal,
+//! (one module per subcommand family), [`logging`] (`-v`, `RUST_LOG`), [`batch`] (the resumable batch engine: input, journal,
 //! rate limits, reporting), [`exit`] (exit codes).
 
 /// `println!` that never panics: a closed stdout (`offerkit … | head -1`) loses the line, and the
@@ -27,6 +27,7 @@ pub mod args;
 pub mod batch;
 pub mod commands;
 pub mod exit;
+pub mod logging;
 pub mod setup;
 #[cfg(test)]
 mod testutil;
@@ -40,6 +41,7 @@ use exit::Exit;
 /// Parses the process arguments, runs the command, returns the exit code.
 pub async fn main() -> Exit {
     let cli = Cli::parse();
+    logging::init(cli.global.verbose);
     run(cli).await
 }
 

@@ -45,6 +45,9 @@ pub(crate) fn kind_of(err: &dyn ErrorInfo) -> ErrorKind {
         return ErrorKind::Auth;
     }
     match err.transport_error() {
+        // The token endpoint never answered (DNS, refused, TLS, timeout): a network failure,
+        // not a judgement of the credentials.
+        Some(T::Auth(auth)) if auth.source.is_some() => ErrorKind::Transport,
         Some(T::Auth(_)) => ErrorKind::Auth,
         Some(T::Throttled(_)) => ErrorKind::RateLimited,
         Some(e @ T::Api(_)) if e.is_not_found() => ErrorKind::NotFound,
