@@ -14,6 +14,7 @@
 
 // Table of contents: the target format, the one trait, outcomes and errors, configuration,
 // the client that holds one `Retract` impl per compiled-in vendor.
+mod check;
 mod client;
 mod config;
 mod error;
@@ -23,6 +24,7 @@ mod target;
 mod vendors;
 
 pub use async_trait::async_trait;
+pub use check::{Check, CheckStep, Stage, fix_for};
 pub use client::{Client, ClientBuilder};
 pub use config::{
     CONFIG_KEYS, Config, ConfigKey, KeyScope, ProfilePermissions, VendorConfig,

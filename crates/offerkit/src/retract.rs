@@ -16,6 +16,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::Value;
 
+use crate::check::{Check, CheckStep};
 use crate::error::Error;
 use crate::outcome::{Details, Outcome};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
@@ -79,6 +80,14 @@ pub trait Retract: Send + Sync {
             "{} does not use asynchronous jobs; cannot resume {target}",
             self.vendor()
         )))
+    }
+
+    /// Whether this vendor can be used as configured: a token, then one cheap read that needs no
+    /// target id, each step with the fix when it fails ([`Check`]; `offerkit doctor`). Read-only.
+    /// The default skips both steps.
+    async fn check(&self) -> Check {
+        let skipped = || CheckStep::Skipped(format!("{} has no check", self.vendor()));
+        Check::new(skipped(), skipped())
     }
 
     /// Read-only operations (`get`, `list`, job `status`) for the CLI. The default

@@ -30,7 +30,10 @@ use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, JobInfo, Outcome};
 use crate::retract::{JobHandle, Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target, WithdrawRole};
-use crate::vendors::common::{config_error, error_from, to_value, with_request_id};
+use crate::check::{Check, CheckStep, Stage};
+use crate::vendors::common::{
+    AZURE_TOKEN, check_read, check_token, config_error, error_from, to_value, with_request_id,
+};
 
 const VENDOR: Vendor = Vendor::PartnerCenterIngestion;
 
@@ -187,6 +190,21 @@ impl Retract for PartnerCenterIngestion {
                 Details::new().with_note(format!("private offer {id} was not found (404)")),
             )),
             Err(e) => Err(facade_error(e)),
+        }
+    }
+
+    /// Token: Azure AD client credentials (resource `https://graph.microsoft.com/`). Read: the
+    /// private offers query with a limit of 1.
+    async fn check(&self) -> Check {
+        let token = check_token(VENDOR, self.client.vendor_client(), AZURE_TOKEN).await;
+        if !token.is_ok() {
+            return Check::new(token, CheckStep::Skipped("no token".to_owned()));
+        }
+        let read = self.client.query_private_offers().limit(1).send().await;
+        let read = check_read(read, |offers| format!("listed private offers (limit 1): {} read", offers.len()), facade_error);
+        match read {
+            Ok(note) => Check::new(token, CheckStep::Passed(note)),
+            Err((error, _)) => Check::new(token, CheckStep::failed(VENDOR, Stage::Read, error)),
         }
     }
 
