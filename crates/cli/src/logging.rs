@@ -31,7 +31,10 @@ pub fn default_filter(verbose: u8) -> &'static str {
 pub fn init(verbose: u8) {
     let filter = match std::env::var("RUST_LOG") {
         Ok(spec) if !spec.trim().is_empty() => EnvFilter::try_new(&spec).unwrap_or_else(|e| {
-            errln!("offerkit: RUST_LOG `{spec}` is not a valid filter ({e}); using `{}`", default_filter(verbose));
+            errln!(
+                "offerkit: RUST_LOG `{spec}` is not a valid filter ({e}); using `{}`",
+                default_filter(verbose)
+            );
             EnvFilter::new(default_filter(verbose))
         }),
         _ => EnvFilter::new(default_filter(verbose)),
@@ -52,7 +55,10 @@ mod tests {
     #[test]
     fn each_level_is_a_valid_filter_and_more_v_shows_more() {
         for verbose in 0..=3 {
-            assert!(EnvFilter::try_new(default_filter(verbose)).is_ok(), "{verbose}");
+            assert!(
+                EnvFilter::try_new(default_filter(verbose)).is_ok(),
+                "{verbose}"
+            );
         }
         assert_eq!(default_filter(0), "warn");
         assert!(default_filter(1).contains("offerkit=debug"));

@@ -103,7 +103,10 @@ impl Check {
         read: Result<String, (Error, bool)>,
     ) -> Self {
         match read {
-            Ok(note) => Check::new(CheckStep::Passed(token_note.to_owned()), CheckStep::Passed(note)),
+            Ok(note) => Check::new(
+                CheckStep::Passed(token_note.to_owned()),
+                CheckStep::Passed(note),
+            ),
             Err((error, true)) => Check::new(
                 CheckStep::failed(vendor, Stage::Token, error),
                 CheckStep::Skipped("no token".to_owned()),

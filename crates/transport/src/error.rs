@@ -654,12 +654,17 @@ mod tests {
 
     impl std::error::Error for Nested {
         fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-            self.1.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+            self.1
+                .as_deref()
+                .map(|e| e as &(dyn std::error::Error + 'static))
         }
     }
 
     fn dns_failure() -> BoxError {
-        let io = Nested("failed to lookup address information: Name or service not known", None);
+        let io = Nested(
+            "failed to lookup address information: Name or service not known",
+            None,
+        );
         let connect = Nested("dns error", Some(Box::new(io)));
         let client = Nested("client error (Connect)", Some(Box::new(connect)));
         crate::redact::scrubbed(Box::new(Nested(
@@ -710,8 +715,17 @@ mod tests {
         assert!(auth.is_unreachable());
         let text = auth.to_string();
         assert!(!text.contains("client secret"), "{text}");
-        assert!(text.contains("proxy and network") && text.contains("Name or service not known"), "{text}");
-        let refused = AuthError::new("Azure AD", Some(StatusCode::UNAUTHORIZED), Some("invalid_client".into()), None, None);
+        assert!(
+            text.contains("proxy and network") && text.contains("Name or service not known"),
+            "{text}"
+        );
+        let refused = AuthError::new(
+            "Azure AD",
+            Some(StatusCode::UNAUTHORIZED),
+            Some("invalid_client".into()),
+            None,
+            None,
+        );
         assert!(refused.to_string().contains("client secret"), "{refused}");
     }
 

@@ -2,5 +2,6 @@
 
 pub mod batch;
 pub mod demo;
+pub mod doctor;
 pub mod sandbox;
 pub mod single;

@@ -21,15 +21,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use offerkit_appcharge::{AppchargeClient, Deleted, ErrorInfo, Retraction};
 
+use crate::check::Check;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target};
-use crate::check::Check;
 use crate::vendors::common::{
-    answered_404, check_read, config_error, error_from, failed_call, record_json,
-    with_request_id,
+    answered_404, check_read, config_error, error_from, failed_call, record_json, with_request_id,
 };
 use offerkit_models::Vendor;
 use offerkit_models::ids::PublisherOfferId;
@@ -114,7 +113,12 @@ impl Retract for Appcharge {
         let read = match probe {
             Ok(id) => check_read(
                 self.client.get_offers(&[id]).await,
-                |list| format!("read offers by id ({} listed for `{CHECK_OFFER_ID}`)", list.offers.as_ref().map_or(0, Vec::len)),
+                |list| {
+                    format!(
+                        "read offers by id ({} listed for `{CHECK_OFFER_ID}`)",
+                        list.offers.as_ref().map_or(0, Vec::len)
+                    )
+                },
                 |e| error_from(e, None),
             ),
             Err(e) => Err((e, false)),

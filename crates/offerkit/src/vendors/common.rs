@@ -52,18 +52,27 @@ where
     E: ErrorInfo,
 {
     read.map(note).map_err(|e| {
-        let token = matches!(e.transport_error(), Some(offerkit_transport::Error::Auth(_)));
+        let token = matches!(
+            e.transport_error(),
+            Some(offerkit_transport::Error::Auth(_))
+        );
         (to_error(e), token)
     })
 }
 
 /// The token step's note for both Partner Center vendors.
-#[cfg(any(feature = "partner-center-orders", feature = "partner-center-ingestion"))]
+#[cfg(any(
+    feature = "partner-center-orders",
+    feature = "partner-center-ingestion"
+))]
 pub(crate) const AZURE_TOKEN: &str = "Azure AD client-credentials token obtained";
 
 /// The token step of [`crate::Retract::check`] for a client that can authenticate on its own
 /// ([`offerkit_transport::VendorClient::authenticate`]).
-#[cfg(any(feature = "partner-center-orders", feature = "partner-center-ingestion"))]
+#[cfg(any(
+    feature = "partner-center-orders",
+    feature = "partner-center-ingestion"
+))]
 pub(crate) async fn check_token(
     vendor: Vendor,
     client: &offerkit_transport::VendorClient,

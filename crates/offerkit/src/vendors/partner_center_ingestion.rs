@@ -25,12 +25,12 @@ use offerkit_partner_center_ingestion::{
     WithdrawRole as IngestionRole,
 };
 
+use crate::check::{Check, CheckStep, Stage};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, JobInfo, Outcome};
 use crate::retract::{JobHandle, Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target, WithdrawRole};
-use crate::check::{Check, CheckStep, Stage};
 use crate::vendors::common::{
     AZURE_TOKEN, check_read, check_token, config_error, error_from, to_value, with_request_id,
 };
@@ -201,7 +201,11 @@ impl Retract for PartnerCenterIngestion {
             return Check::new(token, CheckStep::Skipped("no token".to_owned()));
         }
         let read = self.client.query_private_offers().limit(1).send().await;
-        let read = check_read(read, |offers| format!("listed private offers (limit 1): {} read", offers.len()), facade_error);
+        let read = check_read(
+            read,
+            |offers| format!("listed private offers (limit 1): {} read", offers.len()),
+            facade_error,
+        );
         match read {
             Ok(note) => Check::new(token, CheckStep::Passed(note)),
             Err((error, _)) => Check::new(token, CheckStep::failed(VENDOR, Stage::Read, error)),

@@ -29,12 +29,12 @@ use offerkit_partner_center_orders::{
     OrdersClient, Retraction, SubscriptionOutcome, SubscriptionResult,
 };
 
+use crate::check::{Check, CheckStep};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, Fallback, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{IfOutsideWindow, ResourceRef, Target};
-use crate::check::{Check, CheckStep};
 use crate::vendors::common::{
     AZURE_TOKEN, check_token, config_error, error_from, failed_call, to_value, with_request_id,
 };
