@@ -314,3 +314,47 @@ async fn verbose_runs_show_request_spans_and_never_a_secret() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_single_ingestion_command_prints_a_line_per_poll_on_stderr() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    sandbox
+        .seed(&serde_json::json!({"ingestion": {"privateOffers": [
+            {"id": "private-offer/draft:a..b", "name": "draft", "privateOfferType": "customerPromotion", "state": "draft"}
+        ]}}))
+        .expect("seed");
+    let run = offerkit_with(
+        &sandbox_env(&sandbox),
+        &std::env::temp_dir(),
+        &["--json", "ingestion", "delete", "--offer-id", "draft:a..b"],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let out = run.json(); // stdout stays the outcome alone
+    assert_eq!(out["status"], "retracted", "{out}");
+    let job = out["job"]["id"].as_str().expect("job id").to_owned();
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("offerkit: partner-center-ingestion job "))
+        .collect();
+    assert!(
+        lines
+            .first()
+            .is_some_and(|l| l.contains(&format!("job {job}: submitted; first poll at "))),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        lines.iter().all(|l| l.contains(" UTC (in ")),
+        "{}",
+        run.stderr
+    );
+    // One line before each poll: as many as the status calls the sandbox answered.
+    let polls = sandbox.count(
+        "GET",
+        &format!("/rp/product-ingestion/configure/{job}/status"),
+    );
+    assert!(polls >= 1);
+    assert_eq!(lines.len() as u64, polls, "{}", run.stderr);
+}

@@ -37,7 +37,9 @@ pub use offerkit_models::ids::{
     SubscriptionId,
 };
 pub use outcome::{Details, Fallback, JobInfo, Outcome, Status};
-pub use retract::{JobHandle, JobRecorder, ListQuery, Probe, Query, Retract, RetractContext};
+pub use retract::{
+    JobHandle, JobProgress, JobRecorder, ListQuery, Probe, Query, Retract, RetractContext,
+};
 pub use target::{
     Action, AdobeDelete, AdobeOfferType, AppchargeDelete, IfOutsideWindow, IngestionDelete,
     IngestionWithdraw, OrdersCancel, OrdersCancelSubscription, OrdersStopRenewal, ResourceRef,

@@ -29,7 +29,7 @@ use crate::check::{Check, CheckStep, Stage};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, JobInfo, Outcome};
-use crate::retract::{JobHandle, Probe, Query, Retract, RetractContext};
+use crate::retract::{JobHandle, JobProgress, Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target, WithdrawRole};
 use crate::vendors::common::{
     AZURE_TOKEN, check_read, check_token, config_error, error_from, to_value, with_request_id,
@@ -254,12 +254,25 @@ impl PartnerCenterIngestion {
         handle: IngestionJob,
         ctx: &RetractContext,
     ) -> Result<Retraction<ConfigureStatus, OfferGone>, ingestion::Error> {
-        self.client
+        let mut poller = self
+            .client
             .poller(handle)
             .poll_interval(ctx.poll_interval())
-            .deadline(ctx.job_deadline())
-            .wait_retraction()
-            .await
+            .deadline(ctx.job_deadline());
+        if ctx.has_job_progress() {
+            let ctx = ctx.clone();
+            poller = poller.on_progress(move |p| {
+                ctx.report_progress(&JobProgress::new(
+                    VENDOR,
+                    p.job_id.clone(),
+                    p.state.clone(),
+                    p.polls,
+                    p.waited,
+                    p.next_poll_in,
+                ));
+            });
+        }
+        poller.wait_retraction().await
     }
 }
 
