@@ -358,3 +358,29 @@ async fn a_single_ingestion_command_prints_a_line_per_poll_on_stderr() {
     assert!(polls >= 1);
     assert_eq!(lines.len() as u64, polls, "{}", run.stderr);
 }
+
+#[tokio::test]
+async fn the_readme_and_help_name_every_key_of_the_one_table() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    let section = readme
+        .split("## Using it for real")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a \"Using it for real\" section");
+    let help = offerkit_with(&[], &std::env::temp_dir(), &["--help"]).await;
+    assert_eq!(help.code, 0, "{help:?}");
+    for key in offerkit::CONFIG_KEYS {
+        let name = key.env_name();
+        assert!(help.stdout.contains(&name), "--help lacks {name}");
+        if matches!(key.scope, offerkit::KeyScope::Vendor(_)) {
+            assert!(section.contains(&name), "README \"Using it for real\" lacks {name}");
+        }
+    }
+    for vendor in offerkit::Vendor::ALL {
+        assert!(
+            section.contains(&format!("offerkit doctor --vendor {}", vendor.id())),
+            "README lacks the doctor line of {vendor}"
+        );
+    }
+}

@@ -185,8 +185,9 @@ pub fn fix_for(vendor: Vendor, stage: Stage, error: &Error) -> String {
                 .to_owned()
         }
         (Vendor::PartnerCenterOrders, Stage::Read) if matches!(status, Some(401 | 403)) => {
-            "the token was refused by the Partner Center API: register the Entra app in Partner \
-             Center (Account settings > App management) and give it the Admin agent role"
+            "the token was refused by the Partner Center API: register the Entra app for app-only \
+             access in Partner Center (Account settings > App management), in the partner's \
+             tenant (OFFERKIT_ORDERS_TENANT_ID)"
                 .to_owned()
         }
         (Vendor::AdobeOffers, Stage::Read) if matches!(status, Some(401 | 403)) => format!(

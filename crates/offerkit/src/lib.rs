@@ -13,7 +13,8 @@
 //! ```
 
 // Table of contents: the target format, the one trait, outcomes and errors, configuration,
-// the client that holds one `Retract` impl per compiled-in vendor.
+// the client that holds one `Retract` impl per compiled-in vendor, and the health check
+// (`check`: a token and one read per vendor, each failure with its fix).
 mod check;
 mod client;
 mod config;
