@@ -374,7 +374,10 @@ async fn the_readme_and_help_name_every_key_of_the_one_table() {
         let name = key.env_name();
         assert!(help.stdout.contains(&name), "--help lacks {name}");
         if matches!(key.scope, offerkit::KeyScope::Vendor(_)) {
-            assert!(section.contains(&name), "README \"Using it for real\" lacks {name}");
+            assert!(
+                section.contains(&name),
+                "README \"Using it for real\" lacks {name}"
+            );
         }
     }
     for vendor in offerkit::Vendor::ALL {

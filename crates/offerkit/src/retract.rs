@@ -157,8 +157,11 @@ pub struct RetractContext {
     job_deadline: Duration,
     recorder: Option<Arc<dyn JobRecorder>>,
     snapshots: bool,
-    progress: Option<Arc<dyn Fn(&JobProgress) + Send + Sync>>,
+    progress: Option<ProgressHook>,
 }
+
+/// The hook of [`RetractContext::with_job_progress`].
+type ProgressHook = Arc<dyn Fn(&JobProgress) + Send + Sync>;
 
 /// Where an asynchronous vendor job stands while a retraction waits for it, handed to the hook of
 /// [`RetractContext::with_job_progress`] before each pause between two status polls.
