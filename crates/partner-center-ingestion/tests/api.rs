@@ -749,6 +749,16 @@ async fn poller_reports_failed_jobs_with_string_and_object_errors() {
     }
 }
 
+/// A client on `mock` (no I/O), for the paused-clock poller tests.
+fn mock_client(mock: &MockTransport) -> IngestionClient {
+    IngestionClient::builder()
+        .base_url(format!("https://graph.example{PREFIX}"))
+        .credential(Arc::new(StaticToken::new(TOKEN)))
+        .transport(mock.transport())
+        .build()
+        .expect("client")
+}
+
 // On a paused clock with a mock transport (answers without I/O), so the number of polls inside
 // the deadline does not depend on how loaded the machine is.
 #[tokio::test(flavor = "current_thread", start_paused = true)]
@@ -761,12 +771,7 @@ async fn poller_times_out_with_the_time_waited_and_last_status() {
         );
         MockResponse::json(200, &running)
     });
-    let client = IngestionClient::builder()
-        .base_url(format!("https://graph.example{PREFIX}"))
-        .credential(Arc::new(StaticToken::new(TOKEN)))
-        .transport(mock.transport())
-        .build()
-        .expect("client");
+    let client = mock_client(&mock);
     let err = client
         .poller(JobHandle::new(JobId::new(JOB_ID).expect("id")))
         .poll_interval(Duration::from_millis(5))
@@ -807,12 +812,7 @@ async fn poller_reports_progress_before_each_pause() {
         };
         MockResponse::json(200, &body)
     });
-    let client = IngestionClient::builder()
-        .base_url(format!("https://graph.example{PREFIX}"))
-        .credential(Arc::new(StaticToken::new(TOKEN)))
-        .transport(mock.transport())
-        .build()
-        .expect("client");
+    let client = mock_client(&mock);
     let progress = Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = progress.clone();
     let outcome = client
