@@ -336,7 +336,7 @@ async fn a_single_ingestion_command_prints_a_line_per_poll_on_stderr() {
     let lines: Vec<&str> = run
         .stderr
         .lines()
-        .filter(|l| l.starts_with("offerkit: partner-center-ingestion job "))
+        .filter(|l| l.starts_with("offerkit: job "))
         .collect();
     assert!(
         lines

@@ -20,7 +20,7 @@ impl JobProgressView {
     pub fn attach(ctx: &RetractContext) -> (RetractContext, JobProgressView) {
         if std::io::stderr().is_terminal() {
             let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed:>3} {wide_msg}") {
                 spinner.set_style(style);
             }
             spinner.set_message("submitting the configure request");
@@ -55,7 +55,7 @@ fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
-/// `job J: running after 2 poll(s); next poll at 12:01:00 UTC (in 60s)`.
+/// `job J: running after 2 polls; next poll at 12:01:00 UTC (in 60s)` (the vendor is the command's).
 pub fn describe(p: &JobProgress, now: OffsetDateTime) -> String {
     let at = now + p.next_poll_in;
     let clock = at
@@ -68,8 +68,7 @@ pub fn describe(p: &JobProgress, now: OffsetDateTime) -> String {
     };
     let next = if p.polls == 0 { "first" } else { "next" };
     format!(
-        "{} job {}: {}{polls}; {next} poll at {clock} UTC (in {}s)",
-        p.vendor.id(),
+        "job {}: {}{polls}; {next} poll at {clock} UTC (in {}s)",
         p.job_id,
         p.state,
         p.next_poll_in.as_secs_f64().round()
@@ -97,11 +96,11 @@ mod tests {
         let noon = OffsetDateTime::from_unix_timestamp(43_200).expect("time");
         assert_eq!(
             describe(&progress("submitted", 0, Duration::ZERO), noon),
-            "partner-center-ingestion job j-1: submitted; first poll at 12:00:00 UTC (in 0s)"
+            "job j-1: submitted; first poll at 12:00:00 UTC (in 0s)"
         );
         assert_eq!(
             describe(&progress("running", 2, Duration::from_secs(60)), noon),
-            "partner-center-ingestion job j-1: running after 2 polls; next poll at 12:01:00 UTC (in 60s)"
+            "job j-1: running after 2 polls; next poll at 12:01:00 UTC (in 60s)"
         );
         assert!(
             describe(&progress("notStarted", 1, Duration::from_millis(50)), noon)
