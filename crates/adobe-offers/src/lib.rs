@@ -2,6 +2,8 @@
 
 // The client, its builder and the configuration keys it reads.
 mod client;
+// Re-creating an offer from a snapshot, finding offers by name.
+mod create;
 // `Error` and the gateway codes, read through `ErrorInfo`.
 mod error;
 // delete, delete_and_verify, get, list and `_links.next` paging.
@@ -9,6 +11,8 @@ mod offers;
 
 /// The client, its builder and the `SERVICE` description the transport sends with.
 pub use client::{AdobeOffersClient, AdobeOffersClientBuilder, SERVICE};
+/// Re-creating an offer from a snapshot (`offerkit restore`).
+pub use create::{CreatedOffer, SERVER_ASSIGNED_FIELDS, restore_body};
 /// The error of every call and the gateway codes it types.
 pub use error::{Error, GatewayError};
 /// The Adobe records and error body this crate returns.
@@ -17,6 +21,8 @@ pub use offerkit_models::adobe_offers::{AepError, AepErrorKind, Offer, OfferPage
 pub use offerkit_models::ids::{AdobeOfferId, InvalidId};
 /// What a delete achieved: `Retracted(Deleted<()>)` or `AlreadyRetracted(NotFound)`.
 pub use offerkit_models::retraction::{Deleted, NotFound, Retraction};
+/// A record together with its JSON as sent (snapshots).
+pub use offerkit_models::raw::WithRaw;
 /// The accessors every offerkit error answers (`status`, `code`, `is_unauthorized`...).
 pub use offerkit_transport::ErrorInfo;
 /// List parameters and the page walker.
