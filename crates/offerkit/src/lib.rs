@@ -12,12 +12,14 @@
 //! # });
 //! ```
 
-// Table of contents: the target format, the one trait, outcomes and errors, configuration,
+// Table of contents: the target format, the one trait, outcomes (of retractions and of
+// restores) and errors, configuration,
 // the client that holds one `Retract` impl per compiled-in vendor.
 mod client;
 mod config;
 mod error;
 mod outcome;
+mod restore;
 mod retract;
 mod target;
 mod vendors;
@@ -35,6 +37,10 @@ pub use offerkit_models::ids::{
     SubscriptionId,
 };
 pub use outcome::{Details, Fallback, JobInfo, Outcome, Status};
+pub use restore::{
+    RestoreContext, RestoreDetails, RestoreOutcome, RestoreStatus, is_restorable,
+    not_restorable_reason,
+};
 pub use retract::{JobHandle, JobRecorder, ListQuery, Probe, Query, Retract, RetractContext};
 pub use target::{
     Action, AdobeDelete, AdobeOfferType, AppchargeDelete, IfOutsideWindow, IngestionDelete,
