@@ -83,7 +83,8 @@ pub fn files(args: &BatchArgs, rehearsal: bool) -> Result<Files, Error> {
 
 /// Runs the batch command.
 pub async fn run(session: &Session, args: &BatchArgs, json: bool) -> Exit {
-    let options = options(args, session.client.context().clone());
+    // Results lines keep what each retraction removed (`snapshot`), for `offerkit restore`.
+    let options = options(args, session.client.context().clone().with_snapshots(true));
     let environment = |vendors: &[Vendor]| session.environment(vendors);
     let backend = Backend {
         client: Arc::clone(&session.client),

@@ -2,5 +2,6 @@
 
 pub mod batch;
 pub mod demo;
+pub mod restore;
 pub mod sandbox;
 pub mod single;
