@@ -231,7 +231,10 @@ mod tests {
         for field in SERVER_ASSIGNED_FIELDS {
             expected.as_object_mut().expect("object").remove(*field);
         }
-        assert_eq!(sent, expected, "every user field, the null and the unknown one kept");
+        assert_eq!(
+            sent, expected,
+            "every user field, the null and the unknown one kept"
+        );
         assert!(sent.get("id").is_none() && sent.get("etag").is_none());
     }
 

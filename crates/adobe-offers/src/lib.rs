@@ -19,10 +19,10 @@ pub use error::{Error, GatewayError};
 pub use offerkit_models::adobe_offers::{AepError, AepErrorKind, Offer, OfferPage, OfferType};
 /// The offer id, checked once (`offerkit_models::ids`).
 pub use offerkit_models::ids::{AdobeOfferId, InvalidId};
-/// What a delete achieved: `Retracted(Deleted<()>)` or `AlreadyRetracted(NotFound)`.
-pub use offerkit_models::retraction::{Deleted, NotFound, Retraction};
 /// A record together with its JSON as sent (snapshots).
 pub use offerkit_models::raw::WithRaw;
+/// What a delete achieved: `Retracted(Deleted<()>)` or `AlreadyRetracted(NotFound)`.
+pub use offerkit_models::retraction::{Deleted, NotFound, Retraction};
 /// The accessors every offerkit error answers (`status`, `code`, `is_unauthorized`...).
 pub use offerkit_transport::ErrorInfo;
 /// List parameters and the page walker.

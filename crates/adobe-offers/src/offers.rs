@@ -151,8 +151,7 @@ impl AdobeOffersClient {
         offer_type: &OfferType,
     ) -> Result<offerkit_transport::Response, Error> {
         let kind = offer_type_param(offer_type)?;
-        self
-            .http
+        self.http
             .get(operation)
             .path("offers")
             .path_param(AdobeOfferId::ARGUMENT, id.as_str())

@@ -169,14 +169,20 @@ mod tests {
         let requests = mock.requests();
         assert_eq!(requests.len(), 1);
         assert_eq!(requests[0].method, "POST");
-        assert_eq!(requests[0].url.as_str(), "https://api.appcharge.com/v2/offer");
+        assert_eq!(
+            requests[0].url.as_str(),
+            "https://api.appcharge.com/v2/offer"
+        );
         assert_eq!(requests[0].header("content-type"), Some("application/json"));
         let sent: Value = serde_json::from_slice(&requests[0].body).expect("json");
         let mut expected = snapshot();
         for field in SERVER_ASSIGNED_FIELDS {
             expected.as_object_mut().expect("object").remove(*field);
         }
-        assert_eq!(sent, expected, "every user field, the null and the unknown one kept");
+        assert_eq!(
+            sent, expected,
+            "every user field, the null and the unknown one kept"
+        );
         for field in SERVER_ASSIGNED_FIELDS {
             assert!(sent.get(*field).is_none(), "{field} must not be sent");
         }
@@ -207,7 +213,11 @@ mod tests {
             .await
             .expect_err("lost answer");
         assert!(offerkit_transport::ErrorInfo::is_transient(&err), "{err:?}");
-        assert_eq!(mock.requests().len(), 1, "a create is never blindly repeated");
+        assert_eq!(
+            mock.requests().len(),
+            1,
+            "a create is never blindly repeated"
+        );
     }
 
     #[tokio::test]

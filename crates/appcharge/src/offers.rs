@@ -255,7 +255,11 @@ impl AppchargeClient {
             return Ok(None);
         };
         // The typed list and the raw one are the same array, element for element.
-        let raw = list.raw.get("offers").and_then(|o| o.get(position)).cloned();
+        let raw = list
+            .raw
+            .get("offers")
+            .and_then(|o| o.get(position))
+            .cloned();
         let offer = offers.into_iter().nth(position).unwrap_or_default();
         let raw = raw.unwrap_or_else(|| serde_json::to_value(&offer).unwrap_or_default());
         Ok(Some(WithRaw::new(offer, raw)))

@@ -224,10 +224,12 @@ pub fn is_restorable(vendor: Vendor) -> bool {
 /// Why `vendor`'s retractions cannot be restored (the default of [`crate::Retract::restore`]).
 pub fn not_restorable_reason(vendor: Vendor) -> String {
     match vendor {
-        Vendor::PartnerCenterIngestion => "Partner Center cannot undo a private offer's deletion or \
+        Vendor::PartnerCenterIngestion => {
+            "Partner Center cannot undo a private offer's deletion or \
             withdrawal: a new private offer would get a new id and need the customer's acceptance \
             again; create it anew in Partner Center"
-            .to_owned(),
+                .to_owned()
+        }
         Vendor::PartnerCenterOrders => "Partner Center cannot reinstate a cancelled order or \
             subscription (a cancellation is final, and a renewal stop is undone by turning \
             auto-renew on in Partner Center); purchase again if needed"
@@ -260,10 +262,15 @@ mod tests {
             serde_json::to_value(&exists).expect("json"),
             serde_json::json!({"status": "exists", "requestId": "r-1", "note": "left as it is"})
         );
-        let not = RestoreOutcome::not_restorable(not_restorable_reason(Vendor::PartnerCenterOrders));
+        let not =
+            RestoreOutcome::not_restorable(not_restorable_reason(Vendor::PartnerCenterOrders));
         let json = serde_json::to_value(&not).expect("json");
         assert_eq!(json["status"], "not-restorable");
-        assert!(json["reason"].as_str().is_some_and(|r| r.contains("cancelled order")));
+        assert!(
+            json["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("cancelled order"))
+        );
         let failed = RestoreOutcome::failed(Error::new(ErrorKind::Rejected, "no"));
         assert_eq!(failed.status().as_str(), "failed");
         assert_eq!(

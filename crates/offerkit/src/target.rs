@@ -628,7 +628,8 @@ impl Target {
                 if items != "all" {
                     let numbers: Result<Vec<u32>, _> =
                         items.split(',').map(str::parse::<u32>).collect();
-                    let numbers = numbers.map_err(|_| bad("has line items that are not numbers"))?;
+                    let numbers =
+                        numbers.map_err(|_| bad("has line items that are not numbers"))?;
                     json.insert("lineItems".to_owned(), Value::from(numbers));
                 }
             }
@@ -651,7 +652,10 @@ impl Target {
         let target = Target::from_value(Value::Object(json))
             .map_err(|e| bad(&format!("is not a valid target: {}", e.message())))?;
         if target.key() != key {
-            return Err(bad(&format!("is not canonical (the target's key is {})", target.key())));
+            return Err(bad(&format!(
+                "is not canonical (the target's key is {})",
+                target.key()
+            )));
         }
         Ok(target)
     }
@@ -1001,7 +1005,11 @@ mod tests {
         ];
         for line in lines {
             let target = Target::from_json(line).expect("target");
-            assert_eq!(Target::from_key(&target.key()).expect("from key"), target, "{line}");
+            assert_eq!(
+                Target::from_key(&target.key()).expect("from key"),
+                target,
+                "{line}"
+            );
         }
         for bad in [
             "",

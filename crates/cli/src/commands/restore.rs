@@ -18,8 +18,8 @@ use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use offerkit::{
-    Error, ErrorKind, RestoreContext, RestoreOutcome, RestoreStatus, Target, Vendor,
-    is_restorable, not_restorable_reason,
+    Error, ErrorKind, RestoreContext, RestoreOutcome, RestoreStatus, Target, Vendor, is_restorable,
+    not_restorable_reason,
 };
 use serde_json::{Map, Value};
 
@@ -105,21 +105,21 @@ async fn restore(session: &Session, args: &RestoreArgs, json: bool) -> Result<Ex
         let slot = index.slot(&entry.key);
         let prior = slot.and_then(|s| replay.prior(s));
         let done_status = slot.and_then(|s| replay.done_status(s));
-        let outcome = match restore_one(session, &journal, entry, prior.is_some(), done_status)
-            .await
-        {
-            Ok(outcome) => outcome,
-            Err(error) => {
-                stopped = Some(error);
-                break;
-            }
-        };
+        let outcome =
+            match restore_one(session, &journal, entry, prior.is_some(), done_status).await {
+                Ok(outcome) => outcome,
+                Err(error) => {
+                    stopped = Some(error);
+                    break;
+                }
+            };
         *counts
             .entry((entry.target.vendor(), outcome.status()))
             .or_default() += 1;
         write_line(out.as_mut(), entry, &outcome)?;
     }
-    out.flush().map_err(|e| output_error(args.output.as_deref(), &e))?;
+    out.flush()
+        .map_err(|e| output_error(args.output.as_deref(), &e))?;
     print_summary(&counts, &journal_path, json);
     if let Some(error) = stopped {
         return Err(error);
@@ -144,7 +144,9 @@ async fn restore_one(
 ) -> Result<RestoreOutcome, Error> {
     let vendor = entry.target.vendor();
     if !is_restorable(vendor) {
-        return Ok(RestoreOutcome::not_restorable(not_restorable_reason(vendor)));
+        return Ok(RestoreOutcome::not_restorable(not_restorable_reason(
+            vendor,
+        )));
     }
     let Some(snapshot) = &entry.snapshot else {
         return Ok(RestoreOutcome::not_restorable(
@@ -199,21 +201,36 @@ fn read_results(path: &Path) -> Result<Vec<Entry>, Error> {
         let status = match fields.get("status") {
             Some(Value::String(s)) => s.clone(),
             Some(_) => return Err(bad(line, "field `status` is not a string".to_owned())),
-            None => return Err(bad(line, "has no `status` (is this a results file?)".to_owned())),
+            None => {
+                return Err(bad(
+                    line,
+                    "has no `status` (is this a results file?)".to_owned(),
+                ));
+            }
         };
         if status != "retracted" {
             continue;
         }
         let key = match fields.get("key") {
             Some(Value::String(k)) => k.clone(),
-            _ => return Err(bad(line, "a retracted line needs its `key` (a string)".to_owned())),
+            _ => {
+                return Err(bad(
+                    line,
+                    "a retracted line needs its `key` (a string)".to_owned(),
+                ));
+            }
         };
         let target = Target::from_key(&key)
             .map_err(|e| bad(line, format!("field `key`: {}", e.message())))?;
         let snapshot = match fields.remove("snapshot") {
             None | Some(Value::Null) => None,
             Some(object @ Value::Object(_)) => Some(object),
-            Some(_) => return Err(bad(line, "field `snapshot` is not a JSON object".to_owned())),
+            Some(_) => {
+                return Err(bad(
+                    line,
+                    "field `snapshot` is not a JSON object".to_owned(),
+                ));
+            }
         };
         // The same retraction twice (results files concatenated): the first one counts.
         if seen.insert(key.clone()) {
@@ -347,7 +364,8 @@ fn refuse_clashes(results: &Path, journal: &Path, output: Option<&Path>) -> Resu
                 (Ok(a), Ok(b)) if a == b
             )
     };
-    let mut named: Vec<(&str, &Path)> = vec![("the results file", results), ("the journal", journal)];
+    let mut named: Vec<(&str, &Path)> =
+        vec![("the results file", results), ("the journal", journal)];
     if let Some(output) = output {
         named.push(("the output (-o/--output)", output));
     }
@@ -421,7 +439,11 @@ fn print_summary(counts: &BTreeMap<(Vendor, RestoreStatus), usize>, journal: &Pa
     } else {
         let mut text = String::new();
         for ((vendor, status), n) in counts {
-            text.push_str(&format!("{:<26} {:<15} {n}\n", vendor.id(), status.as_str()));
+            text.push_str(&format!(
+                "{:<26} {:<15} {n}\n",
+                vendor.id(),
+                status.as_str()
+            ));
         }
         if counts.is_empty() {
             text.push_str("nothing to restore: no retracted line\n");

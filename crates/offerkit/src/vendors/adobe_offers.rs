@@ -129,16 +129,19 @@ impl Retract for Adobe {
             Err(e) => return RestoreOutcome::failed(e),
         };
         let name = match snapshot_object(snapshot) {
-            Ok(fields) => fields.get("name").and_then(Value::as_str).map(str::to_owned),
+            Ok(fields) => fields
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             Err(e) => return RestoreOutcome::failed(e),
         };
         let ids = |new: Option<String>| RestoreDetails::new().with_ids(old_id.as_str(), new);
         // The old id still answering means it was never deleted (or came back): leave it.
         match self.client.get_offer(old_id, offer_type.clone()).await {
             Ok(Some(_)) => {
-                return RestoreOutcome::Exists(ids(None).with_note(format!(
-                    "Adobe still has {old_id}; it was left as it is"
-                )));
+                return RestoreOutcome::Exists(
+                    ids(None).with_note(format!("Adobe still has {old_id}; it was left as it is")),
+                );
             }
             Ok(None) => {}
             Err(e) => return RestoreOutcome::failed(error_from(e, None)),
@@ -149,7 +152,11 @@ impl Retract for Adobe {
             let offer_type = offer_type.clone();
             async move {
                 let name = name?;
-                let found = self.client.find_offers_named(offer_type, &name).await.ok()?;
+                let found = self
+                    .client
+                    .find_offers_named(offer_type, &name)
+                    .await
+                    .ok()?;
                 let count = found.len();
                 let id = found.into_iter().find_map(|o| o.id)?;
                 let also = match count {
@@ -162,8 +169,7 @@ impl Retract for Adobe {
             }
         };
         if ctx.resumed()
-            && let Some(found) =
-                named("an earlier run of this restore started creating it").await
+            && let Some(found) = named("an earlier run of this restore started creating it").await
         {
             return found;
         }

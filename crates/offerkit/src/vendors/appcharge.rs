@@ -151,7 +151,10 @@ impl Retract for Appcharge {
             Ok(CreateOutcome::Created { request_id, .. }) => RestoreOutcome::Restored(
                 RestoreDetails::new().with_request_id(request_id.as_deref()),
             ),
-            Ok(CreateOutcome::Exists { message, request_id }) => RestoreOutcome::Exists(
+            Ok(CreateOutcome::Exists {
+                message,
+                request_id,
+            }) => RestoreOutcome::Exists(
                 RestoreDetails::new()
                     .with_request_id(request_id.as_deref())
                     .with_note(format!(
