@@ -19,7 +19,7 @@ pub enum CreateOutcome {
     /// Appcharge created the offer and answered it.
     Created {
         /// The offer as Appcharge answered it (typed, and its JSON as sent).
-        offer: WithRaw<Offer>,
+        offer: Box<WithRaw<Offer>>,
         /// The request id of the answer.
         request_id: Option<String>,
     },
@@ -114,7 +114,10 @@ impl AppchargeClient {
         } else {
             response.json_with_raw::<Offer>()?
         };
-        Ok(CreateOutcome::Created { offer, request_id })
+        Ok(CreateOutcome::Created {
+            offer: Box::new(offer),
+            request_id,
+        })
     }
 }
 
