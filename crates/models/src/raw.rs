@@ -6,7 +6,7 @@
 ///
 /// ```
 /// use offerkit_models::raw::WithRaw;
-/// let read = WithRaw { value: 1_u8, raw: serde_json::json!({"a": null}) };
+/// let read = WithRaw::new(1_u8, serde_json::json!({"a": null}));
 /// assert!(read.raw["a"].is_null());
 /// assert_eq!(read.into_value(), 1);
 /// ```
