@@ -408,3 +408,45 @@ async fn existing_offers_only_bad_lines_and_an_interrupted_restore() {
     assert_eq!(named.len(), 1, "one Winter fallback offer");
     sandbox.shutdown().await.expect("shutdown");
 }
+
+#[tokio::test]
+async fn a_create_whose_answer_is_lost_is_read_back_not_repeated() {
+    use offerkit_sandbox::{FaultKind, FaultMode, FaultRule, FaultTiming};
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let env = sandbox_env(&sandbox);
+    let dir = TempDir::new("restore-lost");
+    for path in ["/v2/offer", "/data/core/dps/offers"] {
+        sandbox
+            .inject_fault(
+                FaultRule::new("POST", path, FaultKind::Drop)
+                    .when(FaultTiming::After)
+                    .mode(FaultMode::NextN { next_n: 1 }),
+            )
+            .expect("fault");
+    }
+    let results = [
+        json!({"line": 1, "status": "retracted", "key": "appcharge:delete:lost-1", "vendor": "appcharge",
+               "snapshot": {"publisherOfferId": "lost-1", "name": "Lost answer", "type": "Bundle"}}),
+        json!({"line": 2, "status": "retracted", "key": "adobe:delete:personalized:p-lost", "vendor": "adobe",
+               "snapshot": {"id": "p-lost", "name": "Lost Adobe answer", "status": "draft"}}),
+    ];
+    write_lines(&dir.path().join("results.jsonl"), &results);
+    let run = restore(&env, dir.path(), &["results.jsonl", "--yes"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let lines = run.json_lines();
+    let ac = by_key(&lines, "appcharge:delete:lost-1");
+    assert_eq!(ac["status"], "restored", "{ac}");
+    assert!(
+        ac["note"].as_str().is_some_and(|n| n.contains("lost")),
+        "{ac}"
+    );
+    let adobe_line = by_key(&lines, "adobe:delete:personalized:p-lost");
+    assert_eq!(adobe_line["status"], "restored", "{adobe_line}");
+    assert!(
+        adobe_line["newId"].as_str().is_some(),
+        "found by name: {adobe_line}"
+    );
+    let posts = mutations(&sandbox);
+    assert_eq!(posts.len(), 2, "each create sent once: {posts:?}");
+    sandbox.shutdown().await.expect("shutdown");
+}
