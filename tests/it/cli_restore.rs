@@ -146,12 +146,15 @@ async fn batch_results_restore_every_field_and_adobe_gets_new_ids() {
         by_key(&results, "adobe:delete:personalized:perso-1")["snapshot"],
         before_perso
     );
-    assert!(
-        by_key(
-            &results,
-            "partner-center-orders:cancel:customer-1:order-1:all"
-        )["snapshot"]
-            .is_null()
+    // The order as read before its PATCH: kept for the audit, not restorable.
+    let order = &by_key(
+        &results,
+        "partner-center-orders:cancel:customer-1:order-1:all",
+    )["snapshot"];
+    assert_eq!(order["id"], "order-1", "{order}");
+    assert_eq!(
+        order["lineItems"][0]["quantity"], 1,
+        "before the cancellation: {order}"
     );
     assert!(
         appcharge_raw(&appcharge, "summer:sale").await.is_none(),

@@ -171,7 +171,8 @@ pub struct CancelResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
     /// The order as read before the PATCH, exactly as Partner Center sent it, when this call read
-    /// it first (a line-item cancellation; a whole-order one sends no pre-read). Not serialized.
+    /// it first (always, unless `CancelOrder::pre_read(false)` with every line's offer id given).
+    /// Not serialized.
     #[serde(skip)]
     pub before: Option<serde_json::Value>,
 }
