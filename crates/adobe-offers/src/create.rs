@@ -51,13 +51,7 @@ pub struct CreatedOffer {
 /// assert_eq!(body, json!({"name": "Summer", "status": "approved", "rank": {"priority": 2}, "description": null}));
 /// ```
 pub fn restore_body(snapshot: &Value) -> Value {
-    let mut body = snapshot.clone();
-    if let Some(fields) = body.as_object_mut() {
-        for field in SERVER_ASSIGNED_FIELDS {
-            fields.shift_remove(*field);
-        }
-    }
-    body
+    offerkit_models::raw::without_fields(snapshot, SERVER_ASSIGNED_FIELDS)
 }
 
 impl AdobeOffersClient {

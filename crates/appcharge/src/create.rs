@@ -45,13 +45,7 @@ pub enum CreateOutcome {
 /// assert_eq!(body, json!({"publisherOfferId": "summer", "name": "Summer", "offerUi": null}));
 /// ```
 pub fn restore_body(snapshot: &Value) -> Value {
-    let mut body = snapshot.clone();
-    if let Some(fields) = body.as_object_mut() {
-        for field in SERVER_ASSIGNED_FIELDS {
-            fields.shift_remove(*field);
-        }
-    }
-    body
+    offerkit_models::raw::without_fields(snapshot, SERVER_ASSIGNED_FIELDS)
 }
 
 impl AppchargeClient {

@@ -30,3 +30,21 @@ impl<T> WithRaw<T> {
         self.value
     }
 }
+
+/// `value` without the top-level `fields` (a snapshot minus the fields a vendor assigns, for a
+/// re-create); every other field, explicit `null`s included, stays as it was, in its order.
+///
+/// ```
+/// use serde_json::json;
+/// let body = offerkit_models::raw::without_fields(&json!({"id": 1, "name": "a", "x": null}), &["id"]);
+/// assert_eq!(body, json!({"name": "a", "x": null}));
+/// ```
+pub fn without_fields(value: &serde_json::Value, fields: &[&str]) -> serde_json::Value {
+    let mut value = value.clone();
+    if let Some(object) = value.as_object_mut() {
+        for field in fields {
+            object.shift_remove(*field);
+        }
+    }
+    value
+}

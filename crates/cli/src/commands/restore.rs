@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
+use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use offerkit::{
@@ -98,7 +98,7 @@ async fn restore(session: &Session, args: &RestoreArgs, json: bool) -> Result<Ex
     };
     let journal = locked.start(first.as_ref()).await?;
 
-    let mut out = open_output(args.output.as_deref())?;
+    let mut out = crate::commands::batch::open_output(args.output.as_deref())?;
     let mut counts: BTreeMap<(Vendor, RestoreStatus), usize> = BTreeMap::new();
     let mut stopped = None;
     for entry in &entries {
@@ -357,44 +357,14 @@ pub fn default_journal(results: &Path, sandbox: bool) -> PathBuf {
 
 /// The results file, the journal and the output must be three files.
 fn refuse_clashes(results: &Path, journal: &Path, output: Option<&Path>) -> Result<(), Error> {
-    let same = |a: &Path, b: &Path| {
-        crate::batch::input::is_same_file(a, b)
-            || matches!(
-                (std::fs::canonicalize(a), std::fs::canonicalize(b)),
-                (Ok(a), Ok(b)) if a == b
-            )
-    };
-    let mut named: Vec<(&str, &Path)> =
-        vec![("the results file", results), ("the journal", journal)];
+    let mut named: Vec<(&str, &Path)> = vec![
+        ("the results file", results),
+        ("the journal (--journal)", journal),
+    ];
     if let Some(output) = output {
         named.push(("the output (-o/--output)", output));
     }
-    for (i, (a_name, a)) in named.iter().enumerate() {
-        for (b_name, b) in &named[i + 1..] {
-            if same(a, b) {
-                return Err(Error::new(
-                    ErrorKind::Input,
-                    format!(
-                        "{b_name} {} is also {a_name}; name different files (nothing was changed)",
-                        b.display()
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>, Error> {
-    Ok(match path {
-        Some(path) => Box::new(BufWriter::new(File::create(path).map_err(|e| {
-            Error::new(
-                ErrorKind::Input,
-                format!("cannot create {}: {e}", path.display()),
-            )
-        })?)),
-        None => Box::new(BufWriter::new(std::io::stdout())),
-    })
+    crate::commands::batch::refuse_same_files(&named)
 }
 
 fn output_error(path: Option<&Path>, e: &std::io::Error) -> Error {
