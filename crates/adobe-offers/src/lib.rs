@@ -2,6 +2,8 @@
 
 // The client, its builder and the configuration keys it reads.
 mod client;
+// Re-creating an offer from a snapshot, finding offers by name.
+mod create;
 // `Error` and the gateway codes, read through `ErrorInfo`.
 mod error;
 // delete, delete_and_verify, get, list and `_links.next` paging.
@@ -9,12 +11,16 @@ mod offers;
 
 /// The client, its builder and the `SERVICE` description the transport sends with.
 pub use client::{AdobeOffersClient, AdobeOffersClientBuilder, SERVICE};
+/// Re-creating an offer from a snapshot (`offerkit restore`).
+pub use create::{CreatedOffer, SERVER_ASSIGNED_FIELDS, restore_body};
 /// The error of every call and the gateway codes it types.
 pub use error::{Error, GatewayError};
 /// The Adobe records and error body this crate returns.
 pub use offerkit_models::adobe_offers::{AepError, AepErrorKind, Offer, OfferPage, OfferType};
 /// The offer id, checked once (`offerkit_models::ids`).
 pub use offerkit_models::ids::{AdobeOfferId, InvalidId};
+/// A record together with its JSON as sent (snapshots).
+pub use offerkit_models::raw::WithRaw;
 /// What a delete achieved: `Retracted(Deleted<()>)` or `AlreadyRetracted(NotFound)`.
 pub use offerkit_models::retraction::{Deleted, NotFound, Retraction};
 /// The accessors every offerkit error answers (`status`, `code`, `is_unauthorized`...).

@@ -2,13 +2,14 @@
 
 use offerkit_models::adobe_offers::{Offer, OfferPage, OfferType};
 use offerkit_models::ids::AdobeOfferId;
+use offerkit_models::raw::WithRaw;
 use offerkit_models::retraction::{Deleted, NotFound, Retraction};
 use offerkit_transport::StatusCode;
 
 use crate::{AdobeOffersClient, Error};
 
 /// The `offer-type` query value, or why `offer_type` cannot be sent.
-fn offer_type_param(offer_type: &OfferType) -> Result<&'static str, Error> {
+pub(crate) fn offer_type_param(offer_type: &OfferType) -> Result<&'static str, Error> {
     match offer_type {
         OfferType::Personalized => Ok("personalized"),
         OfferType::Fallback => Ok("fallback"),
@@ -113,15 +114,44 @@ impl AdobeOffersClient {
         Ok(self.fetch_offer("get_offer", id, &offer_type).await?.0)
     }
 
+    /// [`AdobeOffersClient::get_offer`], keeping the offer's JSON exactly as Adobe sent it
+    /// ([`WithRaw::raw`], explicit `null`s kept): the snapshot taken before a delete, which
+    /// `offerkit restore` re-creates the offer from.
+    pub async fn get_offer_raw(
+        &self,
+        id: &AdobeOfferId,
+        offer_type: OfferType,
+    ) -> Result<Option<WithRaw<Offer>>, Error> {
+        let response = self.read_offer("get_offer", id, &offer_type).await?;
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        Ok(Some(response.json_with_raw::<Offer>()?))
+    }
+
     async fn fetch_offer(
         &self,
         operation: &'static str,
         id: &AdobeOfferId,
         offer_type: &OfferType,
     ) -> Result<(Option<Offer>, Option<String>), Error> {
+        let response = self.read_offer(operation, id, offer_type).await?;
+        let request_id = response.request_id().map(str::to_owned);
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok((None, request_id));
+        }
+        Ok((Some(response.json::<Offer>()?), request_id))
+    }
+
+    /// `GET /offers/{id}?offer-type=…`, a 404 accepted as an answer.
+    async fn read_offer(
+        &self,
+        operation: &'static str,
+        id: &AdobeOfferId,
+        offer_type: &OfferType,
+    ) -> Result<offerkit_transport::Response, Error> {
         let kind = offer_type_param(offer_type)?;
-        let response = self
-            .http
+        self.http
             .get(operation)
             .path("offers")
             .path_param(AdobeOfferId::ARGUMENT, id.as_str())
@@ -129,12 +159,7 @@ impl AdobeOffersClient {
             .accept_status(StatusCode::NOT_FOUND)
             .send()
             .await
-            .map_err(|e| Error::from_transport(operation, e))?;
-        let request_id = response.request_id().map(str::to_owned);
-        if response.status() == StatusCode::NOT_FOUND {
-            return Ok((None, request_id));
-        }
-        Ok((Some(response.json::<Offer>()?), request_id))
+            .map_err(|e| Error::from_transport(operation, e))
     }
 
     /// `GET /offers?offer-type=…&limit=…&property=…&orderBy=…`: the first page.

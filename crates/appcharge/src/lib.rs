@@ -1,11 +1,14 @@
 #![doc = include_str!("../README.md")]
 
 mod client;
+mod create;
 mod error;
 mod offers;
 
 // The client, its builder and the deployment to talk to.
 pub use client::{AppchargeClient, AppchargeClientBuilder, Environment, SERVICE};
+// Re-creating an offer from a snapshot (`offerkit restore`).
+pub use create::{CreateOutcome, SERVER_ASSIGNED_FIELDS, restore_body};
 // The error, and the accessor trait it answers (`status`, `message`, `is_unauthorized`, ...).
 pub use error::Error;
 pub use offerkit_transport::ErrorInfo;
@@ -13,6 +16,8 @@ pub use offerkit_transport::ErrorInfo;
 pub use offerkit_models::ids::{InvalidId, PublisherOfferId};
 // What `delete_offer` returns: deleted now, or already gone (404).
 pub use offerkit_models::retraction::{Deleted, NotFound, Retraction};
+// A record together with its JSON as sent (snapshots).
+pub use offerkit_models::raw::WithRaw;
 // The records Appcharge sends.
 pub use offerkit_models::appcharge::{AppchargeErrorBody, Offer, OfferList};
 // How many ids one `get_offers` request carries.

@@ -3,6 +3,8 @@
 use offerkit_models::appcharge::{Offer, OfferList};
 use offerkit_transport::StatusCode;
 
+use offerkit_models::raw::WithRaw;
+
 use crate::{AppchargeClient, Deleted, Error, NotFound, PublisherOfferId, Retraction};
 
 /// How many ids go into one `GET /v2/offer?publisherOfferIds=…` request; longer lists are split so
@@ -31,6 +33,16 @@ impl AppchargeClient {
         &self,
         id: &PublisherOfferId,
     ) -> Result<Retraction<Deleted<Offer>, NotFound>, Error> {
+        Ok(self.delete_offer_raw(id).await?.map(without_raw))
+    }
+
+    /// [`AppchargeClient::delete_offer`], keeping the deleted offer's JSON exactly as Appcharge
+    /// sent it ([`WithRaw::raw`], explicit `null`s kept): the snapshot `offerkit restore`
+    /// re-creates the offer from. An empty 2xx body gives `{"publisherOfferId": <id>}`.
+    pub async fn delete_offer_raw(
+        &self,
+        id: &PublisherOfferId,
+    ) -> Result<Retraction<Deleted<WithRaw<Offer>>, NotFound>, Error> {
         const OPERATION: &str = "delete_offer";
         tracing::debug!(publisher_offer_id = %id, "appcharge: deleting offer");
         let outcome = self
@@ -51,11 +63,19 @@ impl AppchargeClient {
             }
         };
         // An empty 2xx body is not documented; treat it as "deleted, nothing echoed".
-        let offer = deleted.value.json_opt::<Offer>()?.unwrap_or_else(|| Offer {
-            publisher_offer_id: Some(id.as_str().to_owned()),
-            ..Offer::default()
-        });
+        let offer = if deleted.value.body().iter().all(u8::is_ascii_whitespace) {
+            WithRaw::new(
+                Offer {
+                    publisher_offer_id: Some(id.as_str().to_owned()),
+                    ..Offer::default()
+                },
+                serde_json::json!({ "publisherOfferId": id.as_str() }),
+            )
+        } else {
+            deleted.value.json_with_raw::<Offer>()?
+        };
         if let Some(echoed) = offer
+            .value
             .publisher_offer_id
             .as_deref()
             .filter(|e| *e != id.as_str())
@@ -101,7 +121,16 @@ impl AppchargeClient {
         &self,
         id: &PublisherOfferId,
     ) -> Result<Retraction<Deleted<Offer>, NotFound>, Error> {
-        let gone = match self.delete_offer(id).await? {
+        Ok(self.delete_and_verify_raw(id).await?.map(without_raw))
+    }
+
+    /// [`AppchargeClient::delete_and_verify`], keeping the deleted offer's JSON as sent (see
+    /// [`AppchargeClient::delete_offer_raw`]).
+    pub async fn delete_and_verify_raw(
+        &self,
+        id: &PublisherOfferId,
+    ) -> Result<Retraction<Deleted<WithRaw<Offer>>, NotFound>, Error> {
+        let gone = match self.delete_offer_raw(id).await? {
             Retraction::AlreadyRetracted(gone) => gone,
             retracted => return Ok(retracted),
         };
@@ -207,6 +236,35 @@ impl AppchargeClient {
         Ok(self.fetch_offer("get_offers", id).await?.0)
     }
 
+    /// [`AppchargeClient::get_offer`], keeping the offer's JSON exactly as Appcharge listed it
+    /// ([`WithRaw::raw`], explicit `null`s kept).
+    pub async fn get_offer_raw(
+        &self,
+        id: &PublisherOfferId,
+    ) -> Result<Option<WithRaw<Offer>>, Error> {
+        let response = self.read_offer("get_offers", id).await?;
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let list = response.json_with_raw::<OfferList>()?;
+        let offers = list.value.offers.unwrap_or_default();
+        let Some(position) = offers
+            .iter()
+            .position(|offer| offer.publisher_offer_id.as_deref() == Some(id.as_str()))
+        else {
+            return Ok(None);
+        };
+        // The typed list and the raw one are the same array, element for element.
+        let raw = list
+            .raw
+            .get("offers")
+            .and_then(|o| o.get(position))
+            .cloned();
+        let offer = offers.into_iter().nth(position).unwrap_or_default();
+        let raw = raw.unwrap_or_else(|| serde_json::to_value(&offer).unwrap_or_default());
+        Ok(Some(WithRaw::new(offer, raw)))
+    }
+
     /// `GET /v2/offer?publisherOfferIds=<id>`: the offer with exactly this id (absent from the
     /// list, or a 404, is `None`) and the answer's request id.
     async fn fetch_offer(
@@ -214,15 +272,7 @@ impl AppchargeClient {
         operation: &'static str,
         id: &PublisherOfferId,
     ) -> Result<(Option<Offer>, Option<String>), Error> {
-        let response = self
-            .http
-            .get(operation)
-            .path("v2/offer")
-            .query("publisherOfferIds", id.as_str())
-            .accept_status(StatusCode::NOT_FOUND)
-            .send()
-            .await
-            .map_err(|e| Error::from_transport(operation, e))?;
+        let response = self.read_offer(operation, id).await?;
         let request_id = response.request_id().map(str::to_owned);
         if response.status() == StatusCode::NOT_FOUND {
             return Ok((None, request_id));
@@ -234,6 +284,22 @@ impl AppchargeClient {
             .into_iter()
             .find(|offer| offer.publisher_offer_id.as_deref() == Some(id.as_str()));
         Ok((offer, request_id))
+    }
+
+    /// `GET /v2/offer?publisherOfferIds=<id>`, a 404 accepted as an answer.
+    async fn read_offer(
+        &self,
+        operation: &'static str,
+        id: &PublisherOfferId,
+    ) -> Result<offerkit_transport::Response, Error> {
+        self.http
+            .get(operation)
+            .path("v2/offer")
+            .query("publisherOfferIds", id.as_str())
+            .accept_status(StatusCode::NOT_FOUND)
+            .send()
+            .await
+            .map_err(|e| Error::from_transport(operation, e))
     }
 
     /// `GET /v2/offer` without a filter: every offer of the publisher, **if Appcharge answers it**.
@@ -260,6 +326,14 @@ impl AppchargeClient {
             .send_json::<OfferList>()
             .await
             .map_err(|e| Error::from_transport(OPERATION, e))
+    }
+}
+
+/// The typed half of a deleted or read offer, for callers that do not keep the raw JSON.
+fn without_raw(deleted: Deleted<WithRaw<Offer>>) -> Deleted<Offer> {
+    Deleted {
+        value: deleted.value.value,
+        request_id: deleted.request_id,
     }
 }
 

@@ -127,6 +127,8 @@ pub enum Command {
     Appcharge(AppchargeCmd),
     /// Retract every target of a JSONL file, resumably.
     Batch(BatchArgs),
+    /// Re-create what a batch or apply run retracted, from its results file's snapshots.
+    Restore(RestoreArgs),
     /// Start the sandbox, seed it, and retract one target of every kind.
     Demo(DemoArgs),
     /// Check the configuration of each configured vendor: keys set, a token, one read.
@@ -357,6 +359,34 @@ fn vendor_parser() -> impl TypedValueParser<Value = offerkit::Vendor> {
             format!("unknown vendor `{raw}` (one of: {})", known.join(", "))
         })
     })
+}
+
+/// `offerkit restore` arguments.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Reads the `retracted` lines of a batch or apply results file and re-creates each resource from
+its `snapshot`: Appcharge offers under the same publisherOfferId, Adobe offers under a new id
+(reported as oldId -> newId). Partner Center lines, and lines without a snapshot, are reported
+`not-restorable`. A resource that exists is reported `exists` and never overwritten. Results
+(status restored / exists / not-restorable / failed) go to stdout or --output as JSONL.
+Exit 0 when every restorable line is restored or exists, 1 if one failed, 2 for a refusal
+(bad results line, unknown --only key, no confirmation): nothing is sent then.")]
+pub struct RestoreArgs {
+    /// The results JSONL of `offerkit batch` or `offerkit apply`.
+    pub file: PathBuf,
+    /// Restore without asking (required when stdin or stderr is not a terminal).
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Restore only the line with this target key (repeatable).
+    #[arg(long, value_name = "KEY")]
+    pub only: Vec<String>,
+    /// Journal file (default: FILE.restore.journal next to the results file; FILE.restore.sandbox.journal
+    /// against a sandbox). An interrupted restore run again with it creates nothing twice.
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    /// Write results JSONL here instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `offerkit demo`

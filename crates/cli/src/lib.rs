@@ -65,6 +65,7 @@ pub async fn run(cli: Cli) -> Exit {
     let exit = match &cli.command {
         Command::Batch(args) => commands::batch::run(&session, args, json).await,
         Command::Doctor(args) => commands::doctor::run(&session, &cli.global, args, json).await,
+        Command::Restore(args) => commands::restore::run(&session, args, json).await,
         command => match commands::single::op(command) {
             Some(Ok(op)) => commands::single::run(&session.client, &op, json).await,
             Some(Err(error)) => {

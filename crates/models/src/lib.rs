@@ -16,6 +16,7 @@ mod error_body;
 mod generated;
 pub mod ids;
 pub mod lenient;
+pub mod raw;
 pub mod retraction;
 mod vendor;
 

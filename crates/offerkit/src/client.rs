@@ -7,6 +7,7 @@ use crate::check::{Check, CheckStep, Stage};
 use crate::config::Config;
 use crate::error::Error;
 use crate::outcome::{Details, Outcome};
+use crate::restore::{RestoreContext, RestoreOutcome};
 use crate::retract::{JobHandle, Probe, Query, Retract, RetractContext};
 use crate::target::Target;
 use offerkit_models::Vendor;
@@ -159,6 +160,25 @@ impl Client {
         match self.vendor(target.vendor()) {
             Ok(imp) => imp.resume(target, job, ctx).await,
             Err(error) => Outcome::failed(error),
+        }
+    }
+
+    /// Re-creates what retracting `target` removed, from `snapshot` (see [`Retract::restore`]).
+    pub async fn restore(
+        &self,
+        target: &Target,
+        snapshot: &serde_json::Value,
+        ctx: &RestoreContext,
+    ) -> RestoreOutcome {
+        match self.vendor(target.vendor()) {
+            Ok(imp) => imp.restore(target, snapshot, ctx).await,
+            // Without a client, a vendor that cannot restore anyway still says why.
+            Err(_) if !crate::restore::is_restorable(target.vendor()) => {
+                RestoreOutcome::not_restorable(crate::restore::not_restorable_reason(
+                    target.vendor(),
+                ))
+            }
+            Err(error) => RestoreOutcome::failed(error),
         }
     }
 

@@ -12,14 +12,15 @@
 //! # });
 //! ```
 
-// Table of contents: the target format, the one trait, outcomes and errors, configuration,
-// the client that holds one `Retract` impl per compiled-in vendor, and the health check
-// (`check`: a token and one read per vendor, each failure with its fix).
+// Table of contents: the target format, the one trait, outcomes (of retractions and of
+// restores) and errors, configuration, the client that holds one `Retract` impl per compiled-in
+// vendor, and the health check (`check`: a token and one read per vendor, each failure with its fix).
 mod check;
 mod client;
 mod config;
 mod error;
 mod outcome;
+mod restore;
 mod retract;
 mod target;
 mod vendors;
@@ -38,6 +39,10 @@ pub use offerkit_models::ids::{
     SubscriptionId,
 };
 pub use outcome::{Details, Fallback, JobInfo, Outcome, Status};
+pub use restore::{
+    RestoreContext, RestoreDetails, RestoreOutcome, RestoreStatus, is_restorable,
+    not_restorable_reason,
+};
 pub use retract::{
     JobHandle, JobProgress, JobRecorder, ListQuery, Probe, Query, Retract, RetractContext,
 };

@@ -19,6 +19,7 @@ use serde_json::Value;
 use crate::check::{Check, CheckStep};
 use crate::error::Error;
 use crate::outcome::{Details, Outcome};
+use crate::restore::{RestoreContext, RestoreOutcome};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
 use offerkit_models::Vendor;
 use offerkit_models::ids::{CustomerTenantId, JobId};
@@ -88,6 +89,22 @@ pub trait Retract: Send + Sync {
     async fn check(&self) -> Check {
         let skipped = || CheckStep::Skipped(format!("{} has no check", self.vendor()));
         Check::new(skipped(), skipped())
+    }
+
+    /// Re-creates what [`Retract::retract`] removed, from its `snapshot` ([`Details::snapshot`]).
+    ///
+    /// Must never overwrite: a resource that exists is [`RestoreOutcome::Exists`]. With
+    /// [`RestoreContext::resumed`], an earlier attempt may have created it already; the impl looks
+    /// for that first. The default (Partner Center, and any vendor that cannot) answers
+    /// [`RestoreOutcome::NotRestorable`] with [`crate::not_restorable_reason`], sending nothing.
+    async fn restore(
+        &self,
+        target: &Target,
+        snapshot: &Value,
+        ctx: &RestoreContext,
+    ) -> RestoreOutcome {
+        let _ = (target, snapshot, ctx);
+        RestoreOutcome::not_restorable(crate::restore::not_restorable_reason(self.vendor()))
     }
 
     /// Read-only operations (`get`, `list`, job `status`) for the CLI. The default

@@ -592,6 +592,74 @@ impl Target {
         }
     }
 
+    /// The target a [`Target::key`] names (its inverse): how results and journal lines, which
+    /// carry the key, name their target again. A key that no target gives is a [`TargetError`].
+    ///
+    /// Ingestion targets come back without the optional `name` and `privateOfferType` (the key
+    /// does not hold them).
+    ///
+    /// ```
+    /// # use offerkit::Target;
+    /// let target = Target::from_json(r#"{"vendor":"adobe","action":"delete","offerId":"xcore:offer:1","offerType":"fallback"}"#).unwrap();
+    /// assert_eq!(Target::from_key(&target.key()).unwrap(), target);
+    /// assert!(Target::from_key("adobe:delete").is_err());
+    /// ```
+    pub fn from_key(key: &str) -> Result<Target, TargetError> {
+        let bad = |why: &str| TargetError::line(format!("key {key:?} {why}"));
+        let parts: Vec<String> = key.split(':').map(unescape_key_part).collect();
+        let [vendor, action, rest @ ..] = parts.as_slice() else {
+            return Err(bad("is not vendor:action:ids"));
+        };
+        let mut json = serde_json::Map::new();
+        json.insert("vendor".to_owned(), Value::from(vendor.as_str()));
+        json.insert("action".to_owned(), Value::from(action.as_str()));
+        let mut put = |field: &str, value: &str| {
+            json.insert(field.to_owned(), Value::from(value));
+        };
+        match (Vendor::parse(vendor), action.as_str(), rest) {
+            (Some(Vendor::PartnerCenterIngestion), "delete", [offer]) => put("offerId", offer),
+            (Some(Vendor::PartnerCenterIngestion), "withdraw", [offer, role]) => {
+                put("offerId", offer);
+                put("role", role);
+            }
+            (Some(Vendor::PartnerCenterOrders), "cancel", [customer, order, items]) => {
+                put("customerTenantId", customer);
+                put("orderId", order);
+                if items != "all" {
+                    let numbers: Result<Vec<u32>, _> =
+                        items.split(',').map(str::parse::<u32>).collect();
+                    let numbers =
+                        numbers.map_err(|_| bad("has line items that are not numbers"))?;
+                    json.insert("lineItems".to_owned(), Value::from(numbers));
+                }
+            }
+            (Some(Vendor::PartnerCenterOrders), "cancel-subscription", [customer, sub, choice]) => {
+                put("customerTenantId", customer);
+                put("subscriptionId", sub);
+                put("ifOutsideWindow", choice);
+            }
+            (Some(Vendor::PartnerCenterOrders), "stop-renewal", [customer, sub]) => {
+                put("customerTenantId", customer);
+                put("subscriptionId", sub);
+            }
+            (Some(Vendor::AdobeOffers), "delete", [offer_type, offer]) => {
+                put("offerType", offer_type);
+                put("offerId", offer);
+            }
+            (Some(Vendor::Appcharge), "delete", [offer]) => put("publisherOfferId", offer),
+            _ => return Err(bad("names no known vendor, action and ids")),
+        }
+        let target = Target::from_value(Value::Object(json))
+            .map_err(|e| bad(&format!("is not a valid target: {}", e.message())))?;
+        if target.key() != key {
+            return Err(bad(&format!(
+                "is not canonical (the target's key is {})",
+                target.key()
+            )));
+        }
+        Ok(target)
+    }
+
     /// The bucket this target's calls count against for rate limiting: the vendor name,
     /// plus the customer tenant for Partner Center orders (500 requests/min per tenant).
     pub fn rate_limit_key(&self) -> String {
@@ -897,9 +965,66 @@ fn escape_key_part(part: &str) -> Cow<'_, str> {
     Cow::Owned(part.replace('%', "%25").replace(':', "%3A"))
 }
 
+/// Undoes [`escape_key_part`]: `%25` is `%`, `%3A` (any case) is `:`, anything else stays.
+fn unescape_key_part(part: &str) -> String {
+    let mut out = String::with_capacity(part.len());
+    let mut rest = part;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        let code = rest.get(i + 1..i + 3);
+        match code {
+            Some("25") => out.push('%'),
+            Some(c) if c.eq_ignore_ascii_case("3A") => out.push(':'),
+            _ => {
+                out.push('%');
+                rest = &rest[i + 1..];
+                continue;
+            }
+        }
+        rest = &rest[i + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_names_its_target_again() {
+        let lines = [
+            r#"{"vendor":"partner-center-ingestion","action":"delete","offerId":"a:b%c"}"#,
+            r#"{"vendor":"partner-center-ingestion","action":"withdraw","offerId":"o","role":"selling-partner"}"#,
+            r#"{"vendor":"partner-center-orders","action":"cancel","customerTenantId":"c:1","orderId":"o%2","lineItems":[3,1]}"#,
+            r#"{"vendor":"partner-center-orders","action":"cancel","customerTenantId":"c","orderId":"o"}"#,
+            r#"{"vendor":"partner-center-orders","action":"cancel-subscription","customerTenantId":"c","subscriptionId":"s","ifOutsideWindow":"stop-renewal"}"#,
+            r#"{"vendor":"partner-center-orders","action":"stop-renewal","customerTenantId":"c","subscriptionId":"s"}"#,
+            r#"{"vendor":"adobe","action":"delete","offerId":"xcore:personalized-offer:1%3A","offerType":"personalized"}"#,
+            r#"{"vendor":"appcharge","action":"delete","publisherOfferId":"summer:sale%25"}"#,
+        ];
+        for line in lines {
+            let target = Target::from_json(line).expect("target");
+            assert_eq!(
+                Target::from_key(&target.key()).expect("from key"),
+                target,
+                "{line}"
+            );
+        }
+        for bad in [
+            "",
+            "appcharge",
+            "appcharge:delete",
+            "appcharge:delete:a:b",
+            "appcharge:remove:a",
+            "nobody:delete:a",
+            "partner-center-orders:cancel:c:o:1,x",
+            "appcharge:delete:..",
+            "adobe:delete:fallback:a%3a",
+        ] {
+            assert!(Target::from_key(bad).is_err(), "{bad:?} must be refused");
+        }
+    }
 
     fn err(line: &str) -> TargetError {
         Target::from_json(line).expect_err("should be rejected")

@@ -170,6 +170,11 @@ pub struct CancelResult {
     /// The `MS-CorrelationId` of that call.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
+    /// The order as read before the PATCH, exactly as Partner Center sent it, when this call read
+    /// it first (always, unless `CancelOrder::pre_read(false)` with every line's offer id given).
+    /// Not serialized.
+    #[serde(skip)]
+    pub before: Option<serde_json::Value>,
 }
 
 impl CancelResult {
@@ -195,6 +200,7 @@ impl CancelResult {
             whole_order_cancelled,
             request_id: None,
             correlation_id: None,
+            before: None,
         }
     }
 
@@ -387,15 +393,23 @@ impl OrdersClient {
             ));
         }
         let mut lines = cancel.lines.clone();
+        let mut before = None;
         if cancel.needs_pre_read() {
-            let (order, request_id) = self.fetch_order(&cancel.customer, &cancel.order).await?;
+            let (read, request_id) = self
+                .fetch_order_raw(&cancel.customer, &cancel.order)
+                .await?;
+            let order = read.value;
             if already_cancelled(&order, &requested) {
                 tracing::info!("already cancelled; no PATCH sent");
+                let mut current =
+                    CancelResult::from_order(order, requested).with_ids(request_id, None);
+                current.before = Some(read.raw);
                 return Ok(Retraction::AlreadyRetracted(AlreadyCancelled {
-                    current: CancelResult::from_order(order, requested).with_ids(request_id, None),
+                    current,
                     evidence: Evidence::PreRead,
                 }));
             }
+            before = Some(read.raw);
             if let Some(lines) = &mut lines {
                 fill_from_order(&cancel.order, lines, &order)?;
             }
@@ -435,8 +449,9 @@ impl OrdersClient {
         .await;
         match sent {
             Ok((order, request_id, correlation_id)) => {
-                let result =
+                let mut result =
                     CancelResult::from_order(order, requested).with_ids(request_id, correlation_id);
+                result.before = before;
                 if !result.is_complete() {
                     tracing::warn!(not_cancelled = ?result.not_cancelled(), "Partner Center answered 200 but some requested lines are still active");
                 }

@@ -95,13 +95,24 @@ impl OrdersClient {
         customer: &CustomerTenantId,
         order: &OrderId,
     ) -> Result<(Order, Option<String>), Error> {
+        let (read, request_id) = self.fetch_order_raw(customer, order).await?;
+        Ok((read.value, request_id))
+    }
+
+    /// [`OrdersClient::fetch_order`], keeping the order's JSON as sent (the snapshot of a
+    /// cancellation's pre-read).
+    pub(crate) async fn fetch_order_raw(
+        &self,
+        customer: &CustomerTenantId,
+        order: &OrderId,
+    ) -> Result<(offerkit_models::raw::WithRaw<Order>, Option<String>), Error> {
         let span = tracing::debug_span!("offerkit.orders.get_order", customer_tenant_id = %customer, order_id = %order);
         async {
             let response = self
                 .order_request(self.vendor_client().get("get_order"), customer, order)
                 .send()
                 .await?;
-            let order: Order = response.json()?;
+            let order = response.json_with_raw::<Order>()?;
             Ok((order, response.request_id().map(str::to_owned)))
         }
         .instrument(span)

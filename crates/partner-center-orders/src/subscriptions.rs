@@ -62,6 +62,10 @@ pub struct SubscriptionResult {
     /// most likely made the change; report it as done by this call.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub earlier_attempt_may_have_acted: bool,
+    /// The subscription as this call first read it, before any PATCH, exactly as Partner Center
+    /// sent it. Not serialized.
+    #[serde(skip)]
+    pub before: Option<serde_json::Value>,
 }
 
 impl SubscriptionResult {
@@ -72,7 +76,13 @@ impl SubscriptionResult {
             window_ended: None,
             request_id,
             earlier_attempt_may_have_acted: false,
+            before: None,
         }
+    }
+
+    fn read_first(mut self, before: &serde_json::Value) -> Self {
+        self.before = Some(before.clone());
+        self
     }
 
     fn stopped_instead(mut self, window_ended: Option<String>) -> Self {
@@ -244,9 +254,25 @@ impl OrdersClient {
         cancel: &CancelSubscription,
     ) -> Result<SubscriptionOutcome, Error> {
         let (customer, id) = (&cancel.customer, &cancel.subscription);
+        let (first, request_id) = self.fetch_subscription_raw(customer, id).await?;
+        let before = first.raw;
+        self.cancel_subscription_read(cancel, first.value, request_id)
+            .await
+            .map(|out| {
+                out.map(|r| r.read_first(&before))
+                    .map_gone(|r| r.read_first(&before))
+            })
+    }
+
+    async fn cancel_subscription_read(
+        &self,
+        cancel: &CancelSubscription,
+        mut sub: Subscription,
+        mut request_id: Option<String>,
+    ) -> Result<SubscriptionOutcome, Error> {
+        let (customer, id) = (&cancel.customer, &cancel.subscription);
         let mut stale_retry = true;
         let mut maybe_acted = false;
-        let (mut sub, mut request_id) = self.fetch_subscription(customer, id).await?;
         loop {
             if sub.is_deleted() {
                 let mut result = SubscriptionResult::new(sub, request_id);
@@ -327,9 +353,14 @@ impl OrdersClient {
             subscription_id = %subscription,
         );
         async {
-            let (sub, request_id) = self.fetch_subscription(customer, subscription).await?;
-            self.stop_renewal_of(customer, subscription, sub, request_id, None)
+            let (first, request_id) = self.fetch_subscription_raw(customer, subscription).await?;
+            let before = first.raw;
+            self.stop_renewal_of(customer, subscription, first.value, request_id, None)
                 .await
+                .map(|out| {
+                    out.map(|r| r.read_first(&before))
+                        .map_gone(|r| r.read_first(&before))
+                })
         }
         .instrument(span)
         .await
@@ -437,13 +468,24 @@ impl OrdersClient {
         customer: &CustomerTenantId,
         id: &SubscriptionId,
     ) -> Result<(Subscription, Option<String>), Error> {
+        let (read, request_id) = self.fetch_subscription_raw(customer, id).await?;
+        Ok((read.value, request_id))
+    }
+
+    /// [`OrdersClient::fetch_subscription`], keeping the subscription's JSON as sent (the
+    /// snapshot of a cancellation or renewal stop).
+    async fn fetch_subscription_raw(
+        &self,
+        customer: &CustomerTenantId,
+        id: &SubscriptionId,
+    ) -> Result<(offerkit_models::raw::WithRaw<Subscription>, Option<String>), Error> {
         let span = tracing::debug_span!("offerkit.orders.get_subscription", customer_tenant_id = %customer, subscription_id = %id);
         async {
             let response = self
                 .subscription_request(self.vendor_client().get("get_subscription"), customer, id)
                 .send()
                 .await?;
-            let sub: Subscription = response.json()?;
+            let sub = response.json_with_raw::<Subscription>()?;
             Ok((sub, response.request_id().map(str::to_owned)))
         }
         .instrument(span)

@@ -109,6 +109,17 @@ impl Response {
         self.json().map(Some)
     }
 
+    /// Decodes the body as `T` and keeps it as sent ([`offerkit_models::raw::WithRaw`]): the
+    /// typed record for decisions, the vendor's JSON (explicit `null`s kept) for snapshots. Parses
+    /// the body twice; only callers that need the raw JSON pay for it.
+    pub fn json_with_raw<T: DeserializeOwned>(
+        &self,
+    ) -> Result<offerkit_models::raw::WithRaw<T>, Error> {
+        let value = self.json::<T>()?;
+        let raw = self.json::<serde_json::Value>()?;
+        Ok(offerkit_models::raw::WithRaw::new(value, raw))
+    }
+
     /// `Ok(self)` for 2xx; otherwise the [`Error`] offerkit would return for this answer.
     pub fn error_for_status(self) -> Result<Self, Error> {
         if self.status.is_success() {

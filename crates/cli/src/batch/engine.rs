@@ -133,6 +133,10 @@ pub struct LineResult {
     /// This run's [`Outcome`], serialized once (the journal's `done` record holds the same text).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Box<RawValue>>,
+    /// The resource as it was before this run retracted it ([`offerkit::Details::snapshot`]),
+    /// what `offerkit restore` re-creates from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Box<RawValue>>,
     /// Why the line is invalid, duplicate or not attempted, or a journal problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -157,6 +161,7 @@ impl LineResult {
             vendor: None,
             resumed: None,
             outcome: None,
+            snapshot: None,
             error: None,
             detail: None,
             class: None,
@@ -188,6 +193,11 @@ impl LineResult {
         let raw = serde_json::value::to_raw_value(outcome).ok();
         LineResult {
             outcome: raw,
+            snapshot: outcome
+                .details()
+                .snapshot
+                .as_ref()
+                .and_then(|s| serde_json::value::to_raw_value(s).ok()),
             detail: Some(describe_outcome(outcome)).filter(|d| !d.is_empty()),
             class: outcome.error().map(Error::class),
             fallback: outcome.details().fallback.as_ref().map(|f| f.as_str()),

@@ -83,7 +83,8 @@ pub fn files(args: &BatchArgs, rehearsal: bool) -> Result<Files, Error> {
 
 /// Runs the batch command.
 pub async fn run(session: &Session, args: &BatchArgs, json: bool) -> Exit {
-    let options = options(args, session.client.context().clone());
+    // Results lines keep what each retraction removed (`snapshot`), for `offerkit restore`.
+    let options = options(args, session.client.context().clone().with_snapshots(true));
     let environment = |vendors: &[Vendor]| session.environment(vendors);
     let backend = Backend {
         client: Arc::clone(&session.client),
@@ -232,14 +233,6 @@ pub async fn run_files(
 /// Refuses an output file that is the input or the journal, and a journal that is the input:
 /// truncating it would destroy it.
 fn refuse_clashes(files: &Files) -> Result<(), Error> {
-    // The same file by identity (device and inode): also a hard link or a symlink to it.
-    let same = |a: &Path, b: &Path| {
-        is_same_file(a, b)
-            || matches!(
-                (std::fs::canonicalize(a), std::fs::canonicalize(b)),
-                (Ok(a), Ok(b)) if a == b
-            )
-    };
     let stdin = files.input == Path::new("-");
     let mut named: Vec<(&str, &Path)> = Vec::new();
     if !stdin {
@@ -251,6 +244,20 @@ fn refuse_clashes(files: &Files) -> Result<(), Error> {
     if let Some(output) = &files.output {
         named.push(("the results file (-o/--output)", output));
     }
+    refuse_same_files(&named)
+}
+
+/// Refuses two of the `named` files (what each is, its path) that are one file: writing one would
+/// destroy the other.
+pub(crate) fn refuse_same_files(named: &[(&str, &Path)]) -> Result<(), Error> {
+    // The same file by identity (device and inode): also a hard link or a symlink to it.
+    let same = |a: &Path, b: &Path| {
+        is_same_file(a, b)
+            || matches!(
+                (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+                (Ok(a), Ok(b)) if a == b
+            )
+    };
     for (i, (a_name, a)) in named.iter().enumerate() {
         for (b_name, b) in &named[i + 1..] {
             if same(a, b) {
@@ -365,7 +372,8 @@ fn report_replay(path: Option<&Path>, replay: &Replay, json: bool) {
     }
 }
 
-fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>, Error> {
+/// The results JSONL: `path`, or stdout.
+pub(crate) fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>, Error> {
     Ok(match path {
         Some(path) => Box::new(BufWriter::with_capacity(
             64 * 1024,

@@ -4,5 +4,6 @@ pub mod batch;
 pub mod demo;
 pub mod doctor;
 pub mod job_progress;
+pub mod restore;
 pub mod sandbox;
 pub mod single;

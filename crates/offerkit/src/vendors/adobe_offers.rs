@@ -8,6 +8,11 @@
 //! - `query`: `get` reads one offer (404 is a `not-found` error); `list` follows `_links.next` until
 //!   `limit` offers (all when no limit) of the requested type (`personalized` when none is given).
 //! - `resume`: the default (deletes are synchronous).
+//! - snapshots: with [`RetractContext::snapshots`] on, one `GET` before the DELETE keeps the offer
+//!   as Adobe sent it ([`Details::snapshot`]); a 404 there leaves none.
+//! - `restore`: `POST /offers` from the snapshot without the fields Adobe assigns; Adobe gives the
+//!   offer a new id (reported as old -> new). The old id still answering is `exists`; on a resumed
+//!   restore (or after a lost answer) an offer of the snapshot's name counts as the one created.
 //!
 //! Settings: the `OFFERKIT_ADOBE_*` keys (`[adobe]` in a profile), read by the crate itself through
 //! [`Config::lookup`].
@@ -24,6 +29,7 @@ use crate::check::Check;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, Outcome};
+use crate::restore::{RestoreContext, RestoreDetails, RestoreOutcome, snapshot_object};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
 use crate::vendors::common::{
@@ -54,18 +60,40 @@ impl Retract for Adobe {
         VENDOR
     }
 
-    async fn retract(&self, target: &Target, _ctx: &RetractContext) -> Outcome {
+    async fn retract(&self, target: &Target, ctx: &RetractContext) -> Outcome {
         let (id, offer_type) = match offer_of(target) {
             Ok(o) => o,
             Err(e) => return Outcome::failed(e),
         };
+        // Adobe's DELETE answers nothing: the snapshot is one GET before it, only when asked
+        // for. A 404 there leaves no snapshot (the DELETE then finds it gone too).
+        let snapshot = if ctx.snapshots() {
+            match self.client.get_offer_raw(id, offer_type.clone()).await {
+                Ok(read) => read.map(|r| r.raw),
+                Err(e) => {
+                    let request_id = e.request_id().map(str::to_owned);
+                    return failed_call(error_from(e, None), request_id.as_deref());
+                }
+            }
+        } else {
+            None
+        };
         match self.client.delete_and_verify(id, offer_type).await {
-            Ok(Retraction::Retracted(Deleted { request_id, .. })) => Outcome::Retracted(
-                with_request_id(Details::new(), request_id.as_deref())
-                    .with_note("deleted; the read-back answers 404"),
-            ),
+            Ok(Retraction::Retracted(Deleted { request_id, .. })) => {
+                let details = with_request_id(Details::new(), request_id.as_deref())
+                    .with_note("deleted; the read-back answers 404");
+                Outcome::Retracted(match snapshot {
+                    Some(snapshot) => details.with_snapshot(snapshot),
+                    None => details,
+                })
+            }
             Ok(Retraction::AlreadyRetracted(gone)) => {
-                answered_404("Adobe", &gone, "the read-back answers 404")
+                let mut outcome = answered_404("Adobe", &gone, "the read-back answers 404");
+                // Read before a DELETE whose first answer was lost: this run deleted it.
+                if let (Outcome::Retracted(details), Some(snapshot)) = (&mut outcome, snapshot) {
+                    *details = std::mem::take(details).with_snapshot(snapshot);
+                }
+                outcome
             }
             Err(e) => {
                 let request_id = e.request_id().map(str::to_owned);
@@ -114,6 +142,87 @@ impl Retract for Adobe {
             "Adobe IMS OAuth Server-to-Server token obtained",
             read,
         )
+    }
+
+    async fn restore(
+        &self,
+        target: &Target,
+        snapshot: &Value,
+        ctx: &RestoreContext,
+    ) -> RestoreOutcome {
+        let (old_id, offer_type) = match offer_of(target) {
+            Ok(o) => o,
+            Err(e) => return RestoreOutcome::failed(e),
+        };
+        let name = match snapshot_object(snapshot) {
+            Ok(fields) => fields
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            Err(e) => return RestoreOutcome::failed(e),
+        };
+        let ids = |new: Option<String>| RestoreDetails::new().with_ids(old_id.as_str(), new);
+        // The old id still answering means it was never deleted (or came back): leave it.
+        match self.client.get_offer(old_id, offer_type.clone()).await {
+            Ok(Some(_)) => {
+                return RestoreOutcome::Exists(
+                    ids(None).with_note(format!("Adobe still has {old_id}; it was left as it is")),
+                );
+            }
+            Ok(None) => {}
+            Err(e) => return RestoreOutcome::failed(error_from(e, None)),
+        }
+        // Adobe assigns a new id, so an earlier attempt's offer can only be found by its name.
+        let named = |why: &'static str| {
+            let name = name.clone();
+            let offer_type = offer_type.clone();
+            async move {
+                let name = name?;
+                let found = self
+                    .client
+                    .find_offers_named(offer_type, &name)
+                    .await
+                    .ok()?;
+                let count = found.len();
+                let id = found.into_iter().find_map(|o| o.id)?;
+                let also = match count {
+                    1 => String::new(),
+                    n => format!(" ({n} offers carry that name; the first is reported)"),
+                };
+                Some(RestoreOutcome::Restored(ids(Some(id)).with_note(format!(
+                    "{why}; an offer named {name:?} is there{also}"
+                ))))
+            }
+        };
+        if ctx.resumed()
+            && let Some(found) = named("an earlier run of this restore started creating it").await
+        {
+            return found;
+        }
+        let body = offerkit_adobe_offers::restore_body(snapshot);
+        match self.client.create_offer(offer_type.clone(), &body).await {
+            Ok(created) => {
+                let details = ids(created.id.map(|id| id.as_str().to_owned()))
+                    .with_request_id(created.request_id.as_deref());
+                RestoreOutcome::Restored(match &details.new_id {
+                    Some(_) => details,
+                    None => details.with_note("created; Adobe's answer names no id"),
+                })
+            }
+            Err(e) => {
+                let request_id = e.request_id().map(str::to_owned);
+                let error = error_from(e, None);
+                if !error.is_unreachable()
+                    && let Some(found) = named("the create's answer was lost").await
+                {
+                    return found;
+                }
+                RestoreOutcome::Failed {
+                    error,
+                    details: ids(None).with_request_id(request_id.as_deref()),
+                }
+            }
+        }
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {

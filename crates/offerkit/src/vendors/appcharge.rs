@@ -12,6 +12,9 @@
 //!   facade lists by the documented means only, that is by id (`get`); the crate's `list_offers`
 //!   stays available, with that risk documented (docs/vendors.md, "Appcharge").
 //! - `resume`: the default (deletes are synchronous).
+//! - `restore`: `POST /v2/offer` from the snapshot (the DELETE's echo, always kept) without the
+//!   fields Appcharge assigns, after a read by `publisherOfferId` that must not find it (found is
+//!   `exists`, never overwritten; a 409 too). A create whose answer is lost is read back.
 //!
 //! Settings: the crate's own keys, `OFFERKIT_APPCHARGE_PUBLISHER_TOKEN` (required) and
 //! `OFFERKIT_APPCHARGE_URL`, answered from the profile and environment by [`Config::lookup`].
@@ -19,12 +22,14 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use offerkit_appcharge::{AppchargeClient, Deleted, ErrorInfo, Retraction};
+use offerkit_appcharge::{AppchargeClient, CreateOutcome, Deleted, ErrorInfo, Retraction, WithRaw};
+use serde_json::Value;
 
 use crate::check::Check;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, Outcome};
+use crate::restore::{RestoreContext, RestoreDetails, RestoreOutcome, snapshot_object};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target};
 use crate::vendors::common::{
@@ -68,9 +73,15 @@ impl Retract for Appcharge {
             Ok(id) => id,
             Err(e) => return Outcome::failed(e),
         };
-        match self.client.delete_and_verify(id).await {
-            Ok(Retraction::Retracted(Deleted { value, request_id })) => {
-                let mut details = with_request_id(Details::new(), request_id.as_deref());
+        match self.client.delete_and_verify_raw(id).await {
+            Ok(Retraction::Retracted(Deleted {
+                value: WithRaw { value, raw, .. },
+                request_id,
+            })) => {
+                // The DELETE answers the deleted offer: the snapshot costs nothing, so it is
+                // always kept.
+                let mut details =
+                    with_request_id(Details::new(), request_id.as_deref()).with_snapshot(raw);
                 if value.publisher_offer_id.as_deref() != Some(id.as_str()) {
                     details = details.with_note(format!(
                         "Appcharge echoed publisherOfferId {:?} for {id}",
@@ -128,6 +139,79 @@ impl Retract for Appcharge {
             "static publisher token: nothing to obtain (sent as x-publisher-token)",
             read,
         )
+    }
+
+    async fn restore(
+        &self,
+        target: &Target,
+        snapshot: &Value,
+        ctx: &RestoreContext,
+    ) -> RestoreOutcome {
+        let id = match offer_id_of(target) {
+            Ok(id) => id,
+            Err(e) => return RestoreOutcome::failed(e),
+        };
+        let mut body = match snapshot_object(snapshot) {
+            Ok(_) => offerkit_appcharge::restore_body(snapshot),
+            Err(e) => return RestoreOutcome::failed(e),
+        };
+        // The offer is re-created under the id that was deleted, whatever the DELETE echoed.
+        if let Some(fields) = body.as_object_mut() {
+            fields.insert("publisherOfferId".to_owned(), Value::from(id.as_str()));
+        }
+        // Never overwrite: an offer with this id is left as it is (Appcharge's answer to a
+        // create of an existing id is not documented; the read decides before anything is sent).
+        match self.client.get_offer(id).await {
+            Ok(Some(_)) if ctx.resumed() => {
+                return RestoreOutcome::Restored(RestoreDetails::new().with_note(format!(
+                    "an earlier run of this restore started creating {id}; a read finds it"
+                )));
+            }
+            Ok(Some(_)) => {
+                return RestoreOutcome::Exists(RestoreDetails::new().with_note(format!(
+                    "an offer with publisherOfferId {id} exists; it was left as it is"
+                )));
+            }
+            Ok(None) => {}
+            Err(e) => return RestoreOutcome::failed(error_from(e, None)),
+        }
+        match self.client.create_offer(&body).await {
+            Ok(CreateOutcome::Created { request_id, .. }) => RestoreOutcome::Restored(
+                RestoreDetails::new().with_request_id(request_id.as_deref()),
+            ),
+            Ok(CreateOutcome::Exists {
+                message,
+                request_id,
+            }) => RestoreOutcome::Exists(
+                RestoreDetails::new()
+                    .with_request_id(request_id.as_deref())
+                    .with_note(format!(
+                        "Appcharge answered 409{}; the offer was left as it is",
+                        message.map(|m| format!(" ({m})")).unwrap_or_default()
+                    )),
+            ),
+            Ok(other) => RestoreOutcome::failed(Error::new(
+                ErrorKind::Internal,
+                format!("unexpected create outcome {other:?}"),
+            )),
+            Err(e) => {
+                let request_id = e.request_id().map(str::to_owned);
+                let error = error_from(e, None);
+                // The answer may be lost after Appcharge created it: the read is the truth.
+                if !error.is_unreachable()
+                    && let Ok(Some(_)) = self.client.get_offer(id).await
+                {
+                    return RestoreOutcome::Restored(RestoreDetails::new().with_note(format!(
+                        "the create failed ({}), but a read finds {id}: the create's answer was lost",
+                        error.message()
+                    )));
+                }
+                RestoreOutcome::Failed {
+                    error,
+                    details: RestoreDetails::new().with_request_id(request_id.as_deref()),
+                }
+            }
+        }
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {

@@ -16,6 +16,8 @@
 //!   `Gone` when the subscription is `deleted`; for a renewal stop (or the fallback, past the
 //!   window) also when auto-renew is off; a missing subscription is an `Err` of kind `not-found`.
 //! - `resume`: the default (cancellations are synchronous).
+//! - snapshots: the order (line-item cancellations) or subscription as read before the PATCH, as
+//!   Partner Center sent it; `restore` is the default `not-restorable`.
 //!
 //! Settings: the crate's own keys, `OFFERKIT_ORDERS_TENANT_ID`, `_CLIENT_ID`, `_CLIENT_SECRET`,
 //! `_AUTHORITY`, `_URL` (`OFFERKIT_AZURE_*` as the fallback of the Azure keys), answered from the
@@ -295,6 +297,10 @@ fn subscription_details(result: &SubscriptionResult, already_note: Option<&str>)
         Details::new().with_response(to_value(result)),
         result.request_id.as_deref(),
     );
+    // The subscription as read before the PATCH (audit only: not restorable).
+    if let Some(before) = &result.before {
+        details = details.with_snapshot(before.clone());
+    }
     if result.fallback == Some(orders::Fallback::StopRenewal) {
         let ended = result.window_ended.as_deref().unwrap_or("date unknown");
         let what = if already_note.is_some() {
@@ -316,10 +322,15 @@ fn subscription_details(result: &SubscriptionResult, already_note: Option<&str>)
 }
 
 fn details(result: &CancelResult) -> Details {
-    with_request_id(
+    let details = with_request_id(
         Details::new().with_response(to_value(result)),
         result.request_id.as_deref(),
-    )
+    );
+    // The order as read before the PATCH, when it was read (audit only: not restorable).
+    match &result.before {
+        Some(before) => details.with_snapshot(before.clone()),
+        None => details,
+    }
 }
 
 /// The facade error; only the variants whose kind the accessors cannot tell are named (code

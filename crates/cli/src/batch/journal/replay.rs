@@ -87,6 +87,9 @@ pub struct Replay {
     pub recorded: Recorded,
     last: Vec<Last>,
     open_jobs: HashMap<usize, JobHandle>,
+    /// The success status of a `done` record other than a retraction's (a restore's `restored`
+    /// or `exists`), by slot: only restore journals have any.
+    done_statuses: HashMap<usize, Box<str>>,
     /// Unreadable lines before the last one (corruption), by number.
     pub corrupt_lines: Vec<usize>,
     /// The last line, if it was torn (never durable).
@@ -133,6 +136,15 @@ impl Replay {
         })
     }
 
+    /// The status of the last `done` record of the key in `slot`, when it was a restore's
+    /// success (`restored`, `exists`); `None` for retractions.
+    pub fn done_status(&self, slot: usize) -> Option<&str> {
+        match self.last.get(slot) {
+            Some(Last::Succeeded) => self.done_statuses.get(&slot).map(AsRef::as_ref),
+            _ => None,
+        }
+    }
+
     fn apply(&mut self, slot: usize, record: RecordView<'_>) {
         let last = match record.state {
             State::Started => Last::Started,
@@ -153,6 +165,14 @@ impl Replay {
                     self.open_jobs.remove(&slot);
                 }
                 if outcome.succeeded() {
+                    match outcome.status.as_deref() {
+                        Some(status @ ("restored" | "exists")) => {
+                            self.done_statuses.insert(slot, status.into());
+                        }
+                        _ => {
+                            self.done_statuses.remove(&slot);
+                        }
+                    }
                     Last::Succeeded
                 } else {
                     Last::Failed
@@ -195,9 +215,10 @@ struct JobView<'a> {
 
 impl OutcomeView<'_> {
     fn succeeded(&self) -> bool {
+        // A retraction's successes, and a restore's (`offerkit restore` journals the same way).
         matches!(
             self.status.as_deref(),
-            Some("retracted" | "already-retracted")
+            Some("retracted" | "already-retracted" | "restored" | "exists")
         )
     }
 
