@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::builder::TypedValueParser;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use offerkit::{AdobeOfferType, WithdrawRole};
 
 use crate::batch::rate::LimitOverride;
@@ -19,11 +19,12 @@ Exit codes:
   3  already retracted (single commands only; nothing was changed)";
 
 /// The text after `--help`: the configuration keys (from [`offerkit::CONFIG_KEYS`], the one
-/// table every layer reads) and the exit codes.
+/// table every layer reads), the profile file and the exit codes.
 fn after_help() -> String {
     let mut text = String::from(
-        "Configuration (environment, or the same keys in kebab-case in a --profile table;\n\
-         OFFERKIT_AZURE_* is the fallback of both Partner Center vendors):\n",
+        "Configuration (environment; in a profile the same keys in kebab-case, a vendor's in its\n\
+         table, the others at the top; OFFERKIT_AZURE_* is the fallback of both Partner Center\n\
+         vendors; flags win over the environment, which wins over the profile):\n",
     );
     for key in offerkit::CONFIG_KEYS {
         let required = if key.required { " (required)" } else { "" };
@@ -34,8 +35,83 @@ fn after_help() -> String {
         ));
     }
     text.push('\n');
+    text.push_str(PROFILES);
+    text.push('\n');
     text.push_str(EXIT_CODES);
     text
+}
+
+const PROFILES: &str = "\
+Profiles: --profile NAME reads the table [profile.NAME] of the default profile file,
+offerkit/config.toml in the config directory ($XDG_CONFIG_HOME or ~/.config on Linux,
+~/Library/Application Support on macOS, %APPDATA% on Windows); a value with a path
+separator or ending in .toml is a profile file of its own. Without --profile, the default
+file's [profile.default] (or the whole file, when it has no [profile.*] tables) is read
+if the file exists.
+";
+
+/// The help of a [`offerkit::KeyScope::Global`] key's flag: the key table's text, its variable
+/// and profile key, so that `--help`, the environment and profiles say the same.
+fn key_help(key: &str) -> String {
+    match offerkit::CONFIG_KEYS.iter().find(|k| k.key == key) {
+        Some(k) => format!(
+            "{} [env {}; profile {}]",
+            capitalised(k.about),
+            k.env_name(),
+            k.profile_key()
+        ),
+        None => String::new(),
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// What every subcommand's help says instead of repeating the global options.
+const GLOBALS_POINTER: &str = "Global options (--json, --sandbox, --profile, timeouts and retries, \
+     endpoint URLs) are accepted here too: see `offerkit --help`.";
+
+/// The command tree as parsed and shown: [`Cli`] with the global options listed once, in
+/// `offerkit --help`; every subcommand accepts them in any position but its help shows one line
+/// pointing there instead of repeating them.
+pub fn command() -> clap::Command {
+    let root = Cli::command();
+    let globals: Vec<clap::Arg> = root
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    root.mut_subcommands(|sub| hide_globals(sub, &globals))
+}
+
+/// Gives `command` and its subcommands hidden copies of `globals` (clap then does not copy the
+/// visible ones in) and the pointer line.
+fn hide_globals(mut command: clap::Command, globals: &[clap::Arg]) -> clap::Command {
+    for arg in globals {
+        command = command.arg(arg.clone().hide(true));
+    }
+    command
+        .help_template(
+            "{before-help}{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}\n\n"
+                .to_owned()
+                + GLOBALS_POINTER,
+        )
+        .mut_subcommands(|sub| hide_globals(sub, globals))
+}
+
+/// Parses `args` (the first is the program name) with [`command`].
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = command().try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
 }
 
 /// Retract commercial offers and purchases: Partner Center private offers and orders,
@@ -51,8 +127,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options valid with every subcommand.
-#[derive(Debug, Clone, Args)]
+/// Options valid with every subcommand, in any position.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Print the typed response as JSON instead of a readable summary.
     #[arg(long, global = true)]
@@ -60,10 +137,16 @@ pub struct Global {
     /// Start the embedded sandbox in-process and point every vendor at it.
     #[arg(long, global = true)]
     pub sandbox: bool,
-    /// TOML profile with endpoints and credentials (env vars OFFERKIT_* override it).
-    #[arg(long, global = true, value_name = "FILE", env = "OFFERKIT_PROFILE")]
-    pub profile: Option<PathBuf>,
-    /// Refuse a --profile that holds a secret and is readable by group or others (Unix;
+    /// A profile NAME in the default profile file, or a profile FILE (a value with a path
+    /// separator or ending in .toml); env vars OFFERKIT_* override it.
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME|FILE",
+        env = "OFFERKIT_PROFILE"
+    )]
+    pub profile: Option<String>,
+    /// Refuse a profile file that holds a secret and is readable by group or others (Unix;
     /// without it, a warning names the `chmod 600` fix).
     #[arg(long, global = true)]
     pub strict_permissions: bool,
@@ -73,23 +156,59 @@ pub struct Global {
     #[arg(long, global = true, value_name = "ROOT", env = "OFFERKIT_SANDBOX_URL")]
     pub sandbox_url: Option<String>,
     /// Partner Center product-ingestion base URL (OFFERKIT_INGESTION_URL).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Endpoint overrides",
+        hide_short_help = true
+    )]
     pub ingestion_url: Option<String>,
     /// Partner Center REST (orders) base URL (OFFERKIT_ORDERS_URL).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Endpoint overrides",
+        hide_short_help = true
+    )]
     pub orders_url: Option<String>,
     /// Adobe Offer Library base URL, …/data/core/dps (OFFERKIT_ADOBE_URL).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Endpoint overrides",
+        hide_short_help = true
+    )]
     pub adobe_url: Option<String>,
     /// Appcharge publisher API base URL (OFFERKIT_APPCHARGE_URL).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Endpoint overrides",
+        hide_short_help = true
+    )]
     pub appcharge_url: Option<String>,
     /// Azure AD authority of both Partner Center vendors, the token endpoint's base URL
     /// (default login.microsoftonline.com; OFFERKIT_INGESTION_AUTHORITY, OFFERKIT_ORDERS_AUTHORITY).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Endpoint overrides",
+        hide_short_help = true
+    )]
     pub azure_authority: Option<String>,
     /// Adobe IMS base URL (default ims-na1.adobelogin.com; OFFERKIT_ADOBE_IMS_URL).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Endpoint overrides",
+        hide_short_help = true
+    )]
     pub adobe_ims_url: Option<String>,
     /// Deprecated: use --azure-authority. A full token URL; its authority is used.
     #[arg(long, global = true, value_name = "URL", hide = true)]
@@ -100,10 +219,64 @@ pub struct Global {
     /// Deprecated: use --adobe-ims-url. A full IMS token URL; its base is used.
     #[arg(long, global = true, value_name = "URL", hide = true)]
     pub adobe_token_url: Option<String>,
-    /// Interval between two ingestion job status polls, in milliseconds
-    /// (default 60000, the documented maximum rate; 50 with --sandbox).
-    #[arg(long, global = true, value_name = "MS")]
-    pub poll_interval_ms: Option<u64>,
+    /// The timeouts and retries of every vendor's calls.
+    #[command(flatten)]
+    pub network: NetworkFlags,
+}
+
+/// The [`offerkit::KeyScope::Global`] keys as flags: each named as its profile key, its help the
+/// key table's (`OFFERKIT_TIMEOUT_SECS`, `timeout-secs = …`, `--timeout-secs`).
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Timeouts and retries")]
+pub struct NetworkFlags {
+    /// TIMEOUT_SECS.
+    #[arg(long, global = true, value_name = "SECS", help = key_help("TIMEOUT_SECS"))]
+    pub timeout_secs: Option<u64>,
+    /// TOTAL_TIMEOUT_SECS.
+    #[arg(long, global = true, value_name = "SECS", help = key_help("TOTAL_TIMEOUT_SECS"))]
+    pub total_timeout_secs: Option<u64>,
+    /// CONNECT_TIMEOUT_SECS.
+    #[arg(long, global = true, value_name = "SECS", help = key_help("CONNECT_TIMEOUT_SECS"))]
+    pub connect_timeout_secs: Option<u64>,
+    /// MAX_RETRIES.
+    #[arg(long, global = true, value_name = "N", help = key_help("MAX_RETRIES"))]
+    pub max_retries: Option<u64>,
+    /// RETRY_BASE_DELAY_MS.
+    #[arg(long, global = true, value_name = "MS", help = key_help("RETRY_BASE_DELAY_MS"))]
+    pub retry_base_delay_ms: Option<u64>,
+    /// RETRY_MAX_DELAY_MS.
+    #[arg(long, global = true, value_name = "MS", help = key_help("RETRY_MAX_DELAY_MS"))]
+    pub retry_max_delay_ms: Option<u64>,
+    /// MAX_RETRY_AFTER_SECS.
+    #[arg(long, global = true, value_name = "SECS", help = key_help("MAX_RETRY_AFTER_SECS"))]
+    pub max_retry_after_secs: Option<u64>,
+    /// JOB_POLL_INTERVAL_MS (`--poll-interval-ms` is its older spelling).
+    #[arg(long, global = true, value_name = "MS", alias = "poll-interval-ms", help = key_help("JOB_POLL_INTERVAL_MS"))]
+    pub job_poll_interval_ms: Option<u64>,
+    /// JOB_DEADLINE_SECS.
+    #[arg(long, global = true, value_name = "SECS", help = key_help("JOB_DEADLINE_SECS"))]
+    pub job_deadline_secs: Option<u64>,
+}
+
+impl NetworkFlags {
+    /// The flags given, as `(OFFERKIT_<KEY>, value)` pairs for [`offerkit::Config::from_env_vars`]
+    /// (the one reading of these keys).
+    pub fn as_env(&self) -> Vec<(String, String)> {
+        [
+            ("TIMEOUT_SECS", self.timeout_secs),
+            ("TOTAL_TIMEOUT_SECS", self.total_timeout_secs),
+            ("CONNECT_TIMEOUT_SECS", self.connect_timeout_secs),
+            ("MAX_RETRIES", self.max_retries),
+            ("RETRY_BASE_DELAY_MS", self.retry_base_delay_ms),
+            ("RETRY_MAX_DELAY_MS", self.retry_max_delay_ms),
+            ("MAX_RETRY_AFTER_SECS", self.max_retry_after_secs),
+            ("JOB_POLL_INTERVAL_MS", self.job_poll_interval_ms),
+            ("JOB_DEADLINE_SECS", self.job_deadline_secs),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((format!("OFFERKIT_{key}"), value?.to_string())))
+        .collect()
+    }
 }
 
 /// Subcommands.
@@ -365,16 +538,16 @@ pub struct ServeArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn command_tree_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
     }
 
     #[test]
     fn parses_the_documented_forms() {
-        let cli = Cli::try_parse_from([
+        let cli = parse_from([
             "offerkit",
             "--json",
             "orders",
@@ -394,7 +567,7 @@ mod tests {
             Command::Orders(OrdersCmd::Cancel { line_items, .. }) => assert_eq!(line_items, [0, 2]),
             other => panic!("{other:?}"),
         }
-        let cli = Cli::try_parse_from([
+        let cli = parse_from([
             "offerkit",
             "batch",
             "t.jsonl",
@@ -415,6 +588,138 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(Cli::try_parse_from(["offerkit", "batch", "t", "--concurrency", "0"]).is_err());
+        assert!(parse_from(["offerkit", "batch", "t", "--concurrency", "0"]).is_err());
+    }
+
+    #[test]
+    fn global_options_work_in_every_position() {
+        for args in [
+            &[
+                "offerkit",
+                "--sandbox",
+                "--timeout-secs",
+                "5",
+                "batch",
+                "t.jsonl",
+            ][..],
+            &[
+                "offerkit",
+                "batch",
+                "t.jsonl",
+                "--sandbox",
+                "--timeout-secs",
+                "5",
+            ],
+            &[
+                "offerkit",
+                "batch",
+                "--timeout-secs=5",
+                "--sandbox",
+                "t.jsonl",
+            ],
+        ] {
+            let cli = parse_from(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            assert!(cli.global.sandbox, "{args:?}");
+            assert_eq!(cli.global.network.timeout_secs, Some(5), "{args:?}");
+        }
+        let cli = parse_from([
+            "offerkit",
+            "orders",
+            "--json",
+            "cancel",
+            "--customer",
+            "c",
+            "--order",
+            "o",
+            "--profile",
+            "prod",
+            "--max-retries",
+            "0",
+            "--poll-interval-ms",
+            "7",
+        ])
+        .expect("between subcommands");
+        assert!(cli.global.json);
+        assert_eq!(cli.global.profile.as_deref(), Some("prod"));
+        assert_eq!(cli.global.network.max_retries, Some(0));
+        assert_eq!(
+            cli.global.network.job_poll_interval_ms,
+            Some(7),
+            "the old spelling"
+        );
+        assert!(parse_from(["offerkit", "batch", "t", "--timeout-secs", "soon"]).is_err());
+    }
+
+    fn help_of(path: &[&str]) -> String {
+        let mut command = command();
+        command.build();
+        let mut found = &mut command;
+        for name in path {
+            found = found
+                .find_subcommand_mut(name)
+                .unwrap_or_else(|| panic!("no subcommand {name}"));
+        }
+        found.render_long_help().to_string()
+    }
+
+    #[test]
+    fn global_options_are_shown_once() {
+        let root = help_of(&[]);
+        for flag in [
+            "--json",
+            "--profile",
+            "--ingestion-url",
+            "--timeout-secs",
+            "--max-retries",
+        ] {
+            assert!(root.contains(flag), "{flag} in offerkit --help");
+        }
+        assert!(root.contains("Global options:") && root.contains("Timeouts and retries:"));
+        for path in [&["batch"][..], &["orders", "cancel"], &["sandbox", "serve"]] {
+            let help = help_of(path);
+            assert!(help.contains(GLOBALS_POINTER), "{path:?}: {help}");
+            for flag in [
+                "--json",
+                "--sandbox-url",
+                "--ingestion-url",
+                "--timeout-secs",
+            ] {
+                let listed = help.lines().any(|l| l.trim_start().starts_with(flag));
+                assert!(!listed, "{flag} repeated in {path:?}: {help}");
+            }
+        }
+        assert!(help_of(&["batch"]).contains("--concurrency"));
+    }
+
+    #[test]
+    fn every_global_key_is_a_flag_with_the_key_tables_help() {
+        let root = command();
+        let mut all = Vec::new();
+        for key in offerkit::CONFIG_KEYS {
+            let Some(flag) = key.flag() else { continue };
+            let arg = root
+                .get_arguments()
+                .find(|a| a.get_long() == flag.strip_prefix("--"))
+                .unwrap_or_else(|| panic!("no flag {flag} for {}", key.env_name()));
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            assert!(
+                help.contains(&key.env_name()) && help.contains(&key.about[1..]),
+                "{flag}: {help}"
+            );
+            all.push(flag.clone());
+            all.push("1".to_owned());
+        }
+        let cli = parse_from(
+            std::iter::once("offerkit".to_owned())
+                .chain(all)
+                .chain(["demo".to_owned()]),
+        )
+        .expect("every flag");
+        let env = cli.global.network.as_env();
+        let globals = offerkit::CONFIG_KEYS.iter().filter(|k| k.flag().is_some());
+        assert_eq!(
+            env.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(),
+            globals.map(|k| k.env_name()).collect::<Vec<_>>()
+        );
     }
 }

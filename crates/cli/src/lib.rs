@@ -31,7 +31,6 @@ pub mod setup;
 #[cfg(test)]
 mod testutil;
 
-use clap::Parser;
 use serde::Serialize;
 
 use args::{Cli, Command, SandboxCmd};
@@ -39,7 +38,10 @@ use exit::Exit;
 
 /// Parses the process arguments, runs the command, returns the exit code.
 pub async fn main() -> Exit {
-    let cli = Cli::parse();
+    let cli = match args::parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     run(cli).await
 }
 

@@ -119,7 +119,7 @@ pub(super) fn select(mut table: toml::Table, name: Option<&str>) -> Result<Selec
             let mut config = Config::new();
             config.warnings.push(format!(
                 "no profile is used: the profile file has profiles {names} and none named \
-                 `{DEFAULT_PROFILE}` (choose one by name)"
+                 `{DEFAULT_PROFILE}` (choose one by name: the CLI's --profile NAME or OFFERKIT_PROFILE)"
             ));
             config
         }
