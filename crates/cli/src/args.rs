@@ -6,6 +6,7 @@ use clap::builder::TypedValueParser;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use offerkit::{AdobeOfferType, WithdrawRole};
 
+use crate::batch::input::InputFormat;
 use crate::batch::rate::LimitOverride;
 
 const EXIT_CODES: &str = "\
@@ -294,7 +295,7 @@ pub enum Command {
     /// Appcharge Offers V2.
     #[command(subcommand)]
     Appcharge(AppchargeCmd),
-    /// Retract every target of a JSONL file, resumably.
+    /// Retract every target of a JSONL or CSV file, resumably.
     Batch(BatchArgs),
     /// Start the sandbox, seed it, and retract one target of every kind.
     Demo(DemoArgs),
@@ -464,16 +465,25 @@ pub enum AppchargeCmd {
     },
 }
 
-/// `offerkit batch FILE.jsonl`
+/// `offerkit batch FILE.jsonl` (or `FILE.csv`)
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Each line is one target, e.g.
   {\"vendor\":\"appcharge\",\"action\":\"delete\",\"publisherOfferId\":\"special-offer-1\"}
-Blank lines and lines starting with # are skipped. Results go to stdout (or --output) as
-JSONL; progress and the summary table go to stderr.")]
+or, as CSV, a header row naming the same fields and one target per row:
+  vendor,action,publisherOfferId,customerTenantId,orderId,lineItems
+  appcharge,delete,special-offer-1,,,
+  partner-center-orders,cancel,,tenant-1,order-1,0;2
+(a blank cell is an absent field; list items are separated by `;`; a quoted cell may hold
+commas but no line break). Blank lines and lines starting with # are skipped. Results go to
+stdout (or --output) as JSONL; progress and the summary table go to stderr.")]
 pub struct BatchArgs {
-    /// The input: one JSON target per line; `-` reads stdin (then name a --journal).
+    /// The input: one target per line; `-` reads stdin (then name a --journal).
     pub file: PathBuf,
+    /// The input's format (default: csv for a FILE ending in .csv, jsonl otherwise and for
+    /// stdin).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<InputFormat>,
     /// At most this many targets in flight.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: u16,
