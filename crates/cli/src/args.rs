@@ -118,7 +118,13 @@ where
 /// Retract commercial offers and purchases: Partner Center private offers and orders,
 /// Adobe Offer Library offers, Appcharge offers.
 #[derive(Debug, Parser)]
-#[command(name = "offerkit", version, after_help = after_help())]
+#[command(
+    name = "offerkit",
+    version,
+    after_help = "Timeouts and retries, endpoint overrides, the configuration keys, profiles and exit \
+                  codes: see --help.",
+    after_long_help = after_help()
+)]
 pub struct Cli {
     /// Global options.
     #[command(flatten)]
@@ -231,31 +237,31 @@ pub struct Global {
 #[command(next_help_heading = "Timeouts and retries")]
 pub struct NetworkFlags {
     /// TIMEOUT_SECS.
-    #[arg(long, global = true, value_name = "SECS", help = key_help("TIMEOUT_SECS"))]
+    #[arg(long, global = true, value_name = "SECS", hide_short_help = true, help = key_help("TIMEOUT_SECS"))]
     pub timeout_secs: Option<u64>,
     /// TOTAL_TIMEOUT_SECS.
-    #[arg(long, global = true, value_name = "SECS", help = key_help("TOTAL_TIMEOUT_SECS"))]
+    #[arg(long, global = true, value_name = "SECS", hide_short_help = true, help = key_help("TOTAL_TIMEOUT_SECS"))]
     pub total_timeout_secs: Option<u64>,
     /// CONNECT_TIMEOUT_SECS.
-    #[arg(long, global = true, value_name = "SECS", help = key_help("CONNECT_TIMEOUT_SECS"))]
+    #[arg(long, global = true, value_name = "SECS", hide_short_help = true, help = key_help("CONNECT_TIMEOUT_SECS"))]
     pub connect_timeout_secs: Option<u64>,
     /// MAX_RETRIES.
-    #[arg(long, global = true, value_name = "N", help = key_help("MAX_RETRIES"))]
+    #[arg(long, global = true, value_name = "N", hide_short_help = true, help = key_help("MAX_RETRIES"))]
     pub max_retries: Option<u64>,
     /// RETRY_BASE_DELAY_MS.
-    #[arg(long, global = true, value_name = "MS", help = key_help("RETRY_BASE_DELAY_MS"))]
+    #[arg(long, global = true, value_name = "MS", hide_short_help = true, help = key_help("RETRY_BASE_DELAY_MS"))]
     pub retry_base_delay_ms: Option<u64>,
     /// RETRY_MAX_DELAY_MS.
-    #[arg(long, global = true, value_name = "MS", help = key_help("RETRY_MAX_DELAY_MS"))]
+    #[arg(long, global = true, value_name = "MS", hide_short_help = true, help = key_help("RETRY_MAX_DELAY_MS"))]
     pub retry_max_delay_ms: Option<u64>,
     /// MAX_RETRY_AFTER_SECS.
-    #[arg(long, global = true, value_name = "SECS", help = key_help("MAX_RETRY_AFTER_SECS"))]
+    #[arg(long, global = true, value_name = "SECS", hide_short_help = true, help = key_help("MAX_RETRY_AFTER_SECS"))]
     pub max_retry_after_secs: Option<u64>,
     /// JOB_POLL_INTERVAL_MS (`--poll-interval-ms` is its older spelling).
-    #[arg(long, global = true, value_name = "MS", alias = "poll-interval-ms", help = key_help("JOB_POLL_INTERVAL_MS"))]
+    #[arg(long, global = true, value_name = "MS", hide_short_help = true, alias = "poll-interval-ms", help = key_help("JOB_POLL_INTERVAL_MS"))]
     pub job_poll_interval_ms: Option<u64>,
     /// JOB_DEADLINE_SECS.
-    #[arg(long, global = true, value_name = "SECS", help = key_help("JOB_DEADLINE_SECS"))]
+    #[arg(long, global = true, value_name = "SECS", hide_short_help = true, help = key_help("JOB_DEADLINE_SECS"))]
     pub job_deadline_secs: Option<u64>,
 }
 
@@ -302,6 +308,20 @@ pub enum Command {
     /// The local vendor emulator.
     #[command(subcommand)]
     Sandbox(SandboxCmd),
+    /// Print a shell completion script, e.g. `offerkit completions bash >
+    /// ~/.local/share/bash-completion/completions/offerkit`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write one page per command into --dir (e.g.
+    /// `offerkit man --dir ~/.local/share/man/man1`).
+    Man {
+        /// Write `offerkit.1`, `offerkit-batch.1`, ... into this directory instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `offerkit ingestion …`

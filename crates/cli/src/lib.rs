@@ -53,6 +53,8 @@ pub async fn run(cli: Cli) -> Exit {
         Command::Sandbox(SandboxCmd::Serve(args)) => {
             return commands::sandbox::serve(args, json).await;
         }
+        Command::Completions { shell } => return commands::completions::run(*shell),
+        Command::Man { dir } => return commands::man::run(dir.as_deref(), json),
         _ => {}
     }
     let session = match setup::session(&cli.global).await {
