@@ -4,9 +4,10 @@
 use std::path::Path;
 
 use offerkit_sandbox::{FaultKind, FaultMode, FaultRule, Sandbox};
-use serde_json::{Value, json};
 
-use crate::cli_support::{NO_RATE_LIMITS, Run, TempDir, config_home, offerkit_with, sandbox_env};
+use crate::cli_support::{
+    NO_RATE_LIMITS, Run, TempDir, config_home, offerkit_with, sandbox_env, seed_appcharge,
+};
 
 /// Writes the default profile file of runs in `dir`, owner-only.
 fn write_default_profile(dir: &Path, text: &str) -> std::path::PathBuf {
@@ -23,13 +24,10 @@ fn write_default_profile(dir: &Path, text: &str) -> std::path::PathBuf {
 
 async fn seeded(ids: &[&str]) -> Sandbox {
     let sandbox = Sandbox::start().await.expect("sandbox");
-    let offers: Vec<Value> = ids
-        .iter()
-        .map(|id| json!({"publisherOfferId": id, "name": format!("Pack {id}"), "type": "Bundle"}))
-        .collect();
-    sandbox
-        .seed(&json!({"appcharge": {"offers": offers}}))
-        .expect("seed");
+    seed_appcharge(
+        &sandbox,
+        &ids.iter().map(|id| (*id).to_owned()).collect::<Vec<_>>(),
+    );
     sandbox
 }
 

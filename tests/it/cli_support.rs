@@ -119,6 +119,17 @@ pub fn command_running(env: &[(String, String)], dir: &Path, program: &str) -> C
     cmd
 }
 
+/// Seeds one Appcharge offer per id.
+pub fn seed_appcharge(sandbox: &Sandbox, ids: &[String]) {
+    let offers: Vec<Value> = ids
+        .iter()
+        .map(|id| serde_json::json!({"publisherOfferId": id, "name": format!("Pack {id}"), "type": "Bundle"}))
+        .collect();
+    sandbox
+        .seed(&serde_json::json!({"appcharge": {"offers": offers}}))
+        .expect("seed");
+}
+
 /// The `XDG_CONFIG_HOME` of a CLI run in `dir`: the default profile file is
 /// `config_home(dir)/offerkit/config.toml`.
 pub fn config_home(dir: &Path) -> PathBuf {

@@ -231,58 +231,80 @@ pub struct Global {
     pub network: NetworkFlags,
 }
 
-/// The [`offerkit::KeyScope::Global`] keys as flags: each named as its profile key, its help the
-/// key table's (`OFFERKIT_TIMEOUT_SECS`, `timeout-secs = …`, `--timeout-secs`).
-#[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Timeouts and retries")]
+/// The [`offerkit::KeyScope::Global`] keys as flags, made from the key table itself: each named
+/// as its profile key, its help the key's (`OFFERKIT_TIMEOUT_SECS`, `timeout-secs = …`,
+/// `--timeout-secs`), its value a non-negative integer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NetworkFlags {
-    /// TIMEOUT_SECS.
-    #[arg(long, global = true, value_name = "SECS", hide_short_help = true, help = key_help("TIMEOUT_SECS"))]
-    pub timeout_secs: Option<u64>,
-    /// TOTAL_TIMEOUT_SECS.
-    #[arg(long, global = true, value_name = "SECS", hide_short_help = true, help = key_help("TOTAL_TIMEOUT_SECS"))]
-    pub total_timeout_secs: Option<u64>,
-    /// CONNECT_TIMEOUT_SECS.
-    #[arg(long, global = true, value_name = "SECS", hide_short_help = true, help = key_help("CONNECT_TIMEOUT_SECS"))]
-    pub connect_timeout_secs: Option<u64>,
-    /// MAX_RETRIES.
-    #[arg(long, global = true, value_name = "N", hide_short_help = true, help = key_help("MAX_RETRIES"))]
-    pub max_retries: Option<u64>,
-    /// RETRY_BASE_DELAY_MS.
-    #[arg(long, global = true, value_name = "MS", hide_short_help = true, help = key_help("RETRY_BASE_DELAY_MS"))]
-    pub retry_base_delay_ms: Option<u64>,
-    /// RETRY_MAX_DELAY_MS.
-    #[arg(long, global = true, value_name = "MS", hide_short_help = true, help = key_help("RETRY_MAX_DELAY_MS"))]
-    pub retry_max_delay_ms: Option<u64>,
-    /// MAX_RETRY_AFTER_SECS.
-    #[arg(long, global = true, value_name = "SECS", hide_short_help = true, help = key_help("MAX_RETRY_AFTER_SECS"))]
-    pub max_retry_after_secs: Option<u64>,
-    /// JOB_POLL_INTERVAL_MS (`--poll-interval-ms` is its older spelling).
-    #[arg(long, global = true, value_name = "MS", hide_short_help = true, alias = "poll-interval-ms", help = key_help("JOB_POLL_INTERVAL_MS"))]
-    pub job_poll_interval_ms: Option<u64>,
-    /// JOB_DEADLINE_SECS.
-    #[arg(long, global = true, value_name = "SECS", hide_short_help = true, help = key_help("JOB_DEADLINE_SECS"))]
-    pub job_deadline_secs: Option<u64>,
+    /// The flags given, by key (`TIMEOUT_SECS`).
+    values: std::collections::BTreeMap<&'static str, u64>,
 }
 
+/// The older spelling of a global key's flag, still accepted.
+const FLAG_ALIASES: &[(&str, &str)] = &[("JOB_POLL_INTERVAL_MS", "poll-interval-ms")];
+
 impl NetworkFlags {
+    /// The value given for `key` (`TIMEOUT_SECS`), if any.
+    pub fn get(&self, key: &str) -> Option<u64> {
+        self.values.get(key).copied()
+    }
+
     /// The flags given, as `(OFFERKIT_<KEY>, value)` pairs for [`offerkit::Config::from_env_vars`]
     /// (the one reading of these keys).
     pub fn as_env(&self) -> Vec<(String, String)> {
-        [
-            ("TIMEOUT_SECS", self.timeout_secs),
-            ("TOTAL_TIMEOUT_SECS", self.total_timeout_secs),
-            ("CONNECT_TIMEOUT_SECS", self.connect_timeout_secs),
-            ("MAX_RETRIES", self.max_retries),
-            ("RETRY_BASE_DELAY_MS", self.retry_base_delay_ms),
-            ("RETRY_MAX_DELAY_MS", self.retry_max_delay_ms),
-            ("MAX_RETRY_AFTER_SECS", self.max_retry_after_secs),
-            ("JOB_POLL_INTERVAL_MS", self.job_poll_interval_ms),
-            ("JOB_DEADLINE_SECS", self.job_deadline_secs),
-        ]
-        .into_iter()
-        .filter_map(|(key, value)| Some((format!("OFFERKIT_{key}"), value?.to_string())))
-        .collect()
+        global_keys()
+            .filter_map(|k| Some((k.env_name(), self.get(k.key)?.to_string())))
+            .collect()
+    }
+}
+
+fn global_keys() -> impl Iterator<Item = &'static offerkit::ConfigKey> {
+    offerkit::CONFIG_KEYS.iter().filter(|k| k.flag().is_some())
+}
+
+impl clap::FromArgMatches for NetworkFlags {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = NetworkFlags::default();
+        flags.update_from_arg_matches(matches)?;
+        Ok(flags)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        for key in global_keys() {
+            if let Some(value) = matches.get_one::<u64>(key.key) {
+                self.values.insert(key.key, *value);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Args for NetworkFlags {
+    fn augment_args(mut command: clap::Command) -> clap::Command {
+        command = command.next_help_heading("Timeouts and retries");
+        for key in global_keys() {
+            let unit = match key.key.rsplit('_').next() {
+                Some("MS") => "MS",
+                Some("SECS") => "SECS",
+                _ => "N",
+            };
+            let mut arg = clap::Arg::new(key.key)
+                .long(key.profile_key())
+                .global(true)
+                .value_name(unit)
+                .value_parser(clap::value_parser!(u64))
+                .hide_short_help(true)
+                .help(key_help(key.key));
+            for (_, alias) in FLAG_ALIASES.iter().filter(|(k, _)| *k == key.key) {
+                arg = arg.alias(*alias);
+            }
+            command = command.arg(arg);
+        }
+        command
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        Self::augment_args(command)
     }
 }
 
@@ -650,7 +672,7 @@ mod tests {
         ] {
             let cli = parse_from(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
             assert!(cli.global.sandbox, "{args:?}");
-            assert_eq!(cli.global.network.timeout_secs, Some(5), "{args:?}");
+            assert_eq!(cli.global.network.get("TIMEOUT_SECS"), Some(5), "{args:?}");
         }
         let cli = parse_from([
             "offerkit",
@@ -671,9 +693,9 @@ mod tests {
         .expect("between subcommands");
         assert!(cli.global.json);
         assert_eq!(cli.global.profile.as_deref(), Some("prod"));
-        assert_eq!(cli.global.network.max_retries, Some(0));
+        assert_eq!(cli.global.network.get("MAX_RETRIES"), Some(0));
         assert_eq!(
-            cli.global.network.job_poll_interval_ms,
+            cli.global.network.get("JOB_POLL_INTERVAL_MS"),
             Some(7),
             "the old spelling"
         );
