@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::cli_support::{
     BIN, NO_RATE_LIMITS, Run, TempDir, command, command_running, jsonl, offerkit_with,
-    offerkit_with_stdin, sandbox_env,
+    offerkit_with_stdin, sandbox_env, seed_appcharge,
 };
 
 /// The Appcharge delete line for `id`.
@@ -28,17 +28,6 @@ fn appcharge_line(id: &str) -> String {
 /// The Appcharge delete path for `id` (ids here need no escaping).
 fn appcharge_path(id: &str) -> String {
     format!("/v2/offer/{id}")
-}
-
-/// Seeds one Appcharge offer per id.
-fn seed_appcharge(sandbox: &Sandbox, ids: &[String]) {
-    let offers: Vec<Value> = ids
-        .iter()
-        .map(|id| json!({"publisherOfferId": id, "name": format!("Pack {id}"), "type": "Bundle"}))
-        .collect();
-    sandbox
-        .seed(&json!({"appcharge": {"offers": offers}}))
-        .expect("seed");
 }
 
 /// `n` ids `<tag>-0`, `<tag>-1`, …

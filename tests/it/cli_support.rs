@@ -110,10 +110,30 @@ pub fn command_running(env: &[(String, String)], dir: &Path, program: &str) -> C
             cmd.env_remove(key);
         }
     }
-    cmd.envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    // The default profile file is `$XDG_CONFIG_HOME/offerkit/config.toml`: one under `dir`, so
+    // no test reads the machine's own (a test that wants one writes it there).
+    cmd.env("XDG_CONFIG_HOME", config_home(dir))
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .current_dir(dir)
         .kill_on_drop(true);
     cmd
+}
+
+/// Seeds one Appcharge offer per id.
+pub fn seed_appcharge(sandbox: &Sandbox, ids: &[String]) {
+    let offers: Vec<Value> = ids
+        .iter()
+        .map(|id| serde_json::json!({"publisherOfferId": id, "name": format!("Pack {id}"), "type": "Bundle"}))
+        .collect();
+    sandbox
+        .seed(&serde_json::json!({"appcharge": {"offers": offers}}))
+        .expect("seed");
+}
+
+/// The `XDG_CONFIG_HOME` of a CLI run in `dir`: the default profile file is
+/// `config_home(dir)/offerkit/config.toml`.
+pub fn config_home(dir: &Path) -> PathBuf {
+    dir.join(".offerkit-it-config")
 }
 
 /// What one CLI run printed and returned.

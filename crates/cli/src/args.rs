@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 
 use clap::builder::TypedValueParser;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use offerkit::{AdobeOfferType, WithdrawRole};
 
+use crate::batch::input::InputFormat;
 use crate::batch::rate::LimitOverride;
 
 const EXIT_CODES: &str = "\
@@ -19,11 +20,12 @@ Exit codes:
   3  already retracted (single commands only; nothing was changed)";
 
 /// The text after `--help`: the configuration keys (from [`offerkit::CONFIG_KEYS`], the one
-/// table every layer reads) and the exit codes.
+/// table every layer reads), the profile file and the exit codes.
 fn after_help() -> String {
     let mut text = String::from(
-        "Configuration (environment, or the same keys in kebab-case in a --profile table;\n\
-         OFFERKIT_AZURE_* is the fallback of both Partner Center vendors):\n",
+        "Configuration (environment; in a profile the same keys in kebab-case, a vendor's in its\n\
+         table, the others at the top; OFFERKIT_AZURE_* is the fallback of both Partner Center\n\
+         vendors; flags win over the environment, which wins over the profile):\n",
     );
     for key in offerkit::CONFIG_KEYS {
         let required = if key.required { " (required)" } else { "" };
@@ -34,14 +36,95 @@ fn after_help() -> String {
         ));
     }
     text.push('\n');
+    text.push_str(PROFILES);
+    text.push('\n');
     text.push_str(EXIT_CODES);
     text
+}
+
+const PROFILES: &str = "\
+Profiles: --profile NAME reads the table [profile.NAME] of the default profile file,
+offerkit/config.toml in the config directory ($XDG_CONFIG_HOME or ~/.config on Linux,
+~/Library/Application Support on macOS, %APPDATA% on Windows); a value with a path
+separator or ending in .toml is a profile file of its own. Without --profile, the default
+file's [profile.default] (or the whole file, when it has no [profile.*] tables) is read
+if the file exists.
+";
+
+/// The help of a [`offerkit::KeyScope::Global`] key's flag: the key table's text, its variable
+/// and profile key, so that `--help`, the environment and profiles say the same.
+fn key_help(key: &str) -> String {
+    match offerkit::CONFIG_KEYS.iter().find(|k| k.key == key) {
+        Some(k) => format!(
+            "{} [env {}; profile {}]",
+            capitalised(k.about),
+            k.env_name(),
+            k.profile_key()
+        ),
+        None => String::new(),
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// What every subcommand's help says instead of repeating the global options.
+const GLOBALS_POINTER: &str = "Global options (--json, --sandbox, --profile, timeouts and retries, \
+     endpoint URLs) are accepted here too: see `offerkit --help`.";
+
+/// The command tree as parsed and shown: [`Cli`] with the global options listed once, in
+/// `offerkit --help`; every subcommand accepts them in any position but its help shows one line
+/// pointing there instead of repeating them.
+pub fn command() -> clap::Command {
+    let root = Cli::command();
+    let globals: Vec<clap::Arg> = root
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    root.mut_subcommands(|sub| hide_globals(sub, &globals))
+}
+
+/// Gives `command` and its subcommands hidden copies of `globals` (clap then does not copy the
+/// visible ones in) and the pointer line.
+fn hide_globals(mut command: clap::Command, globals: &[clap::Arg]) -> clap::Command {
+    for arg in globals {
+        command = command.arg(arg.clone().hide(true));
+    }
+    command
+        .help_template(
+            "{before-help}{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}\n\n"
+                .to_owned()
+                + GLOBALS_POINTER,
+        )
+        .mut_subcommands(|sub| hide_globals(sub, globals))
+}
+
+/// Parses `args` (the first is the program name) with [`command`].
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = command().try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
 }
 
 /// Retract commercial offers and purchases: Partner Center private offers and orders,
 /// Adobe Offer Library offers, Appcharge offers.
 #[derive(Debug, Parser)]
-#[command(name = "offerkit", version, after_help = after_help())]
+#[command(
+    name = "offerkit",
+    version,
+    after_help = "Timeouts and retries, endpoint overrides, the configuration keys, profiles and exit \
+                  codes: see --help.",
+    after_long_help = after_help()
+)]
 pub struct Cli {
     /// Global options.
     #[command(flatten)]
@@ -51,8 +134,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options valid with every subcommand.
-#[derive(Debug, Clone, Args)]
+/// Options valid with every subcommand, in any position.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Show the library's request spans and retries on stderr (-v: one line per request;
     /// -vv: everything offerkit traces). RUST_LOG, when set, is the filter instead.
@@ -64,10 +148,16 @@ pub struct Global {
     /// Start the embedded sandbox in-process and point every vendor at it.
     #[arg(long, global = true)]
     pub sandbox: bool,
-    /// TOML profile with endpoints and credentials (env vars OFFERKIT_* override it).
-    #[arg(long, global = true, value_name = "FILE", env = "OFFERKIT_PROFILE")]
-    pub profile: Option<PathBuf>,
-    /// Refuse a --profile that holds a secret and is readable by group or others (Unix;
+    /// A profile NAME in the default profile file, or a profile FILE (a value with a path
+    /// separator or ending in .toml); env vars OFFERKIT_* override it.
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME|FILE",
+        env = "OFFERKIT_PROFILE"
+    )]
+    pub profile: Option<String>,
+    /// Refuse a profile file that holds a secret and is readable by group or others (Unix;
     /// without it, a warning names the `chmod 600` fix).
     #[arg(long, global = true)]
     pub strict_permissions: bool,
@@ -77,23 +167,59 @@ pub struct Global {
     #[arg(long, global = true, value_name = "ROOT", env = "OFFERKIT_SANDBOX_URL")]
     pub sandbox_url: Option<String>,
     /// Partner Center product-ingestion base URL (OFFERKIT_INGESTION_URL).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Endpoint overrides",
+        hide_short_help = true
+    )]
     pub ingestion_url: Option<String>,
     /// Partner Center REST (orders) base URL (OFFERKIT_ORDERS_URL).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Endpoint overrides",
+        hide_short_help = true
+    )]
     pub orders_url: Option<String>,
     /// Adobe Offer Library base URL, …/data/core/dps (OFFERKIT_ADOBE_URL).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Endpoint overrides",
+        hide_short_help = true
+    )]
     pub adobe_url: Option<String>,
     /// Appcharge publisher API base URL (OFFERKIT_APPCHARGE_URL).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Endpoint overrides",
+        hide_short_help = true
+    )]
     pub appcharge_url: Option<String>,
     /// Azure AD authority of both Partner Center vendors, the token endpoint's base URL
     /// (default login.microsoftonline.com; OFFERKIT_INGESTION_AUTHORITY, OFFERKIT_ORDERS_AUTHORITY).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Endpoint overrides",
+        hide_short_help = true
+    )]
     pub azure_authority: Option<String>,
     /// Adobe IMS base URL (default ims-na1.adobelogin.com; OFFERKIT_ADOBE_IMS_URL).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Endpoint overrides",
+        hide_short_help = true
+    )]
     pub adobe_ims_url: Option<String>,
     /// Deprecated: use --azure-authority. A full token URL; its authority is used.
     #[arg(long, global = true, value_name = "URL", hide = true)]
@@ -104,10 +230,86 @@ pub struct Global {
     /// Deprecated: use --adobe-ims-url. A full IMS token URL; its base is used.
     #[arg(long, global = true, value_name = "URL", hide = true)]
     pub adobe_token_url: Option<String>,
-    /// Interval between two ingestion job status polls, in milliseconds
-    /// (default 60000, the documented maximum rate; 50 with --sandbox).
-    #[arg(long, global = true, value_name = "MS")]
-    pub poll_interval_ms: Option<u64>,
+    /// The timeouts and retries of every vendor's calls.
+    #[command(flatten)]
+    pub network: NetworkFlags,
+}
+
+/// The [`offerkit::KeyScope::Global`] keys as flags, made from the key table itself: each named
+/// as its profile key, its help the key's (`OFFERKIT_TIMEOUT_SECS`, `timeout-secs = …`,
+/// `--timeout-secs`), its value a non-negative integer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetworkFlags {
+    /// The flags given, by key (`TIMEOUT_SECS`).
+    values: std::collections::BTreeMap<&'static str, u64>,
+}
+
+/// The older spelling of a global key's flag, still accepted.
+const FLAG_ALIASES: &[(&str, &str)] = &[("JOB_POLL_INTERVAL_MS", "poll-interval-ms")];
+
+impl NetworkFlags {
+    /// The value given for `key` (`TIMEOUT_SECS`), if any.
+    pub fn get(&self, key: &str) -> Option<u64> {
+        self.values.get(key).copied()
+    }
+
+    /// The flags given, as `(OFFERKIT_<KEY>, value)` pairs for [`offerkit::Config::from_env_vars`]
+    /// (the one reading of these keys).
+    pub fn as_env(&self) -> Vec<(String, String)> {
+        global_keys()
+            .filter_map(|k| Some((k.env_name(), self.get(k.key)?.to_string())))
+            .collect()
+    }
+}
+
+fn global_keys() -> impl Iterator<Item = &'static offerkit::ConfigKey> {
+    offerkit::CONFIG_KEYS.iter().filter(|k| k.flag().is_some())
+}
+
+impl clap::FromArgMatches for NetworkFlags {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = NetworkFlags::default();
+        flags.update_from_arg_matches(matches)?;
+        Ok(flags)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        for key in global_keys() {
+            if let Some(value) = matches.get_one::<u64>(key.key) {
+                self.values.insert(key.key, *value);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Args for NetworkFlags {
+    fn augment_args(mut command: clap::Command) -> clap::Command {
+        command = command.next_help_heading("Timeouts and retries");
+        for key in global_keys() {
+            let unit = match key.key.rsplit('_').next() {
+                Some("MS") => "MS",
+                Some("SECS") => "SECS",
+                _ => "N",
+            };
+            let mut arg = clap::Arg::new(key.key)
+                .long(key.profile_key())
+                .global(true)
+                .value_name(unit)
+                .value_parser(clap::value_parser!(u64))
+                .hide_short_help(true)
+                .help(key_help(key.key));
+            for (_, alias) in FLAG_ALIASES.iter().filter(|(k, _)| *k == key.key) {
+                arg = arg.alias(*alias);
+            }
+            command = command.arg(arg);
+        }
+        command
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        Self::augment_args(command)
+    }
 }
 
 /// Subcommands.
@@ -125,7 +327,7 @@ pub enum Command {
     /// Appcharge Offers V2.
     #[command(subcommand)]
     Appcharge(AppchargeCmd),
-    /// Retract every target of a JSONL file, resumably.
+    /// Retract every target of a JSONL or CSV file, resumably.
     Batch(BatchArgs),
     /// Re-create what a batch or apply run retracted, from its results file's snapshots.
     Restore(RestoreArgs),
@@ -136,6 +338,20 @@ pub enum Command {
     /// The local vendor emulator.
     #[command(subcommand)]
     Sandbox(SandboxCmd),
+    /// Print a shell completion script, e.g. `offerkit completions bash >
+    /// ~/.local/share/bash-completion/completions/offerkit`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write one page per command into --dir (e.g.
+    /// `offerkit man --dir ~/.local/share/man/man1`).
+    Man {
+        /// Write `offerkit.1`, `offerkit-batch.1`, ... into this directory instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `offerkit ingestion …`
@@ -299,16 +515,25 @@ pub enum AppchargeCmd {
     },
 }
 
-/// `offerkit batch FILE.jsonl`
+/// `offerkit batch FILE.jsonl` (or `FILE.csv`)
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Each line is one target, e.g.
   {\"vendor\":\"appcharge\",\"action\":\"delete\",\"publisherOfferId\":\"special-offer-1\"}
-Blank lines and lines starting with # are skipped. Results go to stdout (or --output) as
-JSONL; progress and the summary table go to stderr.")]
+or, as CSV, a header row naming the same fields and one target per row:
+  vendor,action,publisherOfferId,customerTenantId,orderId,lineItems
+  appcharge,delete,special-offer-1,,,
+  partner-center-orders,cancel,,tenant-1,order-1,0;2
+(a blank cell is an absent field; list items are separated by `;`; a quoted cell may hold
+commas but no line break). Blank lines and lines starting with # are skipped. Results go to
+stdout (or --output) as JSONL; progress and the summary table go to stderr.")]
 pub struct BatchArgs {
-    /// The input: one JSON target per line; `-` reads stdin (then name a --journal).
+    /// The input: one target per line; `-` reads stdin (then name a --journal).
     pub file: PathBuf,
+    /// The input's format (default: csv for a FILE ending in .csv, jsonl otherwise and for
+    /// stdin).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<InputFormat>,
     /// At most this many targets in flight.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: u16,
@@ -426,16 +651,16 @@ pub struct ServeArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn command_tree_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
     }
 
     #[test]
     fn parses_the_documented_forms() {
-        let cli = Cli::try_parse_from([
+        let cli = parse_from([
             "offerkit",
             "--json",
             "orders",
@@ -455,7 +680,7 @@ mod tests {
             Command::Orders(OrdersCmd::Cancel { line_items, .. }) => assert_eq!(line_items, [0, 2]),
             other => panic!("{other:?}"),
         }
-        let cli = Cli::try_parse_from([
+        let cli = parse_from([
             "offerkit",
             "batch",
             "t.jsonl",
@@ -476,6 +701,138 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(Cli::try_parse_from(["offerkit", "batch", "t", "--concurrency", "0"]).is_err());
+        assert!(parse_from(["offerkit", "batch", "t", "--concurrency", "0"]).is_err());
+    }
+
+    #[test]
+    fn global_options_work_in_every_position() {
+        for args in [
+            &[
+                "offerkit",
+                "--sandbox",
+                "--timeout-secs",
+                "5",
+                "batch",
+                "t.jsonl",
+            ][..],
+            &[
+                "offerkit",
+                "batch",
+                "t.jsonl",
+                "--sandbox",
+                "--timeout-secs",
+                "5",
+            ],
+            &[
+                "offerkit",
+                "batch",
+                "--timeout-secs=5",
+                "--sandbox",
+                "t.jsonl",
+            ],
+        ] {
+            let cli = parse_from(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            assert!(cli.global.sandbox, "{args:?}");
+            assert_eq!(cli.global.network.get("TIMEOUT_SECS"), Some(5), "{args:?}");
+        }
+        let cli = parse_from([
+            "offerkit",
+            "orders",
+            "--json",
+            "cancel",
+            "--customer",
+            "c",
+            "--order",
+            "o",
+            "--profile",
+            "prod",
+            "--max-retries",
+            "0",
+            "--poll-interval-ms",
+            "7",
+        ])
+        .expect("between subcommands");
+        assert!(cli.global.json);
+        assert_eq!(cli.global.profile.as_deref(), Some("prod"));
+        assert_eq!(cli.global.network.get("MAX_RETRIES"), Some(0));
+        assert_eq!(
+            cli.global.network.get("JOB_POLL_INTERVAL_MS"),
+            Some(7),
+            "the old spelling"
+        );
+        assert!(parse_from(["offerkit", "batch", "t", "--timeout-secs", "soon"]).is_err());
+    }
+
+    fn help_of(path: &[&str]) -> String {
+        let mut command = command();
+        command.build();
+        let mut found = &mut command;
+        for name in path {
+            found = found
+                .find_subcommand_mut(name)
+                .unwrap_or_else(|| panic!("no subcommand {name}"));
+        }
+        found.render_long_help().to_string()
+    }
+
+    #[test]
+    fn global_options_are_shown_once() {
+        let root = help_of(&[]);
+        for flag in [
+            "--json",
+            "--profile",
+            "--ingestion-url",
+            "--timeout-secs",
+            "--max-retries",
+        ] {
+            assert!(root.contains(flag), "{flag} in offerkit --help");
+        }
+        assert!(root.contains("Global options:") && root.contains("Timeouts and retries:"));
+        for path in [&["batch"][..], &["orders", "cancel"], &["sandbox", "serve"]] {
+            let help = help_of(path);
+            assert!(help.contains(GLOBALS_POINTER), "{path:?}: {help}");
+            for flag in [
+                "--json",
+                "--sandbox-url",
+                "--ingestion-url",
+                "--timeout-secs",
+            ] {
+                let listed = help.lines().any(|l| l.trim_start().starts_with(flag));
+                assert!(!listed, "{flag} repeated in {path:?}: {help}");
+            }
+        }
+        assert!(help_of(&["batch"]).contains("--concurrency"));
+    }
+
+    #[test]
+    fn every_global_key_is_a_flag_with_the_key_tables_help() {
+        let root = command();
+        let mut all = Vec::new();
+        for key in offerkit::CONFIG_KEYS {
+            let Some(flag) = key.flag() else { continue };
+            let arg = root
+                .get_arguments()
+                .find(|a| a.get_long() == flag.strip_prefix("--"))
+                .unwrap_or_else(|| panic!("no flag {flag} for {}", key.env_name()));
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            assert!(
+                help.contains(&key.env_name()) && help.contains(&key.about[1..]),
+                "{flag}: {help}"
+            );
+            all.push(flag.clone());
+            all.push("1".to_owned());
+        }
+        let cli = parse_from(
+            std::iter::once("offerkit".to_owned())
+                .chain(all)
+                .chain(["demo".to_owned()]),
+        )
+        .expect("every flag");
+        let env = cli.global.network.as_env();
+        let globals = offerkit::CONFIG_KEYS.iter().filter(|k| k.flag().is_some());
+        assert_eq!(
+            env.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(),
+            globals.map(|k| k.env_name()).collect::<Vec<_>>()
+        );
     }
 }

@@ -32,7 +32,6 @@ pub mod setup;
 #[cfg(test)]
 mod testutil;
 
-use clap::Parser;
 use serde::Serialize;
 
 use args::{Cli, Command, SandboxCmd};
@@ -40,7 +39,10 @@ use exit::Exit;
 
 /// Parses the process arguments, runs the command, returns the exit code.
 pub async fn main() -> Exit {
-    let cli = Cli::parse();
+    let cli = match args::parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     logging::init(cli.global.verbose);
     run(cli).await
 }
@@ -53,6 +55,8 @@ pub async fn run(cli: Cli) -> Exit {
         Command::Sandbox(SandboxCmd::Serve(args)) => {
             return commands::sandbox::serve(args, json).await;
         }
+        Command::Completions { shell } => return commands::completions::run(*shell),
+        Command::Man { dir } => return commands::man::run(dir.as_deref(), json),
         _ => {}
     }
     let session = match setup::session(&cli.global).await {

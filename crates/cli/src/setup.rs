@@ -1,11 +1,12 @@
 //! Turns global options into a [`Client`]: profile, env, `--sandbox`, URL overrides.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use offerkit::{
-    Client, Config, Error, ErrorKind, ProfilePermissions, Vendor, authority_from_token_url,
-    ims_url_from_token_url,
+    Client, Config, Error, ErrorKind, ProfileChoice, ProfilePermissions, Vendor,
+    authority_from_token_url, ims_url_from_token_url,
 };
 use offerkit_sandbox::Sandbox;
 
@@ -49,13 +50,10 @@ impl Session {
     }
 }
 
-/// Builds the session: profile file, then env (wins), then `--sandbox` / `--sandbox-url`, then
+/// Builds the session: profile, then env (wins), then `--sandbox` / `--sandbox-url`, then
 /// flags (win).
 pub async fn session(global: &Global) -> Result<Session, Error> {
-    let mut config = match &global.profile {
-        Some(path) => Config::from_file_with(path, profile_permissions(global))?,
-        None => Config::new(),
-    };
+    let mut config = profile(global, offerkit::default_profile_file().as_deref())?;
     config = config.merged(Config::from_env()?);
     let sandbox = if global.sandbox {
         let sandbox = start_sandbox().await?;
@@ -67,7 +65,7 @@ pub async fn session(global: &Global) -> Result<Session, Error> {
         }
         None
     };
-    config = config.merged(flag_config(global));
+    config = config.merged(flag_config(global)?);
     for warning in &config.warnings {
         errln!("offerkit: {warning}");
     }
@@ -77,6 +75,17 @@ pub async fn session(global: &Global) -> Result<Session, Error> {
         sandbox,
         config,
     })
+}
+
+/// The profile `--profile` (or `OFFERKIT_PROFILE`) chooses, `default_file` being the default
+/// profile file: a name in it, a file of its own, or nothing (that file's default profile, if
+/// the file exists).
+pub fn profile(global: &Global, default_file: Option<&Path>) -> Result<Config, Error> {
+    let choice = match &global.profile {
+        Some(value) => ProfileChoice::parse(value),
+        None => ProfileChoice::Default,
+    };
+    Config::load_profile(&choice, default_file, profile_permissions(global))
 }
 
 /// `--strict-permissions`: refuse an exposed profile rather than warn.
@@ -128,7 +137,7 @@ pub fn sandbox_config(root: &str) -> Config {
         )
 }
 
-fn flag_config(global: &Global) -> Config {
+fn flag_config(global: &Global) -> Result<Config, Error> {
     let mut config = Config::new();
     let urls = [
         (Vendor::PartnerCenterIngestion, &global.ingestion_url),
@@ -173,10 +182,18 @@ fn flag_config(global: &Global) -> Config {
     if let Some(ims) = ims {
         config = config.with_credential(Vendor::AdobeOffers, "ims-url", ims);
     }
-    if let Some(ms) = global.poll_interval_ms {
-        config = config.with_job_poll_interval(Duration::from_millis(ms));
-    }
-    config
+    // The timeout, retry and job flags are the key table's global keys: read as such, and an
+    // error names the flag that was given.
+    let network = Config::from_env_vars(global.network.as_env()).map_err(|e| {
+        let message = offerkit::CONFIG_KEYS
+            .iter()
+            .fold(e.message().to_owned(), |text, key| match key.flag() {
+                Some(flag) => text.replace(&key.env_name(), &flag),
+                None => text,
+            });
+        Error::new(e.kind(), message)
+    })?;
+    Ok(config.merged(network))
 }
 
 /// Says on stderr that a hidden flag that was given is deprecated.

@@ -89,15 +89,19 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// Builds every compiled-in vendor from `config`. A vendor that cannot be built
+    /// Builds every compiled-in vendor from `config`, all on one transport (one connection pool,
+    /// the timeouts and retries of [`Config::network`]). A vendor that cannot be built
     /// (missing credentials...) is kept as unavailable with the reason, so that only
     /// its own targets fail.
     pub fn from_config(config: &Config) -> Client {
         let mut builder = Client::builder().context(context_from(config));
+        let transport = config.network.transport();
         for vendor in Vendor::ALL {
-            builder
-                .registry
-                .insert(vendor, crate::vendors::build(vendor, config));
+            let slot = match &transport {
+                Ok(transport) => crate::vendors::build(vendor, config, transport),
+                Err(error) => Err(error.clone()),
+            };
+            builder.registry.insert(vendor, slot);
         }
         builder.build()
     }

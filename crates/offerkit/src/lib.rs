@@ -29,8 +29,9 @@ pub use async_trait::async_trait;
 pub use check::{Check, CheckStep, Stage, fix_for};
 pub use client::{Client, ClientBuilder};
 pub use config::{
-    CONFIG_KEYS, Config, ConfigKey, KeyScope, ProfilePermissions, VendorConfig,
-    authority_from_token_url, ims_url_from_token_url, markdown_table,
+    CONFIG_KEYS, Config, ConfigKey, KeyScope, Network, ProfileChoice, ProfilePermissions,
+    VendorConfig, authority_from_token_url, default_profile_file, ims_url_from_token_url,
+    markdown_table,
 };
 pub use error::{Error, ErrorClass, ErrorKind};
 pub use offerkit_models::Vendor;

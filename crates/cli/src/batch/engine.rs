@@ -29,7 +29,7 @@ use offerkit::{
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::input::{Checkpoints, Input, Parsed, parse_line};
+use super::input::{Checkpoints, Input, Parsed};
 use super::journal::{Durable, Journal, Prior, Replay};
 use super::keys::{KeyIndex, Place};
 use super::rate::{Limits, RateLimiter};
@@ -334,7 +334,7 @@ impl Iterator for Entries<'_> {
                 Err(e) => return Some(Err(e)),
             };
             let line = raw.number;
-            let target = match parse_line(&raw) {
+            let target = match self.input.parse(&raw) {
                 Parsed::Skip => continue,
                 Parsed::Invalid(error) => return Some(Ok(Entry::Invalid { line, error })),
                 Parsed::Target(target) => target,
@@ -365,7 +365,7 @@ impl Entries<'_> {
             Place::Later { first_line, .. } => {
                 // The hashes are equal: compare the real keys (the earlier line read again).
                 let earlier = self.input.reread(self.checkpoints, first_line)?;
-                match parse_line(&earlier) {
+                match self.input.parse(&earlier) {
                     Parsed::Target(first) if first.key() == key => Entry::Duplicate {
                         line,
                         first_line,

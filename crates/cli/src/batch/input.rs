@@ -4,6 +4,9 @@
 //! A line is bytes up to `\n` (a trailing `\r` is dropped). A UTF-8 byte-order mark before the
 //! first line is ignored. A line that is not UTF-8, or longer than [`MAX_LINE_BYTES`], is invalid
 //! on its own: the others still run. Blank lines and lines starting with `#` are skipped.
+//!
+//! Each line is one target in the input's [`InputFormat`]: a JSON object (JSONL), or a CSV row
+//! under a header row (see [`super::csv_rows`]). [`Input::parse`] reads a line either way.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
@@ -11,11 +14,45 @@ use std::path::{Path, PathBuf};
 
 use offerkit::{Error, ErrorKind, Target};
 
+use super::csv_rows::CsvHeader;
+
 /// The longest input line read (1 MiB); a longer line is invalid without being held in memory.
 /// Real targets are a few hundred bytes, and ids are at most 1,024 bytes each.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How the input's lines hold targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// A header row naming the target fields, then one target per row (one row per line).
+    Csv,
+}
+
+impl InputFormat {
+    /// The format of a file by its name: CSV for a name ending in `.csv` (any case), JSONL
+    /// otherwise (stdin too).
+    pub fn of_path(path: &Path) -> InputFormat {
+        let csv = path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
+        if csv {
+            InputFormat::Csv
+        } else {
+            InputFormat::Jsonl
+        }
+    }
+}
+
+/// What the lines are read as: JSONL, or CSV under its header (`None` while the input has no
+/// header row: nothing but blank lines and comments).
+#[derive(Debug, Clone)]
+enum Reading {
+    Jsonl,
+    Csv(Option<CsvHeader>),
+}
 
 /// The batch input: a file, or stdin copied to a temporary file first (the batch reads its input
 /// twice: once to check and index it, once to run it).
@@ -23,13 +60,27 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub struct Input {
     path: PathBuf,
     name: String,
+    reading: Reading,
     /// Keeps the spooled stdin alive (deleted on drop).
     _spool: Option<tempfile::TempPath>,
 }
 
 impl Input {
-    /// Opens `arg`; `-` reads all of stdin into a temporary file first.
+    /// Opens `arg` in the format its name says ([`InputFormat::of_path`]); `-` reads all of
+    /// stdin into a temporary file first.
     pub fn open(arg: &Path) -> Result<Input, Error> {
+        Input::open_as(arg, None)
+    }
+
+    /// Opens `arg` as `format` (`None`: by its name). A CSV input's header row is read here: a
+    /// bad header is an error of the whole input.
+    pub fn open_as(arg: &Path, format: Option<InputFormat>) -> Result<Input, Error> {
+        let format = format.unwrap_or_else(|| InputFormat::of_path(arg));
+        let input = Input::open_jsonl(arg)?;
+        input.read_as(format)
+    }
+
+    fn open_jsonl(arg: &Path) -> Result<Input, Error> {
         if arg == Path::new("-") {
             return Input::spool(&mut std::io::stdin().lock());
         }
@@ -48,8 +99,54 @@ impl Input {
         Ok(Input {
             path: arg.to_owned(),
             name,
+            reading: Reading::Jsonl,
             _spool: None,
         })
+    }
+
+    /// This input read as `format` (for CSV, its header row found and checked).
+    pub fn read_as(mut self, format: InputFormat) -> Result<Input, Error> {
+        self.reading = match format {
+            InputFormat::Jsonl => Reading::Jsonl,
+            InputFormat::Csv => Reading::Csv(self.csv_header()?),
+        };
+        Ok(self)
+    }
+
+    /// The first line that is neither blank nor a comment, read as the CSV header.
+    fn csv_header(&self) -> Result<Option<CsvHeader>, Error> {
+        for line in self.lines()? {
+            let line = line?;
+            if matches!(&line.text, Ok(text) if text.trim().is_empty() || text.trim().starts_with('#'))
+            {
+                continue;
+            }
+            return CsvHeader::parse(&line).map(Some).map_err(|why| {
+                Error::new(
+                    ErrorKind::Input,
+                    format!("{}: line {}: CSV header: {why}", self.name, line.number),
+                )
+            });
+        }
+        Ok(None)
+    }
+
+    /// The input's format.
+    pub fn format(&self) -> InputFormat {
+        match self.reading {
+            Reading::Jsonl => InputFormat::Jsonl,
+            Reading::Csv(_) => InputFormat::Csv,
+        }
+    }
+
+    /// Parses one of this input's lines (any line, read in order or again).
+    pub fn parse(&self, line: &RawLine) -> Parsed {
+        match &self.reading {
+            Reading::Jsonl => parse_line(line),
+            Reading::Csv(Some(header)) => header.row(line),
+            // No header: every line is blank or a comment.
+            Reading::Csv(None) => Parsed::Skip,
+        }
     }
 
     /// Copies `reader` into a temporary file (for stdin and pipes).
@@ -63,6 +160,7 @@ impl Input {
         Ok(Input {
             path: path.to_path_buf(),
             name: "<stdin>".to_owned(),
+            reading: Reading::Jsonl,
             _spool: Some(path),
         })
     }
@@ -306,7 +404,7 @@ pub enum Parsed {
     Invalid(String),
 }
 
-/// Parses one line.
+/// Parses one JSONL line ([`Input::parse`] reads a line in the input's format).
 pub fn parse_line(line: &RawLine) -> Parsed {
     let text = match &line.text {
         Ok(text) => text.trim(),
@@ -408,5 +506,89 @@ mod tests {
         let input = Input::spool(&mut &b"a\nb\n"[..]).expect("spool");
         assert_eq!(input.name(), "<stdin>");
         assert_eq!(input.lines().expect("lines").count(), 2);
+    }
+
+    #[test]
+    fn csv_inputs_keep_physical_line_numbers() {
+        let dir = crate::testutil::TempDir::new("input-csv");
+        let path = dir.path().join("in.CSV");
+        std::fs::write(
+            &path,
+            "\u{FEFF}# targets\r\n\r\nvendor,action,publisherOfferId\r\nappcharge,delete,\"a,1\"\r\nappcharge,delete,\"b\n\"\r\nappcharge,delete,c",
+        )
+        .expect("write");
+        let input = Input::open(&path).expect("open");
+        assert_eq!(input.format(), InputFormat::Csv);
+        let parsed: Vec<(usize, Parsed)> = input
+            .lines()
+            .expect("lines")
+            .map(|l| l.expect("line"))
+            .map(|l| (l.number, input.parse(&l)))
+            .collect();
+        let kinds: Vec<String> = parsed
+            .iter()
+            .map(|(n, p)| match p {
+                Parsed::Skip => format!("{n}:skip"),
+                Parsed::Target(t) => format!("{n}:{}", t.key()),
+                Parsed::Invalid(_) => format!("{n}:invalid"),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "1:skip",
+                "2:skip",
+                "3:skip",
+                "4:appcharge:delete:a,1",
+                "5:invalid",
+                "6:invalid",
+                "7:appcharge:delete:c"
+            ]
+        );
+        let mut checkpoints = Checkpoints::default();
+        for line in input.lines().expect("lines") {
+            let line = line.expect("line");
+            checkpoints.note(line.number, line.offset);
+        }
+        let again = input.reread(&checkpoints, 7).expect("reread");
+        assert!(matches!(input.parse(&again), Parsed::Target(_)));
+        let as_jsonl = Input::open_as(&path, Some(InputFormat::Jsonl)).expect("open");
+        let line = as_jsonl.reread(&checkpoints, 4).expect("reread");
+        assert!(
+            matches!(as_jsonl.parse(&line), Parsed::Invalid(_)),
+            "--format wins"
+        );
+    }
+
+    #[test]
+    fn a_bad_csv_header_refuses_the_input_naming_its_line() {
+        let dir = crate::testutil::TempDir::new("input-csv-header");
+        let path = dir.path().join("in.csv");
+        std::fs::write(&path, "\n# c\nvendor,action,lineItems,lineItems\n").expect("write");
+        let err = Input::open(&path).expect_err("bad header");
+        assert_eq!(err.kind(), ErrorKind::Input);
+        assert!(
+            err.message()
+                .contains("line 3: CSV header: column 4 `lineItems` repeats"),
+            "{err}"
+        );
+        std::fs::write(&path, "# only a comment\n").expect("write");
+        let empty = Input::open(&path).expect("no header, no targets");
+        let lines: Vec<_> = empty
+            .lines()
+            .expect("lines")
+            .map(|l| l.expect("line"))
+            .collect();
+        assert!(lines.iter().all(|l| matches!(empty.parse(l), Parsed::Skip)));
+        let stdin = Input::spool(&mut &b"vendor,action,publisherOfferId\nappcharge,delete,p\n"[..])
+            .and_then(|i| i.read_as(InputFormat::Csv))
+            .expect("stdin as csv");
+        let line = stdin
+            .lines()
+            .expect("lines")
+            .nth(1)
+            .expect("row")
+            .expect("line");
+        assert!(matches!(stdin.parse(&line), Parsed::Target(_)));
     }
 }

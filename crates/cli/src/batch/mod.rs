@@ -1,7 +1,8 @@
-//! `offerkit batch`: many targets from a JSONL file (or stdin), resumable through a journal,
+//! `offerkit batch`: many targets from a JSONL or CSV file (or stdin), resumable through a journal,
 //! in bounded memory whatever the input's size.
 //!
 //! - `input`: the input, read line by line, each line checked on its own;
+//! - `csv_rows`: CSV input: the header row and one target per row;
 //! - `keys`: target identity as compact hashes, checked against the real keys;
 //! - `scan`: the first pass (index, vendors used);
 //! - `journal`: the durable, locked, environment-bound journal and its replay;
@@ -9,6 +10,7 @@
 //! - `engine`: concurrency, the resume algorithm and the stops;
 //! - `report`: progress, results JSONL and the summary table.
 
+pub mod csv_rows;
 pub mod engine;
 pub mod input;
 pub mod journal;

@@ -7,7 +7,7 @@ use std::io::Read;
 
 use offerkit::{Error, ErrorKind, Vendor};
 
-use super::input::{Checkpoints, Input, Parsed, parse_line};
+use super::input::{Checkpoints, Input, Parsed};
 use super::keys::KeyIndex;
 
 /// What the first pass learned.
@@ -32,7 +32,7 @@ pub fn scan(input: &Input) -> Result<Scan, Error> {
     for raw in input.lines()? {
         let raw = raw?;
         checkpoints.note(raw.number, raw.offset);
-        match parse_line(&raw) {
+        match input.parse(&raw) {
             Parsed::Skip => continue,
             Parsed::Invalid(_) => {}
             Parsed::Target(target) => {

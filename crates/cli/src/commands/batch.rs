@@ -1,4 +1,4 @@
-//! `offerkit batch FILE.jsonl` (or `-` for stdin).
+//! `offerkit batch FILE.jsonl` (or `FILE.csv`, or `-` for stdin).
 //!
 //! In order, so that a refused run changes nothing: the arguments are checked (no output file
 //! may be the input or the journal); the input is read once (checked, indexed); every vendor it
@@ -15,7 +15,7 @@ use offerkit::{Client, Error, ErrorKind, Vendor};
 
 use crate::args::BatchArgs;
 use crate::batch::engine::{self, Event, Options, Summary};
-use crate::batch::input::{Input, is_same_file};
+use crate::batch::input::{Input, InputFormat, is_same_file};
 use crate::batch::journal::{self, Environment, EnvironmentLine, Format, Journal, Replay};
 use crate::batch::rate::Limits;
 use crate::batch::report::{self, Progress, ProgressMode};
@@ -28,6 +28,8 @@ use crate::setup::Session;
 pub struct Files {
     /// The input (`-` for stdin).
     pub input: PathBuf,
+    /// Its format (`None`: by its name).
+    pub format: Option<InputFormat>,
     /// The journal; `None` runs without one (not resumable).
     pub journal: Option<PathBuf>,
     /// Move an existing journal aside and start a new one.
@@ -75,6 +77,7 @@ pub fn files(args: &BatchArgs, rehearsal: bool) -> Result<Files, Error> {
     };
     Ok(Files {
         input: args.file.clone(),
+        format: args.format,
         journal,
         new_journal: args.new_journal,
         output: args.output.clone(),
@@ -128,7 +131,7 @@ pub async fn prepare(
     json: bool,
 ) -> Result<Prepared, Error> {
     refuse_clashes(files)?;
-    let input = Input::open(&files.input)?;
+    let input = Input::open_as(&files.input, files.format)?;
     let scan = scan::scan(&input)?;
     let vendors: Vec<Vendor> = scan.vendors.iter().copied().collect();
     preflight(&backend.client, &vendors)?;

@@ -130,6 +130,7 @@ async fn run_inner(dir: Option<PathBuf>, json_output: bool) -> Result<Summary, E
     };
     let files = Files {
         input: input.clone(),
+        format: None,
         journal: Some(journal),
         new_journal: false,
         output: None,

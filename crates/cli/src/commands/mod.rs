@@ -1,9 +1,11 @@
 //! One module per non-trivial subcommand.
 
 pub mod batch;
+pub mod completions;
 pub mod demo;
 pub mod doctor;
 pub mod job_progress;
+pub mod man;
 pub mod restore;
 pub mod sandbox;
 pub mod single;

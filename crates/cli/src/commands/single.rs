@@ -254,11 +254,9 @@ fn appcharge(cmd: &AppchargeCmd) -> Result<Op, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::args::Cli;
-    use clap::Parser;
 
     fn op_of(args: &[&str]) -> Result<Op, Error> {
-        let cli = Cli::try_parse_from(args).expect("parse");
+        let cli = crate::args::parse_from(args).expect("parse");
         op(&cli.command).expect("vendor command")
     }
 

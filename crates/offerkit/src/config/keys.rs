@@ -3,14 +3,18 @@
 
 use offerkit_models::Vendor;
 
-/// Which settings a key belongs to: one vendor, or the `AZURE` fallback both Partner Center
-/// vendors read.
+/// Which settings a key belongs to: one vendor, the `AZURE` fallback both Partner Center
+/// vendors read, or every vendor (timeouts, retries, job polling).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyScope {
     /// `OFFERKIT_<VENDOR>_<KEY>`, `[<vendor>]` in a profile.
     Vendor(Vendor),
     /// `OFFERKIT_AZURE_<KEY>`, `[azure]` in a profile: the fallback of the Partner Center keys.
     Azure,
+    /// `OFFERKIT_<KEY>`, at the top level of a profile, and a CLI flag `--<key>` (kebab-case):
+    /// settings of every vendor's calls. Their values are non-negative integers in the unit the
+    /// key's name ends with (`_MS`, `_SECS`; a count otherwise).
+    Global,
 }
 
 impl KeyScope {
@@ -19,14 +23,25 @@ impl KeyScope {
         match self {
             KeyScope::Vendor(v) => v.env_key(key),
             KeyScope::Azure => format!("OFFERKIT_AZURE_{key}"),
+            KeyScope::Global => format!("OFFERKIT_{key}"),
         }
     }
 
-    /// The profile table of this scope: `orders`, `azure`, ...
+    /// The profile table of this scope: `orders`, `azure`, ...; empty for [`KeyScope::Global`]
+    /// (the top level of a profile).
     pub fn profile_table(self) -> &'static str {
         match self {
             KeyScope::Vendor(v) => v.profile_table(),
             KeyScope::Azure => "azure",
+            KeyScope::Global => "",
+        }
+    }
+
+    /// Where this scope's keys sit in a profile, for messages: `[orders]`, or `the top level`.
+    pub fn profile_place(self) -> String {
+        match self {
+            KeyScope::Global => "the top level".to_owned(),
+            other => format!("[{}]", other.profile_table()),
         }
     }
 }
@@ -57,9 +72,15 @@ impl ConfigKey {
         kebab(self.key)
     }
 
-    /// The profile table: `orders`, `azure`, ...
+    /// The profile table: `orders`, `azure`, ...; empty for a [`KeyScope::Global`] key.
     pub fn profile_table(&self) -> &'static str {
         self.scope.profile_table()
+    }
+
+    /// The CLI flag of a [`KeyScope::Global`] key (`--timeout-secs`); `None` for vendor keys
+    /// (set them in the environment or a profile).
+    pub fn flag(&self) -> Option<String> {
+        (self.scope == KeyScope::Global).then(|| format!("--{}", self.profile_key()))
     }
 }
 
@@ -94,6 +115,7 @@ const ORDERS: KeyScope = KeyScope::Vendor(Vendor::PartnerCenterOrders);
 const ADOBE: KeyScope = KeyScope::Vendor(Vendor::AdobeOffers);
 const APPCHARGE: KeyScope = KeyScope::Vendor(Vendor::Appcharge);
 const AZURE: KeyScope = KeyScope::Azure;
+const GLOBAL: KeyScope = KeyScope::Global;
 
 /// Every configuration key, in the order of the documented table.
 #[rustfmt::skip]
@@ -121,6 +143,15 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
     key(ADOBE, "SCOPES", false, false, "comma-separated IMS scopes"),
     key(APPCHARGE, "URL", false, false, "Appcharge API base URL (default https://api.appcharge.com; sandbox https://api-sandbox.appcharge.com)"),
     key(APPCHARGE, "PUBLISHER_TOKEN", true, true, "publisher token, sent as x-publisher-token"),
+    key(GLOBAL, "TIMEOUT_SECS", false, false, "time allowed for one HTTP attempt, body included, in seconds (default 30)"),
+    key(GLOBAL, "TOTAL_TIMEOUT_SECS", false, false, "time allowed for one call across all its attempts and waits, in seconds (default 60)"),
+    key(GLOBAL, "CONNECT_TIMEOUT_SECS", false, false, "time allowed to open a connection, in seconds (default 10)"),
+    key(GLOBAL, "MAX_RETRIES", false, false, "retries after a first attempt that failed in a retryable way (default 3; 0 turns retries off)"),
+    key(GLOBAL, "RETRY_BASE_DELAY_MS", false, false, "first backoff ceiling, doubled per retry, in milliseconds (default 200)"),
+    key(GLOBAL, "RETRY_MAX_DELAY_MS", false, false, "largest backoff ceiling, in milliseconds (default 20000)"),
+    key(GLOBAL, "MAX_RETRY_AFTER_SECS", false, false, "longest Retry-After waited for; a longer one ends the call as throttled, in seconds (default 60)"),
+    key(GLOBAL, "JOB_POLL_INTERVAL_MS", false, false, "interval between two ingestion job status polls, in milliseconds (default 60000; 50 against the sandbox)"),
+    key(GLOBAL, "JOB_DEADLINE_SECS", false, false, "how long an ingestion job is polled before its outcome is reported as unknown, in seconds (default 1800)"),
 ];
 
 /// The keys of one scope.
@@ -158,10 +189,13 @@ pub fn markdown_table() -> String {
     let mut text =
         String::from("| Variable | Profile key | Required | Meaning |\n|---|---|---|---|\n");
     for k in CONFIG_KEYS {
+        let place = match k.scope {
+            KeyScope::Global => "top level".to_owned(),
+            scope => format!("`[{}]`", scope.profile_table()),
+        };
         text.push_str(&format!(
-            "| `{}` | `[{}]` `{}` | {} | {} |\n",
+            "| `{}` | {place} `{}` | {} | {} |\n",
             k.env_name(),
-            k.profile_table(),
             k.profile_key(),
             if k.required { "yes" } else { "no" },
             code_urls(k.about)

@@ -2,11 +2,11 @@
 //! profile, with exactly the keys of [`CONFIG_KEYS`] (the vendor crates read the same ones).
 //!
 //! Profile file (every key optional; one table per vendor, `[azure]` for the Partner Center
-//! fallback):
+//! fallback, the [`KeyScope::Global`] keys at the top level):
 //!
 //! ```toml
 //! job-poll-interval-ms = 60000
-//! job-deadline-secs = 1800
+//! timeout-secs = 30
 //!
 //! [azure]
 //! tenant-id = "…"
@@ -20,12 +20,17 @@
 //! publisher-token = "…"
 //! ```
 //!
+//! Named profiles put such a profile in a `[profile.NAME]` table each (`[profile.prod]`,
+//! `[profile.prod.azure]`, ...), see [`ProfileChoice`] and [`Config::load_profile`].
+//!
 //! Environment: `OFFERKIT_<VENDOR>_<KEY>` (and `OFFERKIT_AZURE_<KEY>`), `<VENDOR>` one of
 //! `INGESTION`, `ORDERS`, `ADOBE`, `APPCHARGE`. A key that is not in [`CONFIG_KEYS`] is an error
 //! naming the nearest known key, so a typo cannot silently leave a setting unset.
 
 mod keys;
+mod network;
 mod permissions;
+mod profiles;
 mod retired;
 
 use std::collections::BTreeMap;
@@ -38,7 +43,9 @@ use offerkit_models::Vendor;
 use crate::error::{Error, ErrorKind};
 pub use keys::{CONFIG_KEYS, ConfigKey, KeyScope, markdown_table};
 use keys::{kebab, keys_of, nearest, screaming};
+pub use network::Network;
 pub use permissions::ProfilePermissions;
+pub use profiles::{ProfileChoice, default_profile_file};
 pub use retired::{authority_from_token_url, ims_url_from_token_url};
 
 /// Everything needed to build a [`crate::Client`].
@@ -72,6 +79,8 @@ pub struct Config {
     pub job_poll_interval: Option<Duration>,
     /// Job deadline (default [`crate::RetractContext::DEFAULT_JOB_DEADLINE`]).
     pub job_deadline: Option<Duration>,
+    /// Timeouts and retries of every vendor's calls (the [`KeyScope::Global`] keys).
+    pub network: Network,
     /// Deprecated keys that were read anyway (the previous scheme's `token-url`, `base-url`,
     /// ...) and a profile holding a secret that group or others may read: one message each, for
     /// the caller to show once.
@@ -127,6 +136,7 @@ impl fmt::Debug for Config {
             .field("azure", &self.azure)
             .field("job_poll_interval", &self.job_poll_interval)
             .field("job_deadline", &self.job_deadline)
+            .field("network", &self.network)
             .finish()
     }
 }
@@ -168,7 +178,7 @@ fn check_key(scope: KeyScope, key: &str, origin: Origin) -> Result<(), Error> {
     };
     let shown = match origin {
         Origin::Env => format!("`{}`", scope.env_name(&wanted)),
-        Origin::Profile => format!("`{key}` in [{}]", scope.profile_table()),
+        Origin::Profile => format!("`{key}` in {}", scope.profile_place()),
     };
     Err(Error::new(
         ErrorKind::Config,
@@ -200,17 +210,9 @@ impl Config {
             let Some(rest) = name.strip_prefix("OFFERKIT_") else {
                 continue;
             };
-            match rest {
-                "JOB_POLL_INTERVAL_MS" => {
-                    config.job_poll_interval =
-                        Some(Duration::from_millis(parse_number(name, value)?));
-                    continue;
-                }
-                "JOB_DEADLINE_SECS" => {
-                    config.job_deadline = Some(Duration::from_secs(parse_number(name, value)?));
-                    continue;
-                }
-                _ => {}
+            if keys_of(KeyScope::Global).any(|k| k.key == rest) {
+                config.set_global(rest, parse_number(name, value)?, name)?;
+                continue;
             }
             let scoped = match rest.strip_prefix("AZURE_") {
                 Some(key) => Some((KeyScope::Azure, key)),
@@ -253,26 +255,53 @@ impl Config {
     fn settings_mut(&mut self, scope: KeyScope) -> &mut VendorConfig {
         match scope {
             KeyScope::Vendor(v) => self.vendors.entry(v).or_default(),
-            KeyScope::Azure => &mut self.azure,
+            // Global keys are numbers, set by `set_global`, never through here.
+            KeyScope::Azure | KeyScope::Global => &mut self.azure,
         }
     }
 
     /// Parses a TOML profile (see the module docs for the format). Tables are named by any
     /// spelling [`Vendor::parse`] knows (`[orders]`, `[partner-center-orders]`, ...) or `[azure]`.
+    /// A text with `[profile.NAME]` tables is read as its `default` profile (none: an empty
+    /// config with a warning); [`Config::from_toml_profile`] picks another.
     pub fn from_toml_str(text: &str) -> Result<Self, Error> {
+        Config::from_toml_profile(text, None)
+    }
+
+    /// Parses one profile of a TOML text: `name` (a `[profile.NAME]` table), or with `None` the
+    /// whole text when it has no `[profile.*]` tables and its `default` profile when it has.
+    ///
+    /// ```
+    /// use offerkit::{Config, Vendor};
+    /// let text = r#"
+    ///     [profile.default.appcharge]
+    ///     url = "http://127.0.0.1:9000"
+    ///     [profile.staging]
+    ///     timeout-secs = 5
+    ///     [profile.staging.appcharge]
+    ///     url = "https://api-sandbox.appcharge.com"
+    /// "#;
+    /// let staging = Config::from_toml_profile(text, Some("staging")).unwrap();
+    /// assert_eq!(staging.vendor(Vendor::Appcharge).base_url.as_deref(), Some("https://api-sandbox.appcharge.com"));
+    /// assert_eq!(staging.network.timeout, Some(std::time::Duration::from_secs(5)));
+    /// let default = Config::from_toml_profile(text, None).unwrap();
+    /// assert_eq!(default.vendor(Vendor::Appcharge).base_url.as_deref(), Some("http://127.0.0.1:9000"));
+    /// let unknown = Config::from_toml_profile(text, Some("prod")).unwrap_err();
+    /// assert!(unknown.to_string().contains("profiles: default, staging"), "{unknown}");
+    /// ```
+    pub fn from_toml_profile(text: &str, name: Option<&str>) -> Result<Self, Error> {
         let table: toml::Table = text
             .parse()
             .map_err(|e| Error::new(ErrorKind::Config, format!("invalid profile TOML: {e}")))?;
+        profiles::select(table, name).map(|selected| selected.config)
+    }
+
+    /// Reads one profile's table (the whole file, or one `[profile.NAME]`).
+    fn from_profile_table(table: toml::Table) -> Result<Self, Error> {
         let mut config = Config::new();
         for (key, value) in table {
-            match (key.as_str(), value) {
-                ("job-poll-interval-ms", toml::Value::Integer(ms)) => {
-                    config.job_poll_interval = Some(Duration::from_millis(non_negative(&key, ms)?))
-                }
-                ("job-deadline-secs", toml::Value::Integer(s)) => {
-                    config.job_deadline = Some(Duration::from_secs(non_negative(&key, s)?))
-                }
-                (_, toml::Value::Table(section)) => {
+            match value {
+                toml::Value::Table(section) => {
                     let scope = if key.eq_ignore_ascii_case("azure") {
                         KeyScope::Azure
                     } else {
@@ -291,26 +320,58 @@ impl Config {
                     };
                     for (field, value) in section {
                         let toml::Value::String(value) = value else {
+                            let global =
+                                keys_of(KeyScope::Global).any(|k| k.key == screaming(&field));
+                            let hint = if global {
+                                " (it is a setting of every vendor: put it at the top level of \
+                                 the profile, before its first table)"
+                            } else {
+                                ""
+                            };
                             return Err(Error::new(
                                 ErrorKind::Config,
-                                format!("profile: [{key}] {field} must be a string"),
+                                format!("profile: [{key}] {field} must be a string{hint}"),
                             ));
                         };
                         config.set_checked(scope, &field, value, Origin::Profile)?;
                     }
                 }
-                (_, _) => {
+                toml::Value::Integer(n) => {
+                    check_key(KeyScope::Global, &key, Origin::Profile)?;
+                    let n = u64::try_from(n).map_err(|_| {
+                        Error::new(
+                            ErrorKind::Config,
+                            format!("profile: {key} must not be negative"),
+                        )
+                    })?;
+                    config.set_global(&screaming(&key), n, &key)?;
+                }
+                _ => {
+                    check_key(KeyScope::Global, &key, Origin::Profile)?;
                     return Err(Error::new(
                         ErrorKind::Config,
-                        format!(
-                            "profile: unknown or mistyped top-level key `{key}` (known: \
-                             job-poll-interval-ms, job-deadline-secs, and one table per vendor)"
-                        ),
+                        format!("profile: {key} must be a non-negative integer"),
                     ));
                 }
             }
         }
         Ok(config)
+    }
+
+    /// Sets the [`KeyScope::Global`] key `key` (`TIMEOUT_SECS`) to `n` in the unit its name
+    /// ends with; `shown` names it in errors the way the user wrote it.
+    fn set_global(&mut self, key: &str, n: u64, shown: &str) -> Result<(), Error> {
+        let unit = if key.ends_with("_MS") {
+            Duration::from_millis(n)
+        } else {
+            Duration::from_secs(n)
+        };
+        match key {
+            "JOB_POLL_INTERVAL_MS" => self.job_poll_interval = Some(unit),
+            "JOB_DEADLINE_SECS" => self.job_deadline = Some(unit),
+            _ => self.network.set(key, n, unit, shown)?,
+        }
+        Ok(())
     }
 
     /// Reads a TOML profile file; if it holds a secret and group or others may read it (Unix),
@@ -338,24 +399,7 @@ impl Config {
     /// # }
     /// ```
     pub fn from_file_with(path: &Path, permissions: ProfilePermissions) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::new(
-                ErrorKind::Config,
-                format!("cannot read profile {}: {e}", path.display()),
-            )
-        })?;
-        let mut config = Config::from_toml_str(&text).map_err(|e| {
-            Error::new(
-                ErrorKind::Config,
-                format!("{}: {}", path.display(), e.message()),
-            )
-        })?;
-        if config.holds_secret()
-            && let Some(warning) = permissions::check(path, permissions)?
-        {
-            config.warnings.push(warning);
-        }
-        Ok(config)
+        Config::from_profile_file(path, None, permissions)
     }
 
     /// `true` when a secret key (a client secret, a publisher token) is set.
@@ -364,6 +408,7 @@ impl Config {
             let settings = match k.scope {
                 KeyScope::Vendor(v) => self.vendors.get(&v),
                 KeyScope::Azure => Some(&self.azure),
+                KeyScope::Global => None,
             };
             settings
                 .and_then(|s| s.credential(&k.profile_key()))
@@ -384,6 +429,7 @@ impl Config {
         if other.job_deadline.is_some() {
             self.job_deadline = other.job_deadline;
         }
+        self.network.merge(other.network);
         self
     }
 
@@ -508,15 +554,6 @@ fn parse_number(key: &str, value: &str) -> Result<u64, Error> {
         Error::new(
             ErrorKind::Config,
             format!("{key} must be a non-negative integer, got `{value}`"),
-        )
-    })
-}
-
-fn non_negative(key: &str, n: i64) -> Result<u64, Error> {
-    u64::try_from(n).map_err(|_| {
-        Error::new(
-            ErrorKind::Config,
-            format!("profile: {key} must not be negative"),
         )
     })
 }

@@ -41,10 +41,13 @@ use offerkit_models::Vendor;
 const VENDOR: Vendor = Vendor::AdobeOffers;
 
 /// Builds the impl, or says why it cannot (missing keys, bad URL).
-pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
+pub(crate) fn build(
+    config: &Config,
+    transport: &offerkit_transport::Transport,
+) -> Result<Arc<dyn Retract>, Error> {
     let client = AdobeOffersClient::builder()
         .from_lookup(&config.lookup())
-        .and_then(|builder| builder.build())
+        .and_then(|builder| builder.transport(transport.clone()).build())
         .map_err(|e| config_error(VENDOR, e))?;
     Ok(Arc::new(Adobe { client }))
 }
@@ -300,20 +303,27 @@ mod tests {
 
     #[test]
     fn build_needs_credentials_and_reads_the_ims_url() {
-        let err = build(&Config::new()).err().expect("no credentials");
+        let err = build(&Config::new(), &crate::vendors::test_transport())
+            .err()
+            .expect("no credentials");
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(err.message().contains("OFFERKIT_ADOBE_CLIENT_ID"), "{err}");
         let config = Config::new()
             .with_credential(VENDOR, "client-id", "id")
             .with_credential(VENDOR, "client-secret", "secret")
             .with_credential(VENDOR, "org-id", "ORG@AdobeOrg");
-        assert!(build(&config).is_ok());
+        assert!(build(&config, &crate::vendors::test_transport()).is_ok());
         let sandbox = config
             .clone()
             .with_base_url(VENDOR, "http://127.0.0.1:9/data/core/dps/")
             .with_credential(VENDOR, "ims-url", "http://127.0.0.1:9");
-        assert!(build(&sandbox).is_ok());
+        assert!(build(&sandbox, &crate::vendors::test_transport()).is_ok());
         let bad = config.with_credential(VENDOR, "ims-url", "http://example.com");
-        assert_eq!(build(&bad).err().map(|e| e.kind()), Some(ErrorKind::Config));
+        assert_eq!(
+            build(&bad, &crate::vendors::test_transport())
+                .err()
+                .map(|e| e.kind()),
+            Some(ErrorKind::Config)
+        );
     }
 }

@@ -49,10 +49,13 @@ const LIST_UNDOCUMENTED: &str = "appcharge does not support list: Appcharge docu
     documented means; read offers by id (get)";
 
 /// Builds the impl, or says why it cannot (missing token, bad URL).
-pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
+pub(crate) fn build(
+    config: &Config,
+    transport: &offerkit_transport::Transport,
+) -> Result<Arc<dyn Retract>, Error> {
     let client = AppchargeClient::builder()
         .from_lookup(&config.lookup())
-        .and_then(|builder| builder.build())
+        .and_then(|builder| builder.transport(transport.clone()).build())
         .map_err(|e| config_error(VENDOR, e))?;
     Ok(Arc::new(Appcharge { client }))
 }
@@ -254,20 +257,24 @@ mod tests {
 
     #[test]
     fn build_needs_a_token_and_an_acceptable_url() {
-        let err = build(&Config::new()).err().expect("no token");
+        let err = build(&Config::new(), &crate::vendors::test_transport())
+            .err()
+            .expect("no token");
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(
             err.message().contains("OFFERKIT_APPCHARGE_PUBLISHER_TOKEN"),
             "{err}"
         );
         let config = Config::new().with_credential(VENDOR, "publisher-token", "t");
-        assert!(build(&config).is_ok());
+        assert!(build(&config, &crate::vendors::test_transport()).is_ok());
         let sandbox = config
             .clone()
             .with_base_url(VENDOR, "https://api-sandbox.appcharge.com");
-        assert!(build(&sandbox).is_ok());
+        assert!(build(&sandbox, &crate::vendors::test_transport()).is_ok());
         let url = config.with_base_url(VENDOR, "http://example.com");
-        let err = build(&url).err().expect("plain http to a remote host");
+        let err = build(&url, &crate::vendors::test_transport())
+            .err()
+            .expect("plain http to a remote host");
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(err.message().contains("base_url"), "{err}");
     }

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::retract::Retract;
 use offerkit_models::Vendor;
+use offerkit_transport::Transport;
 
 #[cfg(feature = "adobe-offers")]
 pub(crate) mod adobe_offers;
@@ -25,20 +26,25 @@ pub(crate) mod partner_center_ingestion;
 #[cfg(feature = "partner-center-orders")]
 pub(crate) mod partner_center_orders;
 
-/// Builds `vendor`'s impl from `config`, or says why it cannot.
-pub(crate) fn build(vendor: Vendor, config: &Config) -> Result<Arc<dyn Retract>, Error> {
+/// Builds `vendor`'s impl from `config` on `transport` (shared by every vendor of a client), or
+/// says why it cannot.
+pub(crate) fn build(
+    vendor: Vendor,
+    config: &Config,
+    transport: &Transport,
+) -> Result<Arc<dyn Retract>, Error> {
     match vendor {
         #[cfg(feature = "partner-center-ingestion")]
-        Vendor::PartnerCenterIngestion => partner_center_ingestion::build(config),
+        Vendor::PartnerCenterIngestion => partner_center_ingestion::build(config, transport),
         #[cfg(feature = "partner-center-orders")]
-        Vendor::PartnerCenterOrders => partner_center_orders::build(config),
+        Vendor::PartnerCenterOrders => partner_center_orders::build(config, transport),
         #[cfg(feature = "adobe-offers")]
-        Vendor::AdobeOffers => adobe_offers::build(config),
+        Vendor::AdobeOffers => adobe_offers::build(config, transport),
         #[cfg(feature = "appcharge")]
-        Vendor::Appcharge => appcharge::build(config),
+        Vendor::Appcharge => appcharge::build(config, transport),
         #[allow(unreachable_patterns)]
         other => Err({
-            let _ = config;
+            let _ = (config, transport);
             Error::unsupported(format!(
                 "{other} is not compiled in (enable the `{}` cargo feature of offerkit)",
                 other.cargo_feature()
@@ -55,4 +61,12 @@ pub(crate) fn is_compiled_in(vendor: Vendor) -> bool {
         Vendor::AdobeOffers => cfg!(feature = "adobe-offers"),
         Vendor::Appcharge => cfg!(feature = "appcharge"),
     }
+}
+
+/// A default transport for the vendor modules' unit tests.
+#[cfg(test)]
+pub(crate) fn test_transport() -> Transport {
+    crate::config::Network::default()
+        .transport()
+        .unwrap_or_else(|e| panic!("transport: {e}"))
 }

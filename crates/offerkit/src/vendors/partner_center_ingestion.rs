@@ -38,10 +38,13 @@ use crate::vendors::common::{
 const VENDOR: Vendor = Vendor::PartnerCenterIngestion;
 
 /// Builds the impl, or says why it cannot (missing credentials, bad URL).
-pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
+pub(crate) fn build(
+    config: &Config,
+    transport: &offerkit_transport::Transport,
+) -> Result<Arc<dyn Retract>, Error> {
     let client = IngestionClient::builder()
         .from_lookup(&config.lookup())
-        .and_then(|b| b.build())
+        .and_then(|b| b.transport(transport.clone()).build())
         .map_err(|e| config_error(VENDOR, e))?;
     Ok(Arc::new(PartnerCenterIngestion { client }))
 }
@@ -414,7 +417,9 @@ mod tests {
 
     #[test]
     fn missing_credentials_are_a_config_error() {
-        let err = build(&Config::new()).err().expect("no credentials");
+        let err = build(&Config::new(), &crate::vendors::test_transport())
+            .err()
+            .expect("no credentials");
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(
             err.message().contains("OFFERKIT_INGESTION_TENANT_ID"),

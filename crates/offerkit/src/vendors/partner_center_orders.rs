@@ -45,10 +45,13 @@ use offerkit_models::Vendor;
 const VENDOR: Vendor = Vendor::PartnerCenterOrders;
 
 /// Builds the impl, or says why it cannot (missing credentials, bad URL).
-pub(crate) fn build(config: &Config) -> Result<Arc<dyn Retract>, Error> {
+pub(crate) fn build(
+    config: &Config,
+    transport: &offerkit_transport::Transport,
+) -> Result<Arc<dyn Retract>, Error> {
     let client = OrdersClient::builder()
         .from_lookup(&config.lookup())
-        .and_then(|builder| builder.build())
+        .and_then(|builder| builder.transport(transport.clone()).build())
         .map_err(|e| config_error(VENDOR, e))?;
     Ok(Arc::new(PartnerCenterOrders { client }))
 }
@@ -354,7 +357,9 @@ mod tests {
 
     #[test]
     fn missing_credentials_are_config_errors() {
-        let err = build(&Config::new()).err().expect("no credentials");
+        let err = build(&Config::new(), &crate::vendors::test_transport())
+            .err()
+            .expect("no credentials");
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(err.message().contains("OFFERKIT_ORDERS_TENANT_ID"), "{err}");
     }
@@ -368,6 +373,6 @@ mod tests {
             ("OFFERKIT_ORDERS_URL", "http://127.0.0.1:9"),
         ])
         .expect("config");
-        assert!(build(&config).is_ok());
+        assert!(build(&config, &crate::vendors::test_transport()).is_ok());
     }
 }

@@ -201,6 +201,7 @@ async fn run(
     };
     let files = crate::commands::batch::Files {
         input,
+        format: None,
         journal: setup.journal.clone(),
         new_journal: false,
         output: None,
