@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::outcome::{Details, Outcome};
 use crate::retract::{JobHandle, Probe, Query, Retract, RetractContext};
+use crate::select::{Select, Selection};
 use crate::target::Target;
 use offerkit_models::Vendor;
 
@@ -159,6 +160,11 @@ impl Client {
             Ok(imp) => imp.resume(target, job, ctx).await,
             Err(error) => Outcome::failed(error),
         }
+    }
+
+    /// Finds targets by query (see [`Retract::select`] and [`crate::select`]); read-only.
+    pub async fn select(&self, select: &Select) -> Result<Selection, Error> {
+        self.vendor(select.vendor())?.select(select).await
     }
 
     /// Runs a read-only query (see [`Retract::query`]).

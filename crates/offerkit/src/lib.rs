@@ -13,12 +13,14 @@
 //! ```
 
 // Table of contents: the target format, the one trait, outcomes and errors, configuration,
-// the client that holds one `Retract` impl per compiled-in vendor.
+// the client that holds one `Retract` impl per compiled-in vendor; `select`, finding targets by
+// query.
 mod client;
 mod config;
 mod error;
 mod outcome;
 mod retract;
+pub mod select;
 mod target;
 mod vendors;
 

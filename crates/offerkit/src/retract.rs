@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::outcome::{Details, Outcome};
+use crate::select::{Select, Selection};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
 use offerkit_models::Vendor;
 use offerkit_models::ids::{CustomerTenantId, JobId};
@@ -89,6 +90,14 @@ pub trait Retract: Send + Sync {
             self.vendor(),
             query.name()
         )))
+    }
+
+    /// Lists resources with the vendor's list calls (every page, until the limit), keeps those
+    /// the select's filter matches and names the target that retracts each (see
+    /// [`crate::select`]). Read-only. The default answers [`crate::ErrorKind::Unsupported`].
+    async fn select(&self, select: &Select) -> Result<Selection, Error> {
+        let _ = select;
+        Err(crate::select::unsupported(self.vendor()))
     }
 }
 

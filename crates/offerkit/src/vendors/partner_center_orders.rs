@@ -15,6 +15,11 @@
 //!   [`Fallback::StopRenewal`] and the window's end date) and [`OrdersClient::stop_renewal`]. Probe:
 //!   `Gone` when the subscription is `deleted`; for a renewal stop (or the fallback, past the
 //!   window) also when auto-renew is off; a missing subscription is an `Err` of kind `not-found`.
+//! - `select`: orders: one `GET /v1/customers/{c}/orders` (Partner Center documents no paging for
+//!   it: `links` has only `self`), targets `cancel`, whole orders unless `line_items`, then only the
+//!   line items that pass every `lineItems.` condition on their own; subscriptions: one
+//!   `GET …/subscriptions`, targets `cancel-subscription`. Orders (or the selected line items)
+//!   already cancelled and deleted subscriptions are left out, with a note.
 //! - `resume`: the default (cancellations are synchronous).
 //!
 //! Settings: the crate's own keys, `OFFERKIT_ORDERS_TENANT_ID`, `_CLIENT_ID`, `_CLIENT_SECRET`,
@@ -33,7 +38,9 @@ use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, Fallback, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
-use crate::target::{IfOutsideWindow, ResourceRef, Target};
+use crate::select::{Collector, Filter, Pick, Select, Selection, Source};
+use crate::target::{IfOutsideWindow, OrdersCancel, OrdersCancelSubscription, ResourceRef, Target};
+use offerkit_models::ids::{CustomerTenantId, OrderId, SubscriptionId};
 use crate::vendors::common::{config_error, error_from, failed_call, to_value, with_request_id};
 use offerkit_models::Vendor;
 
@@ -175,6 +182,118 @@ impl Retract for PartnerCenterOrders {
         }
         self.query_orders(query).await
     }
+
+    async fn select(&self, select: &Select) -> Result<Selection, Error> {
+        match &select.source {
+            Source::Orders {
+                customer,
+                line_items,
+            } => self.select_orders(select, customer, *line_items).await,
+            Source::Subscriptions {
+                customer,
+                if_outside_window,
+            } => {
+                self.select_subscriptions(select, customer, *if_outside_window)
+                    .await
+            }
+            _ => Err(crate::select::unsupported(VENDOR)),
+        }
+    }
+}
+
+/// The `lineItems` key of an order, under which `--line-items` conditions test each item.
+const LINE_ITEMS: &str = "lineItems";
+
+impl PartnerCenterOrders {
+    async fn select_orders(
+        &self,
+        select: &Select,
+        customer: &CustomerTenantId,
+        by_line_item: bool,
+    ) -> Result<Selection, Error> {
+        let collection = self
+            .client
+            .list_orders(customer)
+            .await
+            .map_err(facade_error)?;
+        let (order_filter, item_filter) = if by_line_item {
+            select.filter.split_under(LINE_ITEMS)
+        } else {
+            (select.filter.clone(), Filter::new())
+        };
+        let mut collector = Collector::new(select);
+        for order in collection.items.unwrap_or_default() {
+            let json = to_value(&order);
+            collector.offer_with(&order_filter, &json, |json| {
+                let Some(id) = order.id.as_deref() else {
+                    return Ok(Some(Pick::Skip("an order without id".to_owned())));
+                };
+                let lines = if by_line_item {
+                    let lines = matching_lines(json, &item_filter);
+                    if lines.is_empty() {
+                        return Ok(None);
+                    }
+                    lines
+                } else {
+                    Vec::new()
+                };
+                if orders::already_cancelled(&order, &lines) {
+                    return Ok(Some(Pick::Skip("already cancelled".to_owned())));
+                }
+                let id = OrderId::new(id).map_err(crate::target::TargetError::from)?;
+                Ok(Some(Pick::Target(Target::OrdersCancel(OrdersCancel::new(
+                    customer.clone(),
+                    id,
+                    lines,
+                )))))
+            })?;
+        }
+        Ok(collector.finish())
+    }
+
+    async fn select_subscriptions(
+        &self,
+        select: &Select,
+        customer: &CustomerTenantId,
+        if_outside_window: IfOutsideWindow,
+    ) -> Result<Selection, Error> {
+        let collection = self
+            .client
+            .list_subscriptions(customer)
+            .await
+            .map_err(facade_error)?;
+        let mut collector = Collector::new(select);
+        for sub in collection.items.unwrap_or_default() {
+            let json = to_value(&sub);
+            collector.offer(&json, |_| {
+                let Some(id) = sub.id.as_deref() else {
+                    return Ok(Some(Pick::Skip("a subscription without id".to_owned())));
+                };
+                if sub.is_deleted() {
+                    return Ok(Some(Pick::Skip("already deleted".to_owned())));
+                }
+                let id = SubscriptionId::new(id).map_err(crate::target::TargetError::from)?;
+                Ok(Some(Pick::Target(Target::OrdersCancelSubscription(
+                    OrdersCancelSubscription::new(customer.clone(), id)
+                        .if_outside_window(if_outside_window),
+                ))))
+            })?;
+        }
+        Ok(collector.finish())
+    }
+}
+
+/// The numbers of the order's line items that pass `filter` each on their own.
+fn matching_lines(order: &serde_json::Value, filter: &Filter) -> Vec<u32> {
+    order
+        .get(LINE_ITEMS)
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|item| filter.matches(item))
+        .filter_map(|item| item.get("lineItemNumber")?.as_u64())
+        .filter_map(|n| u32::try_from(n).ok())
+        .collect()
 }
 
 impl PartnerCenterOrders {
