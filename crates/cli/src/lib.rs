@@ -62,6 +62,7 @@ pub async fn run(cli: Cli) -> Exit {
     };
     let exit = match &cli.command {
         Command::Batch(args) => commands::batch::run(&session, args, json).await,
+        Command::Select(args) => commands::select::run(&session.client, args, json).await,
         command => match commands::single::op(command) {
             Some(Ok(op)) => commands::single::run(&session.client, &op, json).await,
             Some(Err(error)) => {

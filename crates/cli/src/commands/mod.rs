@@ -3,4 +3,5 @@
 pub mod batch;
 pub mod demo;
 pub mod sandbox;
+pub mod select;
 pub mod single;
