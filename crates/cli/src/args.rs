@@ -391,7 +391,8 @@ pub struct SelectArgs {
 
 /// Parses `--where` (the error names the bad part).
 fn condition_parser(raw: &str) -> Result<offerkit::select::Condition, String> {
-    raw.parse().map_err(|e: offerkit::select::FilterError| e.to_string())
+    raw.parse()
+        .map_err(|e: offerkit::select::FilterError| e.to_string())
 }
 
 /// `offerkit demo`
@@ -487,8 +488,18 @@ mod tests {
     #[test]
     fn parses_select_and_names_a_bad_condition() {
         let cli = Cli::try_parse_from([
-            "offerkit", "select", "orders", "--customer", "c", "--line-items", "--where",
-            "lineItems.offerId=X", "--where", "creationDate>2026-11-01", "--limit", "3",
+            "offerkit",
+            "select",
+            "orders",
+            "--customer",
+            "c",
+            "--line-items",
+            "--where",
+            "lineItems.offerId=X",
+            "--where",
+            "creationDate>2026-11-01",
+            "--limit",
+            "3",
         ])
         .expect("parse");
         match cli.command {
@@ -500,9 +511,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let err = Cli::try_parse_from(["offerkit", "select", "adobe", "--where", "creationDate>>x"])
-            .err()
-            .expect("a bad condition");
+        let err =
+            Cli::try_parse_from(["offerkit", "select", "adobe", "--where", "creationDate>>x"])
+                .err()
+                .expect("a bad condition");
         assert!(err.to_string().contains("`>>` is not an operator"), "{err}");
         assert!(Cli::try_parse_from(["offerkit", "select", "adobe", "--limit", "0"]).is_err());
     }

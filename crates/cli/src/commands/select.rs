@@ -43,7 +43,9 @@ pub fn select_of(args: &SelectArgs) -> Result<Select, Error> {
     let name = vendor_name(vendor);
     let refuse = |flag: &str, given: bool| -> Result<(), Error> {
         if given {
-            Err(Error::input(format!("select {name}: {flag} does not apply")))
+            Err(Error::input(format!(
+                "select {name}: {flag} does not apply"
+            )))
         } else {
             Ok(())
         }
@@ -53,8 +55,7 @@ pub fn select_of(args: &SelectArgs) -> Result<Select, Error> {
             .customer
             .as_deref()
             .ok_or_else(|| Error::input(format!("select {name} needs --customer")))?;
-        CustomerTenantId::new(raw)
-            .map_err(|e| TargetError::from(e).in_field("--customer").into())
+        CustomerTenantId::new(raw).map_err(|e| TargetError::from(e).in_field("--customer").into())
     };
     let accepts = |flags: &[&str]| -> Result<(), Error> {
         let given = [
@@ -163,8 +164,14 @@ mod tests {
             }
         );
         assert_eq!(s.filter.conditions().len(), 1);
-        let s = select(&["subscriptions", "--customer", "c", "--if-outside-window", "stop-renewal"])
-            .expect("select");
+        let s = select(&[
+            "subscriptions",
+            "--customer",
+            "c",
+            "--if-outside-window",
+            "stop-renewal",
+        ])
+        .expect("select");
         assert!(matches!(
             s.source,
             Source::Subscriptions {
@@ -177,13 +184,24 @@ mod tests {
         for (args, wanted) in [
             (&["adobe"][..], "needs --offer-type"),
             (&["orders"][..], "needs --customer"),
-            (&["adobe", "--offer-type", "fallback", "--customer", "c"][..], "--customer does not apply"),
-            (&["ingestion", "--line-items"][..], "--line-items does not apply"),
-            (&["orders", "--customer", "c", "--role", "isv"][..], "--role does not apply"),
+            (
+                &["adobe", "--offer-type", "fallback", "--customer", "c"][..],
+                "--customer does not apply",
+            ),
+            (
+                &["ingestion", "--line-items"][..],
+                "--line-items does not apply",
+            ),
+            (
+                &["orders", "--customer", "c", "--role", "isv"][..],
+                "--role does not apply",
+            ),
             (&["appcharge", "--id", ".."][..], "field `--id`"),
             (&["orders", "--customer", " c"][..], "field `--customer`"),
         ] {
-            let err = select(args).err().unwrap_or_else(|| panic!("{args:?} accepted"));
+            let err = select(args)
+                .err()
+                .unwrap_or_else(|| panic!("{args:?} accepted"));
             assert_eq!(Exit::for_error(&err), Exit::Usage, "{args:?}");
             assert!(err.to_string().contains(wanted), "{args:?}: {err}");
         }

@@ -147,7 +147,10 @@ impl Condition {
             ));
         }
         let path: Vec<String> = raw_path.split('.').map(str::to_owned).collect();
-        if let Some(bad) = path.iter().find(|s| s.trim().is_empty() || s.trim() != s.as_str()) {
+        if let Some(bad) = path
+            .iter()
+            .find(|s| s.trim().is_empty() || s.trim() != s.as_str())
+        {
             return Err(FilterError::new(
                 text,
                 format!(
@@ -453,7 +456,12 @@ mod tests {
             ("state!=draft", Op::Ne, "state", "draft"),
             ("name~Summer", Op::Contains, "name", "Summer"),
             ("rank.priority<3", Op::Lt, "rank.priority", "3"),
-            ("creationDate>2026-11-01", Op::Gt, "creationDate", "2026-11-01"),
+            (
+                "creationDate>2026-11-01",
+                Op::Gt,
+                "creationDate",
+                "2026-11-01",
+            ),
             (" segments = New User ", Op::Eq, "segments", "New User"),
             ("name=a=b", Op::Eq, "name", "a=b"),
             ("name=", Op::Eq, "name", ""),
@@ -504,7 +512,10 @@ mod tests {
         assert!(c("d=2026-11-01").matches(&r), "date-only is midnight UTC");
         assert!(c("d=2026-11-01T01:00:00+01:00").matches(&r));
         assert!(!c("d=2026-11-02").matches(&r));
-        assert!(!c("n=02").matches(&json!({"n": "2"})), "02 is not a JSON number");
+        assert!(
+            !c("n=02").matches(&json!({"n": "2"})),
+            "02 is not a JSON number"
+        );
     }
 
     #[test]
@@ -514,7 +525,10 @@ mod tests {
         assert!(!c("state!=live").matches(&r));
         assert!(!c("segments!=Whales").matches(&r));
         assert!(c("segments!=Dolphins").matches(&r));
-        assert!(c("missing!=x").matches(&r), "a missing field has no equal value");
+        assert!(
+            c("missing!=x").matches(&r),
+            "a missing field has no equal value"
+        );
         assert!(!c("missing=x").matches(&r));
     }
 
@@ -542,9 +556,18 @@ mod tests {
         assert!(c("created>2023-05-15").matches(&r));
         assert!(c("created<2023-05-16").matches(&r));
         assert!(!c("created>2023-05-15T14:35:17Z").matches(&r));
-        assert!(c("pc>2026-11-01T10:00:00Z").matches(&r), "7 fractional digits");
-        assert!(c("plain>2026-11-01T09:59:59Z").matches(&r), "no offset is UTC");
-        assert!(!c("name>1").matches(&r), "text that is no number never compares");
+        assert!(
+            c("pc>2026-11-01T10:00:00Z").matches(&r),
+            "7 fractional digits"
+        );
+        assert!(
+            c("plain>2026-11-01T09:59:59Z").matches(&r),
+            "no offset is UTC"
+        );
+        assert!(
+            !c("name>1").matches(&r),
+            "text that is no number never compares"
+        );
         assert!(!c("created>5").matches(&r), "a date is no number");
         assert!(!c("missing>1").matches(&r));
     }

@@ -238,7 +238,10 @@ mod tests {
     fn only_plain_top_level_equalities_go_to_adobe() {
         let property = |text: &str| property_of(&Condition::parse(text).expect("condition"));
         assert_eq!(property("status=draft").as_deref(), Some("status==draft"));
-        assert_eq!(property("name=Summer Sale").as_deref(), Some("name==Summer Sale"));
+        assert_eq!(
+            property("name=Summer Sale").as_deref(),
+            Some("name==Summer Sale")
+        );
         for local in [
             "name~summer",
             "status!=draft",

@@ -269,9 +269,10 @@ fn pick_offer(
         Some(State::Live) if ingestion::is_withdrawn(offer, crate_role) => {
             Pick::Skip(format!("already withdrawn for role {}", role.as_str()))
         }
-        Some(State::Live) => {
-            Pick::Target(Target::IngestionWithdraw(IngestionWithdraw::new(id()?, role)))
-        }
+        Some(State::Live) => Pick::Target(Target::IngestionWithdraw(IngestionWithdraw::new(
+            id()?,
+            role,
+        ))),
         Some(State::Withdrawn) => Pick::Skip("already withdrawn".to_owned()),
         Some(State::Deleted) => Pick::Skip("already deleted".to_owned()),
         Some(other) => Pick::Skip(format!("state {other} (neither draft nor live)")),

@@ -40,9 +40,9 @@ use crate::outcome::{Details, Fallback, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::select::{Collector, Filter, Pick, Select, Selection, Source};
 use crate::target::{IfOutsideWindow, OrdersCancel, OrdersCancelSubscription, ResourceRef, Target};
-use offerkit_models::ids::{CustomerTenantId, OrderId, SubscriptionId};
 use crate::vendors::common::{config_error, error_from, failed_call, to_value, with_request_id};
 use offerkit_models::Vendor;
+use offerkit_models::ids::{CustomerTenantId, OrderId, SubscriptionId};
 
 const VENDOR: Vendor = Vendor::PartnerCenterOrders;
 
