@@ -513,8 +513,7 @@ mod tests {
         }
         let err =
             Cli::try_parse_from(["offerkit", "select", "adobe", "--where", "creationDate>>x"])
-                .err()
-                .expect("a bad condition");
+                .expect_err("a bad condition");
         assert!(err.to_string().contains("`>>` is not an operator"), "{err}");
         assert!(Cli::try_parse_from(["offerkit", "select", "adobe", "--limit", "0"]).is_err());
     }

@@ -493,7 +493,7 @@ mod tests {
         assert!(err("creationDate>").contains("value `` after `>`"));
         assert!(err("name~").contains("after `~` is empty"));
         assert!(err("d>2026-13-01").contains("neither a number nor a date"));
-        let e = Condition::parse("x<y").err().expect("error");
+        let e = Condition::parse("x<y").expect_err("error");
         assert_eq!(e.text(), "x<y");
         assert!(e.reason().contains("`y`"));
     }
@@ -602,7 +602,7 @@ mod tests {
         assert_eq!(under.conditions().len(), 1);
         assert_eq!(under.conditions()[0].path(), ["offerId"]);
         assert!(under.matches(&json!({"offerId": "B"})));
-        let bad = Filter::parse_all(["a=1", "b>>2"]).err().expect("error");
+        let bad = Filter::parse_all(["a=1", "b>>2"]).expect_err("error");
         assert_eq!(bad.text(), "b>>2");
     }
 }
