@@ -41,7 +41,8 @@ async fn seeded() -> Sandbox {
                  "lineItems": [
                     {"offerId": "OFFER-A", "quantity": 2},
                     {"offerId": "OFFER-B", "quantity": 1},
-                    {"offerId": "OFFER-A", "quantity": 5}]},
+                    {"offerId": "OFFER-A", "quantity": 5},
+                    {"offerId": "OFFER-A", "quantity": 0}]},
                 {"id": "order-mixed", "referenceCustomerId": CUSTOMER, "creationDate": "2099-01-03T00:00:00Z",
                  "lineItems": [
                     {"offerId": "OFFER-B", "quantity": 1},
@@ -76,6 +77,14 @@ fn counts(run: &Run) -> (u64, u64) {
         read.parse().expect("read N"),
         matched.parse().expect("matched M"),
     )
+}
+
+/// The `key` field of every target line.
+fn field(run: &Run, key: &str) -> Vec<String> {
+    run.json_lines()
+        .iter()
+        .map(|t| t[key].as_str().unwrap_or_default().to_owned())
+        .collect()
 }
 
 /// Every request that reached the sandbox was a read (token requests aside).
@@ -180,13 +189,8 @@ async fn select_adobe_pages_pushes_equalities_down_and_stops_at_the_limit() {
     )
     .await;
     assert_eq!(run.code, 0, "{run:?}");
-    let ids: Vec<Value> = run
-        .json_lines()
-        .iter()
-        .map(|t| t["offerId"].clone())
-        .collect();
     assert_eq!(
-        ids,
+        field(&run, "offerId"),
         [
             "perso-001",
             "perso-003",
@@ -270,12 +274,9 @@ async fn select_ingestion_orders_and_subscriptions_make_the_right_targets() {
     )
     .await;
     assert_eq!(orders.code, 0, "{orders:?}");
-    let ids: Vec<Value> = orders
-        .json_lines()
-        .iter()
-        .map(|t| t["orderId"].clone())
-        .collect();
-    assert_eq!(ids.len(), 2, "{orders:?}");
+    let mut ids = field(&orders, "orderId");
+    ids.sort();
+    assert_eq!(ids, ["order-mixed", "order-new"], "{orders:?}");
     assert!(
         orders
             .json_lines()
@@ -301,11 +302,7 @@ async fn select_ingestion_orders_and_subscriptions_make_the_right_targets() {
     )
     .await;
     assert_eq!(any.code, 0, "{any:?}");
-    let mut ids: Vec<String> = any
-        .json_lines()
-        .iter()
-        .map(|t| t["orderId"].as_str().unwrap_or_default().to_owned())
-        .collect();
+    let mut ids = field(&any, "orderId");
     ids.sort();
     assert_eq!(ids, ["order-mixed", "order-new"]);
 
@@ -342,6 +339,33 @@ async fn select_ingestion_orders_and_subscriptions_make_the_right_targets() {
         "the two OFFER-A items of quantity > 1: {order_new}"
     );
     assert_eq!(counts(&items), (3, 1));
+
+    // A line item already at quantity 0 is not listed again.
+    let left = offerkit(
+        &sandbox,
+        &[
+            "select",
+            "orders",
+            "--customer",
+            CUSTOMER,
+            "--line-items",
+            "--where",
+            "lineItems.offerId=OFFER-A",
+        ],
+    )
+    .await;
+    assert_eq!(left.code, 0, "{left:?}");
+    let targets = left.json_lines();
+    assert_eq!(targets.len(), 2, "{left:?}");
+    let new = targets
+        .iter()
+        .find(|t| t["orderId"] == "order-new")
+        .expect("order-new");
+    assert_eq!(
+        new["lineItems"],
+        json!([0, 2]),
+        "line 3 is already cancelled: {left:?}"
+    );
 
     let subs = offerkit(
         &sandbox,

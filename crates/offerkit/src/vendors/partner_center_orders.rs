@@ -17,7 +17,8 @@
 //!   window) also when auto-renew is off; a missing subscription is an `Err` of kind `not-found`.
 //! - `select`: orders: one `GET /v1/customers/{c}/orders` (Partner Center documents no paging for
 //!   it: `links` has only `self`), targets `cancel`, whole orders unless `line_items`, then only the
-//!   line items that pass every `lineItems.` condition on their own; subscriptions: one
+//!   line items that pass every `lineItems.` condition on their own (and are not cancelled yet);
+//!   subscriptions: one
 //!   `GET …/subscriptions`, targets `cancel-subscription`. Orders (or the selected line items)
 //!   already cancelled and deleted subscriptions are left out, with a note.
 //! - `resume`: the default (cancellations are synchronous).
@@ -229,9 +230,14 @@ impl PartnerCenterOrders {
                     return Ok(Some(Pick::Skip("an order without id".to_owned())));
                 };
                 let lines = if by_line_item {
-                    let lines = matching_lines(json, &item_filter);
+                    let mut lines = matching_lines(json, &item_filter);
                     if lines.is_empty() {
                         return Ok(None);
+                    }
+                    // Only what is left to cancel: a line at quantity 0 already is.
+                    lines.retain(|n| !orders::already_cancelled(&order, &[*n]));
+                    if lines.is_empty() {
+                        return Ok(Some(Pick::Skip("already cancelled".to_owned())));
                     }
                     lines
                 } else {
