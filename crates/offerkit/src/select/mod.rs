@@ -25,7 +25,7 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::target::{AdobeOfferType, IfOutsideWindow, Target, WithdrawRole};
 use offerkit_models::Vendor;
-use offerkit_models::ids::{CustomerTenantId, PublisherOfferId};
+use offerkit_models::ids::{CustomerTenantId, InvalidId, PublisherOfferId};
 
 /// What to list, per vendor, with the choices that decide each target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,6 +154,23 @@ pub(crate) enum Pick {
     Skip(String),
 }
 
+impl Pick {
+    /// The target `make` builds from the resource's id, or, when the id check refuses the id the
+    /// vendor sent (`..`, control characters…), a skip saying why: one odd resource does not stop
+    /// the listing.
+    pub(crate) fn of<I>(id: Result<I, InvalidId>, make: impl FnOnce(I) -> Target) -> Pick {
+        match id {
+            Ok(id) => Pick::Target(make(id)),
+            Err(e) => Pick::Skip(format!("an id offerkit refuses ({})", e.reason())),
+        }
+    }
+
+    /// A skip for `reason`.
+    pub(crate) fn skip(reason: impl Into<String>) -> Pick {
+        Pick::Skip(reason.into())
+    }
+}
+
 impl<'a> Collector<'a> {
     /// A collector for `select`.
     pub(crate) fn new(select: &'a Select) -> Self {
@@ -177,36 +194,32 @@ impl<'a> Collector<'a> {
     }
 
     /// Reads one resource: tests it with `filter` (the select's own unless a vendor splits it)
-    /// and, when it passes, keeps what `pick` makes of it. Does nothing once full.
+    /// and, when it passes, keeps what `pick` makes of it (`None`: it does not match after all).
+    /// Does nothing once full.
     pub(crate) fn offer_with(
         &mut self,
         filter: &Filter,
         resource: &Value,
-        pick: impl FnOnce(&Value) -> Result<Option<Pick>, Error>,
-    ) -> Result<(), Error> {
+        pick: impl FnOnce(&Value) -> Option<Pick>,
+    ) {
         if self.full() {
-            return Ok(());
+            return;
         }
         self.selection.read += 1;
         if !filter.matches(resource) {
-            return Ok(());
+            return;
         }
-        match pick(resource)? {
+        match pick(resource) {
             Some(Pick::Target(target)) => self.selection.targets.push(target),
             Some(Pick::Skip(reason)) => *self.skipped.entry(reason).or_default() += 1,
             None => {}
         }
-        Ok(())
     }
 
     /// [`Collector::offer_with`] with the select's filter.
-    pub(crate) fn offer(
-        &mut self,
-        resource: &Value,
-        pick: impl FnOnce(&Value) -> Result<Option<Pick>, Error>,
-    ) -> Result<(), Error> {
+    pub(crate) fn offer(&mut self, resource: &Value, pick: impl FnOnce(&Value) -> Option<Pick>) {
         let select: &'a Select = self.select;
-        self.offer_with(&select.filter, resource, pick)
+        self.offer_with(&select.filter, resource, pick);
     }
 
     /// The selection, with one note per skip reason.
@@ -251,25 +264,30 @@ mod tests {
             json!({"id": "e", "type": "Bundle"}),
         ];
         for offer in &offers {
-            collector
-                .offer(offer, |o| {
-                    let id = o["id"].as_str().unwrap_or_default();
-                    Ok(Some(if id == "c" {
-                        Pick::Skip("already gone".to_owned())
-                    } else {
-                        Pick::Target(target(id))
-                    }))
+            collector.offer(offer, |o| {
+                let id = o["id"].as_str().unwrap_or_default();
+                Some(match id {
+                    "c" => Pick::skip("already gone"),
+                    "a" => Pick::of(PublisherOfferId::new(".."), |_| target("x")),
+                    _ => Pick::Target(target(id)),
                 })
-                .expect("offer");
+            });
         }
         assert!(collector.full());
         let selection = collector.finish();
-        assert_eq!(selection.read, 4, "e is not read once the limit is reached");
+        assert_eq!(selection.read, 5, "read until the limit is reached");
         assert_eq!(selection.matched(), 2);
-        assert_eq!(selection.targets, [target("a"), target("d")]);
+        assert_eq!(selection.targets, [target("d"), target("e")]);
+        assert_eq!(selection.notes.len(), 2, "{:?}", selection.notes);
+        assert!(
+            selection.notes[1]
+                .starts_with("left out 1 matching resource: an id offerkit refuses ("),
+            "{:?}",
+            selection.notes
+        );
         assert_eq!(
-            selection.notes,
-            ["left out 1 matching resource: already gone"]
+            selection.notes[0],
+            "left out 1 matching resource: already gone"
         );
     }
 

@@ -180,14 +180,13 @@ impl Adobe {
             for offer in page.results.unwrap_or_default() {
                 let json = record_json(&offer);
                 collector.offer(&json, |_| {
-                    let Some(id) = offer.id.as_deref() else {
-                        return Ok(Some(Pick::Skip("no id".to_owned())));
-                    };
-                    let id = AdobeOfferId::new(id).map_err(crate::target::TargetError::from)?;
-                    Ok(Some(Pick::Target(Target::AdobeDelete(AdobeDelete::new(
-                        id, offer_type,
-                    )))))
-                })?;
+                    Some(match offer.id.as_deref() {
+                        None => Pick::skip("no id"),
+                        Some(id) => Pick::of(AdobeOfferId::new(id), |id| {
+                            Target::AdobeDelete(AdobeDelete::new(id, offer_type))
+                        }),
+                    })
+                });
             }
         }
         Ok(collector.finish())

@@ -148,7 +148,7 @@ impl Retract for Appcharge {
                     error
                 }
             })?;
-            keep(&mut collector, list.offers.unwrap_or_default(), None)?;
+            keep(&mut collector, list.offers.unwrap_or_default(), None);
         } else {
             for chunk in ids.chunks(MAX_IDS_PER_REQUEST) {
                 if collector.full() {
@@ -159,7 +159,7 @@ impl Retract for Appcharge {
                     .get_offers(chunk)
                     .await
                     .map_err(|e| error_from(e, None))?;
-                keep(&mut collector, list.offers.unwrap_or_default(), Some(chunk))?;
+                keep(&mut collector, list.offers.unwrap_or_default(), Some(chunk));
             }
         }
         Ok(collector.finish())
@@ -180,7 +180,7 @@ fn keep(
     collector: &mut Collector<'_>,
     offers: Vec<offerkit_appcharge::models::Offer>,
     asked: Option<&[PublisherOfferId]>,
-) -> Result<(), Error> {
+) {
     for offer in offers {
         let id = offer.publisher_offer_id.as_deref().unwrap_or_default();
         if asked.is_some_and(|asked| !asked.iter().any(|a| a.as_str() == id)) {
@@ -188,16 +188,14 @@ fn keep(
         }
         let json = record_json(&offer);
         collector.offer(&json, |_| {
-            if id.is_empty() {
-                return Ok(Some(Pick::Skip("no publisherOfferId".to_owned())));
-            }
-            let id = PublisherOfferId::new(id).map_err(crate::target::TargetError::from)?;
-            Ok(Some(Pick::Target(Target::AppchargeDelete(
-                AppchargeDelete::new(id),
-            ))))
-        })?;
+            Some(match id {
+                "" => Pick::skip("no publisherOfferId"),
+                id => Pick::of(PublisherOfferId::new(id), |id| {
+                    Target::AppchargeDelete(AppchargeDelete::new(id))
+                }),
+            })
+        });
     }
-    Ok(())
 }
 
 fn offer_id_of(target: &Target) -> Result<&PublisherOfferId, Error> {

@@ -246,7 +246,7 @@ impl Retract for PartnerCenterIngestion {
             };
             for offer in page {
                 let json = to_value(&offer);
-                collector.offer(&json, |_| pick_offer(&offer, role, crate_role))?;
+                collector.offer(&json, |_| Some(pick_offer(&offer, role, crate_role)));
             }
         }
         Ok(collector.finish())
@@ -258,26 +258,25 @@ fn pick_offer(
     offer: &ingestion::models::PrivateOffer,
     role: WithdrawRole,
     crate_role: IngestionRole,
-) -> Result<Option<Pick>, Error> {
+) -> Pick {
     use ingestion::models::PrivateOfferState as State;
     let Some(id) = offer.id.as_deref() else {
-        return Ok(Some(Pick::Skip("a private offer without id".to_owned())));
+        return Pick::skip("a private offer without id");
     };
-    let id = || PrivateOfferId::new(id).map_err(crate::target::TargetError::from);
-    Ok(Some(match &offer.state {
-        Some(State::Draft) => Pick::Target(Target::IngestionDelete(IngestionDelete::new(id()?))),
+    let id = PrivateOfferId::new(id);
+    match &offer.state {
+        Some(State::Draft) => Pick::of(id, |id| Target::IngestionDelete(IngestionDelete::new(id))),
         Some(State::Live) if ingestion::is_withdrawn(offer, crate_role) => {
-            Pick::Skip(format!("already withdrawn for role {}", role.as_str()))
+            Pick::skip(format!("already withdrawn for role {}", role.as_str()))
         }
-        Some(State::Live) => Pick::Target(Target::IngestionWithdraw(IngestionWithdraw::new(
-            id()?,
-            role,
-        ))),
-        Some(State::Withdrawn) => Pick::Skip("already withdrawn".to_owned()),
-        Some(State::Deleted) => Pick::Skip("already deleted".to_owned()),
-        Some(other) => Pick::Skip(format!("state {other} (neither draft nor live)")),
-        None => Pick::Skip("no state".to_owned()),
-    }))
+        Some(State::Live) => Pick::of(id, |id| {
+            Target::IngestionWithdraw(IngestionWithdraw::new(id, role))
+        }),
+        Some(State::Withdrawn) => Pick::skip("already withdrawn"),
+        Some(State::Deleted) => Pick::skip("already deleted"),
+        Some(other) => Pick::skip(format!("state {other} (neither draft nor live)")),
+        None => Pick::skip("no state"),
+    }
 }
 
 impl PartnerCenterIngestion {

@@ -227,32 +227,29 @@ impl PartnerCenterOrders {
             let json = to_value(&order);
             collector.offer_with(&order_filter, &json, |json| {
                 let Some(id) = order.id.as_deref() else {
-                    return Ok(Some(Pick::Skip("an order without id".to_owned())));
+                    return Some(Pick::skip("an order without id"));
                 };
                 let lines = if by_line_item {
                     let mut lines = matching_lines(json, &item_filter);
                     if lines.is_empty() {
-                        return Ok(None);
+                        return None;
                     }
                     // Only what is left to cancel: a line at quantity 0 already is.
                     lines.retain(|n| !orders::already_cancelled(&order, &[*n]));
                     if lines.is_empty() {
-                        return Ok(Some(Pick::Skip("already cancelled".to_owned())));
+                        return Some(Pick::skip("already cancelled"));
                     }
                     lines
                 } else {
                     Vec::new()
                 };
                 if orders::already_cancelled(&order, &lines) {
-                    return Ok(Some(Pick::Skip("already cancelled".to_owned())));
+                    return Some(Pick::skip("already cancelled"));
                 }
-                let id = OrderId::new(id).map_err(crate::target::TargetError::from)?;
-                Ok(Some(Pick::Target(Target::OrdersCancel(OrdersCancel::new(
-                    customer.clone(),
-                    id,
-                    lines,
-                )))))
-            })?;
+                Some(Pick::of(OrderId::new(id), |id| {
+                    Target::OrdersCancel(OrdersCancel::new(customer.clone(), id, lines))
+                }))
+            });
         }
         Ok(collector.finish())
     }
@@ -273,17 +270,18 @@ impl PartnerCenterOrders {
             let json = to_value(&sub);
             collector.offer(&json, |_| {
                 let Some(id) = sub.id.as_deref() else {
-                    return Ok(Some(Pick::Skip("a subscription without id".to_owned())));
+                    return Some(Pick::skip("a subscription without id"));
                 };
                 if sub.is_deleted() {
-                    return Ok(Some(Pick::Skip("already deleted".to_owned())));
+                    return Some(Pick::skip("already deleted"));
                 }
-                let id = SubscriptionId::new(id).map_err(crate::target::TargetError::from)?;
-                Ok(Some(Pick::Target(Target::OrdersCancelSubscription(
-                    OrdersCancelSubscription::new(customer.clone(), id)
-                        .if_outside_window(if_outside_window),
-                ))))
-            })?;
+                Some(Pick::of(SubscriptionId::new(id), |id| {
+                    Target::OrdersCancelSubscription(
+                        OrdersCancelSubscription::new(customer.clone(), id)
+                            .if_outside_window(if_outside_window),
+                    )
+                }))
+            });
         }
         Ok(collector.finish())
     }
