@@ -7,8 +7,9 @@
 //! - `probe`: [`AdobeOffersClient::get_offer`]: 200 is `Present` (with the offer), 404 is `Gone`.
 //! - `query`: `get` reads one offer (404 is a `not-found` error); `list` follows `_links.next` until
 //!   `limit` offers (all when no limit) of the requested type (`personalized` when none is given).
-//! - `select`: follows `_links.next` (pages of 100); each `=` condition on a top-level field whose
-//!   value reads as neither a number, a date, `true`, `false` nor `null`, and holds no `,`, is also
+//! - `select`: follows `_links.next` (pages of 100); each `=` condition on a top-level string field
+//!   (`id`, `name`, `description`, `status`, `createdBy`, `lastModifiedBy`) whose value reads as
+//!   neither a number, a date, `true`, `false` nor `null`, and holds no `,`, is also
 //!   sent as Adobe's `property=field==value` filter (documented on the list pages); every offer is
 //!   tested again here. `~` is not sent: Adobe's `~` is a regular expression with undocumented case
 //!   rules, so it could leave out offers a case-insensitive substring matches.
@@ -193,21 +194,32 @@ impl Adobe {
     }
 }
 
+/// The top-level offer fields that are plain strings in Adobe's offer model (docs/vendors.md), the
+/// only ones a `property` filter is sent for: on an array (`schemas`) or an object Adobe's `==` is
+/// not documented, and it could drop an offer our "any element equals" keeps.
+const STRING_FIELDS: [&str; 6] = [
+    "id",
+    "name",
+    "description",
+    "status",
+    "createdBy",
+    "lastModifiedBy",
+];
+
 /// Adobe's `property` filter for `condition`, where it can only narrow what our check keeps: `=` on
-/// a top-level field, with a value Adobe cannot read differently (no number, date, boolean or
-/// null, which our `=` also matches by value) and without `,` (Adobe splits a `property` on it).
+/// a top-level string field, with a value Adobe cannot read differently (no number, date, boolean
+/// or null, which our `=` also matches by value) and without `,` (Adobe splits a `property` on it).
 fn property_of(condition: &Condition) -> Option<String> {
     let [field] = condition.path() else {
         return None;
     };
     let value = condition.value();
     let plain = condition.op() == Op::Eq
+        && STRING_FIELDS.contains(&field.as_str())
         && !condition.value_is_ordinal()
         && !value.is_empty()
         && !value.contains(',')
-        && !["true", "false", "null"].contains(&value)
-        && !field.starts_with('!')
-        && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        && !["true", "false", "null"].contains(&value);
     plain.then(|| format!("{field}=={value}"))
 }
 
@@ -251,6 +263,8 @@ mod tests {
             "enabled=true",
             "name=",
             "created>2023-05-15",
+            "schemas=https://ns.adobe.com/experience/offer-management/personalized-offer;version=0.15",
+            "custom=x",
         ] {
             assert_eq!(property(local), None, "{local}");
         }
