@@ -331,6 +331,8 @@ pub enum Command {
     Batch(BatchArgs),
     /// Re-create what a batch or apply run retracted, from its results file's snapshots.
     Restore(RestoreArgs),
+    /// List a vendor's resources and write a target line (JSONL) for each one that matches.
+    Select(SelectArgs),
     /// Start the sandbox, seed it, and retract one target of every kind.
     Demo(DemoArgs),
     /// Check the configuration of each configured vendor: keys set, a token, one read.
@@ -614,6 +616,71 @@ pub struct RestoreArgs {
     pub output: Option<PathBuf>,
 }
 
+/// What `offerkit select` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SelectVendor {
+    /// Appcharge offers (`delete`); name them with --id (Appcharge documents no full listing).
+    Appcharge,
+    /// Adobe Offer Library offers of --offer-type (`delete`).
+    Adobe,
+    /// A --customer's Partner Center orders (`cancel`; whole orders unless --line-items).
+    Orders,
+    /// A --customer's Partner Center subscriptions (`cancel-subscription`).
+    Subscriptions,
+    /// Partner Center private offers (`delete` for drafts, `withdraw` as --role for live offers).
+    Ingestion,
+}
+
+/// `offerkit select VENDOR [--where 'PATH OP VALUE']... [--limit N]`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+PATH is a dotted path into the resource's JSON as the vendor returns it (lineItems.offerId);
+OP is = (equal: text, or number, or date), != (no value equal), ~ (contains, ignoring case),
+< or > (numbers, or RFC 3339 dates; YYYY-MM-DD is midnight UTC). An array matches when any
+element does. Several --where are ANDed. Examples:
+  offerkit select adobe --offer-type personalized --where status=draft --where 'name~summer'
+  offerkit select orders --customer C --where 'creationDate>2026-11-01'
+  offerkit select orders --customer C --line-items --where lineItems.offerId=OFFER
+Targets go to stdout (one `offerkit batch` line each); stderr ends with `read N, matched M`.
+Nothing is changed.")]
+pub struct SelectArgs {
+    /// What to list.
+    #[arg(value_enum)]
+    pub vendor: SelectVendor,
+    /// A condition `PATH OP VALUE` (repeat: all must hold).
+    #[arg(long = "where", value_name = "PATH OP VALUE", value_parser = condition_parser)]
+    pub conditions: Vec<offerkit::select::Condition>,
+    /// Stop after N matching resources (no more pages are read).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+    /// adobe: personalized or fallback.
+    #[arg(long, value_parser = offer_type_parser())]
+    pub offer_type: Option<AdobeOfferType>,
+    /// orders, subscriptions: the customer tenant id.
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// orders: test `lineItems.` conditions on each line item on its own and cancel only the
+    /// line items that pass all of them (default: any line item may pass each; whole orders).
+    #[arg(long)]
+    pub line_items: bool,
+    /// ingestion: who withdraws the live offers.
+    #[arg(long, value_parser = role_parser())]
+    pub role: Option<WithdrawRole>,
+    /// appcharge: a publisherOfferId to read (repeat); without any, every offer is asked for
+    /// with a call Appcharge does not document.
+    #[arg(long = "id", value_name = "ID")]
+    pub ids: Vec<String>,
+    /// subscriptions: past the window, `fail` (default) or `stop-renewal`.
+    #[arg(long, value_name = "CHOICE", value_parser = ["fail", "stop-renewal"])]
+    pub if_outside_window: Option<String>,
+}
+
+/// Parses `--where` (the error names the bad part).
+fn condition_parser(raw: &str) -> Result<offerkit::select::Condition, String> {
+    raw.parse()
+        .map_err(|e: offerkit::select::FilterError| e.to_string())
+}
+
 /// `offerkit demo`
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -834,5 +901,38 @@ mod tests {
             env.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(),
             globals.map(|k| k.env_name()).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn parses_select_and_names_a_bad_condition() {
+        let cli = Cli::try_parse_from([
+            "offerkit",
+            "select",
+            "orders",
+            "--customer",
+            "c",
+            "--line-items",
+            "--where",
+            "lineItems.offerId=X",
+            "--where",
+            "creationDate>2026-11-01",
+            "--limit",
+            "3",
+        ])
+        .expect("parse");
+        match cli.command {
+            Command::Select(s) => {
+                assert_eq!(s.vendor, SelectVendor::Orders);
+                assert_eq!(s.conditions.len(), 2);
+                assert!(s.line_items);
+                assert_eq!(s.limit, Some(3));
+            }
+            other => panic!("{other:?}"),
+        }
+        let err =
+            Cli::try_parse_from(["offerkit", "select", "adobe", "--where", "creationDate>>x"])
+                .expect_err("a bad condition");
+        assert!(err.to_string().contains("`>>` is not an operator"), "{err}");
+        assert!(Cli::try_parse_from(["offerkit", "select", "adobe", "--limit", "0"]).is_err());
     }
 }

@@ -70,6 +70,7 @@ pub async fn run(cli: Cli) -> Exit {
         Command::Batch(args) => commands::batch::run(&session, args, json).await,
         Command::Doctor(args) => commands::doctor::run(&session, &cli.global, args, json).await,
         Command::Restore(args) => commands::restore::run(&session, args, json).await,
+        Command::Select(args) => commands::select::run(&session.client, args, json).await,
         command => match commands::single::op(command) {
             Some(Ok(op)) => commands::single::run(&session.client, &op, json).await,
             Some(Err(error)) => {

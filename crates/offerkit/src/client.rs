@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::outcome::{Details, Outcome};
 use crate::restore::{RestoreContext, RestoreOutcome};
 use crate::retract::{JobHandle, Probe, Query, Retract, RetractContext};
+use crate::select::{Select, Selection};
 use crate::target::Target;
 use offerkit_models::Vendor;
 
@@ -184,6 +185,11 @@ impl Client {
             }
             Err(error) => RestoreOutcome::failed(error),
         }
+    }
+
+    /// Finds targets by query (see [`Retract::select`] and [`crate::select`]); read-only.
+    pub async fn select(&self, select: &Select) -> Result<Selection, Error> {
+        self.vendor(select.vendor())?.select(select).await
     }
 
     /// Runs a read-only query (see [`Retract::query`]).

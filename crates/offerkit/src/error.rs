@@ -169,6 +169,12 @@ impl Error {
         self
     }
 
+    /// Replaces the message (to add what the caller can do about it), keeping the rest.
+    pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
     /// Marks the error as "the service could not be reached" (see [`Error::is_unreachable`]).
     pub(crate) fn unreachable(mut self) -> Self {
         self.unreachable = true;

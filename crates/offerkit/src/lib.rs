@@ -14,7 +14,8 @@
 
 // Table of contents: the target format, the one trait, outcomes (of retractions and of
 // restores) and errors, configuration, the client that holds one `Retract` impl per compiled-in
-// vendor, and the health check (`check`: a token and one read per vendor, each failure with its fix).
+// vendor, the health check (`check`: a token and one read per vendor, each failure with its fix),
+// and `select`, finding targets by query.
 mod check;
 mod client;
 mod config;
@@ -22,6 +23,7 @@ mod error;
 mod outcome;
 mod restore;
 mod retract;
+pub mod select;
 mod target;
 mod vendors;
 

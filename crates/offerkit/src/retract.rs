@@ -20,6 +20,7 @@ use crate::check::{Check, CheckStep};
 use crate::error::Error;
 use crate::outcome::{Details, Outcome};
 use crate::restore::{RestoreContext, RestoreOutcome};
+use crate::select::{Select, Selection};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
 use offerkit_models::Vendor;
 use offerkit_models::ids::{CustomerTenantId, JobId};
@@ -115,6 +116,14 @@ pub trait Retract: Send + Sync {
             self.vendor(),
             query.name()
         )))
+    }
+
+    /// Lists resources with the vendor's list calls (every page, until the limit), keeps those
+    /// the select's filter matches and names the target that retracts each (see
+    /// [`crate::select`]). Read-only. The default answers [`crate::ErrorKind::Unsupported`].
+    async fn select(&self, select: &Select) -> Result<Selection, Error> {
+        let _ = select;
+        Err(crate::select::unsupported(self.vendor()))
     }
 }
 

@@ -237,37 +237,75 @@ impl PrivateOfferQuery {
     pub async fn send(self) -> Result<Vec<PrivateOffer>, Error> {
         let limit = self.limit.unwrap_or(usize::MAX);
         let mut offers = Vec::new();
-        let mut next: Option<String> = None;
-        for _ in 0..MAX_PAGES {
-            if offers.len() >= limit {
-                break;
-            }
-            let request = self.client.http.get("query_private_offers");
-            let request = match &next {
-                // The link is opaque; add `$version` only when it does not carry one.
-                Some(link) if link.contains("$version=") || link.contains("%24version=") => {
-                    request.link(link.clone())
-                }
-                Some(link) => request
-                    .link(link.clone())
-                    .query("$version", PRIVATE_OFFER_VERSION),
-                None => request
-                    .path("private-offer/query")
-                    .query("$version", PRIVATE_OFFER_VERSION),
-            };
-            let body: serde_json::Value = request
-                .send_json()
-                .instrument(tracing::debug_span!("ingestion.query_private_offers"))
-                .await?;
-            let (items, link) = read_page(body)?;
-            offers.extend(items);
-            match link {
-                Some(link) => next = Some(link),
+        let mut pages = self.pages();
+        while offers.len() < limit {
+            match pages.next_page().await? {
+                Some(page) => offers.extend(page),
                 None => break,
             }
         }
         offers.truncate(limit);
         Ok(offers)
+    }
+
+    /// The query one page at a time (the limit does not apply), for a caller that decides after
+    /// each page whether to read on.
+    ///
+    /// ```no_run
+    /// # async fn run(client: offerkit_partner_center_ingestion::IngestionClient) -> Result<(), offerkit_partner_center_ingestion::Error> {
+    /// let mut pages = client.query_private_offers().pages();
+    /// while let Some(page) = pages.next_page().await? {
+    ///     println!("{} offers", page.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn pages(self) -> PrivateOfferPages {
+        PrivateOfferPages {
+            client: self.client,
+            next: Some(None),
+            read: 0,
+        }
+    }
+}
+
+/// The pages of a [`PrivateOfferQuery`], read one at a time ([`PrivateOfferPages::next_page`]).
+#[derive(Debug, Clone)]
+#[must_use = "pages are read by next_page"]
+pub struct PrivateOfferPages {
+    client: IngestionClient,
+    /// `None` when done; `Some(None)` before the first page; `Some(Some(link))` for the next one.
+    next: Option<Option<String>>,
+    read: usize,
+}
+
+impl PrivateOfferPages {
+    /// The next page's offers, or `None` after the last page (at most 1,000 pages are read).
+    pub async fn next_page(&mut self) -> Result<Option<Vec<PrivateOffer>>, Error> {
+        let Some(next) = self.next.take() else {
+            return Ok(None);
+        };
+        if self.read >= MAX_PAGES {
+            return Ok(None);
+        }
+        self.read += 1;
+        let request = self.client.http.get("query_private_offers");
+        let request = match next {
+            // The link is opaque; add `$version` only when it does not carry one.
+            Some(link) if link.contains("$version=") || link.contains("%24version=") => {
+                request.link(link)
+            }
+            Some(link) => request.link(link).query("$version", PRIVATE_OFFER_VERSION),
+            None => request
+                .path("private-offer/query")
+                .query("$version", PRIVATE_OFFER_VERSION),
+        };
+        let body: serde_json::Value = request
+            .send_json()
+            .instrument(tracing::debug_span!("ingestion.query_private_offers"))
+            .await?;
+        let (items, link) = read_page(body)?;
+        self.next = link.map(Some);
+        Ok(Some(items))
     }
 }
 

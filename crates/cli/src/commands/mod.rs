@@ -8,4 +8,5 @@ pub mod job_progress;
 pub mod man;
 pub mod restore;
 pub mod sandbox;
+pub mod select;
 pub mod single;

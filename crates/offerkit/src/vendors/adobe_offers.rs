@@ -7,6 +7,12 @@
 //! - `probe`: [`AdobeOffersClient::get_offer`]: 200 is `Present` (with the offer), 404 is `Gone`.
 //! - `query`: `get` reads one offer (404 is a `not-found` error); `list` follows `_links.next` until
 //!   `limit` offers (all when no limit) of the requested type (`personalized` when none is given).
+//! - `select`: follows `_links.next` (pages of 100); each `=` condition on a top-level string field
+//!   (`id`, `name`, `description`, `status`, `createdBy`, `lastModifiedBy`) whose value reads as
+//!   neither a number, a date, `true`, `false` nor `null`, and holds no `,`, is also
+//!   sent as Adobe's `property=field==value` filter (documented on the list pages); every offer is
+//!   tested again here. `~` is not sent: Adobe's `~` is a regular expression with undocumented case
+//!   rules, so it could leave out offers a case-insensitive substring matches.
 //! - `resume`: the default (deletes are synchronous).
 //! - snapshots: with [`RetractContext::snapshots`] on, one `GET` before the DELETE keeps the offer
 //!   as Adobe sent it ([`Details::snapshot`]); a 404 there leaves none.
@@ -31,7 +37,8 @@ use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, Outcome};
 use crate::restore::{RestoreContext, RestoreDetails, RestoreOutcome, snapshot_object};
 use crate::retract::{Probe, Query, Retract, RetractContext};
-use crate::target::{AdobeOfferType, ResourceRef, Target};
+use crate::select::{Collector, Condition, Op, Pick, Select, Selection, Source};
+use crate::target::{AdobeDelete, AdobeOfferType, ResourceRef, Target};
 use crate::vendors::common::{
     answered_404, check_read, config_error, error_from, failed_call, record_json, with_request_id,
 };
@@ -277,6 +284,81 @@ impl Retract for Adobe {
             ))),
         }
     }
+
+    async fn select(&self, select: &Select) -> Result<Selection, Error> {
+        self.select_offers(select).await
+    }
+}
+
+/// Offers per page when selecting (Adobe's own default is unstated; the sandbox's is 10).
+const SELECT_PAGE: u32 = 100;
+
+impl Adobe {
+    async fn select_offers(&self, select: &Select) -> Result<Selection, Error> {
+        let Source::Adobe { offer_type } = &select.source else {
+            return Err(crate::select::unsupported(VENDOR));
+        };
+        let offer_type = *offer_type;
+        let mut options = ListOptions::new().limit(SELECT_PAGE);
+        let mut sent = Vec::new();
+        for condition in select.filter.conditions() {
+            if let Some(property) = property_of(condition) {
+                sent.push(property.clone());
+                options = options.property(property);
+            }
+        }
+        let mut collector = Collector::new(select);
+        if !sent.is_empty() {
+            collector.note(format!("asked Adobe for property {}", sent.join(", ")));
+        }
+        let mut pager = self.client.pager(offer_type_of(offer_type), options);
+        while !collector.full() {
+            let Some(page) = pager.next_page().await.map_err(|e| error_from(e, None))? else {
+                break;
+            };
+            for offer in page.results.unwrap_or_default() {
+                let json = record_json(&offer);
+                collector.offer(&json, |_| {
+                    Some(match offer.id.as_deref() {
+                        None => Pick::skip("no id"),
+                        Some(id) => Pick::of(AdobeOfferId::new(id), |id| {
+                            Target::AdobeDelete(AdobeDelete::new(id, offer_type))
+                        }),
+                    })
+                });
+            }
+        }
+        Ok(collector.finish())
+    }
+}
+
+/// The top-level offer fields that are plain strings in Adobe's offer model (docs/vendors.md), the
+/// only ones a `property` filter is sent for: on an array (`schemas`) or an object Adobe's `==` is
+/// not documented, and it could drop an offer our "any element equals" keeps.
+const STRING_FIELDS: [&str; 6] = [
+    "id",
+    "name",
+    "description",
+    "status",
+    "createdBy",
+    "lastModifiedBy",
+];
+
+/// Adobe's `property` filter for `condition`, where it can only narrow what our check keeps: `=` on
+/// a top-level string field, with a value Adobe cannot read differently (no number, date, boolean
+/// or null, which our `=` also matches by value) and without `,` (Adobe splits a `property` on it).
+fn property_of(condition: &Condition) -> Option<String> {
+    let [field] = condition.path() else {
+        return None;
+    };
+    let value = condition.value();
+    let plain = condition.op() == Op::Eq
+        && STRING_FIELDS.contains(&field.as_str())
+        && !condition.value_is_ordinal()
+        && !value.is_empty()
+        && !value.contains(',')
+        && !["true", "false", "null"].contains(&value);
+    plain.then(|| format!("{field}=={value}"))
 }
 
 /// The offer a target names: its id as it is, and the crate's offer type.
@@ -300,6 +382,31 @@ fn offer_type_of(offer_type: AdobeOfferType) -> OfferType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plain_top_level_equalities_go_to_adobe() {
+        let property = |text: &str| property_of(&Condition::parse(text).expect("condition"));
+        assert_eq!(property("status=draft").as_deref(), Some("status==draft"));
+        assert_eq!(
+            property("name=Summer Sale").as_deref(),
+            Some("name==Summer Sale")
+        );
+        for local in [
+            "name~summer",
+            "status!=draft",
+            "rank.priority=1",
+            "etag=2",
+            "created=2023-05-15",
+            "name=a,b",
+            "enabled=true",
+            "name=",
+            "created>2023-05-15",
+            "schemas=https://ns.adobe.com/experience/offer-management/personalized-offer;version=0.15",
+            "custom=x",
+        ] {
+            assert_eq!(property(local), None, "{local}");
+        }
+    }
 
     #[test]
     fn build_needs_credentials_and_reads_the_ims_url() {

@@ -11,6 +11,10 @@
 //!   Appcharge documents `GET /v2/offer` only with `publisherOfferIds` (marked required), so the
 //!   facade lists by the documented means only, that is by id (`get`); the crate's `list_offers`
 //!   stays available, with that risk documented (docs/vendors.md, "Appcharge").
+//! - `select`: with ids, the documented read (`GET /v2/offer?publisherOfferIds=…`, 50 ids a
+//!   request, until the limit); without, `GET /v2/offer` with no ids ([`AppchargeClient::list_offers`]),
+//!   which Appcharge does not document and may refuse: the selection's notes say so, and a refusal's
+//!   message says to name the offers. Appcharge documents no paging for V2: one answer holds them all.
 //! - `resume`: the default (deletes are synchronous).
 //! - `restore`: `POST /v2/offer` from the snapshot (the DELETE's echo, always kept) without the
 //!   fields Appcharge assigns, after a read by `publisherOfferId` that must not find it (found is
@@ -22,7 +26,9 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use offerkit_appcharge::{AppchargeClient, CreateOutcome, Deleted, ErrorInfo, Retraction, WithRaw};
+use offerkit_appcharge::{
+    AppchargeClient, CreateOutcome, Deleted, ErrorInfo, MAX_IDS_PER_REQUEST, Retraction, WithRaw,
+};
 use serde_json::Value;
 
 use crate::check::Check;
@@ -31,7 +37,8 @@ use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, Outcome};
 use crate::restore::{RestoreContext, RestoreDetails, RestoreOutcome, snapshot_object};
 use crate::retract::{Probe, Query, Retract, RetractContext};
-use crate::target::{ResourceRef, Target};
+use crate::select::{Collector, Pick, Select, Selection, Source};
+use crate::target::{AppchargeDelete, ResourceRef, Target};
 use crate::vendors::common::{
     answered_404, check_read, config_error, error_from, failed_call, record_json, with_request_id,
 };
@@ -239,6 +246,72 @@ impl Retract for Appcharge {
                 other.name()
             ))),
         }
+    }
+
+    async fn select(&self, select: &Select) -> Result<Selection, Error> {
+        let Source::Appcharge { ids } = &select.source else {
+            return Err(crate::select::unsupported(VENDOR));
+        };
+        let mut collector = Collector::new(select);
+        if ids.is_empty() {
+            collector.note(LIST_WITHOUT_IDS);
+            let list = self.client.list_offers().await.map_err(|e| {
+                let refused = e.status().is_some_and(|s| s.is_client_error());
+                let error = error_from(e, None);
+                if refused {
+                    let message = format!("{}; {NAME_THE_OFFERS}", error.message());
+                    error.with_message(message)
+                } else {
+                    error
+                }
+            })?;
+            keep(&mut collector, list.offers.unwrap_or_default(), None);
+        } else {
+            for chunk in ids.chunks(MAX_IDS_PER_REQUEST) {
+                if collector.full() {
+                    break;
+                }
+                let list = self
+                    .client
+                    .get_offers(chunk)
+                    .await
+                    .map_err(|e| error_from(e, None))?;
+                keep(&mut collector, list.offers.unwrap_or_default(), Some(chunk));
+            }
+        }
+        Ok(collector.finish())
+    }
+}
+
+/// The note of a select without ids.
+const LIST_WITHOUT_IDS: &str = "listed with GET /v2/offer without publisherOfferIds, which \
+    Appcharge does not document (it documents publisherOfferIds as required)";
+
+/// What a refused listing without ids adds to its message.
+const NAME_THE_OFFERS: &str = "Appcharge documents GET /v2/offer only with publisherOfferIds: \
+    name the offers to select from (offerkit select appcharge --id ID)";
+
+/// Tests each listed offer; with `asked`, only the offers asked for count (an answer may list
+/// others).
+fn keep(
+    collector: &mut Collector<'_>,
+    offers: Vec<offerkit_appcharge::models::Offer>,
+    asked: Option<&[PublisherOfferId]>,
+) {
+    for offer in offers {
+        let id = offer.publisher_offer_id.as_deref().unwrap_or_default();
+        if asked.is_some_and(|asked| !asked.iter().any(|a| a.as_str() == id)) {
+            continue;
+        }
+        let json = record_json(&offer);
+        collector.offer(&json, |_| {
+            Some(match id {
+                "" => Pick::skip("no publisherOfferId"),
+                id => Pick::of(PublisherOfferId::new(id), |id| {
+                    Target::AppchargeDelete(AppchargeDelete::new(id))
+                }),
+            })
+        });
     }
 }
 

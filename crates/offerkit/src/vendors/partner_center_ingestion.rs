@@ -9,6 +9,10 @@
 //!   gone means `AlreadyRetracted`, still present means it is retracted again.
 //! - `probe`: reads the offer: 404 or retracted in the target's sense is `Gone`, else `Present`.
 //! - `query`: `get` reads an offer, `list` runs the private-offer query, `status` reads a job.
+//! - `select`: the private-offer query page by page (`@nextLink`), until the limit; a `draft` is a
+//!   `delete` target, a `live` offer a `withdraw` by the select's role; withdrawn or deleted offers
+//!   (and a selling partner's offer already back with the partner) and other states are left out,
+//!   with a note.
 //!
 //! Settings: the crate's own keys (`OFFERKIT_INGESTION_*`, `OFFERKIT_AZURE_*`), answered by
 //! [`Config::lookup`].
@@ -30,7 +34,8 @@ use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, JobInfo, Outcome};
 use crate::retract::{JobHandle, JobProgress, Probe, Query, Retract, RetractContext};
-use crate::target::{ResourceRef, Target, WithdrawRole};
+use crate::select::{Collector, Pick, Select, Selection, Source};
+use crate::target::{IngestionDelete, IngestionWithdraw, ResourceRef, Target, WithdrawRole};
 use crate::vendors::common::{
     AZURE_TOKEN, check_read, check_token, config_error, error_from, to_value, with_request_id,
 };
@@ -247,6 +252,55 @@ impl Retract for PartnerCenterIngestion {
             }
         };
         Ok(details)
+    }
+
+    async fn select(&self, select: &Select) -> Result<Selection, Error> {
+        let Source::Ingestion { role } = &select.source else {
+            return Err(crate::select::unsupported(VENDOR));
+        };
+        let role = *role;
+        let crate_role = match role {
+            WithdrawRole::SellingPartner => IngestionRole::SellingPartner,
+            _ => IngestionRole::Isv,
+        };
+        let mut collector = Collector::new(select);
+        let mut pages = self.client.query_private_offers().pages();
+        while !collector.full() {
+            let Some(page) = pages.next_page().await.map_err(facade_error)? else {
+                break;
+            };
+            for offer in page {
+                let json = to_value(&offer);
+                collector.offer(&json, |_| Some(pick_offer(&offer, role, crate_role)));
+            }
+        }
+        Ok(collector.finish())
+    }
+}
+
+/// The target of a listed private offer: delete a draft, withdraw a live offer (as `role`).
+fn pick_offer(
+    offer: &ingestion::models::PrivateOffer,
+    role: WithdrawRole,
+    crate_role: IngestionRole,
+) -> Pick {
+    use ingestion::models::PrivateOfferState as State;
+    let Some(id) = offer.id.as_deref() else {
+        return Pick::skip("a private offer without id");
+    };
+    let id = PrivateOfferId::new(id);
+    match &offer.state {
+        Some(State::Draft) => Pick::of(id, |id| Target::IngestionDelete(IngestionDelete::new(id))),
+        Some(State::Live) if ingestion::is_withdrawn(offer, crate_role) => {
+            Pick::skip(format!("already withdrawn for role {}", role.as_str()))
+        }
+        Some(State::Live) => Pick::of(id, |id| {
+            Target::IngestionWithdraw(IngestionWithdraw::new(id, role))
+        }),
+        Some(State::Withdrawn) => Pick::skip("already withdrawn"),
+        Some(State::Deleted) => Pick::skip("already deleted"),
+        Some(other) => Pick::skip(format!("state {other} (neither draft nor live)")),
+        None => Pick::skip("no state"),
     }
 }
 

@@ -15,6 +15,12 @@
 //!   [`Fallback::StopRenewal`] and the window's end date) and [`OrdersClient::stop_renewal`]. Probe:
 //!   `Gone` when the subscription is `deleted`; for a renewal stop (or the fallback, past the
 //!   window) also when auto-renew is off; a missing subscription is an `Err` of kind `not-found`.
+//! - `select`: orders: one `GET /v1/customers/{c}/orders` (Partner Center documents no paging for
+//!   it: `links` has only `self`), targets `cancel`, whole orders unless `line_items`, then only the
+//!   line items that pass every `lineItems.` condition on their own (and are not cancelled yet);
+//!   subscriptions: one
+//!   `GET …/subscriptions`, targets `cancel-subscription`. Orders (or the selected line items)
+//!   already cancelled and deleted subscriptions are left out, with a note.
 //! - `resume`: the default (cancellations are synchronous).
 //! - snapshots: the order (line-item cancellations) or subscription as read before the PATCH, as
 //!   Partner Center sent it; `restore` is the default `not-restorable`.
@@ -36,11 +42,13 @@ use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, Fallback, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
-use crate::target::{IfOutsideWindow, ResourceRef, Target};
+use crate::select::{Collector, Filter, Pick, Select, Selection, Source};
+use crate::target::{IfOutsideWindow, OrdersCancel, OrdersCancelSubscription, ResourceRef, Target};
 use crate::vendors::common::{
     AZURE_TOKEN, check_token, config_error, error_from, failed_call, to_value, with_request_id,
 };
 use offerkit_models::Vendor;
+use offerkit_models::ids::{CustomerTenantId, OrderId, SubscriptionId};
 
 const VENDOR: Vendor = Vendor::PartnerCenterOrders;
 
@@ -196,6 +204,121 @@ impl Retract for PartnerCenterOrders {
         }
         self.query_orders(query).await
     }
+
+    async fn select(&self, select: &Select) -> Result<Selection, Error> {
+        match &select.source {
+            Source::Orders {
+                customer,
+                line_items,
+            } => self.select_orders(select, customer, *line_items).await,
+            Source::Subscriptions {
+                customer,
+                if_outside_window,
+            } => {
+                self.select_subscriptions(select, customer, *if_outside_window)
+                    .await
+            }
+            _ => Err(crate::select::unsupported(VENDOR)),
+        }
+    }
+}
+
+/// The `lineItems` key of an order, under which `--line-items` conditions test each item.
+const LINE_ITEMS: &str = "lineItems";
+
+impl PartnerCenterOrders {
+    async fn select_orders(
+        &self,
+        select: &Select,
+        customer: &CustomerTenantId,
+        by_line_item: bool,
+    ) -> Result<Selection, Error> {
+        let collection = self
+            .client
+            .list_orders(customer)
+            .await
+            .map_err(facade_error)?;
+        let (order_filter, item_filter) = if by_line_item {
+            select.filter.split_under(LINE_ITEMS)
+        } else {
+            (select.filter.clone(), Filter::new())
+        };
+        let mut collector = Collector::new(select);
+        for order in collection.items.unwrap_or_default() {
+            let json = to_value(&order);
+            collector.offer_with(&order_filter, &json, |json| {
+                let Some(id) = order.id.as_deref() else {
+                    return Some(Pick::skip("an order without id"));
+                };
+                let lines = if by_line_item {
+                    let mut lines = matching_lines(json, &item_filter);
+                    if lines.is_empty() {
+                        return None;
+                    }
+                    // Only what is left to cancel: a line at quantity 0 already is.
+                    lines.retain(|n| !orders::already_cancelled(&order, &[*n]));
+                    if lines.is_empty() {
+                        return Some(Pick::skip("already cancelled"));
+                    }
+                    lines
+                } else {
+                    Vec::new()
+                };
+                if orders::already_cancelled(&order, &lines) {
+                    return Some(Pick::skip("already cancelled"));
+                }
+                Some(Pick::of(OrderId::new(id), |id| {
+                    Target::OrdersCancel(OrdersCancel::new(customer.clone(), id, lines))
+                }))
+            });
+        }
+        Ok(collector.finish())
+    }
+
+    async fn select_subscriptions(
+        &self,
+        select: &Select,
+        customer: &CustomerTenantId,
+        if_outside_window: IfOutsideWindow,
+    ) -> Result<Selection, Error> {
+        let collection = self
+            .client
+            .list_subscriptions(customer)
+            .await
+            .map_err(facade_error)?;
+        let mut collector = Collector::new(select);
+        for sub in collection.items.unwrap_or_default() {
+            let json = to_value(&sub);
+            collector.offer(&json, |_| {
+                let Some(id) = sub.id.as_deref() else {
+                    return Some(Pick::skip("a subscription without id"));
+                };
+                if sub.is_deleted() {
+                    return Some(Pick::skip("already deleted"));
+                }
+                Some(Pick::of(SubscriptionId::new(id), |id| {
+                    Target::OrdersCancelSubscription(
+                        OrdersCancelSubscription::new(customer.clone(), id)
+                            .if_outside_window(if_outside_window),
+                    )
+                }))
+            });
+        }
+        Ok(collector.finish())
+    }
+}
+
+/// The numbers of the order's line items that pass `filter` each on their own.
+fn matching_lines(order: &serde_json::Value, filter: &Filter) -> Vec<u32> {
+    order
+        .get(LINE_ITEMS)
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|item| filter.matches(item))
+        .filter_map(|item| item.get("lineItemNumber")?.as_u64())
+        .filter_map(|n| u32::try_from(n).ok())
+        .collect()
 }
 
 impl PartnerCenterOrders {

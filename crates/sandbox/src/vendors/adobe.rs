@@ -12,6 +12,8 @@ use crate::routing::{Api, Route};
 use crate::store::{ApiStore, Collection, each, list as seed_list, section};
 use crate::unknown::unknown_keys;
 use crate::util::clock::Clock;
+
+mod property;
 use crate::util::form::encode_component;
 use crate::util::ids::Ids;
 use crate::vendors::identity::{TokenProblem, check_bearer};
@@ -405,7 +407,9 @@ fn delete(ctx: &Ctx, app: &App) -> Reply {
     }
 }
 
-/// `GET /offers?offer-type=…&limit=&start=`: pages in id order, `_links.next.href` carries the cursor.
+/// `GET /offers?offer-type=…&limit=&start=&property=…`: pages in id order of the offers every
+/// `property` expression passes (see [`property`]); `_links.next.href` carries the cursor and the
+/// filters.
 fn list(ctx: &Ctx, app: &App) -> Reply {
     let kind = match offer_type(ctx) {
         Ok(k) => k,
@@ -425,29 +429,77 @@ fn list(ctx: &Ctx, app: &App) -> Reply {
             }
         },
     };
+    let raw_properties: Vec<&str> = ctx
+        .query
+        .iter()
+        .filter(|(k, _)| k == "property")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let filters = match property::parse_all(raw_properties.iter().copied()) {
+        Ok(f) => f,
+        Err(e) => return problem(Problem::Query, StatusCode::BAD_REQUEST, "BadRequestError", e),
+    };
     let start = ctx.query("start").filter(|s| !s.is_empty());
-    let (page, total) = store(app, kind).page(start, limit);
+    let (page, total) = matching(store(app, kind), start, limit, &filters);
     let upper = kind.to_ascii_uppercase();
+    let carried: String = raw_properties
+        .iter()
+        .map(|p| format!("&property={}", encode_component(p)))
+        .collect();
     let self_href = format!(
-        "/offers?offer-type={upper}&limit={limit}{}",
+        "/offers?offer-type={upper}&limit={limit}{carried}{}",
         start.map_or(String::new(), |s| format!("&start={}", encode_component(s)))
     );
     let mut links = json!({"self": {"href": self_href, "type": "application/json"}});
     if page.len() == limit
         && let Some((last, _)) = page.last()
     {
-        let (more, _) = store(app, kind).page(Some(last), 1);
+        let (more, _) = matching(store(app, kind), Some(last), 1, &filters);
         if !more.is_empty()
             && let Some(obj) = links.as_object_mut()
         {
             obj.insert(
-                        "next".to_owned(),
-                        json!({"href": format!("/offers?offer-type={upper}&limit={limit}&start={}", encode_component(last)), "type": "application/json"}),
-                    );
+                "next".to_owned(),
+                json!({"href": format!("/offers?offer-type={upper}&limit={limit}{carried}&start={}", encode_component(last)), "type": "application/json"}),
+            );
         }
     }
     let results: Vec<Value> = page.into_iter().map(|(_, v)| v).collect();
     Reply::ok(json!({"results": results, "count": results.len(), "total": total, "_links": links}))
+}
+
+/// Up to `limit` offers after `after` (id order) that pass every filter, and how many pass in all.
+fn matching(
+    offers: &Collection,
+    after: Option<&str>,
+    limit: usize,
+    filters: &[property::Property],
+) -> (Vec<(String, Value)>, usize) {
+    if filters.is_empty() {
+        return offers.page(after, limit);
+    }
+    let passes = |offer: &Value| filters.iter().all(|f| f.matches(offer));
+    let mut kept = Vec::new();
+    let mut cursor = after.map(str::to_owned);
+    loop {
+        let (batch, _) = offers.page(cursor.as_deref(), 100);
+        let Some((last, _)) = batch.last() else { break };
+        cursor = Some(last.clone());
+        kept.extend(batch.into_iter().filter(|(_, v)| passes(v)));
+        if kept.len() > limit {
+            break;
+        }
+    }
+    kept.truncate(limit);
+    let mut count = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let (batch, _) = offers.page(cursor.as_deref(), 100);
+        let Some((last, _)) = batch.last() else { break };
+        cursor = Some(last.clone());
+        count += batch.iter().filter(|(_, v)| passes(v)).count();
+    }
+    (kept, count)
 }
 
 /// Applies one JSON Patch operation (add / replace / remove) to `doc`.
