@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::inspect::Inspection;
 use crate::outcome::{Details, Outcome};
 use crate::retract::{JobHandle, Probe, Query, Retract, RetractContext};
 use crate::target::Target;
@@ -151,6 +152,19 @@ impl Client {
     /// Reads `target` back (see [`Retract::probe`]).
     pub async fn probe(&self, target: &Target) -> Result<Probe, Error> {
         self.vendor(target.vendor())?.probe(target).await
+    }
+
+    /// What retracting `target` would do, read without changing anything (see
+    /// [`Retract::inspect`]); a failed read, or a vendor that cannot be called, is
+    /// [`crate::Verdict::Unknown`] with the error.
+    pub async fn inspect(&self, target: &Target) -> Inspection {
+        let imp = match self.vendor(target.vendor()) {
+            Ok(imp) => imp,
+            Err(error) => return Inspection::unknown(error),
+        };
+        imp.inspect(target)
+            .await
+            .unwrap_or_else(Inspection::unknown)
     }
 
     /// Resumes a recorded job (see [`Retract::resume`]).

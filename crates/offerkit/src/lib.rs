@@ -17,6 +17,7 @@
 mod client;
 mod config;
 mod error;
+mod inspect;
 mod outcome;
 mod retract;
 mod target;
@@ -29,6 +30,7 @@ pub use config::{
     authority_from_token_url, ims_url_from_token_url, markdown_table,
 };
 pub use error::{Error, ErrorClass, ErrorKind};
+pub use inspect::{Inspection, Verdict};
 pub use offerkit_models::Vendor;
 pub use offerkit_models::ids::{
     AdobeOfferId, CustomerTenantId, InvalidId, JobId, OrderId, PrivateOfferId, PublisherOfferId,

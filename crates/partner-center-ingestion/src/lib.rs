@@ -16,7 +16,10 @@ pub use error::Error;
 // Configure jobs: the serializable handle, the poller and what it finds.
 pub use job::{JobHandle, JobOutcome, JobPurpose, JobState, Poller};
 // Reading offers, and what a read says about an offer already retracted.
-pub use offers::{OfferGone, PrivateOfferQuery, WithdrawRole, is_deleted, is_withdrawn};
+pub use offers::{
+    OfferGone, PrivateOfferQuery, WithdrawRole, delete_refusal, is_deleted, is_withdrawn,
+    withdraw_refusal,
+};
 // The delete and withdraw requests.
 pub use requests::{DeletePrivateOffer, WithdrawPrivateOffer};
 

@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
+use crate::inspect::Inspection;
 use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
@@ -88,6 +89,12 @@ impl Retract for Adobe {
                 Details::new().with_note(format!("Adobe answers 404 for {id}")),
             )),
         }
+    }
+
+    /// The probe; a retraction is reversible (`offerkit restore` re-creates the offer from its
+    /// snapshot).
+    async fn inspect(&self, target: &Target) -> Result<Inspection, Error> {
+        Ok(Inspection::from_probe(self.probe(target).await?, true))
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {

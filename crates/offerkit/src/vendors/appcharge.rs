@@ -23,6 +23,7 @@ use offerkit_appcharge::{AppchargeClient, Deleted, ErrorInfo, Retraction};
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
+use crate::inspect::Inspection;
 use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target};
@@ -100,6 +101,12 @@ impl Retract for Appcharge {
                 Details::new().with_note(format!("{id} is not among Appcharge's offers")),
             )),
         }
+    }
+
+    /// The probe; a retraction is reversible (`offerkit restore` re-creates the offer from its
+    /// snapshot).
+    async fn inspect(&self, target: &Target) -> Result<Inspection, Error> {
+        Ok(Inspection::from_probe(self.probe(target).await?, true))
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {
