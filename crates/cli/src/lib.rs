@@ -3,7 +3,8 @@
 //! As a library (so tests and the demo can drive it in-process): [`args`] (the clap command
 //! tree and exit-code help), [`setup`] (profile/env/flags/`--sandbox` → client), [`commands`]
 //! (one module per subcommand family), [`batch`] (the resumable batch engine: input, journal,
-//! rate limits, reporting), [`exit`] (exit codes).
+//! rate limits, reporting), [`plan_file`] (the plan `plan` writes and `apply` reads), [`exit`]
+//! (exit codes).
 
 /// `println!` that never panics: a closed stdout (`offerkit … | head -1`) loses the line, and the
 /// command goes on to its real exit code.
@@ -27,6 +28,7 @@ pub mod args;
 pub mod batch;
 pub mod commands;
 pub mod exit;
+pub mod plan_file;
 pub mod setup;
 #[cfg(test)]
 mod testutil;
@@ -62,6 +64,8 @@ pub async fn run(cli: Cli) -> Exit {
     };
     let exit = match &cli.command {
         Command::Batch(args) => commands::batch::run(&session, args, json).await,
+        Command::Plan(args) => commands::plan::run(&session, args, json).await,
+        Command::Apply(args) => commands::apply::run(&session, args, json).await,
         command => match commands::single::op(command) {
             Some(Ok(op)) => commands::single::run(&session.client, &op, json).await,
             Some(Err(error)) => {

@@ -1,6 +1,7 @@
 //! `offerkit batch`: many targets from a JSONL file (or stdin), resumable through a journal,
 //! in bounded memory whatever the input's size.
 //!
+//! - `audit`: who ran it and why (`--actor`, `--reason`), in journal records and results;
 //! - `input`: the input, read line by line, each line checked on its own;
 //! - `keys`: target identity as compact hashes, checked against the real keys;
 //! - `scan`: the first pass (index, vendors used);
@@ -9,6 +10,7 @@
 //! - `engine`: concurrency, the resume algorithm and the stops;
 //! - `report`: progress, results JSONL and the summary table.
 
+pub mod audit;
 pub mod engine;
 pub mod input;
 pub mod journal;
