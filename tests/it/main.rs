@@ -5,6 +5,7 @@ mod appcharge;
 mod cli;
 mod cli_batch;
 mod cli_batch_hardening;
+mod cli_plan;
 mod cli_support;
 mod partner_center_ingestion;
 mod partner_center_orders;

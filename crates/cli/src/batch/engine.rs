@@ -721,15 +721,27 @@ impl Worker<'_> {
             let why = error.message().to_owned();
             return Err(Box::new(LineResult::not_attempted(line, keyed, why)));
         }
+        let mut read = None;
         if self.recheck {
             self.limiter.acquire(bucket).await;
             let now = self.client.inspect(&keyed.target).await;
-            if let Some(outcome) = rechecked(now) {
+            if let Some(outcome) = rechecked(&now) {
                 return Ok(outcome);
             }
+            read = now.snapshot;
         }
         self.limiter.acquire(bucket).await;
-        Ok(self.client.retract_with(&keyed.target, ctx).await)
+        let mut outcome = self.client.retract_with(&keyed.target, ctx).await;
+        // The second look read the resource right before its retraction: that is its snapshot
+        // when the vendor gave none.
+        if ctx.snapshots()
+            && outcome.is_success()
+            && outcome.details().snapshot.is_none()
+            && let Some(snapshot) = read
+        {
+            outcome.details_mut().snapshot = Some(snapshot);
+        }
+        Ok(outcome)
     }
 }
 
@@ -737,7 +749,7 @@ impl Worker<'_> {
 /// retraction goes ahead); otherwise the outcome it is reported with, nothing sent: already
 /// retracted (`already-retracted`, noted as changed since the plan), blocked now (`failed`, kind
 /// `rejected`, code `ChangedSincePlan`) or unreadable (`failed` with the read's error).
-fn rechecked(now: offerkit::Inspection) -> Option<Outcome> {
+fn rechecked(now: &offerkit::Inspection) -> Option<Outcome> {
     let mut details = offerkit::Details::new();
     if let Some(snapshot) = now.snapshot.clone() {
         details = details.with_response(snapshot);
@@ -759,7 +771,7 @@ fn rechecked(now: offerkit::Inspection) -> Option<Outcome> {
             .with_code("ChangedSincePlan"),
             details,
         }),
-        _ => Some(Outcome::failed(now.error.unwrap_or_else(|| {
+        _ => Some(Outcome::failed(now.error.clone().unwrap_or_else(|| {
             Error::new(ErrorKind::Transport, now.reason.clone())
         }))),
     }
