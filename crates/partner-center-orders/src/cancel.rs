@@ -362,7 +362,7 @@ pub fn cancel_refusal(order: &Order, line_items: &[u32], now_unix: i64) -> Optio
                 PERPETUAL_WINDOW_DAYS
             };
             let end = created.saturating_add(days * 86_400);
-            (now_unix > end).then(|| (*n, days, end))
+            (now_unix > end).then_some((*n, days, end))
         })
         .min_by_key(|(_, _, end)| *end)
         .map(|(n, days, end)| {
