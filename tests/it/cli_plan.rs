@@ -172,6 +172,12 @@ async fn plan_reads_only_and_gives_every_verdict_with_its_reason() {
     assert_eq!(ac["target"], appcharge("ac-1"));
     assert_eq!(ac["snapshot"]["publisherOfferId"], "ac-1");
     assert_eq!(ac["snapshot"]["name"], "Pack 1");
+    assert!(
+        ac["snapshot"]
+            .as_object()
+            .is_some_and(|o| o.get("description") == Some(&Value::Null)),
+        "the snapshot keeps the vendor's nulls: {ac}"
+    );
 
     let gone = line_of(lines, "appcharge:delete:ac-gone");
     assert_eq!(gone["verdict"], "already-retracted");

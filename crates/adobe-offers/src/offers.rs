@@ -113,15 +113,40 @@ impl AdobeOffersClient {
         Ok(self.fetch_offer("get_offer", id, &offer_type).await?.0)
     }
 
-    async fn fetch_offer(
+    /// `GET /offers/{id}?offer-type=…` exactly as Adobe sent it (every field, `null`s included),
+    /// or `None` on 404: what a snapshot for a later re-create keeps (the typed [`Offer`] leaves
+    /// out fields sent as `null`).
+    ///
+    /// ```no_run
+    /// use offerkit_adobe_offers::{AdobeOfferId, AdobeOffersClient, OfferType};
+    /// # async fn run(client: AdobeOffersClient) -> Result<(), offerkit_adobe_offers::Error> {
+    /// let id = AdobeOfferId::new("personalizedOffer1234")?;
+    /// if let Some(offer) = client.get_offer_json(&id, OfferType::Personalized).await? {
+    ///     println!("{offer}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_offer_json(
+        &self,
+        id: &AdobeOfferId,
+        offer_type: OfferType,
+    ) -> Result<Option<serde_json::Value>, Error> {
+        let response = self.offer_response("get_offer", id, &offer_type).await?;
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        Ok(Some(response.json()?))
+    }
+
+    /// `GET /offers/{id}?offer-type=…`, a 404 accepted.
+    async fn offer_response(
         &self,
         operation: &'static str,
         id: &AdobeOfferId,
         offer_type: &OfferType,
-    ) -> Result<(Option<Offer>, Option<String>), Error> {
+    ) -> Result<offerkit_transport::Response, Error> {
         let kind = offer_type_param(offer_type)?;
-        let response = self
-            .http
+        self.http
             .get(operation)
             .path("offers")
             .path_param(AdobeOfferId::ARGUMENT, id.as_str())
@@ -129,7 +154,16 @@ impl AdobeOffersClient {
             .accept_status(StatusCode::NOT_FOUND)
             .send()
             .await
-            .map_err(|e| Error::from_transport(operation, e))?;
+            .map_err(|e| Error::from_transport(operation, e))
+    }
+
+    async fn fetch_offer(
+        &self,
+        operation: &'static str,
+        id: &AdobeOfferId,
+        offer_type: &OfferType,
+    ) -> Result<(Option<Offer>, Option<String>), Error> {
+        let response = self.offer_response(operation, id, offer_type).await?;
         let request_id = response.request_id().map(str::to_owned);
         if response.status() == StatusCode::NOT_FOUND {
             return Ok((None, request_id));

@@ -207,6 +207,55 @@ impl AppchargeClient {
         Ok(self.fetch_offer("get_offers", id).await?.0)
     }
 
+    /// One offer by id exactly as Appcharge sent it (every field, `null`s included), or `None`
+    /// when Appcharge does not have it: what a snapshot for a later re-create keeps (the typed
+    /// [`Offer`] leaves out fields sent as `null`).
+    ///
+    /// ```no_run
+    /// use offerkit_appcharge::{AppchargeClient, PublisherOfferId};
+    /// # async fn run(client: AppchargeClient) -> Result<(), offerkit_appcharge::Error> {
+    /// let id = PublisherOfferId::new("special-offer-1")?;
+    /// if let Some(offer) = client.get_offer_json(&id).await? {
+    ///     println!("{offer}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_offer_json(
+        &self,
+        id: &PublisherOfferId,
+    ) -> Result<Option<serde_json::Value>, Error> {
+        let response = self.offer_response("get_offers", id).await?;
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let list: serde_json::Value = response.json()?;
+        Ok(list
+            .get("offers")
+            .and_then(serde_json::Value::as_array)
+            .and_then(|offers| {
+                offers.iter().find(|offer| {
+                    offer.get("publisherOfferId").and_then(|v| v.as_str()) == Some(id.as_str())
+                })
+            })
+            .cloned())
+    }
+
+    /// `GET /v2/offer?publisherOfferIds=<id>`, a 404 accepted.
+    async fn offer_response(
+        &self,
+        operation: &'static str,
+        id: &PublisherOfferId,
+    ) -> Result<offerkit_transport::Response, Error> {
+        self.http
+            .get(operation)
+            .path("v2/offer")
+            .query("publisherOfferIds", id.as_str())
+            .accept_status(StatusCode::NOT_FOUND)
+            .send()
+            .await
+            .map_err(|e| Error::from_transport(operation, e))
+    }
+
     /// `GET /v2/offer?publisherOfferIds=<id>`: the offer with exactly this id (absent from the
     /// list, or a 404, is `None`) and the answer's request id.
     async fn fetch_offer(
@@ -214,15 +263,7 @@ impl AppchargeClient {
         operation: &'static str,
         id: &PublisherOfferId,
     ) -> Result<(Option<Offer>, Option<String>), Error> {
-        let response = self
-            .http
-            .get(operation)
-            .path("v2/offer")
-            .query("publisherOfferIds", id.as_str())
-            .accept_status(StatusCode::NOT_FOUND)
-            .send()
-            .await
-            .map_err(|e| Error::from_transport(operation, e))?;
+        let response = self.offer_response(operation, id).await?;
         let request_id = response.request_id().map(str::to_owned);
         if response.status() == StatusCode::NOT_FOUND {
             return Ok((None, request_id));

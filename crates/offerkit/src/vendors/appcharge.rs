@@ -103,10 +103,25 @@ impl Retract for Appcharge {
         }
     }
 
-    /// The probe; a retraction is reversible (`offerkit restore` re-creates the offer from its
-    /// snapshot).
+    /// The probe's read, kept as the vendor sent it (`null`s included) for the snapshot; a
+    /// retraction is reversible (`offerkit restore` re-creates the offer from its snapshot).
     async fn inspect(&self, target: &Target) -> Result<Inspection, Error> {
-        Ok(Inspection::from_probe(self.probe(target).await?, true))
+        let id = offer_id_of(target)?;
+        match self
+            .client
+            .get_offer_json(id)
+            .await
+            .map_err(|e| error_from(e, None))?
+        {
+            Some(offer) => Ok(Inspection::will_retract(
+                "the offer exists; nothing read says the vendor would refuse",
+                true,
+            )
+            .with_snapshot(offer)),
+            None => Ok(Inspection::already_retracted(format!(
+                "{id} is not among Appcharge's offers"
+            ))),
+        }
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {
