@@ -364,7 +364,15 @@ pub struct PlanArgs {
     /// Write the plan here instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// At most this many reads in flight.
+    /// Concurrency and rate limits of the reads.
+    #[command(flatten)]
+    pub pacing: PacingArgs,
+}
+
+/// `--concurrency` and `--rate-limit` of `plan` and `apply`.
+#[derive(Debug, Clone, Args)]
+pub struct PacingArgs {
+    /// At most this many targets in flight.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: u16,
     /// Override a vendor's rate limit in requests per minute (0 = none), as for `batch`.
@@ -400,12 +408,9 @@ pub struct ApplyArgs {
     /// Write results JSONL here instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// At most this many targets in flight.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
-    pub concurrency: u16,
-    /// Override a vendor's rate limit in requests per minute (0 = none), as for `batch`.
-    #[arg(long = "rate-limit", value_name = "VENDOR=N")]
-    pub rate_limits: Vec<LimitOverride>,
+    /// Concurrency and rate limits.
+    #[command(flatten)]
+    pub pacing: PacingArgs,
 }
 
 /// `offerkit demo`

@@ -81,8 +81,8 @@ async fn apply(session: &Session, args: &ApplyArgs, json: bool) -> Result<Exit, 
         output: args.output.clone(),
     };
     let mut options = run_options(
-        args.concurrency,
-        &args.rate_limits,
+        args.pacing.concurrency,
+        &args.pacing.rate_limits,
         &args.audit,
         session.client.context().clone(),
     );

@@ -132,7 +132,7 @@ async fn plan(session: &Session, args: &PlanArgs, json: bool) -> Result<Exit, Er
     };
     write_json_line(out.as_mut(), &header).map_err(write_failed)?;
 
-    let limiter = RateLimiter::new(limits(&args.rate_limits));
+    let limiter = RateLimiter::new(limits(&args.pacing.rate_limits));
     let client = &session.client;
     let limiter = &limiter;
     let mut inspected = futures::stream::iter(read.entries)
@@ -141,7 +141,7 @@ async fn plan(session: &Session, args: &PlanArgs, json: bool) -> Result<Exit, Er
             let inspection = client.inspect(&entry.target).await;
             (entry, inspection)
         })
-        .buffered(usize::from(args.concurrency));
+        .buffered(usize::from(args.pacing.concurrency));
     let mut counts: BTreeMap<(Vendor, Verdict), usize> = BTreeMap::new();
     while let Some((entry, inspection)) = inspected.next().await {
         *counts

@@ -27,7 +27,7 @@ use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
 use crate::vendors::common::{
-    answered_404, config_error, error_from, failed_call, record_json, with_request_id,
+    answered_404, config_error, error_from, failed_call, inspect_read, record_json, with_request_id,
 };
 use offerkit_adobe_offers::ErrorInfo;
 use offerkit_models::Vendor;
@@ -95,21 +95,10 @@ impl Retract for Adobe {
     /// retraction is reversible (`offerkit restore` re-creates the offer from its snapshot).
     async fn inspect(&self, target: &Target) -> Result<Inspection, Error> {
         let (id, offer_type) = offer_of(target)?;
-        match self
-            .client
-            .get_offer_json(id, offer_type)
-            .await
-            .map_err(|e| error_from(e, None))?
-        {
-            Some(offer) => Ok(Inspection::will_retract(
-                "the offer exists; nothing read says the vendor would refuse",
-                true,
-            )
-            .with_snapshot(offer)),
-            None => Ok(Inspection::already_retracted(format!(
-                "Adobe answers 404 for {id}"
-            ))),
-        }
+        let read = self.client.get_offer_json(id, offer_type).await;
+        Ok(inspect_read(read.map_err(|e| error_from(e, None))?, || {
+            format!("Adobe answers 404 for {id}")
+        }))
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {

@@ -28,7 +28,7 @@ use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target};
 use crate::vendors::common::{
-    answered_404, config_error, error_from, failed_call, record_json, with_request_id,
+    answered_404, config_error, error_from, failed_call, inspect_read, record_json, with_request_id,
 };
 use offerkit_models::Vendor;
 use offerkit_models::ids::PublisherOfferId;
@@ -107,21 +107,10 @@ impl Retract for Appcharge {
     /// retraction is reversible (`offerkit restore` re-creates the offer from its snapshot).
     async fn inspect(&self, target: &Target) -> Result<Inspection, Error> {
         let id = offer_id_of(target)?;
-        match self
-            .client
-            .get_offer_json(id)
-            .await
-            .map_err(|e| error_from(e, None))?
-        {
-            Some(offer) => Ok(Inspection::will_retract(
-                "the offer exists; nothing read says the vendor would refuse",
-                true,
-            )
-            .with_snapshot(offer)),
-            None => Ok(Inspection::already_retracted(format!(
-                "{id} is not among Appcharge's offers"
-            ))),
-        }
+        let read = self.client.get_offer_json(id).await;
+        Ok(inspect_read(read.map_err(|e| error_from(e, None))?, || {
+            format!("{id} is not among Appcharge's offers")
+        }))
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {
