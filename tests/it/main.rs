@@ -9,6 +9,7 @@ mod cli_doctor;
 mod cli_restore;
 mod cli_conventions;
 mod cli_select;
+mod cli_plan;
 mod cli_support;
 mod partner_center_ingestion;
 mod partner_center_orders;

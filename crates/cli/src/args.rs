@@ -329,6 +329,10 @@ pub enum Command {
     Appcharge(AppchargeCmd),
     /// Retract every target of a JSONL or CSV file, resumably.
     Batch(BatchArgs),
+    /// Read every target of a JSONL file and write what a retraction would do (changes nothing).
+    Plan(PlanArgs),
+    /// Retract the `will-retract` targets of a plan, after checks and a confirmation.
+    Apply(ApplyArgs),
     /// Re-create what a batch or apply run retracted, from its results file's snapshots.
     Restore(RestoreArgs),
     /// List a vendor's resources and write a target line (JSONL) for each one that matches.
@@ -561,6 +565,87 @@ pub struct BatchArgs {
     /// Write results JSONL here instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Who runs it and why.
+    #[command(flatten)]
+    pub audit: AuditArgs,
+}
+
+/// `--reason`, `--actor`, `--no-snapshots` of `batch` and `apply`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct AuditArgs {
+    /// Why this run is made; written into the journal and every results line.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Who runs it (default: the login name, from the USER or USERNAME environment variable);
+    /// written into the journal and every results line.
+    #[arg(long, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// Do not ask the vendors for the resource as it was before its retraction (`snapshot` in the
+    /// results; Adobe costs one more read per offer). Without snapshots nothing can be restored.
+    #[arg(long)]
+    pub no_snapshots: bool,
+}
+
+/// `offerkit plan FILE.jsonl`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The plan's first line is {\"plan\": {\"version\": 1, \"createdAt\", \"environment\", \"input\": {\"path\",
+\"sha256\"}}}, then one line per target: {\"line\", \"key\", \"target\", \"verdict\", \"reason\",
+\"reversible\", \"snapshot\"}; verdict is will-retract, already-retracted, blocked or unknown.
+Exit 0 when no target is unknown, 1 otherwise, 2 for invalid input lines.")]
+pub struct PlanArgs {
+    /// The targets: one JSON target per line (the `offerkit batch` format); `-` reads stdin.
+    pub file: PathBuf,
+    /// Write the plan here instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Concurrency and rate limits of the reads.
+    #[command(flatten)]
+    pub pacing: PacingArgs,
+}
+
+/// `--concurrency` and `--rate-limit` of `plan` and `apply`.
+#[derive(Debug, Clone, Args)]
+pub struct PacingArgs {
+    /// At most this many targets in flight.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
+    /// Override a vendor's rate limit in requests per minute (0 = none), as for `batch`.
+    #[arg(long = "rate-limit", value_name = "VENDOR=N")]
+    pub rate_limits: Vec<LimitOverride>,
+}
+
+/// `offerkit apply PLAN.jsonl`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Runs exactly the plan's will-retract targets through the batch engine (journal, resume, rate
+limits, the batch results format plus reason, actor, at, snapshot). Each is inspected again
+right before its retraction: one that changed since the plan is reported as it now is and not
+retracted. Refused (exit 2, nothing sent): another environment than the plan's, more
+will-retract targets than --max-targets, no confirmation (a y/N question on a terminal;
+--yes without one).")]
+pub struct ApplyArgs {
+    /// The plan written by `offerkit plan`.
+    pub plan: PathBuf,
+    /// Do not ask for confirmation (required without a terminal).
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Refuse a plan with more than N will-retract targets (no limit by default).
+    #[arg(long, value_name = "N")]
+    pub max_targets: Option<usize>,
+    /// Who runs it and why.
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    /// Journal file (default: PLAN.journal next to the plan; PLAN.sandbox.journal against a
+    /// sandbox).
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    /// Write results JSONL here instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Concurrency and rate limits.
+    #[command(flatten)]
+    pub pacing: PacingArgs,
 }
 
 /// `offerkit doctor`

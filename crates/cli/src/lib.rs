@@ -2,8 +2,9 @@
 //!
 //! As a library (so tests and the demo can drive it in-process): [`args`] (the clap command
 //! tree and exit-code help), [`setup`] (profile/env/flags/`--sandbox` → client), [`commands`]
-//! (one module per subcommand family), [`logging`] (`-v`, `RUST_LOG`), [`batch`] (the resumable batch engine: input, journal,
-//! rate limits, reporting), [`exit`] (exit codes).
+//! (one module per subcommand family), [`logging`] (`-v`, `RUST_LOG`), [`batch`] (the resumable
+//! batch engine: input, journal, rate limits, reporting), [`plan_file`] (the plan `plan` writes
+//! and `apply` reads), [`exit`] (exit codes).
 
 /// `println!` that never panics: a closed stdout (`offerkit … | head -1`) loses the line, and the
 /// command goes on to its real exit code.
@@ -28,6 +29,7 @@ pub mod batch;
 pub mod commands;
 pub mod exit;
 pub mod logging;
+pub mod plan_file;
 pub mod setup;
 #[cfg(test)]
 mod testutil;
@@ -71,6 +73,8 @@ pub async fn run(cli: Cli) -> Exit {
         Command::Doctor(args) => commands::doctor::run(&session, &cli.global, args, json).await,
         Command::Restore(args) => commands::restore::run(&session, args, json).await,
         Command::Select(args) => commands::select::run(&session.client, args, json).await,
+        Command::Plan(args) => commands::plan::run(&session, args, json).await,
+        Command::Apply(args) => commands::apply::run(&session, args, json).await,
         command => match commands::single::op(command) {
             Some(Ok(op)) => commands::single::run(&session.client, &op, json).await,
             Some(Err(error)) => {

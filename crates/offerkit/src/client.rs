@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::check::{Check, CheckStep, Stage};
 use crate::config::Config;
 use crate::error::Error;
+use crate::inspect::Inspection;
 use crate::outcome::{Details, Outcome};
 use crate::restore::{RestoreContext, RestoreOutcome};
 use crate::retract::{JobHandle, Probe, Query, Retract, RetractContext};
@@ -158,6 +159,19 @@ impl Client {
     /// Reads `target` back (see [`Retract::probe`]).
     pub async fn probe(&self, target: &Target) -> Result<Probe, Error> {
         self.vendor(target.vendor())?.probe(target).await
+    }
+
+    /// What retracting `target` would do, read without changing anything (see
+    /// [`Retract::inspect`]); a failed read, or a vendor that cannot be called, is
+    /// [`crate::Verdict::Unknown`] with the error.
+    pub async fn inspect(&self, target: &Target) -> Inspection {
+        let imp = match self.vendor(target.vendor()) {
+            Ok(imp) => imp,
+            Err(error) => return Inspection::unknown(error),
+        };
+        imp.inspect(target)
+            .await
+            .unwrap_or_else(Inspection::unknown)
     }
 
     /// Resumes a recorded job (see [`Retract::resume`]).

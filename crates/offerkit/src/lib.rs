@@ -20,6 +20,7 @@ mod check;
 mod client;
 mod config;
 mod error;
+mod inspect;
 mod outcome;
 mod restore;
 mod retract;
@@ -36,6 +37,7 @@ pub use config::{
     markdown_table,
 };
 pub use error::{Error, ErrorClass, ErrorKind};
+pub use inspect::{Inspection, Verdict};
 pub use offerkit_models::Vendor;
 pub use offerkit_models::ids::{
     AdobeOfferId, CustomerTenantId, InvalidId, JobId, OrderId, PrivateOfferId, PublisherOfferId,

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use crate::check::{Check, CheckStep};
 use crate::error::Error;
+use crate::inspect::Inspection;
 use crate::outcome::{Details, Outcome};
 use crate::restore::{RestoreContext, RestoreOutcome};
 use crate::select::{Select, Selection};
@@ -106,6 +107,18 @@ pub trait Retract: Send + Sync {
     ) -> RestoreOutcome {
         let _ = (target, snapshot, ctx);
         RestoreOutcome::not_restorable(crate::restore::not_restorable_reason(self.vendor()))
+    }
+
+    /// What a retraction would do, read without changing anything (`offerkit plan`): the probe
+    /// made richer with the vendor's rules evaluated on what was read (a refusal is
+    /// [`crate::Verdict::Blocked`] naming the rule), the resource as read, and whether a restore
+    /// could undo it. A failed read is an `Err` ([`crate::Client::inspect`] makes it
+    /// [`crate::Verdict::Unknown`]).
+    ///
+    /// The default (for vendors without client-side rules) is [`Inspection::from_probe`], not
+    /// reversible.
+    async fn inspect(&self, target: &Target) -> Result<Inspection, Error> {
+        Ok(Inspection::from_probe(self.probe(target).await?, false))
     }
 
     /// Read-only operations (`get`, `list`, job `status`) for the CLI. The default

@@ -17,7 +17,8 @@ pub use error::Error;
 pub use job::{JobHandle, JobOutcome, JobPurpose, JobState, PollProgress, Poller};
 // Reading offers, and what a read says about an offer already retracted.
 pub use offers::{
-    OfferGone, PrivateOfferPages, PrivateOfferQuery, WithdrawRole, is_deleted, is_withdrawn,
+    OfferGone, PrivateOfferPages, PrivateOfferQuery, WithdrawRole, delete_refusal, is_deleted,
+    is_withdrawn, withdraw_refusal,
 };
 // The delete and withdraw requests.
 pub use requests::{DeletePrivateOffer, WithdrawPrivateOffer};

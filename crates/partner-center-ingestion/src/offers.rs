@@ -81,6 +81,81 @@ pub fn is_withdrawn(offer: &PrivateOffer, role: WithdrawRole) -> bool {
     }
 }
 
+/// Why Partner Center would refuse to delete `offer` (already read, not yet deleted), or `None` when it
+/// would accept: only a draft private offer can be deleted; a live one is withdrawn instead. This is the
+/// check [`IngestionClient::delete_private_offer`] makes before it submits ([`Error::NotDraft`]).
+///
+/// ```
+/// use offerkit_partner_center_ingestion::delete_refusal;
+/// let live = serde_json::from_str(r#"{"state":"live"}"#).unwrap();
+/// assert!(delete_refusal(&live).unwrap().contains("only a draft"));
+/// let draft = serde_json::from_str(r#"{"state":"draft"}"#).unwrap();
+/// assert_eq!(delete_refusal(&draft), None);
+/// ```
+pub fn delete_refusal(offer: &PrivateOffer) -> Option<String> {
+    let state = offer
+        .state
+        .clone()
+        .filter(|s| *s != PrivateOfferState::Draft && *s != PrivateOfferState::Deleted)?;
+    Some(format!(
+        "the private offer is {state}: only a draft private offer can be deleted (withdraw a live offer instead)"
+    ))
+}
+
+/// Why Partner Center would refuse `role`'s withdrawal of `offer` (already read, not yet withdrawn in
+/// `role`'s sense, see [`is_withdrawn`]), or `None` when it would accept:
+/// - only a live private offer can be withdrawn (a draft is deleted instead);
+/// - an offer the customer accepted (`subState: accepted`) can no longer be withdrawn;
+/// - a selling partner withdraws only a multiparty offer (`privateOfferType`
+///   `multipartyPromotion…`);
+/// - the ISV cannot withdraw a multiparty offer that its selling partner has published to the
+///   customer (`subState: pendingAcceptance`): the partner withdraws it first.
+///
+/// ```
+/// use offerkit_partner_center_ingestion::{withdraw_refusal, WithdrawRole};
+/// let accepted = serde_json::from_str(r#"{"state":"live","subState":"accepted"}"#).unwrap();
+/// assert!(withdraw_refusal(&accepted, WithdrawRole::Isv).unwrap().contains("accepted"));
+/// let customer = serde_json::from_str(
+///     r#"{"state":"live","subState":"pendingAcceptance","privateOfferType":"customerPromotion"}"#,
+/// ).unwrap();
+/// assert_eq!(withdraw_refusal(&customer, WithdrawRole::Isv), None);
+/// assert!(withdraw_refusal(&customer, WithdrawRole::SellingPartner).unwrap().contains("multiparty"));
+/// ```
+pub fn withdraw_refusal(offer: &PrivateOffer, role: WithdrawRole) -> Option<String> {
+    if let Some(state) = offer
+        .state
+        .clone()
+        .filter(|s| *s != PrivateOfferState::Live)
+    {
+        return Some(format!(
+            "the private offer is {state}: only a live private offer can be withdrawn (delete a draft instead)"
+        ));
+    }
+    let multiparty = matches!(
+        offer.private_offer_type,
+        Some(
+            PrivateOfferType::MultipartyPromotionOriginator
+                | PrivateOfferType::MultipartyPromotionChannelPartner
+        )
+    );
+    match (&offer.sub_state, role) {
+        (Some(PrivateOfferSubState::Accepted), _) => Some(
+            "the customer accepted the private offer (subState accepted): it can no longer be withdrawn"
+                .to_owned(),
+        ),
+        (_, WithdrawRole::SellingPartner) if !multiparty => Some(
+            "the private offer is not a multiparty offer: a selling partner cannot withdraw it (use role isv)"
+                .to_owned(),
+        ),
+        (Some(PrivateOfferSubState::PendingAcceptance), WithdrawRole::Isv) if multiparty => Some(
+            "the selling partner has published this multiparty offer to the customer (subState \
+             pendingAcceptance): the partner must withdraw it (role selling-partner) before the ISV can"
+                .to_owned(),
+        ),
+        _ => None,
+    }
+}
+
 /// The evidence of an offer that was already retracted: the [`Retraction::AlreadyRetracted`] side of a
 /// delete or withdraw.
 ///

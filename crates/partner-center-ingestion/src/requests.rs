@@ -9,7 +9,7 @@ use offerkit_models::partner_center_ingestion::{
 };
 
 use crate::job::JobPurpose;
-use crate::offers::{OfferGone, WithdrawRole, is_deleted, is_withdrawn};
+use crate::offers::{OfferGone, WithdrawRole, delete_refusal, is_deleted, is_withdrawn};
 use crate::{Error, IngestionClient, Submitted};
 
 /// A private-offer resource that sets `state`.
@@ -359,10 +359,8 @@ impl IngestionClient {
             if is_deleted(&offer) {
                 return Ok(OfferGone::retraction(offer_id, offer.state));
             }
-            if let Some(state) = offer
-                .state
-                .clone()
-                .filter(|s| *s != PrivateOfferState::Draft)
+            if delete_refusal(&offer).is_some()
+                && let Some(state) = offer.state.clone()
             {
                 return Err(Error::NotDraft {
                     offer_id,

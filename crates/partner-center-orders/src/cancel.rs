@@ -313,6 +313,73 @@ pub fn already_cancelled(order: &Order, line_items: &[u32]) -> bool {
         .all(|n| lines.iter().any(|(m, line)| m == n && line.is_cancelled()))
 }
 
+/// Partner Center's cancellation window of a perpetual software purchase, from its purchase date: "Full
+/// refund within 30 calendar days of purchase" (new-commerce cancellation policy, see docs/vendors.md).
+pub const PERPETUAL_WINDOW_DAYS: i64 = 30;
+/// The window of a software subscription (a line item with a `termDuration`): "within seven calendar days
+/// of purchase" (same policy).
+pub const SUBSCRIPTION_WINDOW_DAYS: i64 = 7;
+
+/// Why Partner Center would refuse to cancel `line_items` of `order` (empty: the whole order), read
+/// from the order alone, or `None` when nothing in it says so: a named line item the order does not
+/// have (what [`OrdersClient::cancel_order`] refuses as [`Error::LineItemsNotFound`]), or a line still
+/// to cancel whose window ([`PERPETUAL_WINDOW_DAYS`], [`SUBSCRIPTION_WINDOW_DAYS`] from the order's
+/// `creationDate`) ended before `now_unix` (Partner Center answers 900117); the window's last day is
+/// named. An order without a readable `creationDate` is not judged by its window.
+///
+/// ```
+/// use offerkit_models::partner_center_orders::Order;
+/// use offerkit_partner_center_orders::cancel_refusal;
+/// let order: Order = serde_json::from_value(serde_json::json!({
+///     "creationDate": "2026-01-01T00:00:00Z",
+///     "lineItems": [{"lineItemNumber": 0, "quantity": 1}, {"lineItemNumber": 1, "quantity": 1, "termDuration": "P1M"}]
+/// })).unwrap();
+/// let jan_5 = 1_767_571_200; // 2026-01-05T00:00:00Z
+/// assert_eq!(cancel_refusal(&order, &[], jan_5), None);
+/// assert!(cancel_refusal(&order, &[7], jan_5).unwrap().contains("7"));
+/// let feb_1 = 1_769_904_000; // 2026-02-01T00:00:00Z
+/// assert!(cancel_refusal(&order, &[0], feb_1).unwrap().contains("2026-01-31"));
+/// assert!(cancel_refusal(&order, &[1], jan_5 + 4 * 86_400).unwrap().contains("2026-01-08"));
+/// ```
+pub fn cancel_refusal(order: &Order, line_items: &[u32], now_unix: i64) -> Option<String> {
+    let lines = numbered_lines(order);
+    let missing: Vec<u32> = line_items
+        .iter()
+        .copied()
+        .filter(|n| !lines.iter().any(|(m, _)| m == n))
+        .collect();
+    if !missing.is_empty() {
+        let available: Vec<u32> = lines.iter().map(|(n, _)| *n).collect();
+        return Some(format!(
+            "line item(s) {missing:?} do not exist in the order (it has {available:?})"
+        ));
+    }
+    let created = order.creation_date.as_ref()?.timestamp()?.unix_seconds();
+    lines
+        .iter()
+        .filter(|(n, line)| {
+            !line.is_cancelled() && (line_items.is_empty() || line_items.contains(n))
+        })
+        .filter_map(|(n, line)| {
+            let term = line.term_duration.as_deref().is_some_and(|t| !t.trim().is_empty());
+            let days = if term {
+                SUBSCRIPTION_WINDOW_DAYS
+            } else {
+                PERPETUAL_WINDOW_DAYS
+            };
+            let end = created.saturating_add(days * 86_400);
+            (now_unix > end).then_some((*n, days, end))
+        })
+        .min_by_key(|(_, _, end)| *end)
+        .map(|(n, days, end)| {
+            format!(
+                "the cancellation window ended on {} (line item {n}: {days} days from the purchase; \
+                 Partner Center refuses it with 900117)",
+                crate::subscriptions::utc_date(end)
+            )
+        })
+}
+
 /// Status `cancelled`, or every line at quantity 0 (an answer without a status).
 fn is_whole_order_cancelled(order: &Order) -> bool {
     match &order.status {

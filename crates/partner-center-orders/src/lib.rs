@@ -8,7 +8,8 @@ mod subscriptions; // new-commerce subscriptions: read, cancel inside the window
 
 // `OrdersClient::cancel_order`'s argument, result, and evidence of a repeat.
 pub use cancel::{
-    AlreadyCancelled, CancelOrder, CancelOutcome, CancelResult, Evidence, already_cancelled,
+    AlreadyCancelled, CancelOrder, CancelOutcome, CancelResult, Evidence, PERPETUAL_WINDOW_DAYS,
+    SUBSCRIPTION_WINDOW_DAYS, already_cancelled, cancel_refusal,
 };
 // The client, its builder, and the service description the transport sends with.
 pub use client::{OrdersClient, OrdersClientBuilder, SERVICE};
@@ -17,7 +18,7 @@ pub use error::{Error, POLICY_REFUSALS, VendorAnswer};
 // `OrdersClient::cancel_subscription` / `stop_renewal`: argument, choice past the window, result.
 pub use subscriptions::{
     CancelSubscription, Fallback, IfOutsideWindow, SubscriptionOutcome, SubscriptionResult,
-    cancellation_window_end, is_past_cancellation_window,
+    cancellation_window_end, is_past_cancellation_window, now_unix,
 };
 
 // The ids this crate takes (one definition for the whole workspace).

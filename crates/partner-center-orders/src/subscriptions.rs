@@ -554,7 +554,8 @@ fn window_end_date(sub: &Subscription) -> Option<String> {
     }
 }
 
-fn now_unix() -> i64 {
+/// This machine's clock as Unix seconds (what the window checks compare with).
+pub fn now_unix() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

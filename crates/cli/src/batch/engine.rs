@@ -25,10 +25,12 @@ use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use offerkit::{
     Client, Error, ErrorClass, ErrorKind, Outcome, Probe, RetractContext, Status, Target, Vendor,
+    Verdict,
 };
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use super::audit::Audit;
 use super::input::{Checkpoints, Input, Parsed};
 use super::journal::{Durable, Journal, Prior, Replay};
 use super::keys::{KeyIndex, Place};
@@ -49,6 +51,13 @@ pub struct Options {
     /// A vendor's remaining targets are not attempted once this many of its calls in a row
     /// could not connect (connection refused, DNS, TLS setup).
     pub unreachable_after: usize,
+    /// Who runs it and why: written into the journal's `started`/`done` records and, with the
+    /// time, into every results line.
+    pub audit: Option<Audit>,
+    /// `offerkit apply`: inspect each target again right before its retraction
+    /// ([`offerkit::Client::inspect`]); one that is no longer `will-retract` is reported as it now
+    /// is and not retracted (see [`rechecked`]).
+    pub recheck: bool,
 }
 
 impl Options {
@@ -64,6 +73,8 @@ impl Default for Options {
             limits: Limits::default(),
             context: RetractContext::new(),
             unreachable_after: Options::UNREACHABLE_AFTER,
+            audit: None,
+            recheck: false,
         }
     }
 }
@@ -140,6 +151,15 @@ pub struct LineResult {
     /// Why the line is invalid, duplicate or not attempted, or a journal problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Why the run was made (`--reason`).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "shared_str")]
+    pub reason: Option<Arc<str>>,
+    /// Who ran it (`--actor`, default the login name).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "shared_str")]
+    pub actor: Option<Arc<str>>,
+    /// When the line finished (RFC 3339, UTC), on runs with audit fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
     /// The human summary of the outcome (request id, job, error), for progress lines.
     #[serde(skip)]
     pub detail: Option<String>,
@@ -150,6 +170,11 @@ pub struct LineResult {
     /// JSON has it as `fallback`).
     #[serde(skip)]
     pub fallback: Option<&'static str>,
+}
+
+/// A shared audit text as a JSON string.
+fn shared_str<S: serde::Serializer>(value: &Option<Arc<str>>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(value.as_deref().unwrap_or_default())
 }
 
 impl LineResult {
@@ -163,6 +188,9 @@ impl LineResult {
             outcome: None,
             snapshot: None,
             error: None,
+            reason: None,
+            actor: None,
+            at: None,
             detail: None,
             class: None,
             fallback: None,
@@ -439,6 +467,9 @@ pub async fn run(
         lines: input.lines()?,
     };
     let mut input_error: Option<Error> = None;
+    if let (Some(journal), Some(audit)) = (&journal, &options.audit) {
+        journal.set_audit(audit.clone());
+    }
     {
         let worker = Worker {
             client: &client,
@@ -448,6 +479,7 @@ pub async fn run(
             breaker: &breaker,
             replay,
             dry_run: options.dry_run,
+            recheck: options.recheck,
         };
         let worker = &worker;
         let next_entries = std::iter::from_fn(|| {
@@ -481,11 +513,11 @@ pub async fn run(
                     }
                     match durable {
                         Some(durable) => recording.push(Box::pin(recorded(result, durable))),
-                        None => finish(result, &mut summary, &mut on_event),
+                        None => finish(result, options.audit.as_ref(), &mut summary, &mut on_event),
                     }
                 }
                 Some(result) = recording.next(), if !recording.is_empty() => {
-                    finish(result, &mut summary, &mut on_event)
+                    finish(result, options.audit.as_ref(), &mut summary, &mut on_event)
                 }
                 else => break,
             }
@@ -516,8 +548,18 @@ pub async fn run(
     Ok(summary)
 }
 
-/// Counts one finished line and reports it.
-fn finish(result: LineResult, summary: &mut Summary, on_event: &mut impl FnMut(Event<'_>)) {
+/// Counts one finished line and reports it, with the run's audit fields.
+fn finish(
+    mut result: LineResult,
+    audit: Option<&Audit>,
+    summary: &mut Summary,
+    on_event: &mut impl FnMut(Event<'_>),
+) {
+    if let Some(audit) = audit {
+        result.actor = Some(Arc::clone(&audit.actor));
+        result.reason = audit.reason.clone();
+        result.at = Some(super::journal::now());
+    }
     summary.add(&result);
     on_event(Event::Result(&result));
 }
@@ -542,6 +584,7 @@ struct Worker<'a> {
     breaker: &'a Mutex<Breaker>,
     replay: &'a Replay,
     dry_run: bool,
+    recheck: bool,
 }
 
 /// A finished line, the durability of its `done` record, and the error of its outcome.
@@ -683,8 +726,59 @@ impl Worker<'_> {
             let why = error.message().to_owned();
             return Err(Box::new(LineResult::not_attempted(line, keyed, why)));
         }
+        let mut read = None;
+        if self.recheck {
+            self.limiter.acquire(bucket).await;
+            let now = self.client.inspect(&keyed.target).await;
+            if let Some(outcome) = rechecked(&now) {
+                return Ok(outcome);
+            }
+            read = now.snapshot;
+        }
         self.limiter.acquire(bucket).await;
-        Ok(self.client.retract_with(&keyed.target, ctx).await)
+        let mut outcome = self.client.retract_with(&keyed.target, ctx).await;
+        // The second look read the resource right before its retraction: that is its snapshot
+        // when the vendor gave none.
+        if ctx.snapshots()
+            && outcome.is_success()
+            && outcome.details().snapshot.is_none()
+            && let Some(snapshot) = read
+        {
+            outcome.details_mut().snapshot = Some(snapshot);
+        }
+        Ok(outcome)
+    }
+}
+
+/// `offerkit apply`'s second look at a target planned `will-retract`: `None` when it still is (the
+/// retraction goes ahead); otherwise the outcome it is reported with, nothing sent: already
+/// retracted (`already-retracted`, noted as changed since the plan), blocked now (`failed`, kind
+/// `rejected`, code `ChangedSincePlan`) or unreadable (`failed` with the read's error).
+fn rechecked(now: &offerkit::Inspection) -> Option<Outcome> {
+    let mut details = offerkit::Details::new();
+    if let Some(snapshot) = now.snapshot.clone() {
+        details = details.with_response(snapshot);
+    }
+    match now.verdict {
+        Verdict::WillRetract => None,
+        Verdict::AlreadyRetracted => Some(Outcome::AlreadyRetracted(details.with_note(format!(
+            "changed since the plan: already retracted now ({}); nothing was sent",
+            now.reason
+        )))),
+        Verdict::Blocked => Some(Outcome::Failed {
+            error: Error::new(
+                ErrorKind::Rejected,
+                format!(
+                    "changed since the plan: now blocked ({}); nothing was sent",
+                    now.reason
+                ),
+            )
+            .with_code("ChangedSincePlan"),
+            details,
+        }),
+        _ => Some(Outcome::failed(now.error.clone().unwrap_or_else(|| {
+            Error::new(ErrorKind::Transport, now.reason.clone())
+        }))),
     }
 }
 

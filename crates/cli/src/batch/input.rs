@@ -165,6 +165,14 @@ impl Input {
         })
     }
 
+    /// Copies `reader` into a temporary file named `name` in messages and in the journal (what
+    /// `offerkit apply` runs: the plan's targets, named by the plan).
+    pub fn spool_named(reader: &mut dyn Read, name: impl Into<String>) -> Result<Input, Error> {
+        let mut input = Input::spool(reader)?;
+        input.name = name.into();
+        Ok(input)
+    }
+
     /// How the input is named in messages and in the journal header: the canonical path, or
     /// `<stdin>`.
     pub fn name(&self) -> &str {

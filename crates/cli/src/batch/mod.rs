@@ -1,6 +1,7 @@
 //! `offerkit batch`: many targets from a JSONL or CSV file (or stdin), resumable through a journal,
 //! in bounded memory whatever the input's size.
 //!
+//! - `audit`: who ran it and why (`--actor`, `--reason`), in journal records and results;
 //! - `input`: the input, read line by line, each line checked on its own;
 //! - `csv_rows`: CSV input: the header row and one target per row;
 //! - `keys`: target identity as compact hashes, checked against the real keys;
@@ -10,6 +11,7 @@
 //! - `engine`: concurrency, the resume algorithm and the stops;
 //! - `report`: progress, results JSONL and the summary table.
 
+pub mod audit;
 pub mod csv_rows;
 pub mod engine;
 pub mod input;

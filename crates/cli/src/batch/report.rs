@@ -267,25 +267,7 @@ pub fn summary_table(summary: &Summary) -> String {
     total.extend(columns.iter().map(|c| summary.total(*c).to_string()));
     rows.push(total);
 
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for row in &rows {
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| {
-                if i == 0 {
-                    format!("{cell:<w$}", w = widths[i])
-                } else {
-                    format!("{cell:>w$}", w = widths[i])
-                }
-            })
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
+    let mut out = align(&rows);
     if summary.invalid > 0 || summary.duplicates > 0 {
         out.push_str(&format!(
             "invalid lines: {}, duplicate lines: {}\n",
@@ -294,6 +276,57 @@ pub fn summary_table(summary: &Summary) -> String {
     }
     if let Some(stopped) = &summary.stopped {
         out.push_str(stopped);
+        out.push('\n');
+    }
+    out
+}
+
+/// A plain count table: a `vendor` column, one column per name in `columns`, one row per entry
+/// of `rows` and a `total` row.
+pub fn count_table(columns: &[&str], rows: &[(String, Vec<usize>)]) -> String {
+    let mut cells: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 2);
+    let mut header = vec!["vendor".to_owned()];
+    header.extend(columns.iter().map(|c| (*c).to_owned()));
+    cells.push(header);
+    for (name, counts) in rows {
+        let mut row = vec![name.clone()];
+        row.extend(counts.iter().map(usize::to_string));
+        cells.push(row);
+    }
+    let mut total = vec!["total".to_owned()];
+    total.extend((0..columns.len()).map(|i| {
+        rows.iter()
+            .map(|(_, c)| c.get(i).copied().unwrap_or(0))
+            .sum::<usize>()
+            .to_string()
+    }));
+    cells.push(total);
+    align(&cells)
+}
+
+/// Rows as aligned text: the first column left-aligned, the others right-aligned, two spaces
+/// apart.
+fn align(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r.get(i).map_or(0, String::len))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| match i {
+                0 => format!("{cell:<w$}", w = widths[i]),
+                _ => format!("{cell:>w$}", w = widths[i]),
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
         out.push('\n');
     }
     out

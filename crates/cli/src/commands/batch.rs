@@ -13,11 +13,12 @@ use std::sync::Arc;
 
 use offerkit::{Client, Error, ErrorKind, Vendor};
 
-use crate::args::BatchArgs;
+use crate::args::{AuditArgs, BatchArgs};
+use crate::batch::audit::Audit;
 use crate::batch::engine::{self, Event, Options, Summary};
 use crate::batch::input::{Input, InputFormat, is_same_file};
 use crate::batch::journal::{self, Environment, EnvironmentLine, Format, Journal, Replay};
-use crate::batch::rate::Limits;
+use crate::batch::rate::{LimitOverride, Limits};
 use crate::batch::report::{self, Progress, ProgressMode};
 use crate::batch::scan;
 use crate::exit::Exit;
@@ -48,17 +49,38 @@ pub struct Backend<'a> {
 
 /// Builds engine options from the command line.
 pub fn options(args: &BatchArgs, context: offerkit::RetractContext) -> Options {
+    Options {
+        dry_run: args.dry_run,
+        ..run_options(args.concurrency, &args.rate_limits, &args.audit, context)
+    }
+}
+
+/// The engine options `batch` and `apply` share: concurrency, rate limits, the audit fields, and
+/// snapshots on unless `--no-snapshots`.
+pub fn run_options(
+    concurrency: u16,
+    rate_limits: &[LimitOverride],
+    audit: &AuditArgs,
+    context: offerkit::RetractContext,
+) -> Options {
+    Options {
+        concurrency: usize::from(concurrency),
+        dry_run: false,
+        limits: limits(rate_limits),
+        context: context.with_snapshots(!audit.no_snapshots),
+        unreachable_after: Options::UNREACHABLE_AFTER,
+        audit: Some(Audit::new(audit.actor.as_deref(), audit.reason.as_deref())),
+        recheck: false,
+    }
+}
+
+/// The default rate limits with the command line's overrides.
+pub fn limits(overrides: &[LimitOverride]) -> Limits {
     let mut limits = Limits::default();
-    for o in &args.rate_limits {
+    for o in overrides {
         limits.set(o.vendor, o.per_minute);
     }
-    Options {
-        concurrency: usize::from(args.concurrency),
-        dry_run: args.dry_run,
-        limits,
-        context,
-        unreachable_after: Options::UNREACHABLE_AFTER,
-    }
+    limits
 }
 
 /// The files of a run from the command line, with the default journal.
@@ -132,6 +154,18 @@ pub async fn prepare(
 ) -> Result<Prepared, Error> {
     refuse_clashes(files)?;
     let input = Input::open_as(&files.input, files.format)?;
+    prepare_input(backend, files, options, json, input).await
+}
+
+/// [`prepare`] of an input already open (`offerkit apply` hands in the plan's targets).
+pub async fn prepare_input(
+    backend: &Backend<'_>,
+    files: &Files,
+    options: &Options,
+    json: bool,
+    input: Input,
+) -> Result<Prepared, Error> {
+    refuse_clashes(files)?;
     let scan = scan::scan(&input)?;
     let vendors: Vec<Vendor> = scan.vendors.iter().copied().collect();
     preflight(&backend.client, &vendors)?;
@@ -186,12 +220,26 @@ pub async fn run_files(
     progress: ProgressMode,
     json: bool,
 ) -> Result<Summary, Error> {
+    refuse_clashes(files)?;
+    let input = Input::open_as(&files.input, files.format)?;
+    run_input(backend, files, options, progress, json, input).await
+}
+
+/// [`run_files`] of an input already open.
+pub async fn run_input(
+    backend: &Backend<'_>,
+    files: &Files,
+    options: &Options,
+    progress: ProgressMode,
+    json: bool,
+    input: Input,
+) -> Result<Summary, Error> {
     let Prepared {
         input,
         scan,
         replay,
         journal,
-    } = prepare(backend, files, options, json).await?;
+    } = prepare_input(backend, files, options, json, input).await?;
     let mut out = open_output(files.output.as_deref())?;
     let mut progress = Progress::new(scan.lines, progress);
     let mut write_error = None;
@@ -375,8 +423,8 @@ fn report_replay(path: Option<&Path>, replay: &Replay, json: bool) {
     }
 }
 
-/// The results JSONL: `path`, or stdout.
-pub(crate) fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>, Error> {
+/// The results (or plan) file, or stdout, buffered.
+pub fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>, Error> {
     Ok(match path {
         Some(path) => Box::new(BufWriter::with_capacity(
             64 * 1024,
@@ -392,7 +440,7 @@ pub(crate) fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>, Error> 
 }
 
 /// A line on stderr (`{"notice":…}` with `--json`); a closed stderr is ignored.
-fn notice(text: &str, json: bool) {
+pub fn notice(text: &str, json: bool) {
     let line = if json {
         format!("{}\n", serde_json::json!({ "notice": text }))
     } else {

@@ -34,13 +34,15 @@ use serde_json::{Value, json};
 use crate::check::Check;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
+use crate::inspect::Inspection;
 use crate::outcome::{Details, Outcome};
 use crate::restore::{RestoreContext, RestoreDetails, RestoreOutcome, snapshot_object};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::select::{Collector, Condition, Op, Pick, Select, Selection, Source};
 use crate::target::{AdobeDelete, AdobeOfferType, ResourceRef, Target};
 use crate::vendors::common::{
-    answered_404, check_read, config_error, error_from, failed_call, record_json, with_request_id,
+    answered_404, check_read, config_error, error_from, failed_call, inspect_read, record_json,
+    with_request_id,
 };
 use offerkit_adobe_offers::ErrorInfo;
 use offerkit_models::Vendor;
@@ -233,6 +235,16 @@ impl Retract for Adobe {
                 }
             }
         }
+    }
+
+    /// The probe's read, kept as the vendor sent it (`null`s included) for the snapshot; a
+    /// retraction is reversible (`offerkit restore` re-creates the offer from its snapshot).
+    async fn inspect(&self, target: &Target) -> Result<Inspection, Error> {
+        let (id, offer_type) = offer_of(target)?;
+        let read = self.client.get_offer_raw(id, offer_type).await;
+        Ok(inspect_read(read.map_err(|e| error_from(e, None))?.map(|offer| offer.raw), || {
+            format!("Adobe answers 404 for {id}")
+        }))
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {

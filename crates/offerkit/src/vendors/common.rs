@@ -156,6 +156,25 @@ pub(crate) fn answered_404(
     )
 }
 
+/// The inspection of a 404-means-gone offer from its read as the vendor sent it (Adobe,
+/// Appcharge): present would be retracted, reversibly (`offerkit restore` re-creates it from the
+/// snapshot); absent is already retracted, `gone` saying how it was found absent.
+#[cfg(any(feature = "adobe-offers", feature = "appcharge"))]
+pub(crate) fn inspect_read(
+    read: Option<Value>,
+    gone: impl FnOnce() -> String,
+) -> crate::inspect::Inspection {
+    use crate::inspect::Inspection;
+    match read {
+        Some(offer) => Inspection::will_retract(
+            "the offer exists; nothing read says the vendor would refuse",
+            true,
+        )
+        .with_snapshot(offer),
+        None => Inspection::already_retracted(gone()),
+    }
+}
+
 /// A failed call: the facade error, with the vendor's request id when it sent one.
 #[cfg(any(
     feature = "adobe-offers",

@@ -32,6 +32,7 @@ use offerkit_partner_center_ingestion::{
 use crate::check::{Check, CheckStep, Stage};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
+use crate::inspect::Inspection;
 use crate::outcome::{Details, JobInfo, Outcome};
 use crate::retract::{JobHandle, JobProgress, Probe, Query, Retract, RetractContext};
 use crate::select::{Collector, Pick, Select, Selection, Source};
@@ -218,6 +219,48 @@ impl Retract for PartnerCenterIngestion {
             Ok(note) => Check::new(token, CheckStep::Passed(note)),
             Err((error, _)) => Check::new(token, CheckStep::failed(VENDOR, Stage::Read, error)),
         }
+    }
+
+    /// Reads the offer: 404 or retracted in the target's sense is already retracted; a delete of
+    /// an offer that is not a draft, or a withdraw Partner Center would refuse (state, `subState`,
+    /// multiparty role: [`ingestion::withdraw_refusal`]) is blocked. Never reversible.
+    async fn inspect(&self, target: &Target) -> Result<Inspection, Error> {
+        let request = Request::of(target)?;
+        let id = request.offer_id();
+        let offer = match self.client.get_private_offer(id).await {
+            Ok(offer) => offer,
+            Err(e) if e.is_not_found() => {
+                return Ok(Inspection::already_retracted(format!(
+                    "private offer {id} was not found (404)"
+                )));
+            }
+            Err(e) => return Err(facade_error(e)),
+        };
+        let (gone, refusal) = match &request {
+            Request::Delete(_) => (
+                ingestion::is_deleted(&offer),
+                ingestion::delete_refusal(&offer),
+            ),
+            Request::Withdraw(w) => (
+                ingestion::is_withdrawn(&offer, w.role()),
+                ingestion::withdraw_refusal(&offer, w.role()),
+            ),
+        };
+        let state = offer
+            .state
+            .as_ref()
+            .map_or("without a state", |s| s.as_str());
+        let inspection = match (gone, refusal) {
+            (true, _) => Inspection::already_retracted(format!("the private offer is {state}")),
+            (false, Some(rule)) => Inspection::blocked(rule),
+            (false, None) => Inspection::will_retract(
+                format!(
+                    "the private offer is {state}; a configure job would retract it (not reversible)"
+                ),
+                false,
+            ),
+        };
+        Ok(inspection.with_snapshot(to_value(&offer)))
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {

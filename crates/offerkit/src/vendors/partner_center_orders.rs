@@ -40,6 +40,7 @@ use offerkit_partner_center_orders::{
 use crate::check::{Check, CheckStep};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
+use crate::inspect::Inspection;
 use crate::outcome::{Details, Fallback, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::select::{Collector, Filter, Pick, Select, Selection, Source};
@@ -169,6 +170,69 @@ impl Retract for PartnerCenterOrders {
             "no token"
         };
         Check::new(token, CheckStep::Skipped(read.to_owned()))
+    }
+
+    /// Reads the order or subscription and applies Partner Center's rules to what was read: an
+    /// order or subscription it does not know (404) is blocked ("not found": a cancellation never
+    /// deletes one); a line item the order does not have, or a cancellation window that has ended
+    /// (named by its last day: [`orders::cancel_refusal`], [`orders::cancellation_window_end`]), is
+    /// blocked, unless a `cancel-subscription` falls back to stopping the renewal. Never reversible.
+    async fn inspect(&self, target: &Target) -> Result<Inspection, Error> {
+        let (customer, subscription) = match target {
+            Target::OrdersCancelSubscription(t) => (&t.customer_tenant_id, &t.subscription_id),
+            Target::OrdersStopRenewal(t) => (&t.customer_tenant_id, &t.subscription_id),
+            _ => return self.inspect_order(target).await,
+        };
+        let sub = match self.client.get_subscription(customer, subscription).await {
+            Ok(sub) => sub,
+            Err(orders::Error::SubscriptionNotFound { .. }) => {
+                return Ok(Inspection::blocked(format!(
+                    "not found: Partner Center has no subscription {subscription} for customer {customer}"
+                )));
+            }
+            Err(e) => return Err(facade_error(e)),
+        };
+        let renewal_off = sub.auto_renew_enabled == Some(false);
+        let past = orders::is_past_cancellation_window(&sub);
+        let ended = || match orders::cancellation_window_end(&sub) {
+            Some(date) => format!("the cancellation window ended on {date}"),
+            None => "the subscription cannot be cancelled (cancellationAllowedUntilDate is null)"
+                .to_owned(),
+        };
+        let inspection = match target {
+            _ if sub.is_deleted() => {
+                Inspection::already_retracted("the subscription is cancelled (status deleted)")
+            }
+            Target::OrdersStopRenewal(_) if renewal_off => {
+                Inspection::already_retracted("auto-renew is already off")
+            }
+            Target::OrdersStopRenewal(_) => {
+                Inspection::will_retract("auto-renew is on; it would be turned off", false)
+            }
+            Target::OrdersCancelSubscription(t) if past => match t.if_outside_window {
+                IfOutsideWindow::StopRenewal if renewal_off => Inspection::already_retracted(
+                    format!("{}, and auto-renew is already off", ended()),
+                ),
+                IfOutsideWindow::StopRenewal => Inspection::will_retract(
+                    format!("{}: the renewal would be stopped instead", ended()),
+                    false,
+                ),
+                _ => Inspection::blocked(format!(
+                    "{} (Partner Center refuses it with 900117; ifOutsideWindow stop-renewal would stop the renewal instead)",
+                    ended()
+                )),
+            },
+            _ => Inspection::will_retract(
+                match orders::cancellation_window_end(&sub) {
+                    Some(date) => format!(
+                        "inside the cancellation window (until {date}); cancelling cannot be undone"
+                    ),
+                    None => "cancelling cannot be undone".to_owned(),
+                },
+                false,
+            ),
+        };
+        Ok(inspection.with_snapshot(to_value(&sub)))
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {
@@ -338,6 +402,37 @@ impl PartnerCenterOrders {
         } else {
             Probe::Present(details)
         })
+    }
+
+    async fn inspect_order(&self, target: &Target) -> Result<Inspection, Error> {
+        let cancel = cancel_of(target)?;
+        let (customer, id) = (cancel.customer_tenant_id(), cancel.order_id());
+        let order = match self.client.get_order(customer, id).await {
+            Ok(order) => order,
+            Err(orders::Error::OrderNotFound { .. }) => {
+                return Ok(Inspection::blocked(format!(
+                    "not found: Partner Center has no order {id} for customer {customer}"
+                )));
+            }
+            Err(e) => return Err(facade_error(e)),
+        };
+        let lines = cancel.requested_line_items();
+        let what = if lines.is_empty() {
+            "the order".to_owned()
+        } else {
+            format!("line item(s) {lines:?}")
+        };
+        let inspection = if orders::already_cancelled(&order, &lines) {
+            Inspection::already_retracted(format!("{what} already cancelled"))
+        } else if let Some(rule) = orders::cancel_refusal(&order, &lines, orders::now_unix()) {
+            Inspection::blocked(rule)
+        } else {
+            Inspection::will_retract(
+                format!("{what} would be cancelled (cannot be undone)"),
+                false,
+            )
+        };
+        Ok(inspection.with_snapshot(to_value(&order)))
     }
 
     async fn query_orders(&self, query: &Query) -> Result<Details, Error> {

@@ -20,10 +20,13 @@ use std::sync::Arc;
 use offerkit::{Error, ErrorKind, JobHandle, JobRecorder, Target, async_trait};
 use serde_json::value::RawValue;
 
-pub use environment::{Environment, EnvironmentLine, FORMAT, Recorded, check, embedded_sandbox};
+pub use environment::{
+    Environment, EnvironmentLine, FORMAT, Recorded, check, describe, embedded_sandbox,
+};
 pub use record::{Record, State, now};
 pub use replay::{Format, Prior, Replay};
 
+use crate::batch::audit::Audit;
 use crate::batch::input::same_inode;
 use crate::batch::keys::KeyIndex;
 
@@ -172,6 +175,7 @@ impl Locked {
                 path,
                 writer: sender,
                 failure,
+                audit: std::sync::OnceLock::new(),
             }),
         };
         if let Some(line) = first {
@@ -231,6 +235,8 @@ struct Inner {
     /// The writer thread; it ends (and the file is closed) when the last clone is dropped.
     writer: writer::Writer,
     failure: writer::Failure,
+    /// The run's `--actor`/`--reason`, written into `started` and `done` records once set.
+    audit: std::sync::OnceLock<Audit>,
 }
 
 /// A line handed to the writer; [`Durable::wait`] says when it is on disk.
@@ -304,10 +310,25 @@ impl Journal {
             state: State::Started,
             job: None,
             outcome: None,
+            actor: self.actor(),
+            reason: self.reason(),
             at: now(),
         })
         .wait()
         .await
+    }
+
+    /// Sets the run's audit fields (the first call wins).
+    pub fn set_audit(&self, audit: Audit) {
+        let _ = self.inner.audit.set(audit);
+    }
+
+    fn actor(&self) -> Option<&str> {
+        self.inner.audit.get().map(|a| &*a.actor)
+    }
+
+    fn reason(&self) -> Option<&str> {
+        self.inner.audit.get().and_then(|a| a.reason.as_deref())
     }
 
     /// Hands `done` with the serialized `outcome` to the writer.
@@ -318,6 +339,8 @@ impl Journal {
             state: State::Done,
             job: None,
             outcome: Some(outcome),
+            actor: self.actor(),
+            reason: self.reason(),
             at: now(),
         })
     }
@@ -347,6 +370,8 @@ impl JobRecorder for LineRecorder {
                 state: State::JobSubmitted,
                 job: Some(job),
                 outcome: None,
+                actor: None,
+                reason: None,
                 at: now(),
             })
             .wait()

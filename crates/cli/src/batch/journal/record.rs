@@ -1,4 +1,5 @@
-//! One journal record: `{"line":N,"key":…,"state":…,"job"?:{…},"outcome"?:{…},"at":…}`.
+//! One journal record: `{"line":N,"key":…,"state":…,"job"?:{…},"outcome"?:{…},"actor"?,"reason"?,"at":…}`
+//! (replay reads `key`, `state`, `job` and `outcome` only, so older journals resume unchanged).
 
 use offerkit::JobHandle;
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,12 @@ pub struct Record<'a> {
     /// The outcome, serialized once, for `done`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<&'a RawValue>,
+    /// Who ran it (`--actor`), on `started` and `done` records of runs that name one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<&'a str>,
+    /// Why (`--reason`), on `started` and `done` records of runs that give one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
     /// When it was written (RFC 3339, UTC).
     pub at: String,
 }
