@@ -6,7 +6,7 @@ use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand};
 use offerkit::{AdobeOfferType, WithdrawRole};
 
-use crate::batch::rate::LimitOverride;
+use crate::batch::rate::{LimitOverride, PacingMode};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -307,8 +307,18 @@ pub struct BatchArgs {
     /// Override a vendor's rate limit in requests per minute (0 = none), e.g.
     /// `partner-center-orders=300`. Defaults: ingestion 60, orders 500 per tenant,
     /// adobe 600, appcharge 5000.
+    /// With adaptive pacing this is a hard ceiling the rate never goes above.
     #[arg(long = "rate-limit", value_name = "VENDOR=N")]
     pub rate_limits: Vec<LimitOverride>,
+    /// `adaptive` (default): each bucket (orders per customer tenant, other vendors as a whole)
+    /// pauses once on a 429 until its Retry-After, lowers its rate, and probes upward after a
+    /// quiet period; `fixed`: the rate stays as set and each request honours its own Retry-After.
+    #[arg(long, value_enum, default_value_t = PacingMode::Adaptive)]
+    pub pacing: PacingMode,
+    /// The rate a vendor's buckets start from, in requests per minute (default: the
+    /// --rate-limit or the documented rate), e.g. `appcharge=600`; never above --rate-limit.
+    #[arg(long = "initial-rate", value_name = "VENDOR=N")]
+    pub initial_rates: Vec<LimitOverride>,
     /// Validate every line and show what would happen; change nothing.
     #[arg(long)]
     pub dry_run: bool,

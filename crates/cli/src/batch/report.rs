@@ -6,6 +6,7 @@ use std::io::Write;
 use indicatif::{ProgressBar, ProgressStyle};
 use offerkit::Vendor;
 
+use super::adaptive::BucketStats;
 use super::engine::{LineResult, LineStatus, Summary};
 
 /// How progress is shown on stderr.
@@ -106,7 +107,7 @@ impl Progress {
         let bar = (mode == ProgressMode::Bar).then(|| {
             let bar = ProgressBar::new(total as u64);
             let style = ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg}",
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {prefix} {msg}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
@@ -156,6 +157,17 @@ impl Progress {
         }
     }
 
+    /// Buckets whose rate changed: the bar's message (with the last result) or one plain line,
+    /// `offerkit: pacing: appcharge 540/min (16 throttled)`.
+    pub fn pacing(&mut self, buckets: &[BucketStats]) {
+        let text = format!("pacing: {}", pacing_line(buckets));
+        match &self.bar {
+            Some(bar) => bar.set_prefix(text),
+            None if self.mode == ProgressMode::Quiet => {}
+            None => self.line(format!("offerkit: {text}\n")),
+        }
+    }
+
     /// Says something once, above the bar or as its own line.
     pub fn notice(&mut self, text: &str) {
         match &self.bar {
@@ -196,6 +208,39 @@ pub fn describe(result: &LineResult) -> String {
         ));
     }
     text.trim_end().to_owned()
+}
+
+/// `appcharge 540/min (16 throttled), partner-center-orders:t1 300/min (0 throttled)`.
+pub fn pacing_line(buckets: &[BucketStats]) -> String {
+    buckets
+        .iter()
+        .map(|b| format!("{} {} ({} throttled)", b.bucket, rate(b), b.throttled))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn rate(bucket: &BucketStats) -> String {
+    match bucket.per_minute {
+        Some(n) => format!("{n}/min"),
+        None => "unlimited".to_owned(),
+    }
+}
+
+/// The buckets for the `--json` summary: `[{"bucket","ratePerMinute","requests","throttled","pauses"}]`
+/// (`ratePerMinute` null = unlimited).
+pub fn buckets_json(buckets: &[BucketStats]) -> serde_json::Value {
+    buckets
+        .iter()
+        .map(|b| {
+            serde_json::json!({
+                "bucket": b.bucket,
+                "ratePerMinute": b.per_minute,
+                "requests": b.requests,
+                "throttled": b.throttled,
+                "pauses": b.pauses,
+            })
+        })
+        .collect()
 }
 
 /// Writes one result as a JSON line (the writer is buffered by the caller).
@@ -292,8 +337,45 @@ pub fn summary_table(summary: &Summary) -> String {
             summary.invalid, summary.duplicates
         ));
     }
+    if summary.buckets.iter().any(|b| b.throttled > 0) {
+        out.push_str(&pacing_table(&summary.buckets));
+    }
     if let Some(stopped) = &summary.stopped {
         out.push_str(stopped);
+        out.push('\n');
+    }
+    out
+}
+
+/// The buckets' table: `bucket  rate/min  requests  throttled  pauses`, shown when any bucket
+/// was throttled.
+fn pacing_table(buckets: &[BucketStats]) -> String {
+    let mut rows = vec![[
+        "bucket".to_owned(),
+        "rate".to_owned(),
+        "requests".to_owned(),
+        "throttled".to_owned(),
+        "pauses".to_owned(),
+    ]];
+    rows.extend(buckets.iter().map(|b| {
+        [
+            b.bucket.clone(),
+            rate(b),
+            b.requests.to_string(),
+            b.throttled.to_string(),
+            b.pauses.to_string(),
+        ]
+    }));
+    let widths: Vec<usize> = (0..5)
+        .map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = format!("{:<w$}", row[0], w = widths[0]);
+        for (cell, w) in row.iter().zip(&widths).skip(1) {
+            line.push_str(&format!("  {cell:>w$}"));
+        }
+        out.push_str(line.trim_end());
         out.push('\n');
     }
     out

@@ -47,13 +47,26 @@ pub struct Backend<'a> {
 /// Builds engine options from the command line.
 pub fn options(args: &BatchArgs, context: offerkit::RetractContext) -> Options {
     let mut limits = Limits::default();
+    let mut ceilings = Limits::unlimited();
     for o in &args.rate_limits {
         limits.set(o.vendor, o.per_minute);
+        ceilings.set(o.vendor, o.per_minute);
+    }
+    for o in &args.initial_rates {
+        let ceiling = ceilings.per_minute(o.vendor);
+        let start = match (o.per_minute, ceiling) {
+            (0, c) => c,
+            (n, 0) => n,
+            (n, c) => n.min(c),
+        };
+        limits.set(o.vendor, start);
     }
     Options {
         concurrency: usize::from(args.concurrency),
         dry_run: args.dry_run,
         limits,
+        ceilings,
+        pacing: args.pacing,
         context,
         unreachable_after: Options::UNREACHABLE_AFTER,
     }
@@ -208,6 +221,7 @@ pub async fn run_files(
                 }
             }
             Event::Notice(text) => progress.notice(text),
+            Event::Pacing(buckets) => progress.pacing(buckets),
         },
     )
     .await;
@@ -409,6 +423,8 @@ pub fn print_summary(summary: &Summary, files: &Files, options: &Options, json: 
             "invalid": summary.invalid,
             "duplicates": summary.duplicates,
             "notStarted": summary.unreached,
+            "pacing": options.pacing.as_str(),
+            "buckets": report::buckets_json(&summary.buckets),
             "stopped": summary.stopped,
             "journal": files.journal.as_ref().map(|p| p.display().to_string()),
         });
