@@ -6,6 +6,7 @@ mod cli;
 mod cli_batch;
 mod cli_batch_hardening;
 mod cli_support;
+mod pacing;
 mod partner_center_ingestion;
 mod partner_center_orders;
 mod sandbox_serve;

@@ -427,4 +427,51 @@ mod tests {
         }
         assert!(Cli::try_parse_from(["offerkit", "batch", "t", "--concurrency", "0"]).is_err());
     }
+
+    #[test]
+    fn batch_pacing_flags_make_start_rates_and_ceilings() {
+        use crate::batch::rate::PacingMode;
+        use offerkit::Vendor;
+        let batch = |extra: &[&str]| {
+            let mut argv = vec!["offerkit", "batch", "t.jsonl"];
+            argv.extend_from_slice(extra);
+            match Cli::try_parse_from(argv).expect("parse").command {
+                Command::Batch(b) => {
+                    crate::commands::batch::options(&b, offerkit::RetractContext::new())
+                }
+                other => panic!("{other:?}"),
+            }
+        };
+        let default = batch(&[]);
+        assert_eq!(default.pacing, PacingMode::Adaptive);
+        assert_eq!(default.limits.per_minute(Vendor::Appcharge), 5000);
+        assert_eq!(
+            default.ceilings.per_minute(Vendor::Appcharge),
+            0,
+            "no ceiling"
+        );
+        let set = batch(&[
+            "--pacing",
+            "fixed",
+            "--rate-limit",
+            "appcharge=700",
+            "--initial-rate",
+            "appcharge=6000",
+            "--initial-rate",
+            "adobe=50",
+        ]);
+        assert_eq!(set.pacing, PacingMode::Fixed);
+        assert_eq!(set.ceilings.per_minute(Vendor::Appcharge), 700);
+        assert_eq!(
+            set.limits.per_minute(Vendor::Appcharge),
+            700,
+            "never above the ceiling"
+        );
+        assert_eq!(set.limits.per_minute(Vendor::AdobeOffers), 50);
+        assert_eq!(set.ceilings.per_minute(Vendor::AdobeOffers), 0);
+        assert!(Cli::try_parse_from(["offerkit", "batch", "t", "--pacing", "fast"]).is_err());
+        assert!(
+            Cli::try_parse_from(["offerkit", "batch", "t", "--initial-rate", "acme=5"]).is_err()
+        );
+    }
 }

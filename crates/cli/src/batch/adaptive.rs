@@ -17,6 +17,8 @@
 //!   time from that pause's end to this one's), held between half and nine tenths of the old
 //!   rate: a token-bucket quota lets a burst through first, so the measure alone can be too high
 //!   (hence at most 0.9x), and a short window can measure too low (hence at least 0.5x);
+//!   A 429 with `Retry-After: 0` asks for no wait: it is counted, and neither pauses the bucket
+//!   nor lowers its rate (gateways and the sandbox's injected faults send it);
 //! - **after a quiet period** (no 429 for max(5 s, twice the last `Retry-After`) and at least
 //!   10 accepted attempts at the current rate) the rate goes up again: doubling until the first
 //!   429 of the run (a rate started far too low reaches the quota in a few periods), then by a
@@ -219,6 +221,10 @@ impl Bucket {
     fn throttled(&self, epoch: u64, retry_after: Option<Duration>) {
         let mut state = lock(&self.state);
         state.throttled += 1;
+        if retry_after == Some(Duration::ZERO) {
+            // The vendor asks for no wait at all: counted, but no pause and no slower rate.
+            return;
+        }
         let pause = retry_after.unwrap_or(DEFAULT_PAUSE);
         let now = Instant::now();
         let until = now + pause;
