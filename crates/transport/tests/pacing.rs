@@ -74,6 +74,14 @@ fn client(transport: &Transport) -> VendorClient {
     .expect("client")
 }
 
+/// One GET through `transport` inside a scope of `pacer`.
+async fn paced_get(
+    pacer: Arc<Recording>,
+    transport: &Transport,
+) -> Result<offerkit_transport::Response, Error> {
+    pacing::scope(pacer, client(transport).get("get").path("v2/offer").send()).await
+}
+
 fn policy_transport(mock: &MockTransport, policy: RetryPolicy) -> Transport {
     Transport::builder()
         .http_client(mock.clone())
@@ -88,12 +96,9 @@ async fn a_paced_throttle_waits_for_the_pacer_not_for_its_own_retry_after() {
     let transport = policy_transport(&mock, RetryPolicy::default().with_max_retries(0));
     let pacer = Arc::new(Recording::default());
     let started = Instant::now();
-    let response = pacing::scope(
-        pacer.clone(),
-        client(&transport).get("get").path("v2/offer").send(),
-    )
-    .await
-    .expect("the third attempt succeeds, though max_retries is 0");
+    let response = paced_get(pacer.clone(), &transport)
+        .await
+        .expect("the third attempt succeeds, though max_retries is 0");
     assert_eq!(response.attempts(), 3);
     assert_eq!(calls.load(Ordering::SeqCst), 3);
     let after = Some(Duration::from_secs(30));
@@ -148,12 +153,9 @@ async fn the_pacer_queue_does_not_use_up_the_calls_deadline() {
         hold: Duration::from_secs(20),
         ..Recording::default()
     });
-    let response = pacing::scope(
-        pacer.clone(),
-        client(&transport).get("get").path("v2/offer").send(),
-    )
-    .await
-    .expect("20 s in the pacer's queue is not a 5 s deadline passing");
+    let response = paced_get(pacer.clone(), &transport)
+        .await
+        .expect("20 s in the pacer's queue is not a 5 s deadline passing");
     assert_eq!(response.attempts(), 1);
     assert_eq!(pacer.seen(), vec![Seen::Admit, Seen::Succeeded]);
 }
@@ -163,12 +165,9 @@ async fn paced_throttles_stop_after_their_allowance_or_a_too_long_retry_after() 
     let (mock, calls) = throttling(u32::MAX);
     let transport = policy_transport(&mock, RetryPolicy::default().with_max_throttled_retries(2));
     let pacer = Arc::new(Recording::default());
-    let error = pacing::scope(
-        pacer.clone(),
-        client(&transport).get("get").path("v2/offer").send(),
-    )
-    .await
-    .expect_err("always throttled");
+    let error = paced_get(pacer.clone(), &transport)
+        .await
+        .expect_err("always throttled");
     assert!(matches!(error, Error::Throttled(_)), "{error:?}");
     assert_eq!(
         calls.load(Ordering::SeqCst),
@@ -178,7 +177,7 @@ async fn paced_throttles_stop_after_their_allowance_or_a_too_long_retry_after() 
 
     let long = MockTransport::new(|_| MockResponse::new(429).header("retry-after", "120"));
     let transport = policy_transport(&long, RetryPolicy::default());
-    let error = pacing::scope(pacer, client(&transport).get("get").path("v2/offer").send())
+    let error = paced_get(pacer, &transport)
         .await
         .expect_err("Retry-After above max_retry_after");
     assert!(matches!(error, Error::Throttled(_)), "{error:?}");
@@ -196,12 +195,9 @@ async fn other_failures_keep_their_backoff_and_count_as_answers() {
     });
     let transport = policy_transport(&mock, RetryPolicy::immediate(3));
     let pacer = Arc::new(Recording::default());
-    let response = pacing::scope(
-        pacer.clone(),
-        client(&transport).get("get").path("v2/offer").send(),
-    )
-    .await
-    .expect("third attempt");
+    let response = paced_get(pacer.clone(), &transport)
+        .await
+        .expect("third attempt");
     assert_eq!(response.attempts(), 3);
     assert_eq!(
         pacer.seen(),
