@@ -85,25 +85,32 @@ impl AdaptivePacing {
     /// A pacer for one target's calls, counting against `bucket`.
     pub fn pacer(&self, bucket: &str) -> Arc<dyn Pacer> {
         let mut buckets = lock(&self.buckets);
-        let bucket = buckets
-            .entry(bucket.to_owned())
-            .or_insert_with(|| {
-                let per_minute = |limits: &Limits| {
-                    let n = vendor_of(bucket).map_or(0, |v| limits.per_minute(v));
-                    (n > 0).then_some(f64::from(n))
-                };
-                let ceiling = per_minute(&self.ceilings);
-                let rate = match (per_minute(&self.start), ceiling) {
-                    (Some(start), Some(ceiling)) => Some(start.min(ceiling)),
-                    (start, ceiling) => start.or(ceiling),
-                };
-                Arc::new(Bucket::new(bucket.to_owned(), rate, ceiling))
-            })
-            .clone();
+        let bucket = match buckets.get(bucket) {
+            Some(existing) => Arc::clone(existing),
+            None => {
+                let created = Arc::new(self.new_bucket(bucket));
+                buckets.insert(bucket.to_owned(), Arc::clone(&created));
+                created
+            }
+        };
         Arc::new(TargetPacer {
             bucket,
             epoch: AtomicU64::new(0),
         })
+    }
+
+    /// A bucket at its vendor's start rate, never above its ceiling.
+    fn new_bucket(&self, name: &str) -> Bucket {
+        let per_minute = |limits: &Limits| {
+            let n = vendor_of(name).map_or(0, |v| limits.per_minute(v));
+            (n > 0).then_some(f64::from(n))
+        };
+        let ceiling = per_minute(&self.ceilings);
+        let rate = match (per_minute(&self.start), ceiling) {
+            (Some(start), Some(ceiling)) => Some(start.min(ceiling)),
+            (start, ceiling) => start.or(ceiling),
+        };
+        Bucket::new(name.to_owned(), rate, ceiling)
     }
 
     /// Every bucket's figures, by name; `changed_only` keeps those whose rate changed since the

@@ -650,10 +650,7 @@ impl Worker<'_> {
                 if self.dry_run {
                     return (plan(self.client, line, &target, prior.as_ref()), None, None);
                 }
-                let bucket = target.target.rate_limit_key();
-                self.pacing
-                    .run(&bucket, self.target(line, &target, &bucket, prior.as_ref()))
-                    .await
+                self.target(line, &target, prior.as_ref()).await
             }
         }
     }
@@ -670,13 +667,7 @@ impl Worker<'_> {
             .then(|| format!("{vendor} is unreachable"))
     }
 
-    async fn target(
-        &self,
-        line: usize,
-        keyed: &Keyed,
-        bucket: &str,
-        prior: Option<&Prior>,
-    ) -> Processed {
+    async fn target(&self, line: usize, keyed: &Keyed, prior: Option<&Prior>) -> Processed {
         let target = &*keyed.target;
         if let Some(Prior::Done) = prior {
             return (
@@ -688,6 +679,21 @@ impl Worker<'_> {
         if let Some(why) = self.stopped(target.vendor()) {
             return (LineResult::not_attempted(line, keyed, why), None, None);
         }
+        let bucket = target.rate_limit_key();
+        self.pacing
+            .run(&bucket, self.retract(line, keyed, &bucket, prior))
+            .await
+    }
+
+    /// The calls of one target that is not done: resume its job, read it back, or retract it.
+    async fn retract(
+        &self,
+        line: usize,
+        keyed: &Keyed,
+        bucket: &str,
+        prior: Option<&Prior>,
+    ) -> Processed {
+        let target = &*keyed.target;
         let ctx = match self.journal {
             Some(journal) => self
                 .context
