@@ -338,6 +338,7 @@ pub fn summary_table(summary: &Summary) -> String {
         ));
     }
     if summary.buckets.iter().any(|b| b.throttled > 0) {
+        out.push('\n');
         out.push_str(&pacing_table(&summary.buckets));
     }
     if let Some(stopped) = &summary.stopped {
@@ -417,5 +418,47 @@ mod tests {
              total                            5       1\n\
              invalid lines: 2, duplicate lines: 0\n"
         );
+    }
+
+    #[test]
+    fn pacing_rows_follow_the_table_when_a_bucket_was_throttled() {
+        let bucket = |name: &str, per_minute, throttled| BucketStats {
+            bucket: name.to_owned(),
+            per_minute,
+            requests: 40,
+            throttled,
+            pauses: throttled.min(1),
+        };
+        let mut summary = Summary::default();
+        summary
+            .counts
+            .insert((Vendor::Appcharge, LineStatus::Retracted), 40);
+        summary.buckets = vec![bucket("appcharge", Some(540), 0)];
+        assert!(
+            !summary_table(&summary).contains("throttled"),
+            "none throttled"
+        );
+        summary.buckets = vec![
+            bucket("appcharge", Some(540), 16),
+            bucket("partner-center-orders:t1", None, 0),
+        ];
+        let table = summary_table(&summary);
+        let (_, pacing) = table
+            .split_once("\n\n")
+            .expect("a blank line, then the buckets");
+        assert_eq!(
+            pacing,
+            "bucket                         rate  requests  throttled  pauses\n\
+             appcharge                   540/min        40         16       1\n\
+             partner-center-orders:t1  unlimited        40          0       0\n"
+        );
+        assert_eq!(
+            pacing_line(&summary.buckets),
+            "appcharge 540/min (16 throttled), partner-center-orders:t1 unlimited (0 throttled)"
+        );
+        let json = buckets_json(&summary.buckets);
+        assert_eq!(json[0]["ratePerMinute"], 540);
+        assert_eq!(json[1]["ratePerMinute"], serde_json::Value::Null);
+        assert_eq!(json[0]["throttled"], 16);
     }
 }
