@@ -19,8 +19,9 @@
 //!   (hence at most 0.9x), and a short window can measure too low (hence at least 0.5x);
 //!   A 429 with `Retry-After: 0` asks for no wait: it is counted, and neither pauses the bucket
 //!   nor lowers its rate (gateways and the sandbox's injected faults send it);
-//! - **after a quiet period** (no 429 for max(5 s, twice the last `Retry-After`) and at least
-//!   10 accepted attempts at the current rate) the rate goes up again: doubling until the first
+//! - **after a quiet period** (no 429 for max(5 s, twice the last `Retry-After`), at least 10
+//!   accepted attempts at the current rate, and attempts that had to wait for their slot: the
+//!   rate is what holds the run back) the rate goes up again: doubling until the first
 //!   429 of the run (a rate started far too low reaches the quota in a few periods), then by a
 //!   twentieth of the rate (additive increase, probing the quota gently).
 //!
@@ -158,6 +159,10 @@ struct State {
     changed_at: Instant,
     /// Whether any 429 was seen (ends the doubling).
     throttled_once: bool,
+    /// Whether an attempt waited for its slot since the rate last changed: only a bucket whose
+    /// rate is what holds the run back goes faster (else the rate would grow without bound
+    /// while concurrency or latency set the pace, and take many 429s to come down).
+    saturated: bool,
     last_retry_after: Duration,
     requests: u64,
     throttled: u64,
@@ -181,6 +186,7 @@ impl Bucket {
                 accepted_at_rate: 0,
                 changed_at: now,
                 throttled_once: false,
+                saturated: false,
                 last_retry_after: Duration::ZERO,
                 requests: 0,
                 throttled: 0,
@@ -214,6 +220,7 @@ impl Bucket {
                 if slot <= now {
                     return state.admitted(now);
                 }
+                state.saturated = true;
                 (slot, state.epoch)
             };
             tokio::time::sleep_until(slot).await;
@@ -256,6 +263,7 @@ impl Bucket {
         state.accepted_at_rate = 0;
         state.changed_at = until;
         state.throttled_once = true;
+        state.saturated = false;
         state.last_retry_after = pause;
         state.changed = true;
     }
@@ -271,7 +279,10 @@ impl Bucket {
         let Some(rate) = state.rate else { return };
         let now = Instant::now();
         let quiet = QUIET.max(state.last_retry_after * 2);
-        if state.accepted_at_rate < QUIET_ANSWERS || now < state.changed_at + quiet {
+        if !state.saturated
+            || state.accepted_at_rate < QUIET_ANSWERS
+            || now < state.changed_at + quiet
+        {
             return;
         }
         let raised = if state.throttled_once {
@@ -283,6 +294,7 @@ impl Bucket {
         if raised > rate {
             state.rate = Some(raised);
             state.accepted_at_rate = 0;
+            state.saturated = false;
             state.changed_at = now;
             state.changed = true;
         }

@@ -117,6 +117,19 @@ async fn a_rate_set_far_too_low_doubles_until_the_first_429() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn the_rate_does_not_grow_while_something_else_sets_the_pace() {
+    let pacing = AdaptivePacing::new(limits(&[(Vendor::Appcharge, 600)]), Limits::unlimited());
+    let p = pacing.pacer("appcharge");
+    // One attempt a second (latency, concurrency) never waits for a 100 ms slot.
+    for _ in 0..100 {
+        p.admit().await;
+        p.succeeded();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    assert_eq!(stats(&pacing, "appcharge").per_minute, Some(600));
+}
+
+#[tokio::test(start_paused = true)]
 async fn buckets_are_isolated() {
     let pacing = AdaptivePacing::new(
         limits(&[(Vendor::PartnerCenterOrders, 300)]),
