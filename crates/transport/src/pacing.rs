@@ -71,7 +71,7 @@ pub fn scope<F: Future>(pacer: Arc<dyn Pacer>, future: F) -> impl Future<Output 
     PACER.scope(Some(pacer), future)
 }
 
-/// Runs `future` with no pacer, even inside a [`scope`] (the pipeline's token requests).
+/// Runs `future` with no pacer, even inside a [`scope`] (token requests: another service).
 pub(crate) fn unpaced<F: Future>(future: F) -> impl Future<Output = F::Output> {
     PACER.scope(None, future)
 }
@@ -79,6 +79,28 @@ pub(crate) fn unpaced<F: Future>(future: F) -> impl Future<Output = F::Output> {
 /// The pacer of the current scope, if any.
 pub(crate) fn current() -> Option<Arc<dyn Pacer>> {
     PACER.try_with(Clone::clone).ok().flatten()
+}
+
+/// Tells `pacer` how an attempt ended (`outcome` `None`: a success or an accepted status;
+/// `answered`: a response came back). Returns the `Retry-After` of a throttled attempt, whose
+/// wait is then the pacer's.
+pub(crate) fn report(
+    pacer: &dyn Pacer,
+    outcome: Option<crate::retry::Outcome>,
+    answered: bool,
+) -> Option<Option<Duration>> {
+    match outcome.and_then(crate::retry::Outcome::throttle) {
+        Some(retry_after) => {
+            pacer.throttled(retry_after);
+            Some(retry_after)
+        }
+        None => {
+            if answered {
+                pacer.succeeded();
+            }
+            None
+        }
+    }
 }
 
 /// Whether the current task runs inside a [`scope`] (and not in a token request).

@@ -134,11 +134,9 @@ impl Transport {
                 pacer.admit().await;
                 deadline += queued.elapsed();
             }
-            let auth = match (&call.credential, &pacer) {
-                (Some(c), None) => Some(c.auth_headers(self).await?),
-                // A token request is another service's: never paced.
-                (Some(c), Some(_)) => Some(pacing::unpaced(c.auth_headers(self)).await?),
-                (None, _) => None,
+            let auth = match &call.credential {
+                Some(c) => Some(c.auth_headers(self).await?),
+                None => None,
             };
             // Read after the credential: time spent waiting for a token counts against the call.
             let remaining = deadline.saturating_duration_since(Instant::now());
@@ -173,19 +171,9 @@ impl Transport {
                 Err(SendError::Timeout) => Some(Outcome::Timeout),
                 Err(SendError::Io(_)) => Some(Outcome::Io),
             };
-            let paced_throttle = match (&pacer, outcome.and_then(Outcome::throttle)) {
-                (Some(pacer), Some(retry_after)) => {
-                    pacer.throttled(retry_after);
-                    Some(retry_after)
-                }
-                (Some(pacer), None) => {
-                    if result.is_ok() {
-                        pacer.succeeded();
-                    }
-                    None
-                }
-                (None, _) => None,
-            };
+            let paced_throttle = pacer
+                .as_deref()
+                .and_then(|p| pacing::report(p, outcome, result.is_ok()));
             if let Some(outcome) = outcome {
                 let decision = match paced_throttle {
                     Some(retry_after) => decide_paced(policy, retry_after, throttled_retries),
