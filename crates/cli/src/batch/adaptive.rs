@@ -4,7 +4,7 @@
 //! Each bucket ([`offerkit::Target::rate_limit_key`]: orders per customer tenant, every other
 //! vendor as one bucket) spaces its HTTP attempts evenly at its current rate. The transport asks
 //! the bucket before every attempt of every call made for one of its targets (retract, probe,
-//! read-back, job polls, retries: [`offerkit_transport::pacing`]) and tells it of each 429.
+//! read-back, job polls, retries: [`offerkit::pacing`]) and tells it of each 429.
 //!
 //! The rule, AIMD with the decrease fitted to what the vendor let through:
 //! - **start** at the configured or documented rate (`--initial-rate`, else `--rate-limit`, else
