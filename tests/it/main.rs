@@ -11,6 +11,7 @@ mod cli_conventions;
 mod cli_select;
 mod cli_plan;
 mod cli_support;
+mod pacing;
 mod partner_center_ingestion;
 mod partner_center_orders;
 mod sandbox_serve;

@@ -7,7 +7,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use offerkit::{AdobeOfferType, WithdrawRole};
 
 use crate::batch::input::InputFormat;
-use crate::batch::rate::LimitOverride;
+use crate::batch::rate::{LimitOverride, PacingMode};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -540,14 +540,9 @@ pub struct BatchArgs {
     /// stdin).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<InputFormat>,
-    /// At most this many targets in flight.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
-    pub concurrency: u16,
-    /// Override a vendor's rate limit in requests per minute (0 = none), e.g.
-    /// `partner-center-orders=300`. Defaults: ingestion 60, orders 500 per tenant,
-    /// adobe 600, appcharge 5000.
-    #[arg(long = "rate-limit", value_name = "VENDOR=N")]
-    pub rate_limits: Vec<LimitOverride>,
+    /// Concurrency and pacing.
+    #[command(flatten)]
+    pub pacing: PacingArgs,
     /// Validate every line and show what would happen; change nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -604,15 +599,27 @@ pub struct PlanArgs {
     pub pacing: PacingArgs,
 }
 
-/// `--concurrency` and `--rate-limit` of `plan` and `apply`.
+/// `--concurrency`, `--rate-limit`, `--pacing` and `--initial-rate` of `batch`, `plan` and `apply`.
 #[derive(Debug, Clone, Args)]
 pub struct PacingArgs {
     /// At most this many targets in flight.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: u16,
-    /// Override a vendor's rate limit in requests per minute (0 = none), as for `batch`.
+    /// Override a vendor's rate limit in requests per minute (0 = none), e.g.
+    /// `partner-center-orders=300`. Defaults: ingestion 60, orders 500 per tenant,
+    /// adobe 600, appcharge 5000.
+    /// With adaptive pacing this is a hard ceiling the rate never goes above.
     #[arg(long = "rate-limit", value_name = "VENDOR=N")]
     pub rate_limits: Vec<LimitOverride>,
+    /// `adaptive` (default): each bucket (orders per customer tenant, other vendors as a whole)
+    /// pauses once on a 429 until its Retry-After, lowers its rate, and probes upward after a
+    /// quiet period; `fixed`: the rate stays as set and each request honours its own Retry-After.
+    #[arg(long = "pacing", value_enum, default_value_t = PacingMode::Adaptive)]
+    pub mode: PacingMode,
+    /// The rate a vendor's buckets start from, in requests per minute (default: the
+    /// --rate-limit or the documented rate), e.g. `appcharge=600`; never above --rate-limit.
+    #[arg(long = "initial-rate", value_name = "VENDOR=N")]
+    pub initial_rates: Vec<LimitOverride>,
 }
 
 /// `offerkit apply PLAN.jsonl`
@@ -847,9 +854,9 @@ mod tests {
         assert!(cli.global.sandbox);
         match cli.command {
             Command::Batch(b) => {
-                assert_eq!(b.concurrency, 4);
+                assert_eq!(b.pacing.concurrency, 4);
                 assert!(b.dry_run);
-                assert_eq!(b.rate_limits.len(), 1);
+                assert_eq!(b.pacing.rate_limits.len(), 1);
             }
             other => panic!("{other:?}"),
         }
@@ -1019,5 +1026,52 @@ mod tests {
                 .expect_err("a bad condition");
         assert!(err.to_string().contains("`>>` is not an operator"), "{err}");
         assert!(Cli::try_parse_from(["offerkit", "select", "adobe", "--limit", "0"]).is_err());
+    }
+
+    #[test]
+    fn batch_pacing_flags_make_start_rates_and_ceilings() {
+        use crate::batch::rate::PacingMode;
+        use offerkit::Vendor;
+        let batch = |extra: &[&str]| {
+            let mut argv = vec!["offerkit", "batch", "t.jsonl"];
+            argv.extend_from_slice(extra);
+            match Cli::try_parse_from(argv).expect("parse").command {
+                Command::Batch(b) => {
+                    crate::commands::batch::options(&b, offerkit::RetractContext::new())
+                }
+                other => panic!("{other:?}"),
+            }
+        };
+        let default = batch(&[]);
+        assert_eq!(default.pacing, PacingMode::Adaptive);
+        assert_eq!(default.limits.per_minute(Vendor::Appcharge), 5000);
+        assert_eq!(
+            default.ceilings.per_minute(Vendor::Appcharge),
+            0,
+            "no ceiling"
+        );
+        let set = batch(&[
+            "--pacing",
+            "fixed",
+            "--rate-limit",
+            "appcharge=700",
+            "--initial-rate",
+            "appcharge=6000",
+            "--initial-rate",
+            "adobe=50",
+        ]);
+        assert_eq!(set.pacing, PacingMode::Fixed);
+        assert_eq!(set.ceilings.per_minute(Vendor::Appcharge), 700);
+        assert_eq!(
+            set.limits.per_minute(Vendor::Appcharge),
+            700,
+            "never above the ceiling"
+        );
+        assert_eq!(set.limits.per_minute(Vendor::AdobeOffers), 50);
+        assert_eq!(set.ceilings.per_minute(Vendor::AdobeOffers), 0);
+        assert!(Cli::try_parse_from(["offerkit", "batch", "t", "--pacing", "fast"]).is_err());
+        assert!(
+            Cli::try_parse_from(["offerkit", "batch", "t", "--initial-rate", "acme=5"]).is_err()
+        );
     }
 }

@@ -57,6 +57,10 @@ pub use target::{
     Target, TargetError, WithdrawRole,
 };
 
+/// The transport's pacing hook: a batch installs a [`pacing::Pacer`] for a target's calls with
+/// [`pacing::scope`], and every HTTP attempt of them is admitted by it.
+pub use offerkit_transport::pacing;
+
 /// The Adobe Offer Library crate.
 #[cfg(feature = "adobe-offers")]
 pub use offerkit_adobe_offers as adobe_offers;

@@ -28,7 +28,7 @@
 // `vendor_client` (one operation, one vendor endpoint), `response`, `error` and `error_info`
 // (errors and the accessor trait), `redact` (the one scrubber of secrets in vendor text), `retry`,
 // `auth` (credentials and the token cache), `service` and `settings` (what a vendor crate declares
-// and builds from), `urls`, `secret`, `uuid`,
+// and builds from), `pacing` (the hook a batch paces every attempt with), `urls`, `secret`, `uuid`,
 // `mock` (feature `test-util`).
 pub mod auth;
 mod error;
@@ -36,6 +36,7 @@ mod error_info;
 mod http_send;
 #[cfg(feature = "test-util")]
 pub mod mock;
+pub mod pacing;
 mod pipeline;
 mod redact;
 mod request;

@@ -9,6 +9,10 @@
 //! 5. ask the [`RetryPolicy`] whether and when to retry, sleep, go to 2; a retried attempt that
 //!    may have reached the vendor (anything but a connect failure, 429, or 503 with
 //!    `Retry-After`) marks the answer [`Response::earlier_attempt_may_have_acted`].
+//!
+//! Inside a [`crate::pacing::scope`] each attempt first waits for the pacer's `admit` (that
+//! time is not counted against the deadline), each answer is reported to the pacer, and a
+//! throttled attempt's wait is the pacer's, not step 5's sleep.
 
 use std::fmt;
 use std::sync::Arc;
@@ -21,8 +25,9 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::http_send::{HttpRequest, HttpResponse, HttpSend, ReqwestSend, SendError, SendOptions};
+use crate::pacing;
 use crate::redact::scrubbed;
-use crate::retry::{Decision, Outcome, decide, parse_retry_after};
+use crate::retry::{Decision, Outcome, decide, decide_paced, parse_retry_after};
 use crate::{
     AuthHeaders, Credential, Error, Idempotency, Redactor, Response, RetryPolicy, Service,
 };
@@ -106,20 +111,29 @@ impl Transport {
         let inner = &*self.inner;
         let policy = call.retry.as_ref().unwrap_or(&inner.retry);
         let start = Instant::now();
-        let deadline = start + call.total_timeout.unwrap_or(inner.total_timeout);
+        let mut deadline = start + call.total_timeout.unwrap_or(inner.total_timeout);
         if !call.headers.contains_key(header::USER_AGENT) {
             call.headers
                 .insert(header::USER_AGENT, inner.user_agent.clone());
         }
         let mut attempts = 0u32;
         let mut retries = 0u32;
+        let mut throttled_retries = 0u32;
         let mut auth_retried = false;
+        // A batch's pacer (see `pacing`): looked up once per call; `None` costs nothing more.
+        let pacer = pacing::current();
         // Set once a retried attempt may have reached the vendor and acted (its answer lost):
         // the final answer is then perhaps about this call's own earlier work.
         let mut earlier_attempt_may_have_acted = false;
         loop {
             attempts += 1;
             span.record("attempt", attempts);
+            if let Some(pacer) = &pacer {
+                // The pacer's queue is the caller's: it does not use up the call's deadline.
+                let queued = Instant::now();
+                pacer.admit().await;
+                deadline += queued.elapsed();
+            }
             let auth = match &call.credential {
                 Some(c) => Some(c.auth_headers(self).await?),
                 None => None,
@@ -157,17 +171,28 @@ impl Transport {
                 Err(SendError::Timeout) => Some(Outcome::Timeout),
                 Err(SendError::Io(_)) => Some(Outcome::Io),
             };
+            let paced_throttle = pacer
+                .as_deref()
+                .and_then(|p| pacing::report(p, outcome, result.is_ok()));
             if let Some(outcome) = outcome {
-                let remaining = deadline.saturating_duration_since(Instant::now());
-                let decision = decide(
-                    policy,
-                    outcome,
-                    retries,
-                    call.idempotency,
-                    remaining,
-                    fastrand::f64(),
-                );
+                let decision = match paced_throttle {
+                    Some(retry_after) => decide_paced(policy, retry_after, throttled_retries),
+                    None => decide(
+                        policy,
+                        outcome,
+                        retries,
+                        call.idempotency,
+                        deadline.saturating_duration_since(Instant::now()),
+                        fastrand::f64(),
+                    ),
+                };
                 if let Decision::Retry(delay) = decision {
+                    if paced_throttle.is_some() {
+                        // The pacer's next `admit` is the wait; nothing of this call's own.
+                        tracing::debug!(attempt = attempts, ?outcome, "throttled: the pacer waits");
+                        throttled_retries += 1;
+                        continue;
+                    }
                     tracing::debug!(
                         attempt = attempts,
                         ?outcome,

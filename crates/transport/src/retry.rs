@@ -77,6 +77,10 @@ pub struct RetryPolicy {
     /// The longest `Retry-After` offerkit waits for; a longer one ends the call with
     /// [`crate::Error::Throttled`] carrying the server's value. Default 60 s.
     pub max_retry_after: Duration,
+    /// Inside a [`crate::pacing::scope`]: how many throttled attempts (429, 503 with
+    /// `Retry-After`) one call retries, apart from [`RetryPolicy::max_retries`]; the pacer owns
+    /// the wait. Default 10. Without a pacer, throttled attempts use `max_retries` as before.
+    pub max_throttled_retries: u32,
 }
 
 impl Default for RetryPolicy {
@@ -87,6 +91,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(20),
             jitter: true,
             max_retry_after: Duration::from_secs(60),
+            max_throttled_retries: 10,
         }
     }
 }
@@ -96,6 +101,7 @@ impl RetryPolicy {
     pub fn none() -> Self {
         Self {
             max_retries: 0,
+            max_throttled_retries: 0,
             ..Self::default()
         }
     }
@@ -133,6 +139,12 @@ impl RetryPolicy {
     /// Sets [`RetryPolicy::max_retry_after`].
     pub fn with_max_retry_after(mut self, max_retry_after: Duration) -> Self {
         self.max_retry_after = max_retry_after;
+        self
+    }
+
+    /// Sets [`RetryPolicy::max_throttled_retries`].
+    pub fn with_max_throttled_retries(mut self, max_throttled_retries: u32) -> Self {
+        self.max_throttled_retries = max_throttled_retries;
         self
     }
 
@@ -180,6 +192,22 @@ impl Outcome {
                 503 => retry_after.is_none(),
                 _ => true,
             },
+        }
+    }
+
+    /// `Some(retry_after)` when the vendor refused the attempt for its quota: a 429, or a 503
+    /// with `Retry-After` (the attempts [`Outcome::may_have_acted`] says cannot have acted).
+    pub(crate) fn throttle(self) -> Option<Option<Duration>> {
+        match self {
+            Outcome::Status {
+                status,
+                retry_after,
+            } if status == StatusCode::TOO_MANY_REQUESTS
+                || (status == StatusCode::SERVICE_UNAVAILABLE && retry_after.is_some()) =>
+            {
+                Some(retry_after)
+            }
+            _ => None,
         }
     }
 
@@ -239,6 +267,22 @@ pub(crate) fn decide(
         return Decision::Stop;
     }
     Decision::Retry(delay)
+}
+
+/// The retry decision for a throttled attempt inside a [`crate::pacing::scope`]: the pacer owns
+/// the wait, so a retry is immediate (its `admit` waits); `throttled_done` throttled retries were
+/// already made. A `Retry-After` above [`RetryPolicy::max_retry_after`] still stops the call.
+pub(crate) fn decide_paced(
+    policy: &RetryPolicy,
+    retry_after: Option<Duration>,
+    throttled_done: u32,
+) -> Decision {
+    let too_long = retry_after.is_some_and(|after| after > policy.max_retry_after);
+    if too_long || throttled_done >= policy.max_throttled_retries {
+        Decision::Stop
+    } else {
+        Decision::Retry(Duration::ZERO)
+    }
 }
 
 /// Reads `Retry-After` (delay seconds or HTTP-date), or `retry-after-ms` / `x-ms-retry-after-ms`.
@@ -320,6 +364,47 @@ mod tests {
                 "{outcome:?} not idempotent"
             );
         }
+    }
+
+    #[test]
+    fn throttles_are_429_and_503_with_retry_after_only() {
+        assert_eq!(status(429, None).throttle(), Some(None));
+        assert_eq!(
+            status(429, Some(2)).throttle(),
+            Some(Some(Duration::from_secs(2)))
+        );
+        assert_eq!(
+            status(503, Some(1)).throttle(),
+            Some(Some(Duration::from_secs(1)))
+        );
+        assert_eq!(status(503, None).throttle(), None);
+        assert_eq!(status(500, None).throttle(), None);
+        assert_eq!(Outcome::Connect.throttle(), None);
+        // Every throttle is an attempt that cannot have acted.
+        for o in [status(429, None), status(503, Some(1))] {
+            assert!(!o.may_have_acted());
+        }
+    }
+
+    #[test]
+    fn paced_throttles_retry_at_once_within_their_own_allowance() {
+        let p = RetryPolicy::default().with_max_throttled_retries(2);
+        let secs = |n| Some(Duration::from_secs(n));
+        assert_eq!(
+            decide_paced(&p, secs(5), 0),
+            Decision::Retry(Duration::ZERO)
+        );
+        assert_eq!(decide_paced(&p, None, 1), Decision::Retry(Duration::ZERO));
+        assert_eq!(
+            decide_paced(&p, secs(5), 2),
+            Decision::Stop,
+            "allowance used"
+        );
+        assert_eq!(
+            decide_paced(&p, secs(61), 0),
+            Decision::Stop,
+            "above max_retry_after"
+        );
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! The batch engine: input lines as a stream, bounded concurrency, rate limits, the per-target
 //! resume algorithm, and the stops (a failed journal write, an unreachable vendor).
 //!
+//! Pacing ([`Options::pacing`]): fixed waits for the bucket's slot before each logical call;
+//! adaptive (the default) runs each target inside [`offerkit::pacing::scope`] with its bucket's
+//! pacer, so every HTTP attempt of it waits for the bucket and reports 429s to it.
+//!
 //! For each valid target, by what the journal says about its key:
 //! - `done` with a success outcome: skip (`skipped-done`);
 //! - `job-submitted`, or `done` as failed after a job that was not seen to end (poll deadline,
@@ -30,11 +34,12 @@ use offerkit::{
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use super::adaptive::{AdaptivePacing, BucketStats};
 use super::audit::Audit;
 use super::input::{Checkpoints, Input, Parsed};
 use super::journal::{Durable, Journal, Prior, Replay};
 use super::keys::{KeyIndex, Place};
-use super::rate::{Limits, RateLimiter};
+use super::rate::{Limits, PacingMode, RateLimiter};
 use super::scan::Scan;
 
 /// How to run a batch.
@@ -44,8 +49,12 @@ pub struct Options {
     pub concurrency: usize,
     /// Validate and report what would happen; call nothing, write no journal.
     pub dry_run: bool,
-    /// Per-vendor rate limits.
+    /// Per-vendor rates to start from (fixed pacing: the rates).
     pub limits: Limits,
+    /// Hard per-vendor ceilings (`--rate-limit`; 0 = none): adaptive pacing never goes above.
+    pub ceilings: Limits,
+    /// Adaptive (follow the vendor's 429s) or fixed pacing.
+    pub pacing: PacingMode,
     /// Poll interval and deadline for asynchronous jobs.
     pub context: RetractContext,
     /// A vendor's remaining targets are not attempted once this many of its calls in a row
@@ -71,6 +80,8 @@ impl Default for Options {
             concurrency: 16,
             dry_run: false,
             limits: Limits::default(),
+            ceilings: Limits::unlimited(),
+            pacing: PacingMode::default(),
             context: RetractContext::new(),
             unreachable_after: Options::UNREACHABLE_AFTER,
             audit: None,
@@ -272,6 +283,8 @@ pub struct Summary {
     pub stopped: Option<String>,
     /// Valid lines never reached because the run stopped.
     pub unreached: usize,
+    /// Each bucket's rate and throttled requests at the end (adaptive pacing).
+    pub buckets: Vec<BucketStats>,
 }
 
 impl Summary {
@@ -310,6 +323,53 @@ pub enum Event<'a> {
     Result(&'a LineResult),
     /// Something to say once (a vendor found unreachable, the run stopping).
     Notice(&'a str),
+    /// Buckets whose rate changed (adaptive pacing), with their figures.
+    Pacing(&'a [BucketStats]),
+}
+
+/// The run's pacing: fixed slots per logical call, or a [`offerkit::pacing::Pacer`] per target
+/// that the transport asks before every attempt.
+enum Pacing {
+    Fixed(RateLimiter),
+    Adaptive(AdaptivePacing),
+}
+
+impl Pacing {
+    fn new(options: &Options) -> Self {
+        match options.pacing {
+            PacingMode::Fixed => Pacing::Fixed(RateLimiter::new(options.limits.clone())),
+            PacingMode::Adaptive => Pacing::Adaptive(AdaptivePacing::new(
+                options.limits.clone(),
+                options.ceilings.clone(),
+            )),
+        }
+    }
+
+    /// Fixed pacing: waits for `bucket`'s next slot before a logical call. Adaptive pacing
+    /// waits per attempt, inside the transport.
+    async fn acquire(&self, bucket: &str) {
+        if let Pacing::Fixed(limiter) = self {
+            limiter.acquire(bucket).await;
+        }
+    }
+
+    /// Runs one target's work, paced per attempt when adaptive.
+    async fn run<T>(&self, bucket: &str, work: impl std::future::Future<Output = T>) -> T {
+        match self {
+            Pacing::Fixed(_) => work.await,
+            Pacing::Adaptive(adaptive) => {
+                offerkit::pacing::scope(adaptive.pacer(bucket), work).await
+            }
+        }
+    }
+
+    /// Every bucket's figures, or only those whose rate changed since the last ask.
+    fn stats(&self, changed_only: bool) -> Vec<BucketStats> {
+        match self {
+            Pacing::Fixed(_) => Vec::new(),
+            Pacing::Adaptive(adaptive) => adaptive.stats(changed_only),
+        }
+    }
 }
 
 /// A valid target and its [`Target::key`], computed once per line (the journal records, the
@@ -458,7 +518,7 @@ pub async fn run(
     mut on_event: impl FnMut(Event<'_>),
 ) -> Result<Summary, Error> {
     let mut summary = Summary::default();
-    let limiter = RateLimiter::new(options.limits.clone());
+    let pacing = Pacing::new(options);
     let breaker = Mutex::new(Breaker::default());
     let mut entries = Entries {
         input,
@@ -474,7 +534,7 @@ pub async fn run(
         let worker = Worker {
             client: &client,
             journal: journal.as_ref(),
-            limiter: &limiter,
+            pacing: &pacing,
             context: &options.context,
             breaker: &breaker,
             replay,
@@ -515,6 +575,10 @@ pub async fn run(
                         Some(durable) => recording.push(Box::pin(recorded(result, durable))),
                         None => finish(result, options.audit.as_ref(), &mut summary, &mut on_event),
                     }
+                    let changed = pacing.stats(true);
+                    if !changed.is_empty() {
+                        on_event(Event::Pacing(&changed));
+                    }
                 }
                 Some(result) = recording.next(), if !recording.is_empty() => {
                     finish(result, options.audit.as_ref(), &mut summary, &mut on_event)
@@ -523,6 +587,7 @@ pub async fn run(
             }
         }
     }
+    summary.buckets = pacing.stats(false);
     let stop = match (&input_error, journal.as_ref().and_then(Journal::failure)) {
         (_, Some(failure)) => Some(failure),
         (Some(error), None) => Some(error.clone()),
@@ -579,7 +644,7 @@ async fn recorded(mut result: LineResult, durable: Durable) -> LineResult {
 struct Worker<'a> {
     client: &'a Client,
     journal: Option<&'a Journal>,
-    limiter: &'a RateLimiter,
+    pacing: &'a Pacing,
     context: &'a RetractContext,
     breaker: &'a Mutex<Breaker>,
     replay: &'a Replay,
@@ -668,6 +733,20 @@ impl Worker<'_> {
             return (LineResult::not_attempted(line, keyed, why), None, None);
         }
         let bucket = target.rate_limit_key();
+        self.pacing
+            .run(&bucket, self.retract(line, keyed, &bucket, prior))
+            .await
+    }
+
+    /// The calls of one target that is not done: resume its job, read it back, or retract it.
+    async fn retract(
+        &self,
+        line: usize,
+        keyed: &Keyed,
+        bucket: &str,
+        prior: Option<&Prior>,
+    ) -> Processed {
+        let target = &*keyed.target;
         let ctx = match self.journal {
             Some(journal) => self
                 .context
@@ -677,11 +756,11 @@ impl Worker<'_> {
         };
         let (outcome, resumed) = match (prior, prior.and_then(Prior::job_to_resume)) {
             (_, Some(job)) => {
-                self.limiter.acquire(&bucket).await;
+                self.pacing.acquire(bucket).await;
                 (self.client.resume(target, job, &ctx).await, Some("job"))
             }
             (Some(_), None) => {
-                self.limiter.acquire(&bucket).await;
+                self.pacing.acquire(bucket).await;
                 match self.client.probe(target).await {
                     Ok(Probe::Gone(details)) => (
                         Outcome::AlreadyRetracted(details.with_note(
@@ -689,14 +768,14 @@ impl Worker<'_> {
                         )),
                         Some("read-back"),
                     ),
-                    Ok(_) => match self.call(line, keyed, &bucket, &ctx).await {
+                    Ok(_) => match self.call(line, keyed, bucket, &ctx).await {
                         Ok(outcome) => (outcome, Some("read-back")),
                         Err(result) => return (*result, None, None),
                     },
                     Err(error) => (Outcome::failed(error), Some("read-back")),
                 }
             }
-            (None, None) => match self.call(line, keyed, &bucket, &ctx).await {
+            (None, None) => match self.call(line, keyed, bucket, &ctx).await {
                 Ok(outcome) => (outcome, None),
                 Err(result) => return (*result, None, None),
             },
@@ -728,14 +807,14 @@ impl Worker<'_> {
         }
         let mut read = None;
         if self.recheck {
-            self.limiter.acquire(bucket).await;
+            self.pacing.acquire(bucket).await;
             let now = self.client.inspect(&keyed.target).await;
             if let Some(outcome) = rechecked(&now) {
                 return Ok(outcome);
             }
             read = now.snapshot;
         }
-        self.limiter.acquire(bucket).await;
+        self.pacing.acquire(bucket).await;
         let mut outcome = self.client.retract_with(&keyed.target, ctx).await;
         // The second look read the resource right before its retraction: that is its snapshot
         // when the vendor gave none.

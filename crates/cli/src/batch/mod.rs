@@ -7,10 +7,12 @@
 //! - `keys`: target identity as compact hashes, checked against the real keys;
 //! - `scan`: the first pass (index, vendors used);
 //! - `journal`: the durable, locked, environment-bound journal and its replay;
-//! - `rate`: per-vendor rate limits;
+//! - `rate`: per-vendor rate limits and fixed pacing;
+//! - `adaptive`: adaptive per-bucket pacing that follows the vendor's 429s;
 //! - `engine`: concurrency, the resume algorithm and the stops;
 //! - `report`: progress, results JSONL and the summary table.
 
+pub mod adaptive;
 pub mod audit;
 pub mod csv_rows;
 pub mod engine;

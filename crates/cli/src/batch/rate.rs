@@ -1,6 +1,8 @@
 //! Per-vendor rate limits, keyed by [`offerkit::Target::rate_limit_key`] (orders: per
 //! customer tenant). Requests in one bucket are spaced evenly: `n` per minute means one
-//! every `60/n` seconds.
+//! every `60/n` seconds. [`PacingMode::Fixed`] keeps that rate for the whole run (one slot per
+//! logical call); [`PacingMode::Adaptive`] (see `super::adaptive`) starts from it and follows
+//! the vendor's 429s.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -52,16 +54,41 @@ impl Limits {
     }
 
     fn spacing(&self, bucket: &str) -> Option<Duration> {
-        let vendor_name = bucket.split(':').next().unwrap_or(bucket);
-        let vendor = Vendor::parse(vendor_name)?;
-        match self.per_minute(vendor) {
+        match self.per_minute(vendor_of(bucket)?) {
             0 => None,
             n => Some(Duration::from_secs(60) / n),
         }
     }
 }
 
-/// `VENDOR=N` as given to `--rate-limit`.
+/// The vendor of a bucket name (`partner-center-orders:tenant` → orders).
+pub(crate) fn vendor_of(bucket: &str) -> Option<Vendor> {
+    Vendor::parse(bucket.split(':').next().unwrap_or(bucket))
+}
+
+/// How a batch paces its buckets (`--pacing`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum PacingMode {
+    /// Start at the configured or documented rate; pause the bucket once on a 429 and lower the
+    /// rate, probe upward after a quiet period; `--rate-limit` stays a hard ceiling.
+    #[default]
+    Adaptive,
+    /// A fixed rate per bucket, one slot per logical call; each request honours its own
+    /// `Retry-After`.
+    Fixed,
+}
+
+impl PacingMode {
+    /// `adaptive` or `fixed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PacingMode::Adaptive => "adaptive",
+            PacingMode::Fixed => "fixed",
+        }
+    }
+}
+
+/// `VENDOR=N` as given to `--rate-limit` and `--initial-rate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LimitOverride {
     /// The vendor.

@@ -6,6 +6,7 @@ use std::io::Write;
 use indicatif::{ProgressBar, ProgressStyle};
 use offerkit::Vendor;
 
+use super::adaptive::BucketStats;
 use super::engine::{LineResult, LineStatus, Summary};
 
 /// How progress is shown on stderr.
@@ -106,7 +107,7 @@ impl Progress {
         let bar = (mode == ProgressMode::Bar).then(|| {
             let bar = ProgressBar::new(total as u64);
             let style = ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg}",
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {prefix} {msg}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
@@ -156,6 +157,17 @@ impl Progress {
         }
     }
 
+    /// Buckets whose rate changed: the bar's message (with the last result) or one plain line,
+    /// `offerkit: pacing: appcharge 540/min (16 throttled)`.
+    pub fn pacing(&mut self, buckets: &[BucketStats]) {
+        let text = format!("pacing: {}", pacing_line(buckets));
+        match &self.bar {
+            Some(bar) => bar.set_prefix(text),
+            None if self.mode == ProgressMode::Quiet => {}
+            None => self.line(format!("offerkit: {text}\n")),
+        }
+    }
+
     /// Says something once, above the bar or as its own line.
     pub fn notice(&mut self, text: &str) {
         match &self.bar {
@@ -196,6 +208,39 @@ pub fn describe(result: &LineResult) -> String {
         ));
     }
     text.trim_end().to_owned()
+}
+
+/// `appcharge 540/min (16 throttled), partner-center-orders:t1 300/min (0 throttled)`.
+pub fn pacing_line(buckets: &[BucketStats]) -> String {
+    buckets
+        .iter()
+        .map(|b| format!("{} {} ({} throttled)", b.bucket, rate(b), b.throttled))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn rate(bucket: &BucketStats) -> String {
+    match bucket.per_minute {
+        Some(n) => format!("{n}/min"),
+        None => "unlimited".to_owned(),
+    }
+}
+
+/// The buckets for the `--json` summary: `[{"bucket","ratePerMinute","requests","throttled","pauses"}]`
+/// (`ratePerMinute` null = unlimited).
+pub fn buckets_json(buckets: &[BucketStats]) -> serde_json::Value {
+    buckets
+        .iter()
+        .map(|b| {
+            serde_json::json!({
+                "bucket": b.bucket,
+                "ratePerMinute": b.per_minute,
+                "requests": b.requests,
+                "throttled": b.throttled,
+                "pauses": b.pauses,
+            })
+        })
+        .collect()
 }
 
 /// Writes one result as a JSON line (the writer is buffered by the caller).
@@ -274,11 +319,35 @@ pub fn summary_table(summary: &Summary) -> String {
             summary.invalid, summary.duplicates
         ));
     }
+    if summary.buckets.iter().any(|b| b.throttled > 0) {
+        out.push('\n');
+        out.push_str(&pacing_table(&summary.buckets));
+    }
     if let Some(stopped) = &summary.stopped {
         out.push_str(stopped);
         out.push('\n');
     }
     out
+}
+
+/// The buckets' table: `bucket  rate/min  requests  throttled  pauses`, shown when any bucket
+/// was throttled.
+fn pacing_table(buckets: &[BucketStats]) -> String {
+    let mut rows = vec![
+        ["bucket", "rate", "requests", "throttled", "pauses"]
+            .map(str::to_owned)
+            .to_vec(),
+    ];
+    rows.extend(buckets.iter().map(|b| {
+        vec![
+            b.bucket.clone(),
+            rate(b),
+            b.requests.to_string(),
+            b.throttled.to_string(),
+            b.pauses.to_string(),
+        ]
+    }));
+    align(&rows)
 }
 
 /// A plain count table: a `vendor` column, one column per name in `columns`, one row per entry
@@ -368,5 +437,47 @@ mod tests {
              total                            5       1\n\
              invalid lines: 2, duplicate lines: 0\n"
         );
+    }
+
+    #[test]
+    fn pacing_rows_follow_the_table_when_a_bucket_was_throttled() {
+        let bucket = |name: &str, per_minute, throttled| BucketStats {
+            bucket: name.to_owned(),
+            per_minute,
+            requests: 40,
+            throttled,
+            pauses: throttled.min(1),
+        };
+        let mut summary = Summary::default();
+        summary
+            .counts
+            .insert((Vendor::Appcharge, LineStatus::Retracted), 40);
+        summary.buckets = vec![bucket("appcharge", Some(540), 0)];
+        assert!(
+            !summary_table(&summary).contains("throttled"),
+            "none throttled"
+        );
+        summary.buckets = vec![
+            bucket("appcharge", Some(540), 16),
+            bucket("partner-center-orders:t1", None, 0),
+        ];
+        let table = summary_table(&summary);
+        let (_, pacing) = table
+            .split_once("\n\n")
+            .expect("a blank line, then the buckets");
+        assert_eq!(
+            pacing,
+            "bucket                         rate  requests  throttled  pauses\n\
+             appcharge                   540/min        40         16       1\n\
+             partner-center-orders:t1  unlimited        40          0       0\n"
+        );
+        assert_eq!(
+            pacing_line(&summary.buckets),
+            "appcharge 540/min (16 throttled), partner-center-orders:t1 unlimited (0 throttled)"
+        );
+        let json = buckets_json(&summary.buckets);
+        assert_eq!(json[0]["ratePerMinute"], 540);
+        assert_eq!(json[1]["ratePerMinute"], serde_json::Value::Null);
+        assert_eq!(json[0]["throttled"], 16);
     }
 }

@@ -80,12 +80,7 @@ async fn apply(session: &Session, args: &ApplyArgs, json: bool) -> Result<Exit, 
         new_journal: false,
         output: args.output.clone(),
     };
-    let mut options = run_options(
-        args.pacing.concurrency,
-        &args.pacing.rate_limits,
-        &args.audit,
-        session.client.context().clone(),
-    );
+    let mut options = run_options(&args.pacing, &args.audit, session.client.context().clone());
     options.recheck = true;
     let environment = |vendors: &[Vendor]| session.environment(vendors);
     let backend = Backend {

@@ -13,12 +13,12 @@ use std::sync::Arc;
 
 use offerkit::{Client, Error, ErrorKind, Vendor};
 
-use crate::args::{AuditArgs, BatchArgs};
+use crate::args::{AuditArgs, BatchArgs, PacingArgs};
 use crate::batch::audit::Audit;
 use crate::batch::engine::{self, Event, Options, Summary};
 use crate::batch::input::{Input, InputFormat, is_same_file};
 use crate::batch::journal::{self, Environment, EnvironmentLine, Format, Journal, Replay};
-use crate::batch::rate::{LimitOverride, Limits};
+use crate::batch::rate::Limits;
 use crate::batch::report::{self, Progress, ProgressMode};
 use crate::batch::scan;
 use crate::exit::Exit;
@@ -51,22 +51,24 @@ pub struct Backend<'a> {
 pub fn options(args: &BatchArgs, context: offerkit::RetractContext) -> Options {
     Options {
         dry_run: args.dry_run,
-        ..run_options(args.concurrency, &args.rate_limits, &args.audit, context)
+        ..run_options(&args.pacing, &args.audit, context)
     }
 }
 
-/// The engine options `batch` and `apply` share: concurrency, rate limits, the audit fields, and
+/// The engine options `batch` and `apply` share: concurrency and pacing, the audit fields, and
 /// snapshots on unless `--no-snapshots`.
 pub fn run_options(
-    concurrency: u16,
-    rate_limits: &[LimitOverride],
+    pacing: &PacingArgs,
     audit: &AuditArgs,
     context: offerkit::RetractContext,
 ) -> Options {
+    let (limits, ceilings) = limits(pacing);
     Options {
-        concurrency: usize::from(concurrency),
+        concurrency: usize::from(pacing.concurrency),
         dry_run: false,
-        limits: limits(rate_limits),
+        limits,
+        ceilings,
+        pacing: pacing.mode,
         context: context.with_snapshots(!audit.no_snapshots),
         unreachable_after: Options::UNREACHABLE_AFTER,
         audit: Some(Audit::new(audit.actor.as_deref(), audit.reason.as_deref())),
@@ -74,13 +76,25 @@ pub fn run_options(
     }
 }
 
-/// The default rate limits with the command line's overrides.
-pub fn limits(overrides: &[LimitOverride]) -> Limits {
+/// The rates each vendor starts from (the default rates, `--rate-limit`, then `--initial-rate`,
+/// never above its `--rate-limit`) and the hard ceilings (`--rate-limit`; 0 = none).
+pub fn limits(pacing: &PacingArgs) -> (Limits, Limits) {
     let mut limits = Limits::default();
-    for o in overrides {
+    let mut ceilings = Limits::unlimited();
+    for o in &pacing.rate_limits {
         limits.set(o.vendor, o.per_minute);
+        ceilings.set(o.vendor, o.per_minute);
     }
-    limits
+    for o in &pacing.initial_rates {
+        let ceiling = ceilings.per_minute(o.vendor);
+        let start = match (o.per_minute, ceiling) {
+            (0, c) => c,
+            (n, 0) => n,
+            (n, c) => n.min(c),
+        };
+        limits.set(o.vendor, start);
+    }
+    (limits, ceilings)
 }
 
 /// The files of a run from the command line, with the default journal.
@@ -260,6 +274,7 @@ pub async fn run_input(
                 }
             }
             Event::Notice(text) => progress.notice(text),
+            Event::Pacing(buckets) => progress.pacing(buckets),
         },
     )
     .await;
@@ -468,6 +483,8 @@ pub fn print_summary(summary: &Summary, files: &Files, options: &Options, json: 
             "invalid": summary.invalid,
             "duplicates": summary.duplicates,
             "notStarted": summary.unreached,
+            "pacing": options.pacing.as_str(),
+            "buckets": report::buckets_json(&summary.buckets),
             "stopped": summary.stopped,
             "journal": files.journal.as_ref().map(|p| p.display().to_string()),
         });

@@ -156,6 +156,8 @@ async fn run_inner(dir: Option<PathBuf>, json_output: bool) -> Result<Summary, E
                     errln!("offerkit: {text}");
                     return;
                 }
+                // The demo's sandbox does not throttle.
+                Event::Pacing(_) => return,
             };
             let journal = sandbox.journal();
             let calls = journal.get(seen..).unwrap_or_default();

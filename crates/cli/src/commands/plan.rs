@@ -132,7 +132,8 @@ async fn plan(session: &Session, args: &PlanArgs, json: bool) -> Result<Exit, Er
     };
     write_json_line(out.as_mut(), &header).map_err(write_failed)?;
 
-    let limiter = RateLimiter::new(limits(&args.pacing.rate_limits));
+    // Reads keep to the starting rates (no adaptation: a plan is a few reads per target).
+    let limiter = RateLimiter::new(limits(&args.pacing).0);
     let client = &session.client;
     let limiter = &limiter;
     let mut inspected = futures::stream::iter(read.entries)

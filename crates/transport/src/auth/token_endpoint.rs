@@ -66,7 +66,8 @@ pub(crate) async fn request_token(
             source,
         )))
     };
-    let response = match transport.execute(call).await {
+    // A token request is the token endpoint's, not the vendor's: never paced.
+    let response = match crate::pacing::unpaced(transport.execute(call)).await {
         Ok(r) => r,
         Err(e) => return Err(fail(None, None, None, Some(Box::new(e)))),
     };

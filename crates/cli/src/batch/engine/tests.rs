@@ -25,6 +25,8 @@ struct World {
     events: Mutex<Vec<(&'static str, String)>>,
     calls: AtomicUsize,
     hung: AtomicUsize,
+    /// Retractions that ran inside a pacing scope (adaptive pacing).
+    paced: AtomicUsize,
 }
 
 impl World {
@@ -60,6 +62,9 @@ impl Retract for Fake {
 
     async fn retract(&self, target: &Target, ctx: &RetractContext) -> Outcome {
         self.world.event("retract", target);
+        if offerkit::pacing::is_paced() {
+            self.world.paced.fetch_add(1, Ordering::SeqCst);
+        }
         let n = self.world.calls.fetch_add(1, Ordering::SeqCst);
         let key = target.key();
         let hang = self.hang_from.is_some_and(|k| n >= k);
@@ -450,4 +455,34 @@ async fn a_job_that_ended_failed_falls_back_to_read_back_and_retract() {
     assert_eq!(fake.probes.load(Ordering::SeqCst), 1);
     assert_eq!(fake.retracts.load(Ordering::SeqCst), 2);
     assert_eq!(results[1].resumed, Some("read-back"));
+}
+
+#[tokio::test]
+async fn adaptive_pacing_runs_each_call_in_its_buckets_scope_and_fixed_pacing_does_not() {
+    for (pacing, paced, buckets) in [
+        (
+            PacingMode::Adaptive,
+            6,
+            vec!["appcharge", "partner-center-ingestion"],
+        ),
+        (PacingMode::Fixed, 0, vec![]),
+    ] {
+        let world = Arc::new(World::default());
+        let mut setup = options(None);
+        setup.options.pacing = pacing;
+        let summary = run(client(&world, None), &input_text(6), &setup, |_| {})
+            .await
+            .expect("run");
+        assert_eq!(summary.total(LineStatus::Retracted), 6, "{pacing:?}");
+        assert_eq!(world.paced.load(Ordering::SeqCst), paced, "{pacing:?}");
+        let names: Vec<&str> = summary.buckets.iter().map(|b| b.bucket.as_str()).collect();
+        assert_eq!(names, buckets, "{pacing:?}");
+        // These fake vendors send no HTTP: nothing was admitted or throttled.
+        assert!(
+            summary
+                .buckets
+                .iter()
+                .all(|b| b.requests == 0 && b.throttled == 0)
+        );
+    }
 }
