@@ -652,7 +652,7 @@ mod tests {
             .to_string();
         assert!(err.contains("unit `week`"), "{err}");
         assert!(quotas.is_empty(), "nothing set by a failed parse");
-        for spelling in ["partner-center-orders", "ORDERS", "partner_center_orders"] {
+        for spelling in ["partner-center-orders", "ORDERS", " orders "] {
             assert_eq!(
                 QuotaScope::parse(spelling),
                 Some(QuotaScope::OrdersCustomer),
