@@ -8,6 +8,7 @@ mod cli_batch_hardening;
 mod cli_support;
 mod partner_center_ingestion;
 mod partner_center_orders;
+mod sandbox_quota;
 mod sandbox_serve;
 mod secrets;
 mod subscriptions;
