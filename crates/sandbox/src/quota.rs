@@ -137,6 +137,7 @@ impl fmt::Display for QuotaScope {
 /// let q: Quota = "20/s,burst=40".parse().unwrap();
 /// assert_eq!((q.requests(), q.burst()), (20, 40));
 /// assert_eq!(q.to_string(), "20/s,burst=40");
+/// assert_eq!("600/min,burst=10".parse::<Quota>().unwrap(), Quota::per_minute(600));
 /// assert!("300/hour".parse::<Quota>().unwrap_err().to_string().contains("`hour`"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +145,6 @@ pub struct Quota {
     requests: u32,
     per: Duration,
     burst: u32,
-    explicit_burst: bool,
 }
 
 impl Quota {
@@ -163,16 +163,19 @@ impl Quota {
         Self {
             requests,
             per,
-            burst: (per_second.ceil() as u32).max(1),
-            explicit_burst: false,
+            burst: Self::default_burst(per_second),
         }
+    }
+
+    /// One second's worth of `per_second`, rounded up, at least 1.
+    fn default_burst(per_second: f64) -> u32 {
+        (per_second.ceil() as u32).max(1)
     }
 
     /// The same rate with a bucket of `burst` tokens (at least 1).
     #[must_use]
     pub fn with_burst(mut self, burst: u32) -> Self {
         self.burst = burst.max(1);
-        self.explicit_burst = true;
         self
     }
 
@@ -220,7 +223,7 @@ impl fmt::Display for Quota {
             "min"
         };
         write!(f, "{}/{unit}", self.requests)?;
-        if self.explicit_burst {
+        if self.burst != Self::new(self.requests, self.per).burst {
             write!(f, ",burst={}", self.burst)?;
         }
         Ok(())
