@@ -167,7 +167,8 @@ fn target_text() -> String {
 
 fn measure(ctx: &Ctx) -> Result<(Vec<Row>, Value), String> {
     let setup = Setup::new(ctx.quick);
-    let dir = ctx.dir("quota")?;
+    // Apart from the full figure's, so that a quick run never mixes with it.
+    let dir = ctx.dir(if ctx.quick { "quota-quick" } else { "quota" })?;
     let (targets, seed) = (dir.join("targets.jsonl"), dir.join("seed.json"));
     let mut generate = ctx.bench();
     generate
