@@ -14,6 +14,7 @@ mod cli_support;
 mod pacing;
 mod partner_center_ingestion;
 mod partner_center_orders;
+mod sandbox_quota;
 mod sandbox_serve;
 mod secrets;
 mod subscriptions;

@@ -805,6 +805,21 @@ pub struct ServeArgs {
     /// State file: loaded at start if present, saved on change and at exit.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+    /// Emulate a vendor quota (repeatable): `VENDOR=N/min` or `N/s`, optionally `,burst=B`
+    /// (default burst: one second's worth, at least 1). VENDOR: ingestion (per tenant), orders
+    /// (per customer tenant), orders-partner (per partner tenant), adobe (per IMS org),
+    /// appcharge (per publisher token). An empty bucket answers 429 with Retry-After.
+    #[arg(long = "quota", value_name = "VENDOR=RATE", value_parser = parse_quota)]
+    pub quotas: Vec<(offerkit_sandbox::QuotaScope, offerkit_sandbox::Quota)>,
+}
+
+/// One `--quota VENDOR=RATE`.
+fn parse_quota(
+    text: &str,
+) -> Result<(offerkit_sandbox::QuotaScope, offerkit_sandbox::Quota), String> {
+    offerkit_sandbox::Quotas::default()
+        .parse_setting(text)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -815,6 +830,49 @@ mod tests {
     fn command_tree_is_consistent() {
         Cli::command().debug_assert();
         command().debug_assert();
+    }
+
+    #[test]
+    fn sandbox_serve_quotas_parse_and_errors_name_the_bad_part() {
+        use offerkit_sandbox::{Quota, QuotaScope};
+        let serve = |extra: &[&str]| {
+            let mut argv = vec!["offerkit", "sandbox", "serve"];
+            argv.extend(extra);
+            Cli::try_parse_from(argv)
+        };
+        let cli = serve(&[
+            "--quota",
+            "appcharge=600/min",
+            "--quota",
+            "orders=300/min",
+            "--quota",
+            "orders-partner=10/s,burst=20",
+        ])
+        .expect("parse");
+        match cli.command {
+            Command::Sandbox(SandboxCmd::Serve(s)) => assert_eq!(
+                s.quotas,
+                [
+                    (QuotaScope::Appcharge, Quota::per_minute(600)),
+                    (QuotaScope::OrdersCustomer, Quota::per_minute(300)),
+                    (
+                        QuotaScope::OrdersPartner,
+                        Quota::per_second(10).with_burst(20)
+                    ),
+                ]
+            ),
+            other => panic!("{other:?}"),
+        }
+        for (bad, names) in [
+            ("acme=5/min", "`acme`"),
+            ("appcharge=600", "`600` is not N/min"),
+            ("appcharge=600/hour", "unit `hour`"),
+            ("orders=many/min", "`many` is not a whole number"),
+            ("orders", "`orders` is not VENDOR=N/min"),
+        ] {
+            let err = serve(&["--quota", bad]).expect_err(bad).to_string();
+            assert!(err.contains(names), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::config::SandboxConfig;
 use crate::faults::Faults;
 use crate::journal::{Journal, Limits};
 use crate::persist;
+use crate::quota::QuotaState;
 use crate::store::SeedMode;
 use crate::util::clock::Clock;
 use crate::util::ids::Ids;
@@ -25,6 +26,8 @@ pub(crate) struct App {
     pub(crate) stores: Stores,
     pub(crate) faults: Faults,
     pub(crate) journal: Journal,
+    /// The quotas in force and their buckets.
+    pub(crate) quotas: QuotaState,
     pub(crate) ids: Ids,
     /// The clock every time-based rule reads (real until set through `/_sandbox/clock`).
     pub(crate) clock: Arc<Clock>,
@@ -40,6 +43,7 @@ impl App {
                 bytes: config.journal_max_bytes,
                 counted_paths: config.max_counted_paths,
             }),
+            quotas: QuotaState::new(config.quotas.clone()),
             config,
             base_url,
             stores: Stores {

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::quota::{Quota, QuotaScope, Quotas};
+
 /// How a sandbox is started. `SandboxConfig::default()` binds 127.0.0.1 on a free port with in-memory state.
 ///
 /// ```
@@ -56,6 +58,9 @@ pub struct SandboxConfig {
     /// How many distinct `METHOD path` keys the per-path counters keep (default 10 000); later
     /// new paths are counted under one `"(other paths)"` key, so totals stay exact.
     pub max_counted_paths: usize,
+    /// Vendor quotas (token buckets per vendor bucket); empty (the default) throttles nothing.
+    /// Also settable at run time through `PUT /_sandbox/quotas`.
+    pub quotas: Quotas,
 }
 
 impl Default for SandboxConfig {
@@ -78,7 +83,25 @@ impl Default for SandboxConfig {
             journal_capacity: 100_000,
             journal_max_bytes: 64 * 1024 * 1024,
             max_counted_paths: 10_000,
+            quotas: Quotas::default(),
         }
+    }
+}
+
+impl SandboxConfig {
+    /// The same configuration with `quota` on `scope`'s buckets.
+    ///
+    /// ```
+    /// use offerkit_sandbox::{Quota, QuotaScope, SandboxConfig};
+    /// let config = SandboxConfig::default()
+    ///     .with_quota(QuotaScope::Appcharge, Quota::per_minute(600))
+    ///     .with_quota(QuotaScope::OrdersCustomer, Quota::per_minute(300));
+    /// assert_eq!(config.quotas.get(QuotaScope::Appcharge), Some(Quota::per_minute(600)));
+    /// ```
+    #[must_use]
+    pub fn with_quota(mut self, scope: QuotaScope, quota: Quota) -> Self {
+        self.quotas.set(scope, quota);
+        self
     }
 }
 

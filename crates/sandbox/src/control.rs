@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::app::App;
 use crate::faults::FaultRule;
+use crate::quota::Quotas;
 use crate::reply::{Ctx, Reply, sandbox_error};
 use crate::routing::{Api, Route, generic_throttle};
 use crate::store::SeedMode;
@@ -71,12 +72,31 @@ pub(crate) static CONTROL: Api = Api {
                 Reply::ok(app.clock.json())
             },
         },
+        Route::new("GET", QUOTAS_ROUTE, quotas),
+        Route::new("PUT", QUOTAS_ROUTE, set_quotas),
+        Route {
+            method: "DELETE",
+            template: QUOTAS_ROUTE,
+            handler: |_, app| {
+                app.quotas.set(Quotas::default());
+                quotas_reply(app)
+            },
+        },
+        Route {
+            method: "POST",
+            template: "/_sandbox/quotas/reset",
+            handler: |_, app| {
+                app.quotas.refill_all();
+                quotas_reply(app)
+            },
+        },
         Route::new("GET", "/_sandbox/openapi.json", |_, _| {
             Reply::ok(crate::openapi::document())
         }),
     ],
     aliases: &[],
     authorize: None,
+    quota_buckets: None,
     error: |status, message, _, _| sandbox_error(status, message),
     throttle: |secs, url| generic_throttle(CONTROL.error, secs, url),
 };
@@ -142,6 +162,42 @@ fn remove_fault(ctx: &Ctx, app: &App) -> Reply {
     match id.parse::<u64>() {
         Ok(n) if app.faults.remove(n) => Reply::ok(json!({"removed": n})),
         _ => sandbox_error(StatusCode::NOT_FOUND, format!("no fault rule with id {id}")),
+    }
+}
+
+/// `/_sandbox/quotas`.
+const QUOTAS_ROUTE: &str = "/_sandbox/quotas";
+
+/// `GET /_sandbox/quotas`.
+fn quotas(_: &Ctx, app: &App) -> Reply {
+    quotas_reply(app)
+}
+
+/// The quotas, each bucket's tokens now, and the journal's per-bucket counts.
+fn quotas_reply(app: &App) -> Reply {
+    let mut body = app.quotas.json(app.clock.unix_millis());
+    let counts = app.journal.counts_json();
+    if let Some(obj) = body.as_object_mut() {
+        for key in ["throttled", "throttledByBucket", "admittedByBucket"] {
+            obj.insert(key.to_owned(), counts[key].clone());
+        }
+    }
+    Reply::ok(body)
+}
+
+/// `PUT /_sandbox/quotas` with `{"orders": "300/min", "appcharge": "600/min,burst=10"}`:
+/// replaces every quota (`{}` removes them all); every bucket starts full.
+fn set_quotas(ctx: &Ctx, app: &App) -> Reply {
+    let body = match ctx.json() {
+        Ok(b) => b,
+        Err(e) => return bad(e),
+    };
+    match Quotas::from_json(&body) {
+        Ok(quotas) => {
+            app.quotas.set(quotas);
+            quotas_reply(app)
+        }
+        Err(e) => bad(e.to_string()),
     }
 }
 

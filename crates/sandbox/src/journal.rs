@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 
 use offerkit_models::Vendor;
 
+use crate::quota::OVERFLOW_BUCKET;
 use crate::routing::Api;
 use crate::util::sync::lock;
 
@@ -52,6 +53,13 @@ pub struct JournalEntry {
     pub fault: Option<String>,
     /// Request fields the sandbox did not recognise (e.g. `lineItems[0].ofer`).
     pub unknown_fields: Vec<String>,
+    /// The quota buckets the request took a token from (e.g.
+    /// `partner-center-orders:customer:c1`); empty when no quota applies or it was throttled.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub quota_buckets: Vec<String>,
+    /// The empty quota bucket that refused the request (answered 429, not executed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttled_by: Option<String>,
 }
 
 /// The journal's `vendor` name of the API a request was for (`unknown` when none claimed it).
@@ -120,7 +128,12 @@ fn bound(entry: &mut JournalEntry) -> bool {
         entry.unknown_fields.truncate(UNKNOWN_FIELDS_LIMIT);
         cut_any = true;
     }
-    for name in &mut entry.unknown_fields {
+    for name in entry
+        .unknown_fields
+        .iter_mut()
+        .chain(&mut entry.quota_buckets)
+        .chain(&mut entry.throttled_by)
+    {
         cut_any |= cut_in_place(name, TEXT_LIMIT);
     }
     cut_any
@@ -139,11 +152,13 @@ fn accounted_bytes(entry: &JournalEntry) -> usize {
     .chain(&entry.route)
     .chain(&entry.resource_id)
     .chain(&entry.fault)
+    .chain(&entry.throttled_by)
     .map(String::len)
     .sum::<usize>();
     let fields = entry
         .unknown_fields
         .iter()
+        .chain(&entry.quota_buckets)
         .map(|f| f.len() + size_of::<String>())
         .sum::<usize>();
     size_of::<JournalEntry>() + texts + fields
@@ -200,6 +215,34 @@ struct Inner {
     counter_bytes: usize,
     overflow: PathCounts,
     by_route: BTreeMap<String, u64>,
+    /// Requests admitted per quota bucket.
+    admitted: BucketCounts,
+    /// Requests throttled per quota bucket.
+    throttled: BucketCounts,
+}
+
+/// A count per quota bucket label, at most a number of labels (later ones count under
+/// [`OVERFLOW_BUCKET`], so totals stay exact).
+#[derive(Debug, Default)]
+struct BucketCounts {
+    total: u64,
+    by_bucket: BTreeMap<String, u64>,
+}
+
+impl BucketCounts {
+    fn add(&mut self, label: &str, cap: usize) {
+        self.total += 1;
+        let key = if self.by_bucket.contains_key(label) || self.by_bucket.len() < cap {
+            label
+        } else {
+            OVERFLOW_BUCKET
+        };
+        *self.by_bucket.entry(key.to_owned()).or_default() += 1;
+    }
+
+    fn get(&self, label: &str) -> u64 {
+        self.by_bucket.get(label).copied().unwrap_or(0)
+    }
 }
 
 impl Inner {
@@ -258,6 +301,12 @@ impl Journal {
         if let Some(rk) = route_key {
             *inner.by_route.entry(rk).or_default() += 1;
         }
+        for bucket in &entry.quota_buckets {
+            inner.admitted.add(bucket, self.limits.counted_paths);
+        }
+        if let Some(bucket) = &entry.throttled_by {
+            inner.throttled.add(bucket, self.limits.counted_paths);
+        }
         if self.limits.entries == 0 || size > self.limits.bytes {
             return;
         }
@@ -311,6 +360,17 @@ impl Journal {
         lock(&self.inner).get(method, path).mutated
     }
 
+    /// Requests the quota bucket `label` refused (all buckets' total when `None`).
+    pub(crate) fn throttled_count(&self, label: Option<&str>) -> u64 {
+        let inner = lock(&self.inner);
+        label.map_or(inner.throttled.total, |l| inner.throttled.get(l))
+    }
+
+    /// Requests the quota bucket `label` admitted.
+    pub(crate) fn admitted_count(&self, label: &str) -> u64 {
+        lock(&self.inner).admitted.get(label)
+    }
+
     /// What the journal holds.
     pub(crate) fn storage(&self) -> JournalStorage {
         let inner = lock(&self.inner);
@@ -348,6 +408,9 @@ impl Journal {
             "succeededByPath": map(|c| c.succeeded),
             "mutatedByPath": map(|c| c.mutated),
             "byRoute": inner.by_route,
+            "throttled": inner.throttled.total,
+            "throttledByBucket": inner.throttled.by_bucket,
+            "admittedByBucket": inner.admitted.by_bucket,
         })
     }
 
@@ -378,6 +441,8 @@ mod tests {
             mutated: false,
             fault: None,
             unknown_fields: Vec::new(),
+            quota_buckets: Vec::new(),
+            throttled_by: None,
         }
     }
 

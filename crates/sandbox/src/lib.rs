@@ -43,6 +43,8 @@ mod journal;
 mod openapi;
 /// The atomic state file.
 mod persist;
+/// Vendor quotas: token buckets per vendor bucket, and the 429 a request gets from an empty one.
+mod quota;
 /// The request context handlers read and the reply they produce.
 mod reply;
 /// Route tables and path matching.
@@ -61,6 +63,7 @@ mod vendors;
 pub use config::{CancelWindows, ClientCredential, JobProgression, SandboxConfig};
 pub use faults::{FaultId, FaultKind, FaultMode, FaultRule, FaultTiming};
 pub use journal::{JournalEntry, JournalStorage};
+pub use quota::{Quota, QuotaError, QuotaScope, Quotas};
 pub use server::{Sandbox, WARNING_HEADER};
 pub use vendors::identity::Audience;
 

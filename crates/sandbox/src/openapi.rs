@@ -462,6 +462,17 @@ fn paths() -> Value {
             "delete": Op {summary: "Follow the real clock again", tag: "control", security: Some(json!([])), params: vec![], body: None,
                 responses: vec![("200", resp("Clock", Some(r("SandboxClock"))))]}.build(),
         },
+        "/_sandbox/quotas": {
+            "get": Op {summary: "Vendor quotas, each bucket's tokens and the per-bucket throttle counts", tag: "control", security: Some(json!([])), params: vec![], body: None,
+                responses: vec![("200", resp("Quotas", Some(r("SandboxQuotas"))))]}.build(),
+            "put": Op {summary: "Replace every quota (token buckets per vendor bucket; buckets start full)", tag: "control", security: Some(json!([])), params: vec![],
+                body: Some((r("SandboxQuotasChange"), "application/json")),
+                responses: vec![("200", resp("Quotas", Some(r("SandboxQuotas")))), ("400", ctl_err())]}.build(),
+            "delete": Op {summary: "Remove every quota (nothing is throttled)", tag: "control", security: Some(json!([])), params: vec![], body: None,
+                responses: vec![("200", resp("Quotas", Some(r("SandboxQuotas"))))]}.build(),
+        },
+        "/_sandbox/quotas/reset": {"post": Op {summary: "Refill every quota bucket", tag: "control", security: Some(json!([])), params: vec![], body: None,
+            responses: vec![("200", resp("Quotas", Some(r("SandboxQuotas"))))]}.build()},
         "/_sandbox/openapi.json": {"get": Op {summary: "This document", tag: "control", security: Some(json!([])), params: vec![], body: None,
             responses: vec![("200", resp("OpenAPI document", Some(json!({"type": "object"}))))]}.build()},
     })

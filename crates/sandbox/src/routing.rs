@@ -6,6 +6,7 @@
 use axum::http::StatusCode;
 
 use crate::app::App;
+use crate::quota::BucketKey;
 use crate::reply::{Ctx, Reply};
 use crate::util::form::decode_segment;
 use offerkit_models::Vendor;
@@ -52,6 +53,9 @@ pub(crate) struct Api {
     pub(crate) aliases: &'static [(&'static str, &'static str)],
     /// The credential check run before every handler; `Some(reply)` is the refusal.
     pub(crate) authorize: Option<fn(&Ctx, &App) -> Option<Reply>>,
+    /// The quota buckets a request counts against (run after the credential check, only when a
+    /// quota is set); `None` for APIs that are never throttled (token endpoints, control).
+    pub(crate) quota_buckets: Option<fn(&Ctx, &App) -> Vec<BucketKey>>,
     /// An error body for `(status, message, request url, echoed request body)`.
     pub(crate) error: fn(StatusCode, &str, &str, &str) -> Reply,
     /// The 429 body for `Retry-After: seconds` (the header is added by the caller).
@@ -100,6 +104,11 @@ impl Api {
         self.routes
             .iter()
             .find(|r| r.template == template && r.method.eq_ignore_ascii_case(method))
+    }
+
+    /// The 429 this API answers when throttling: its throttling body and `Retry-After: secs`.
+    pub(crate) fn throttled(&self, secs: u64, url: &str) -> Reply {
+        (self.throttle)(secs, url).header("retry-after", secs.to_string())
     }
 
     /// The methods `template` answers, in `Allow` order.

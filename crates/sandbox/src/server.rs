@@ -21,6 +21,7 @@ use crate::config::SandboxConfig;
 use crate::control::{CONTROL, SEED_ROUTE};
 use crate::faults::{Decision, FaultId, FaultKind, FaultRule, FaultTiming};
 use crate::journal::{JournalEntry, JournalStorage, api_label};
+use crate::quota::{Admission, Quotas};
 use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Matched};
 use crate::store::SeedMode;
@@ -292,6 +293,36 @@ impl Sandbox {
         self.shared.clock.use_real();
     }
 
+    /// The quotas in force (same as `GET /_sandbox/quotas`'s `quotas`).
+    pub fn quotas(&self) -> Quotas {
+        self.shared.quotas.quotas()
+    }
+
+    /// Replaces the quotas (an empty [`Quotas`] throttles nothing); every bucket starts full
+    /// (same as `PUT /_sandbox/quotas`).
+    pub fn set_quotas(&self, quotas: Quotas) {
+        self.shared.quotas.set(quotas);
+    }
+
+    /// Refills every quota bucket (same as `POST /_sandbox/quotas/reset`); the journal's
+    /// throttle counters are cleared with [`Sandbox::clear_journal`].
+    pub fn refill_quotas(&self) {
+        self.shared.quotas.refill_all();
+    }
+
+    /// How many requests a quota bucket refused with a 429, e.g.
+    /// `throttled_count(Some("partner-center-orders:customer:c1"))`; every bucket's with `None`.
+    /// Publisher tokens are named by a digest: `appcharge:token:sha256-<8 hex>` (see
+    /// `GET /_sandbox/quotas`).
+    pub fn throttled_count(&self, bucket: Option<&str>) -> u64 {
+        self.shared.journal.throttled_count(bucket)
+    }
+
+    /// How many requests a quota bucket admitted (took a token for).
+    pub fn admitted_count(&self, bucket: &str) -> u64 {
+        self.shared.journal.admitted_count(bucket)
+    }
+
     /// Issues a bearer token without the token endpoint (lifetime from the config).
     pub fn issue_token(&self, audience: Audience) -> String {
         let lifetime = match audience {
@@ -416,6 +447,7 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
 
     let mut acted = false;
     let mut mutated = false;
+    let mut quota = QuotaNote::default();
     // An "after" delay is served once the change is made and journaled, so a client that
     // gives up (or is killed) while waiting cannot hide a change that really happened.
     let mut delay_after = None;
@@ -433,7 +465,14 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
             {
                 tokio::time::sleep(Duration::from_millis(millis)).await;
             }
-            let reply = process(&ctx, &app, matched.as_ref(), body_read, &mut acted);
+            let reply = process(
+                &ctx,
+                &app,
+                matched.as_ref(),
+                body_read,
+                &mut acted,
+                &mut quota,
+            );
             mutated = reply.mutated;
             if reply.mutated {
                 app.mark_dirty();
@@ -476,6 +515,8 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
             mutated,
             fault: decision.map(|d| d.label()),
             unknown_fields: unknown,
+            quota_buckets: quota.buckets,
+            throttled_by: quota.throttled_by,
         });
     }
     if let Some(delay) = delay_after {
@@ -502,13 +543,23 @@ fn body_cap(config: &SandboxConfig, matched: Option<&Matched>) -> usize {
     }
 }
 
-/// Routing, body cap and read timeout, auth and the handler.
+/// What the quota check did to a request, for the journal.
+#[derive(Debug, Default)]
+struct QuotaNote {
+    /// The buckets it took a token from.
+    buckets: Vec<String>,
+    /// The empty bucket that refused it.
+    throttled_by: Option<String>,
+}
+
+/// Routing, body cap and read timeout, auth, the quota check and the handler.
 fn process(
     ctx: &Ctx,
     app: &App,
     matched: Option<&Matched>,
     body_read: BodyRead,
     acted: &mut bool,
+    quota: &mut QuotaNote,
 ) -> Reply {
     let (Some(api), Some(m)) = (ctx.api, matched) else {
         return not_found(ctx);
@@ -537,6 +588,26 @@ fn process(
         && let Some(refusal) = authorize(ctx, app)
     {
         return refusal;
+    }
+    // After the credential check (a refused request costs no quota, and the token's tenant is
+    // known), before the handler: a throttled request changes nothing.
+    if let Some(buckets) = api.quota_buckets
+        && app.quotas.is_active()
+    {
+        match app
+            .quotas
+            .admit(&buckets(ctx, app), app.clock.unix_millis())
+        {
+            Admission::Free => {}
+            Admission::Admitted(labels) => quota.buckets = labels,
+            Admission::Throttled {
+                bucket,
+                retry_after_secs,
+            } => {
+                quota.throttled_by = Some(bucket);
+                return api.throttled(retry_after_secs, &ctx.url());
+            }
+        }
     }
     *acted = true;
     (route.handler)(ctx, app)
@@ -567,12 +638,8 @@ fn fault_outcome(d: Decision, ctx: &Ctx, real: Option<Reply>) -> Outcome {
         FaultKind::Throttle {
             retry_after_seconds,
         } => {
-            let url = ctx.url();
-            let reply = match ctx.api {
-                Some(api) => (api.throttle)(retry_after_seconds, &url),
-                None => crate::routing::generic_throttle(CONTROL.error, retry_after_seconds, &url),
-            };
-            Outcome::Reply(reply.header("retry-after", retry_after_seconds.to_string()))
+            let api = ctx.api.unwrap_or(&CONTROL);
+            Outcome::Reply(api.throttled(retry_after_seconds, &ctx.url()))
         }
         FaultKind::Status { status } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);

@@ -10,16 +10,20 @@ use serde_json::{Value, json};
 
 use crate::Result;
 
-/// How many customer tenants the order cancels are spread over.
+/// How many customer tenants the order cancels are spread over (figure 2).
 const TENANTS: usize = 64;
 
-/// The customer tenant of order `i`.
-pub(crate) fn tenant(i: usize) -> String {
-    format!("4f5a3c1e-0000-4000-8000-{:012}", i % TENANTS)
+/// How many customer tenants the quota figure's order cancels are spread over.
+pub(crate) const QUOTA_TENANTS: usize = 3;
+
+/// The customer tenant of order `i`, one of `tenants`.
+pub(crate) fn tenant(i: usize, tenants: usize) -> String {
+    format!("4f5a3c1e-0000-4000-8000-{:012}", i % tenants.max(1))
 }
 
-/// One target and the seed resource it needs.
-fn target(i: usize) -> (Value, Section, Value) {
+/// One target and the seed resource it needs (orders spread over `tenants` customer tenants).
+fn target(i: usize, tenants: usize) -> (Value, Section, Value) {
+    let tenant = |i| tenant(i, tenants);
     match i % 4 {
         0 => (
             json!({"vendor": "partner-center-ingestion", "action": "delete", "offerId": format!("bench-draft-{i}"),
@@ -77,6 +81,9 @@ pub(crate) enum Mix {
     All,
     /// Adobe and Appcharge deletes only, half each (the batch-at-scale figure: no job polling).
     Deletes,
+    /// The quota figure: of every 7 targets, 3 whole-order cancels (over [`QUOTA_TENANTS`]
+    /// customer tenants) and 4 Appcharge deletes (one publisher token).
+    Quota,
 }
 
 impl Mix {
@@ -85,7 +92,8 @@ impl Mix {
         match text {
             "all" => Ok(Self::All),
             "deletes" => Ok(Self::Deletes),
-            other => Err(format!("--mix {other}: expected all or deletes")),
+            "quota" => Ok(Self::Quota),
+            other => Err(format!("--mix {other}: expected all, deletes or quota")),
         }
     }
 
@@ -95,6 +103,18 @@ impl Mix {
         match self {
             Self::All => n,
             Self::Deletes => 4 * (n / 2) + 2 + n % 2,
+            Self::Quota => match (n / 7, n % 7) {
+                (block, r) if r < 3 => 4 * (block * 3 + r) + 1,
+                (block, r) => 4 * (block * 4 + r - 3) + 3,
+            },
+        }
+    }
+
+    /// How many customer tenants the order cancels are spread over.
+    fn tenants(self) -> usize {
+        match self {
+            Self::Quota => QUOTA_TENANTS,
+            Self::All | Self::Deletes => TENANTS,
         }
     }
 }
@@ -160,7 +180,7 @@ pub(crate) fn run(
     };
     let mut chunks = 0;
     for n in 0..count {
-        let (t, section, resource) = target(mix.index(n));
+        let (t, section, resource) = target(mix.index(n), mix.tenants());
         writeln!(lines, "{t}").map_err(|e| format!("{}: {e}", targets.display()))?;
         seed_out.push(section, resource)?;
         if seed_out.held == 0 {
@@ -197,7 +217,7 @@ mod tests {
     fn every_vendor_gets_a_quarter() {
         let kinds: Vec<String> = (0..8)
             .map(|i| {
-                target(i).0["vendor"]
+                target(i, TENANTS).0["vendor"]
                     .as_str()
                     .unwrap_or_default()
                     .to_owned()
@@ -261,6 +281,34 @@ mod tests {
         wanted.sort();
         seeded.sort();
         assert_eq!(wanted, seeded);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_quota_mix_is_three_order_cancels_over_three_tenants_per_four_appcharge_deletes() {
+        let dir = scratch("quota");
+        let (targets, seed) = (dir.join("t.jsonl"), dir.join("s.json"));
+        let counts = run(70, Mix::Quota, None, &targets, &seed).expect("generates");
+        assert_eq!(
+            (counts["orders"].clone(), counts["appcharge"].clone()),
+            (json!(30), json!(40))
+        );
+        let lines: Vec<Value> = std::fs::read_to_string(&targets)
+            .expect("targets")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect();
+        let mut tenants: Vec<&str> = lines
+            .iter()
+            .filter_map(|t| t["customerTenantId"].as_str())
+            .collect();
+        tenants.sort_unstable();
+        tenants.dedup();
+        assert_eq!(tenants.len(), QUOTA_TENANTS);
+        let mut keys: Vec<String> = lines.iter().map(Value::to_string).collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), 70, "every target is distinct");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -6,8 +6,9 @@
 //!
 //! - `overhead --requests N --rounds R [--side both|offerkit|bare]`: figure 1, offerkit vs bare
 //!   reqwest against an in-process stub (one side alone is for profiling it);
-//! - `gen-batch --count N --targets FILE --seed FILE [--mix all|deletes] [--seed-chunk K]`: figure 2's
-//!   mixed targets (or figure 5's Adobe and Appcharge deletes) and the matching seed (with
+//! - `gen-batch --count N --targets FILE --seed FILE [--mix all|deletes|quota] [--seed-chunk K]`: figure 2's
+//!   mixed targets (or figure 5's Adobe and Appcharge deletes, or figure 6's order cancels and
+//!   Appcharge deletes) and the matching seed (with
 //!   `--seed-chunk`, one seed document of at most K resources per line);
 //! - `fanout --base URL --targets FILE --concurrency C --poll-ms MS`: figure 2's bare-reqwest baseline;
 //! - `load --url URL --connections C --seconds S --warmup S [--header NAME:VALUE]`: figure 3's load;

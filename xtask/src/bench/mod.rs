@@ -1,5 +1,5 @@
-//! `cargo xtask bench [--quick] [--only N] [--sizes LIST]`: the four figures of issue 7 and the
-//! batch-at-scale figure of issue 12, each a ratio against a baseline measured in the same run.
+//! `cargo xtask bench [--quick] [--only N] [--sizes LIST]`: the four figures of issue 7, the
+//! batch-at-scale figure of issue 12 and the quota figure of issue 18, each a ratio against a baseline measured in the same run.
 //! xtask only orchestrates: it builds the release binaries (`offerkit-bench`, `offerkit`) into
 //! `target/bench-release` (a separate target dir so a bench never blocks the shared one), starts
 //! servers, runs the measuring commands of `offerkit-bench` (every timed process under its
@@ -15,6 +15,7 @@ mod throughput;
 
 mod bulk;
 mod overhead;
+mod quota;
 mod sandbox;
 mod scale;
 
@@ -84,17 +85,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     std::fs::create_dir_all(&ctx.out).map_err(|e| format!("{}: {e}", ctx.out.display()))?;
     let wants = |n: u8| only.is_none_or(|o| o == n);
-    if wants(1) || wants(2) || wants(3) || wants(5) {
+    if wants(1) || wants(2) || wants(3) || wants(5) || wants(6) {
         build_release(&ctx.root)?;
     }
     let mut rows = Vec::new();
     let mut raw = Map::new();
-    let figures: [(u8, &str, Figure); 5] = [
+    let figures: [(u8, &str, Figure); 6] = [
         (1, "client_overhead", overhead::run),
         (2, "bulk", bulk::run),
         (3, "sandbox_throughput", throughput::run),
         (4, "compile_cost", compile::run),
         (5, "batch_scale", scale::run),
+        (6, "quota", quota::run),
     ];
     for (n, name, figure) in figures {
         if wants(n) {
@@ -108,6 +110,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(data) = raw.get("batch_scale") {
         table.push_str(&scale::side_by_side(&scale::sizes_from_raw(data)));
     }
+    if let Some(data) = raw.get("quota") {
+        table.push_str(&quota::side_by_side_from_raw(data));
+    }
     print!("{table}");
     let path = ctx.out.join("report.json");
     let doc = report::json(&rows, &Value::Object(raw), quick);
@@ -119,7 +124,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// `cargo xtask bench --help`.
 const USAGE: &str = "\
-usage: cargo xtask bench [--quick] [--only 1|2|3|4|5] [--sizes LIST]
+usage: cargo xtask bench [--quick] [--only 1|2|3|4|5|6] [--sizes LIST]
 
 Figures (each against a baseline measured in the same run; nothing here is a test):
   1  client overhead: offerkit-appcharge vs bare reqwest against an in-process stub
@@ -127,9 +132,13 @@ Figures (each against a baseline measured in the same run; nothing here is a tes
   3  sandbox throughput vs WireMock and Prism (npm)
   4  compile cost: cold builds of a one-vendor scratch crate vs reqwest+serde+tokio, alternated ABBA
   5  `offerkit batch` at scale: Adobe+Appcharge deletes, fresh run and resume, vs a bare fan-out
+  6  quota: `offerkit batch` of 3,000 order cancels and Appcharge deletes against sandbox quotas
+     (600/min per token, 300/min per customer tenant), started 10x too fast and 4x too slow,
+     adaptive and fixed pacing, vs the quota-bound minimum (minutes; not part of CI)
 
 Options:
-  --quick        smaller counts and shorter loads (a smoke run; figure 5 sizes 1k,10k)
+  --quick        smaller counts and shorter loads (a smoke run; figure 5 sizes 1k,10k;
+                 figure 6 quotas and targets divided by 10, same duration)
   --only N       run figure N alone
   --sizes LIST   figure 5's target counts, e.g. 10k,100k or 1M (default 10k,100k,1M)
   --help         this text
@@ -161,8 +170,8 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
                 let n = it
                     .next()
                     .and_then(|v| v.parse::<u8>().ok())
-                    .filter(|n| (1..=5).contains(n))
-                    .ok_or("--only takes a figure number, 1 to 5")?;
+                    .filter(|n| (1..=6).contains(n))
+                    .ok_or("--only takes a figure number, 1 to 6")?;
                 options.only = Some(n);
             }
             "--sizes" => {
@@ -173,7 +182,7 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
             }
             other => {
                 return Err(format!(
-                    "unknown bench option `{other}`; usage: cargo xtask bench [--quick] [--only 1|2|3|4|5] [--sizes LIST] (see --help)"
+                    "unknown bench option `{other}`; usage: cargo xtask bench [--quick] [--only 1|2|3|4|5|6] [--sizes LIST] (see --help)"
                 ));
             }
         }
@@ -237,7 +246,11 @@ mod tests {
             options(false, Some(5), Some(vec![10_000, 1_000_000]))
         );
         assert_eq!(parse_args(&args(&["--quick", "--help"])), Ok(None));
-        assert!(parse_args(&args(&["--only", "6"])).is_err());
+        assert!(parse_args(&args(&["--only", "7"])).is_err());
+        assert_eq!(
+            parse_args(&args(&["--only", "6", "--quick"])),
+            options(true, Some(6), None)
+        );
         assert!(parse_args(&args(&["--sizes"])).is_err());
         assert!(parse_args(&args(&["--sizes", "10q"])).is_err());
         assert!(parse_args(&args(&["--fast"])).is_err());

@@ -23,9 +23,20 @@ impl Sandbox {
     /// Starts one (logging to `log`), seeded with the seed document `seed` when given, and waits
     /// until it answers its health check.
     pub fn start(ctx: &Ctx, log: &Path, seed: Option<&Path>) -> Result<Self, String> {
+        Self::start_with(ctx, log, seed, &[])
+    }
+
+    /// [`Sandbox::start`] with more `sandbox serve` arguments (e.g. `--quota appcharge=600/min`).
+    pub fn start_with(
+        ctx: &Ctx,
+        log: &Path,
+        seed: Option<&Path>,
+        extra: &[String],
+    ) -> Result<Self, String> {
         let port = free_port()?;
         let mut command = Command::new(ctx.cli());
         command.args(["sandbox", "serve", "--port", &port.to_string()]);
+        command.args(extra);
         if let Some(seed) = seed {
             command.arg("--seed").arg(seed);
         }
@@ -73,10 +84,18 @@ impl Sandbox {
 
     /// The per-route request counters (`Null` when unreadable).
     pub fn counts(&self) -> Value {
+        self.all_counts()
+            .get("byRoute")
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    /// Every journal counter (`counts` of `GET /_sandbox/journal`; `Null` when unreadable).
+    pub fn all_counts(&self) -> Value {
         get(self.port, "/_sandbox/journal?limit=0", None)
             .ok()
             .and_then(|(_, body)| serde_json::from_str::<Value>(&body).ok())
-            .and_then(|v| v.pointer("/counts/byRoute").cloned())
+            .and_then(|v| v.get("counts").cloned())
             .unwrap_or(Value::Null)
     }
 

@@ -29,10 +29,20 @@ async fn serve_inner(args: &ServeArgs) -> Result<(), Error> {
         state_file: args.state.clone(),
         ..SandboxConfig::default()
     };
+    let config = args.quotas.iter().fold(config, |config, (scope, quota)| {
+        config.with_quota(*scope, *quota)
+    });
     let sandbox = Sandbox::start_with(config)
         .await
         .map_err(|e| Error::from_source(ErrorKind::Config, e))?;
-    let banner = banner(sandbox.addr(), sandbox.base_url());
+    let mut banner = banner(sandbox.addr(), sandbox.base_url());
+    for (scope, quota) in sandbox.quotas().iter() {
+        banner.push_str(&format!(
+            "quota: {scope} {quota} per {} (burst {})\n",
+            scope.per(),
+            quota.burst()
+        ));
+    }
     // The signal handlers first: a harness may send SIGTERM as soon as it has read the banner.
     let stopped = sandbox.wait();
     say(&banner);

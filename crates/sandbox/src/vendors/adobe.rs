@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::app::App;
 use crate::generated::fields::adobe_offers as fields;
+use crate::quota::{BucketKey, QuotaScope};
 use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Route};
 use crate::store::{ApiStore, Collection, each, list as seed_list, section};
@@ -32,10 +33,12 @@ pub(crate) static ADOBE: Api = Api {
     ],
     aliases: &[],
     authorize: Some(authorize),
+    // Checked after `authorize`, so the org header is there.
+    quota_buckets: Some(|ctx, _| vec![BucketKey::new(QuotaScope::Adobe, ctx.header("x-gw-ims-org-id").unwrap_or_default().trim())]),
     error: |status, message, _, _| match status.as_u16() {
         401 => gateway(status, "401013", message),
         403 => gateway(status, "403003", message),
-        429 => gateway(status, "429001", message),
+        429 => gateway(status, THROTTLED_CODE, message),
         _ => problem(
             Problem::Other,
             status,
@@ -43,8 +46,12 @@ pub(crate) static ADOBE: Api = Api {
             message,
         ),
     },
-    throttle: |_, _| gateway(StatusCode::TOO_MANY_REQUESTS, "429001", "Too many requests"),
+    throttle: |_, _| gateway(StatusCode::TOO_MANY_REQUESTS, THROTTLED_CODE, "Too many requests"),
 };
+
+/// The gateway's throttling code: `{"error_code":"429050","message":"Too many requests"}` (see
+/// `docs/vendors.md`, "Sandbox: quotas").
+const THROTTLED_CODE: &str = "429050";
 
 /// The APIs of this slice.
 pub(crate) static APIS: &[&Api] = &[&ADOBE];

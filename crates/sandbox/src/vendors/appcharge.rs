@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::app::App;
 use crate::generated::fields::appcharge as fields;
+use crate::quota::{BucketKey, QuotaScope, digest};
 use crate::reply::{Ctx, Reply};
 use crate::routing::{Api, Route};
 use crate::store::{ApiStore, Collection, each, list as seed_list, section};
@@ -28,6 +29,8 @@ pub(crate) static APPCHARGE: Api = Api {
     ],
     aliases: &[],
     authorize: Some(authorize),
+    // One bucket per publisher token, named by its digest (the token is a secret).
+    quota_buckets: Some(|ctx, _| vec![BucketKey::new(QuotaScope::Appcharge, digest(ctx.header("x-publisher-token").unwrap_or_default().trim()))]),
     error: |status, message, _, _| v2_error(status, message),
     throttle: |_, _| v2_error(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded"),
 };

@@ -36,6 +36,7 @@ pub(crate) static AZURE_AD: Api = Api {
     ],
     aliases: &[],
     authorize: None,
+    quota_buckets: None,
     error: azure_generic_error,
     throttle: |secs, url| generic_throttle(azure_generic_error, secs, url),
 };
@@ -48,6 +49,7 @@ pub(crate) static IMS: Api = Api {
     routes: &[Route::new("POST", "/ims/token/v3", ims)],
     aliases: &[],
     authorize: None,
+    quota_buckets: None,
     error: |status, message, _, _| {
         let error = if status.as_u16() >= 500 {
             "server_error"
@@ -113,6 +115,9 @@ pub(crate) struct TokenInfo {
     pub(crate) client_id: String,
     /// Unix seconds.
     pub(crate) expires_at: i64,
+    /// The tenant an Azure AD token was issued for (its `tid`); a quota's partner tenant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) tenant: Option<String>,
 }
 
 /// Why a token was refused.
@@ -168,6 +173,14 @@ impl Issuer<'static> {
 }
 
 impl Issuer<'_> {
+    /// The tenant the token is issued for (Azure AD only).
+    fn tenant(self) -> Option<String> {
+        match self {
+            Self::AzureV1 { tenant, .. } | Self::AzureV2 { tenant, .. } => Some(tenant.to_owned()),
+            Self::Ims { .. } => None,
+        }
+    }
+
     /// The JWT payload of a token for `client_id`, issued at `now` and expiring at `exp` (Unix seconds).
     fn claims(self, ids: &Ids, client_id: &str, now: i64, exp: i64) -> Value {
         let principal = ids.guid();
@@ -256,6 +269,7 @@ impl Store {
             audience,
             client_id: client_id.to_owned(),
             expires_at,
+            tenant: issuer.tenant(),
         };
         let mut map = write(&self.map);
         let now = self.clock.unix_secs();
@@ -289,6 +303,11 @@ impl Store {
             return Err(TokenProblem::WrongAudience);
         }
         Ok(())
+    }
+
+    /// The tenant a bearer token was issued for, if the sandbox issued it.
+    pub(crate) fn tenant_of(&self, token: &str) -> Option<String> {
+        read(&self.map).get(token).and_then(|t| t.tenant.clone())
     }
 }
 
@@ -346,6 +365,21 @@ pub(crate) fn check_bearer(ctx: &Ctx, app: &App, vendor: Vendor) -> Result<(), T
     app.stores
         .identity
         .check(bearer(ctx), vendor, &app.config.static_tokens)
+}
+
+/// The partner tenant of the request's bearer token, for quotas: the tenant the token was issued
+/// for; a static token stands for a tenant of its own, named by its digest (never by the token).
+pub(crate) fn bearer_tenant(ctx: &Ctx, app: &App) -> String {
+    let Some(token) = bearer(ctx).filter(|t| !t.is_empty()) else {
+        return "(no token)".to_owned();
+    };
+    if app.config.static_tokens.iter().any(|s| s == token) {
+        return format!("static-token-{}", crate::quota::digest(token));
+    }
+    app.stores
+        .identity
+        .tenant_of(token)
+        .unwrap_or_else(|| "(unknown tenant)".to_owned())
 }
 
 /// Azure AD: `{"error","error_description":"AADSTS…","error_codes":[…],…}`.

@@ -15,6 +15,7 @@ use crate::app::App;
 use crate::config::JobProgression;
 use crate::generated::fields::partner_center_ingestion as fields;
 use crate::reply::{Ctx, Reply};
+use crate::quota::{BucketKey, QuotaScope};
 use crate::routing::{Api, Route, generic_throttle};
 use crate::store::{ApiStore, Collection, each, list, section};
 use crate::unknown::unknown_keys;
@@ -22,7 +23,7 @@ use crate::util::clock::{Clock, at_vendor_precision};
 use crate::util::form::encode_component;
 use crate::util::ids::Ids;
 use crate::util::sync::{lock, read, write};
-use crate::vendors::identity::{TokenProblem, check_bearer};
+use crate::vendors::identity::{TokenProblem, bearer_tenant, check_bearer};
 
 /// The product-ingestion API.
 pub(crate) static INGESTION: Api = Api {
@@ -43,6 +44,7 @@ pub(crate) static INGESTION: Api = Api {
         "/rp/product-ingestion/private-offer/{id}",
     )],
     authorize: Some(authorize),
+    quota_buckets: Some(|ctx, app| vec![BucketKey::new(QuotaScope::Ingestion, bearer_tenant(ctx, app).to_ascii_lowercase())]),
     error: |status, message, _, _| error(status, ingestion_code(status), message),
     throttle: |secs, url| generic_throttle(INGESTION.error, secs, url),
 };

@@ -14,7 +14,8 @@ use crate::store::{ApiStore, Collection, each};
 use crate::unknown::unknown_keys;
 use crate::util::clock::{Clock, parse_rfc3339};
 use crate::util::ids::Ids;
-use crate::vendors::identity::{TokenProblem, check_bearer};
+use crate::quota::{BucketKey, QuotaScope};
+use crate::vendors::identity::{TokenProblem, bearer_tenant, check_bearer};
 use crate::vendors::subscriptions;
 
 /// The orders API.
@@ -34,6 +35,7 @@ pub(crate) static ORDERS: Api = Api {
     ],
     aliases: &[],
     authorize: Some(authorize),
+    quota_buckets: Some(quota_buckets),
     error: generic_error,
     throttle: |secs, _| throttle(secs),
 };
@@ -95,6 +97,15 @@ fn throttle(retry_after: u64) -> Reply {
         StatusCode::TOO_MANY_REQUESTS,
         json!({"statusCode": 429, "message": format!("Rate limit is exceeded. Try again in {retry_after} seconds.")}),
     )
+}
+
+/// Partner Center throttles per customer tenant (the path's, case-insensitive like the store) and
+/// per partner tenant (the token's).
+fn quota_buckets(ctx: &Ctx, app: &App) -> Vec<BucketKey> {
+    vec![
+        BucketKey::new(QuotaScope::OrdersCustomer, ctx.param("customerId").to_ascii_lowercase()),
+        BucketKey::new(QuotaScope::OrdersPartner, bearer_tenant(ctx, app).to_ascii_lowercase()),
+    ]
 }
 
 fn generic_error(status: StatusCode, message: &str, _: &str, _: &str) -> Reply {

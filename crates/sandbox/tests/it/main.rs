@@ -10,6 +10,7 @@ mod clock;
 mod control;
 mod ingestion;
 mod orders;
+mod quota;
 mod robustness;
 mod timestamps;
 
