@@ -4,6 +4,8 @@
 //! tree and exit-code help), [`setup`] (profile/env/flags/`--sandbox` → client), [`commands`]
 //! (one module per subcommand family), [`batch`] (the resumable batch engine: input, journal,
 //! rate limits, reporting), [`exit`] (exit codes).
+// docs.rs builds with `--cfg docsrs` on nightly: feature-gated items get their "Available on crate feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// `println!` that never panics: a closed stdout (`offerkit … | head -1`) loses the line, and the
 /// command goes on to its real exit code.
