@@ -1,10 +1,11 @@
 //! Repository automation, run as `cargo xtask <task>`.
 //!
-//! Tasks: `codegen [--check]`, `bench [--quick] [--only N] [--sizes LIST] [--help]`, `release [--dry-run] [--allow-dirty] X.Y.Z`.
+//! Tasks: `codegen [--check]`, `licenses`, `bench [--quick] [--only N] [--sizes LIST] [--help]`, `release [--dry-run] [--allow-dirty] X.Y.Z`.
 //! `cargo test -p xtask` also runs the repository hygiene checks in `tidy`.
 
 mod bench;
 mod codegen;
+mod licenses;
 mod metadata;
 mod release;
 #[cfg(test)]
@@ -18,8 +19,9 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(args.iter().any(|a| a == "--check")),
         Some("bench") => bench::run(&args[1..]),
         Some("release") => release::run(&args[1..]),
-        Some(other) => Err(format!("unknown task `{other}`; expected codegen, bench or release")),
-        None => Err("usage: cargo xtask <codegen [--check] | bench [--quick] [--only N] [--sizes LIST] | release [--dry-run] [--allow-dirty] X.Y.Z>".to_owned()),
+        Some("licenses") => licenses::run(),
+        Some(other) => Err(format!("unknown task `{other}`; expected codegen, bench, licenses or release")),
+        None => Err("usage: cargo xtask <codegen [--check] | licenses | bench [--quick] [--only N] [--sizes LIST] | release [--dry-run] [--allow-dirty] X.Y.Z>".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -234,3 +234,42 @@ fn unsafe_code_is_forbidden_everywhere() {
     }
     fail_on(&problems, "crates that allow unsafe code");
 }
+
+/// Every third-party package in the lockfile is under a licence of the allow-list (`xtask/src/licenses.rs`),
+/// read offline from `cargo metadata`. Advisories (RustSec) are not checked: that needs a network database.
+#[test]
+fn dependency_licences_are_allowed() {
+    let resolved = Metadata::load_resolved(&workspace_root()).expect("cargo metadata --offline");
+    let third_party = resolved
+        .packages
+        .iter()
+        .filter(|p| p.source.is_some())
+        .count();
+    assert!(
+        third_party > 50,
+        "only {third_party} third-party packages: not the resolved graph?"
+    );
+    fail_on(
+        &crate::licenses::problems(&resolved),
+        "dependencies whose licence is not allowed",
+    );
+}
+
+/// Every publishable crate ships both licence texts, identical to the root's (symlinks in the crate folder,
+/// which `cargo package` follows).
+#[test]
+fn publishable_crates_ship_both_licence_texts() {
+    let root = workspace_root();
+    let mut problems = Vec::new();
+    for name in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        let want = std::fs::read(root.join(name)).expect("root licence text");
+        for p in metadata().publishable() {
+            match std::fs::read(p.dir().join(name)) {
+                Ok(text) if text == want => {}
+                Ok(_) => problems.push(format!("{}: {name} differs from the root's", p.name)),
+                Err(e) => problems.push(format!("{}: no {name} ({e})", p.name)),
+            }
+        }
+    }
+    fail_on(&problems, "crates without the licence texts");
+}

@@ -36,7 +36,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let id = AdobeOfferId::new("summer-sale")?;
     // Deletes, then reads the offer back: only a 404 to that read counts as retracted.
-    let outcome = client.delete_and_verify(&id, OfferType::Personalized).await?;
+    let outcome = client
+        .delete_and_verify(&id, OfferType::Personalized)
+        .await?;
     match &outcome {
         Retraction::Retracted(deleted) => println!(
             "deleted {id}; the read-back answers 404 (request {:?})",

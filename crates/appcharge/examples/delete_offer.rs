@@ -41,12 +41,17 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     // Running it again is safe: the offer is now already retracted.
     let again = client.delete_and_verify(&id).await?;
-    println!("second run: already retracted = {}", again.is_already_retracted());
+    println!(
+        "second run: already retracted = {}",
+        again.is_already_retracted()
+    );
 
     let deletes = sandbox.acted_count("DELETE", "/v2/offer/starter-pack");
     sandbox.shutdown().await?;
     if deletes != 2 || !again.is_already_retracted() {
-        return Err(format!("expected two DELETEs and an already-retracted repeat, saw {deletes}").into());
+        return Err(
+            format!("expected two DELETEs and an already-retracted repeat, saw {deletes}").into(),
+        );
     }
     Ok(())
 }

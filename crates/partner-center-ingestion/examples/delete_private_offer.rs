@@ -41,7 +41,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     })?;
 
     let id = PrivateOfferId::new("draft-1")?;
-    let retracted = match client.delete_private_offer(DeletePrivateOffer::new(id)).await? {
+    let retracted = match client
+        .delete_private_offer(DeletePrivateOffer::new(id))
+        .await?
+    {
         Retraction::Retracted(submitted) => {
             println!("job {} submitted; polling it", submitted.handle.job_id);
             // The sandbox's job moves one state per poll, so there is nothing to wait for here.

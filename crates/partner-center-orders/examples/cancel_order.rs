@@ -57,7 +57,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     // A repeat is reported as already retracted, not as a second cancellation.
     let again = client.cancel_order(&cancel).await?;
-    println!("second run: already retracted = {}", again.is_already_retracted());
+    println!(
+        "second run: already retracted = {}",
+        again.is_already_retracted()
+    );
 
     sandbox.shutdown().await?;
     if !outcome.is_retracted() || !again.is_already_retracted() {

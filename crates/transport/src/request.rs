@@ -285,12 +285,18 @@ impl Request {
                 headers.insert(name.clone(), value.clone());
             }
         }
-        let request_id = service
-            .idempotency_key_header_name()
-            .map(|name| (name, self.idempotency_key.take().unwrap_or_else(new_request_id)));
-        let correlation_id = service
-            .correlation_header_name()
-            .map(|name| (name, self.correlation_id.take().unwrap_or_else(new_request_id)));
+        let request_id = service.idempotency_key_header_name().map(|name| {
+            (
+                name,
+                self.idempotency_key.take().unwrap_or_else(new_request_id),
+            )
+        });
+        let correlation_id = service.correlation_header_name().map(|name| {
+            (
+                name,
+                self.correlation_id.take().unwrap_or_else(new_request_id),
+            )
+        });
         for (name, value) in request_id.iter().chain(correlation_id.iter()) {
             let (name, value) = header_pair(name, value)?;
             headers.insert(name, value);
