@@ -273,3 +273,32 @@ fn publishable_crates_ship_both_licence_texts() {
     }
     fail_on(&problems, "crates without the licence texts");
 }
+
+/// Links in crate READMEs work on crates.io and docs.rs (where the README is the crate page): absolute URLs,
+/// `#anchors` or files inside the crate, never a path that leaves the crate folder.
+#[test]
+fn crate_readme_links_stay_inside_the_crate() {
+    let mut problems = Vec::new();
+    for p in metadata().publishable() {
+        let readme = p
+            .dir()
+            .join(p.readme.as_deref().unwrap_or(Path::new("README.md")));
+        let Ok(text) = std::fs::read_to_string(&readme) else {
+            continue;
+        };
+        for (n, line) in text.lines().enumerate() {
+            for (at, _) in line.match_indices("](") {
+                let target = &line[at + 2..];
+                if target.starts_with("../") || target.starts_with('/') {
+                    let link: String = target.chars().take_while(|c| *c != ')').collect();
+                    problems.push(format!(
+                        "{}:{}: `{link}` leaves the crate (use https://github.com/offerkit/offerkit/blob/main/...)",
+                        readme.display(),
+                        n + 1
+                    ));
+                }
+            }
+        }
+    }
+    fail_on(&problems, "README links that break on crates.io");
+}
