@@ -36,9 +36,9 @@ async fn version_of(program: &str, needed_for: &str) -> String {
     }
 }
 
-/// Runs `program script ROOT` against a fresh `offerkit sandbox serve`; returns its stdout after checking
-/// it exited 0 and that the sandbox's own journal agrees with what the script reported.
-async fn drive(program: &str, script: &str) -> String {
+/// Runs `program script ROOT` against a fresh `offerkit sandbox serve`, and checks that it exited 0, printed
+/// each step (ending with `<language> example: ok`), and that the sandbox's own journal agrees.
+async fn drive(program: &str, script: &str, language: &str) {
     let dir = TempDir::new("languages");
     let served = serve(dir.path(), &[]).await;
     let root = format!("http://{}", served.addr);
@@ -65,7 +65,15 @@ async fn drive(program: &str, script: &str) -> String {
     assert_eq!(journal["entries"][0]["fault"], "throttle", "{journal}");
     let (status, _) = http(&served.addr, "GET", "/v2/offer/starter-pack", None).await;
     assert_eq!(status, 404, "the offer is deleted");
-    stdout
+    for step in [
+        "first DELETE: 429, Retry-After 1",
+        "retried DELETE: 200, deleted starter-pack",
+        "journal: 2 DELETEs, 1 acted",
+    ] {
+        assert!(stdout.contains(step), "no `{step}` in:\n{stdout}");
+    }
+    let last = format!("{language} example: ok");
+    assert!(stdout.trim_end().ends_with(&last), "{stdout}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,20 +87,7 @@ async fn the_python_example_seeds_calls_injects_a_fault_and_reads_the_journal() 
         version.starts_with("Python 3."),
         "python3 --version: {version}"
     );
-    let stdout = drive("python3", "python/drive_sandbox.py").await;
-    assert!(
-        stdout.contains("first DELETE: 429, Retry-After 1"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("retried DELETE: 200, deleted starter-pack"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("journal: 2 DELETEs, 1 acted"), "{stdout}");
-    assert!(
-        stdout.trim_end().ends_with("python example: ok"),
-        "{stdout}"
-    );
+    drive("python3", "python/drive_sandbox.py", "python").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,15 +107,5 @@ async fn the_node_example_seeds_calls_injects_a_fault_and_reads_the_journal() {
         major >= 18,
         "the Node example needs Node 18+ (built-in fetch); found {version}"
     );
-    let stdout = drive("node", "node/drive_sandbox.mjs").await;
-    assert!(
-        stdout.contains("first DELETE: 429, Retry-After 1"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("retried DELETE: 200, deleted starter-pack"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("journal: 2 DELETEs, 1 acted"), "{stdout}");
-    assert!(stdout.trim_end().ends_with("node example: ok"), "{stdout}");
+    drive("node", "node/drive_sandbox.mjs", "node").await;
 }

@@ -133,46 +133,29 @@ impl Package {
 impl Metadata {
     /// Runs `cargo metadata --no-deps` for the workspace whose root manifest is in `root`.
     pub fn load(root: &Path) -> Result<Self, String> {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let output = Command::new(cargo)
-            .args([
-                "metadata",
-                "--format-version",
-                "1",
-                "--no-deps",
-                "--manifest-path",
-            ])
-            .arg(root.join("Cargo.toml"))
-            .output()
-            .map_err(|e| format!("could not run `cargo metadata`: {e}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "`cargo metadata` failed: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
-            ));
-        }
-        Self::parse(&output.stdout)
+        Self::run(root, &["--no-deps"])
     }
 
     /// Runs a full `cargo metadata` (every dependency, all platforms) for the workspace at `root`, offline and
     /// from the lockfile as it is (`--offline --locked`): what `cargo build` already downloaded is enough.
     pub fn load_resolved(root: &Path) -> Result<Self, String> {
+        Self::run(root, &["--offline", "--locked"])
+    }
+
+    /// `cargo metadata --format-version 1 FLAGS --manifest-path ROOT/Cargo.toml`, parsed.
+    fn run(root: &Path, flags: &[&str]) -> Result<Self, String> {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let output = Command::new(cargo)
-            .args([
-                "metadata",
-                "--format-version",
-                "1",
-                "--offline",
-                "--locked",
-                "--manifest-path",
-            ])
+            .args(["metadata", "--format-version", "1"])
+            .args(flags)
+            .arg("--manifest-path")
             .arg(root.join("Cargo.toml"))
             .output()
             .map_err(|e| format!("could not run `cargo metadata`: {e}"))?;
         if !output.status.success() {
             return Err(format!(
-                "`cargo metadata --offline --locked` failed: {}",
+                "`cargo metadata {}` failed: {}",
+                flags.join(" "),
                 String::from_utf8_lossy(&output.stderr).trim()
             ));
         }
