@@ -5,6 +5,7 @@ mod appcharge;
 mod cli;
 mod cli_batch;
 mod cli_batch_hardening;
+mod cli_doctor;
 mod cli_support;
 mod dockerfile;
 mod partner_center_ingestion;

@@ -54,6 +54,10 @@ pub struct Cli {
 /// Options valid with every subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct Global {
+    /// Show the library's request spans and retries on stderr (-v: one line per request;
+    /// -vv: everything offerkit traces). RUST_LOG, when set, is the filter instead.
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
     /// Print the typed response as JSON instead of a readable summary.
     #[arg(long, global = true)]
     pub json: bool,
@@ -125,6 +129,8 @@ pub enum Command {
     Batch(BatchArgs),
     /// Start the sandbox, seed it, and retract one target of every kind.
     Demo(DemoArgs),
+    /// Check the configuration of each configured vendor: keys set, a token, one read.
+    Doctor(DoctorArgs),
     /// The local vendor emulator.
     #[command(subcommand)]
     Sandbox(SandboxCmd),
@@ -326,6 +332,31 @@ pub struct BatchArgs {
     /// Write results JSONL here instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `offerkit doctor`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+For each vendor with at least one key set (or only --vendor): which keys are set and where
+each came from (env, profile, sandbox, flag; never their values), whether a token can be
+obtained, and whether one read that needs no target id succeeds, with the fix for each
+failure. Exit 0 when every checked vendor works; 1 on a vendor or network failure; 2 when
+a required key is missing.")]
+pub struct DoctorArgs {
+    /// Check only this vendor (partner-center-ingestion, partner-center-orders, adobe,
+    /// appcharge, or their short names); it fails when not configured.
+    #[arg(long, value_parser = vendor_parser())]
+    pub vendor: Option<offerkit::Vendor>,
+}
+
+/// Parses `--vendor` with [`offerkit::Vendor::parse`] (every spelling it knows).
+fn vendor_parser() -> impl TypedValueParser<Value = offerkit::Vendor> {
+    clap::builder::NonEmptyStringValueParser::new().try_map(|raw: String| {
+        offerkit::Vendor::parse(&raw).ok_or_else(|| {
+            let known: Vec<&str> = offerkit::Vendor::ALL.iter().map(|v| v.id()).collect();
+            format!("unknown vendor `{raw}` (one of: {})", known.join(", "))
+        })
+    })
 }
 
 /// `offerkit demo`

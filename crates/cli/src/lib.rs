@@ -2,7 +2,7 @@
 //!
 //! As a library (so tests and the demo can drive it in-process): [`args`] (the clap command
 //! tree and exit-code help), [`setup`] (profile/env/flags/`--sandbox` → client), [`commands`]
-//! (one module per subcommand family), [`batch`] (the resumable batch engine: input, journal,
+//! (one module per subcommand family), [`logging`] (`-v`, `RUST_LOG`), [`batch`] (the resumable batch engine: input, journal,
 //! rate limits, reporting), [`exit`] (exit codes).
 // docs.rs builds with `--cfg docsrs` on nightly: feature-gated items get their "Available on crate feature" badge.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -29,6 +29,7 @@ pub mod args;
 pub mod batch;
 pub mod commands;
 pub mod exit;
+pub mod logging;
 pub mod setup;
 #[cfg(test)]
 mod testutil;
@@ -42,6 +43,7 @@ use exit::Exit;
 /// Parses the process arguments, runs the command, returns the exit code.
 pub async fn main() -> Exit {
     let cli = Cli::parse();
+    logging::init(cli.global.verbose);
     run(cli).await
 }
 
@@ -64,6 +66,7 @@ pub async fn run(cli: Cli) -> Exit {
     };
     let exit = match &cli.command {
         Command::Batch(args) => commands::batch::run(&session, args, json).await,
+        Command::Doctor(args) => commands::doctor::run(&session, &cli.global, args, json).await,
         command => match commands::single::op(command) {
             Some(Ok(op)) => commands::single::run(&session.client, &op, json).await,
             Some(Err(error)) => {

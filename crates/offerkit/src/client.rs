@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::check::{Check, CheckStep, Stage};
 use crate::config::Config;
 use crate::error::Error;
 use crate::outcome::{Details, Outcome};
@@ -164,6 +165,18 @@ impl Client {
     /// Runs a read-only query (see [`Retract::query`]).
     pub async fn query(&self, query: &Query) -> Result<Details, Error> {
         self.vendor(query.vendor())?.query(query).await
+    }
+
+    /// Checks `vendor` ([`Retract::check`]): a token, then one read. A vendor that cannot be built
+    /// from the configuration (a missing key) fails at the token step, with the key to set.
+    pub async fn check(&self, vendor: Vendor) -> Check {
+        match self.vendor(vendor) {
+            Ok(imp) => imp.check().await,
+            Err(error) => Check::new(
+                CheckStep::failed(vendor, Stage::Config, error),
+                CheckStep::Skipped("not configured".to_owned()),
+            ),
+        }
     }
 }
 

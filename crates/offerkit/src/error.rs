@@ -226,9 +226,19 @@ impl fmt::Debug for Error {
     }
 }
 
+/// `kind: message`, then each cause of the source chain the message does not already hold (once,
+/// by [`offerkit_transport::ErrorChain`]'s rule: down to "dns error: failed to lookup address
+/// information" or "Connection refused"), then the vendor code and HTTP status.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind, self.message)?;
+        let mut line = format!("{}: {}", self.kind, self.message);
+        offerkit_transport::ErrorChain::append_causes(
+            &mut line,
+            self.source
+                .as_deref()
+                .map(|s| s as &(dyn std::error::Error + 'static)),
+        );
+        f.write_str(&line)?;
         match (&self.code, self.http_status) {
             (Some(code), Some(status)) => write!(f, " (code {code}, HTTP {status})"),
             (Some(code), None) => write!(f, " (code {code})"),

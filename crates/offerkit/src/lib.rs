@@ -15,7 +15,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Table of contents: the target format, the one trait, outcomes and errors, configuration,
-// the client that holds one `Retract` impl per compiled-in vendor.
+// the client that holds one `Retract` impl per compiled-in vendor, and the health check
+// (`check`: a token and one read per vendor, each failure with its fix).
+mod check;
 mod client;
 mod config;
 mod error;
@@ -25,6 +27,7 @@ mod target;
 mod vendors;
 
 pub use async_trait::async_trait;
+pub use check::{Check, CheckStep, Stage, fix_for};
 pub use client::{Client, ClientBuilder};
 pub use config::{
     CONFIG_KEYS, Config, ConfigKey, KeyScope, ProfilePermissions, VendorConfig,
@@ -37,7 +40,9 @@ pub use offerkit_models::ids::{
     SubscriptionId,
 };
 pub use outcome::{Details, Fallback, JobInfo, Outcome, Status};
-pub use retract::{JobHandle, JobRecorder, ListQuery, Probe, Query, Retract, RetractContext};
+pub use retract::{
+    JobHandle, JobProgress, JobRecorder, ListQuery, Probe, Query, Retract, RetractContext,
+};
 pub use target::{
     Action, AdobeDelete, AdobeOfferType, AppchargeDelete, IfOutsideWindow, IngestionDelete,
     IngestionWithdraw, OrdersCancel, OrdersCancelSubscription, OrdersStopRenewal, ResourceRef,

@@ -16,6 +16,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::Value;
 
+use crate::check::{Check, CheckStep};
 use crate::error::Error;
 use crate::outcome::{Details, Outcome};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
@@ -79,6 +80,14 @@ pub trait Retract: Send + Sync {
             "{} does not use asynchronous jobs; cannot resume {target}",
             self.vendor()
         )))
+    }
+
+    /// Whether this vendor can be used as configured: a token, then one cheap read that needs no
+    /// target id, each step with the fix when it fails ([`Check`]; `offerkit doctor`). Read-only.
+    /// The default skips both steps.
+    async fn check(&self) -> Check {
+        let skipped = || CheckStep::Skipped(format!("{} has no check", self.vendor()));
+        Check::new(skipped(), skipped())
     }
 
     /// Read-only operations (`get`, `list`, job `status`) for the CLI. The default
@@ -148,6 +157,51 @@ pub struct RetractContext {
     job_deadline: Duration,
     recorder: Option<Arc<dyn JobRecorder>>,
     snapshots: bool,
+    progress: Option<ProgressHook>,
+}
+
+/// The hook of [`RetractContext::with_job_progress`].
+type ProgressHook = Arc<dyn Fn(&JobProgress) + Send + Sync>;
+
+/// Where an asynchronous vendor job stands while a retraction waits for it, handed to the hook of
+/// [`RetractContext::with_job_progress`] before each pause between two status polls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct JobProgress {
+    /// The vendor running the job.
+    pub vendor: Vendor,
+    /// The vendor's job id.
+    pub job_id: JobId,
+    /// The job's last state as the vendor spelled it (`notStarted`, `running`, ...), or
+    /// `submitted` before the first status poll.
+    pub state: String,
+    /// Status polls made so far.
+    pub polls: u32,
+    /// Time spent waiting so far.
+    pub waited: Duration,
+    /// The pause before the next status poll.
+    pub next_poll_in: Duration,
+}
+
+impl JobProgress {
+    /// The progress of `vendor`'s job `job_id`.
+    pub fn new(
+        vendor: Vendor,
+        job_id: JobId,
+        state: impl Into<String>,
+        polls: u32,
+        waited: Duration,
+        next_poll_in: Duration,
+    ) -> Self {
+        JobProgress {
+            vendor,
+            job_id,
+            state: state.into(),
+            polls,
+            waited,
+            next_poll_in,
+        }
+    }
 }
 
 impl RetractContext {
@@ -163,6 +217,7 @@ impl RetractContext {
             job_deadline: Self::DEFAULT_JOB_DEADLINE,
             recorder: None,
             snapshots: false,
+            progress: None,
         }
     }
 
@@ -182,6 +237,39 @@ impl RetractContext {
     pub fn with_job_recorder(mut self, recorder: Arc<dyn JobRecorder>) -> Self {
         self.recorder = Some(recorder);
         self
+    }
+
+    /// Calls `hook` while a retraction waits for an asynchronous job (Partner Center ingestion's
+    /// configure jobs), before each pause between two status polls: the job's state and when the
+    /// next poll comes. For a caller that shows progress (the CLI's single commands: a spinner
+    /// or a line per poll); the hook must not block. Synchronous vendors never call it.
+    ///
+    /// ```
+    /// use offerkit::RetractContext;
+    /// let ctx = RetractContext::new().with_job_progress(|p| {
+    ///     eprintln!("job {}: {}, next poll in {:?}", p.job_id, p.state, p.next_poll_in)
+    /// });
+    /// # let _ = ctx;
+    /// ```
+    pub fn with_job_progress(
+        mut self,
+        hook: impl Fn(&JobProgress) + Send + Sync + 'static,
+    ) -> Self {
+        self.progress = Some(Arc::new(hook));
+        self
+    }
+
+    /// Hands `progress` to the hook of [`RetractContext::with_job_progress`], if any (vendor
+    /// impls call it from their poll loop).
+    pub fn report_progress(&self, progress: &JobProgress) {
+        if let Some(hook) = &self.progress {
+            hook(progress);
+        }
+    }
+
+    /// Whether a progress hook is set.
+    pub fn has_job_progress(&self) -> bool {
+        self.progress.is_some()
     }
 
     /// Asks for [`crate::Details::snapshot`]: the resource as it was before the retraction, even
@@ -231,6 +319,7 @@ impl std::fmt::Debug for RetractContext {
             .field("job_deadline", &self.job_deadline)
             .field("recorder", &self.recorder.is_some())
             .field("snapshots", &self.snapshots)
+            .field("progress", &self.progress.is_some())
             .finish()
     }
 }

@@ -360,6 +360,8 @@ impl IngestionClient {
             poll_interval: Poller::DEFAULT_POLL_INTERVAL,
             deadline: Poller::DEFAULT_DEADLINE,
             last_status: None,
+            on_progress: None,
+            polls: 0,
         }
     }
 }
@@ -396,6 +398,36 @@ pub struct Poller {
     poll_interval: Duration,
     deadline: Duration,
     last_status: Option<ConfigureStatus>,
+    on_progress: Option<ProgressHook>,
+    polls: u32,
+}
+
+/// Where a [`Poller::wait`] stands, handed to the [`Poller::on_progress`] hook before each pause:
+/// what the job's last status said and when the next status call comes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PollProgress {
+    /// The job.
+    pub job_id: JobId,
+    /// The last `jobStatus` read (`notStarted`, `running`, ...), or `submitted` before the first
+    /// status call.
+    pub state: String,
+    /// Status calls made so far by this poller.
+    pub polls: u32,
+    /// Time since this wait began.
+    pub waited: Duration,
+    /// The pause before the next status call.
+    pub next_poll_in: Duration,
+}
+
+/// The callback of [`Poller::on_progress`].
+#[derive(Clone)]
+struct ProgressHook(std::sync::Arc<dyn Fn(&PollProgress) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook")
+    }
 }
 
 impl Poller {
@@ -444,6 +476,45 @@ impl Poller {
         self
     }
 
+    /// Calls `hook` before each pause of [`Poller::wait`] (after submission and after every
+    /// status call that finds the job still pending) with the job's state and the time to the
+    /// next status call: what a command line shows while a job runs for minutes. It must not
+    /// block.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use offerkit_partner_center_ingestion::{IngestionClient, JobHandle, JobId, transport::StaticToken};
+    /// # fn main() -> Result<(), offerkit_partner_center_ingestion::Error> {
+    /// # let client = IngestionClient::builder().credential(Arc::new(StaticToken::new("t"))).build()?;
+    /// let poller = client
+    ///     .poller(JobHandle::new(JobId::new("j1")?))
+    ///     .on_progress(|p| eprintln!("job {}: {}, next poll in {:?}", p.job_id, p.state, p.next_poll_in));
+    /// # let _ = poller; Ok(()) }
+    /// ```
+    pub fn on_progress(mut self, hook: impl Fn(&PollProgress) + Send + Sync + 'static) -> Self {
+        self.on_progress = Some(ProgressHook(std::sync::Arc::new(hook)));
+        self
+    }
+
+    /// Tells the progress hook, if any, that the next status call comes after `pause`.
+    fn report(&self, start: tokio::time::Instant, pause: Duration) {
+        let Some(hook) = &self.on_progress else {
+            return;
+        };
+        let state = self
+            .last_status
+            .as_ref()
+            .and_then(|s| s.job_status.as_ref())
+            .map_or("submitted", |s| s.as_str());
+        (hook.0)(&PollProgress {
+            job_id: self.handle.job_id.clone(),
+            state: state.to_owned(),
+            polls: self.polls,
+            waited: start.elapsed(),
+            next_poll_in: pause,
+        });
+    }
+
     /// The job being followed.
     ///
     /// ```
@@ -483,6 +554,7 @@ impl Poller {
     /// # Ok(()) }
     /// ```
     pub async fn step(&mut self) -> Result<JobState, Error> {
+        self.polls += 1;
         let status = self.client.job_status(&self.handle.job_id).await?;
         self.last_status = Some(status.clone());
         Ok(JobState::from_status(status))
@@ -506,6 +578,7 @@ impl Poller {
         let mut pause = self.first_pause();
         loop {
             let remaining = self.deadline.saturating_sub(start.elapsed());
+            self.report(start, pause.min(remaining));
             tokio::time::sleep(pause.min(remaining)).await;
             pause = self.poll_interval;
             match self.step().await {

@@ -16,7 +16,7 @@ pub use configure::Submitted;
 // Typed vendor meanings over the transport error.
 pub use error::Error;
 // Configure jobs: the serializable handle, the poller and what it finds.
-pub use job::{JobHandle, JobOutcome, JobPurpose, JobState, Poller};
+pub use job::{JobHandle, JobOutcome, JobPurpose, JobState, PollProgress, Poller};
 // Reading offers, and what a read says about an offer already retracted.
 pub use offers::{OfferGone, PrivateOfferQuery, WithdrawRole, is_deleted, is_withdrawn};
 // The delete and withdraw requests.

@@ -749,6 +749,16 @@ async fn poller_reports_failed_jobs_with_string_and_object_errors() {
     }
 }
 
+/// A client on `mock` (no I/O), for the paused-clock poller tests.
+fn mock_client(mock: &MockTransport) -> IngestionClient {
+    IngestionClient::builder()
+        .base_url(format!("https://graph.example{PREFIX}"))
+        .credential(Arc::new(StaticToken::new(TOKEN)))
+        .transport(mock.transport())
+        .build()
+        .expect("client")
+}
+
 // On a paused clock with a mock transport (answers without I/O), so the number of polls inside
 // the deadline does not depend on how loaded the machine is.
 #[tokio::test(flavor = "current_thread", start_paused = true)]
@@ -761,12 +771,7 @@ async fn poller_times_out_with_the_time_waited_and_last_status() {
         );
         MockResponse::json(200, &running)
     });
-    let client = IngestionClient::builder()
-        .base_url(format!("https://graph.example{PREFIX}"))
-        .credential(Arc::new(StaticToken::new(TOKEN)))
-        .transport(mock.transport())
-        .build()
-        .expect("client");
+    let client = mock_client(&mock);
     let err = client
         .poller(JobHandle::new(JobId::new(JOB_ID).expect("id")))
         .poll_interval(Duration::from_millis(5))
@@ -790,6 +795,49 @@ async fn poller_times_out_with_the_time_waited_and_last_status() {
     }
     assert!(err.to_string().contains("running/pending"), "{err}");
     assert!(mock.requests().len() >= 2);
+}
+
+// The progress hook: before each pause, the state and the time to the next poll (paused clock,
+// mock transport: two pending answers, then success).
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn poller_reports_progress_before_each_pause() {
+    let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let seen = calls.clone();
+    let mock = MockTransport::new(move |_req| {
+        let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let body = if n < 2 {
+            status("running", "pending", json!([]))
+        } else {
+            status("completed", "succeeded", json!([]))
+        };
+        MockResponse::json(200, &body)
+    });
+    let client = mock_client(&mock);
+    let progress = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = progress.clone();
+    let outcome = client
+        .poller(JobHandle::new(JobId::new(JOB_ID).expect("id")))
+        .poll_interval(Duration::from_secs(60))
+        .on_progress(move |p| sink.lock().expect("lock").push(p.clone()))
+        .wait()
+        .await
+        .expect("wait");
+    assert!(outcome.is_succeeded());
+    let progress = progress.lock().expect("lock");
+    let states: Vec<(&str, u32, Duration)> = progress
+        .iter()
+        .map(|p| (p.state.as_str(), p.polls, p.next_poll_in))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            // No submission time in the handle: the first poll comes at once.
+            ("submitted", 0, Duration::ZERO),
+            ("running", 1, Duration::from_secs(60)),
+            ("running", 2, Duration::from_secs(60)),
+        ]
+    );
+    assert!(progress.iter().all(|p| p.job_id.as_str() == JOB_ID));
 }
 
 #[tokio::test]

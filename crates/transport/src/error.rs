@@ -54,7 +54,7 @@ pub enum Error {
     /// No connection could be made. Not sent; always safe to repeat.
     #[error(
         "could not connect to {service} for `{operation}` at {url} after {attempts} attempt(s); \
-         check the base URL, proxy and network ({source})"
+         check the base URL, proxy and network ({})", ErrorChain::new(&**.source)
     )]
     Connect {
         /// The service (vendor name or identity provider).
@@ -99,7 +99,8 @@ pub enum Error {
     },
     /// The connection failed after the request may have been written. Maybe sent.
     #[error(
-        "the connection to {service} failed during `{operation}` after {attempts} attempt(s): {source}"
+        "the connection to {service} failed during `{operation}` after {attempts} attempt(s): {}",
+        ErrorChain::new(&**.source)
     )]
     Io {
         /// The service.
@@ -323,10 +324,12 @@ impl fmt::Display for AuthError {
         if let Some(text) = &self.description {
             write!(f, ": {}", excerpt(text, 300))?;
         }
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
+        match &self.source {
+            // The endpoint never answered: the source says why (network, proxy, URL, timeout) and
+            // what to check; the credentials were not judged.
+            Some(source) => write!(f, " (no answer from the token endpoint): {source}"),
+            None => f.write_str("; check the tenant / org id, client id, client secret and scopes"),
         }
-        f.write_str("; check the tenant / org id, client id, client secret and scopes")
     }
 }
 
@@ -540,6 +543,66 @@ impl std::error::Error for ThrottledError {
     }
 }
 
+/// An error and its causes as one line, each cause once: `top: cause: cause`, where a cause whose
+/// text is already part of the line (a wrapper that repeats its source's message) is left out.
+///
+/// ```
+/// use offerkit_transport::ErrorChain;
+/// #[derive(Debug)]
+/// struct Outer(std::io::Error);
+/// impl std::fmt::Display for Outer {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         f.write_str("error sending request")
+///     }
+/// }
+/// impl std::error::Error for Outer {
+///     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> { Some(&self.0) }
+/// }
+/// let err = Outer(std::io::Error::other("Connection refused"));
+/// assert_eq!(ErrorChain::new(&err).to_string(), "error sending request: Connection refused");
+/// ```
+#[derive(Clone, Copy)]
+pub struct ErrorChain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl<'a> ErrorChain<'a> {
+    /// The chain of `err` (itself, then each [`std::error::Error::source`]).
+    pub fn new(err: &'a (dyn std::error::Error + 'static)) -> Self {
+        Self(err)
+    }
+
+    /// Appends to `line` the text of `first` and of each of its sources that `line` does not
+    /// already contain, each after `": "`: the one rule by which every offerkit error prints its
+    /// causes.
+    pub fn append_causes(line: &mut String, first: Option<&(dyn std::error::Error + 'static)>) {
+        let mut next = first;
+        while let Some(err) = next {
+            let text = err.to_string();
+            let text = text.trim();
+            if !text.is_empty() && !line.contains(text) {
+                if !line.is_empty() {
+                    line.push_str(": ");
+                }
+                line.push_str(text);
+            }
+            next = err.source();
+        }
+    }
+}
+
+impl fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut line = String::new();
+        Self::append_causes(&mut line, Some(self.0));
+        f.write_str(&line)
+    }
+}
+
+impl fmt::Debug for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
 /// The first `max` characters of `text`, with an ellipsis when cut.
 pub(crate) fn excerpt(text: &str, max: usize) -> String {
     let text = text.trim();
@@ -577,6 +640,93 @@ mod tests {
             api("not json", Some("r-2")).answer_suffix(),
             " (request id r-2)"
         );
+    }
+
+    /// An error with a source, as the HTTP stack nests them.
+    #[derive(Debug)]
+    struct Nested(&'static str, Option<Box<Nested>>);
+
+    impl fmt::Display for Nested {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Nested {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1
+                .as_deref()
+                .map(|e| e as &(dyn std::error::Error + 'static))
+        }
+    }
+
+    fn dns_failure() -> BoxError {
+        let io = Nested(
+            "failed to lookup address information: Name or service not known",
+            None,
+        );
+        let connect = Nested("dns error", Some(Box::new(io)));
+        let client = Nested("client error (Connect)", Some(Box::new(connect)));
+        crate::redact::scrubbed(Box::new(Nested(
+            "error sending request for url (https://login.example.invalid/t/oauth2/token)",
+            Some(Box::new(client)),
+        )))
+    }
+
+    #[test]
+    fn a_connect_error_prints_its_whole_cause_chain_once() {
+        let err = Error::Connect {
+            service: "Azure AD",
+            operation: "token",
+            url: "https://login.example.invalid/t/oauth2/token".to_owned(),
+            attempts: 1,
+            source: dns_failure(),
+        };
+        let text = err.to_string();
+        assert!(
+            text.ends_with(
+                "(error sending request for url (https://login.example.invalid/t/oauth2/token): \
+                 client error (Connect): dns error: failed to lookup address information: Name or \
+                 service not known)"
+            ),
+            "{text}"
+        );
+        // A wrapper repeating its source's text is printed once.
+        let repeated = Nested("dns error", Some(Box::new(Nested("dns error", None))));
+        assert_eq!(ErrorChain::new(&repeated).to_string(), "dns error");
+    }
+
+    #[test]
+    fn an_unreachable_token_endpoint_is_not_blamed_on_the_credentials() {
+        let connect = Error::Connect {
+            service: "Azure AD",
+            operation: "token",
+            url: "https://login.example.invalid/t/oauth2/token".to_owned(),
+            attempts: 1,
+            source: dns_failure(),
+        };
+        let auth = Error::Auth(Box::new(AuthError::new(
+            "Azure AD",
+            None,
+            None,
+            None,
+            Some(Box::new(connect)),
+        )));
+        assert!(auth.is_unreachable());
+        let text = auth.to_string();
+        assert!(!text.contains("client secret"), "{text}");
+        assert!(
+            text.contains("proxy and network") && text.contains("Name or service not known"),
+            "{text}"
+        );
+        let refused = AuthError::new(
+            "Azure AD",
+            Some(StatusCode::UNAUTHORIZED),
+            Some("invalid_client".into()),
+            None,
+            None,
+        );
+        assert!(refused.to_string().contains("client secret"), "{refused}");
     }
 
     #[test]

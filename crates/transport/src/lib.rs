@@ -54,7 +54,8 @@ pub use auth::{
     Credential, NoCredential, StaticHeader, StaticToken, TokenCache,
 };
 pub use error::{
-    ApiError, AuthError, BoxError, DecodeError, Error, Refusal, RequestSent, ThrottledError,
+    ApiError, AuthError, BoxError, DecodeError, Error, ErrorChain, Refusal, RequestSent,
+    ThrottledError,
 };
 pub use error_info::{ErrorInfo, GenericErrorBody};
 pub use http_send::{HttpRequest, HttpResponse, HttpSend, ReqwestSend, SendError, SendOptions};

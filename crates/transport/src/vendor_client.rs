@@ -97,6 +97,18 @@ impl VendorClient {
         &self.inner.transport
     }
 
+    /// Obtains the credential's headers once without calling the API: for an OAuth credential
+    /// this fetches (or reuses) a token, so a failure is the token endpoint's answer
+    /// ([`Error::Auth`]); a static credential always succeeds. Used by health checks
+    /// (`offerkit doctor`).
+    pub async fn authenticate(&self) -> Result<(), Error> {
+        self.inner
+            .credential
+            .auth_headers(&self.inner.transport)
+            .await
+            .map(|_| ())
+    }
+
     /// Starts a request for `operation` (a stable name used in traces and errors).
     pub fn request(&self, method: Method, operation: &'static str) -> Request {
         Request::new(self, method, operation)

@@ -11,6 +11,7 @@ use crate::args::{
     AdobeCmd, AdobeRef, AppchargeCmd, Command, IngestionCmd, OfferRef, OrderRef, OrdersCmd,
     SubscriptionRef,
 };
+use crate::commands::job_progress::JobProgressView;
 use crate::exit::Exit;
 
 /// What a vendor subcommand asks for.
@@ -38,7 +39,15 @@ pub fn op(command: &Command) -> Option<Result<Op, Error>> {
 pub async fn run(client: &Client, op: &Op, json: bool) -> Exit {
     match op {
         Op::Retract(target) => {
-            let outcome = client.retract(target).await;
+            let outcome = if target.vendor() == Vendor::PartnerCenterIngestion {
+                // A configure job: minutes of polling, shown on stderr.
+                let (ctx, view) = JobProgressView::attach(client.context());
+                let outcome = client.retract_with(target, &ctx).await;
+                view.finish();
+                outcome
+            } else {
+                client.retract(target).await
+            };
             print_outcome(target, &outcome, json);
             Exit::for_outcome(&outcome)
         }

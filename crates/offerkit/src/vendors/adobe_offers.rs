@@ -20,13 +20,14 @@ use offerkit_adobe_offers::{
 };
 use serde_json::{Value, json};
 
+use crate::check::Check;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{AdobeOfferType, ResourceRef, Target};
 use crate::vendors::common::{
-    answered_404, config_error, error_from, failed_call, record_json, with_request_id,
+    answered_404, check_read, config_error, error_from, failed_call, record_json, with_request_id,
 };
 use offerkit_adobe_offers::ErrorInfo;
 use offerkit_models::Vendor;
@@ -88,6 +89,31 @@ impl Retract for Adobe {
                 Details::new().with_note(format!("Adobe answers 404 for {id}")),
             )),
         }
+    }
+
+    /// Token and read in one: listing personalized offers with `limit=1` first obtains an IMS
+    /// token (OAuth Server-to-Server).
+    async fn check(&self) -> Check {
+        let options = ListOptions::new().limit(1);
+        let read = self
+            .client
+            .list_offers(OfferType::Personalized, &options)
+            .await;
+        let read = check_read(
+            read,
+            |page| {
+                format!(
+                    "listed personalized offers (limit 1): {} read",
+                    page.results.as_ref().map_or(0, Vec::len)
+                )
+            },
+            |e| error_from(e, None),
+        );
+        Check::from_read(
+            VENDOR,
+            "Adobe IMS OAuth Server-to-Server token obtained",
+            read,
+        )
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {

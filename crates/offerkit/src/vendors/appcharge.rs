@@ -21,18 +21,22 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use offerkit_appcharge::{AppchargeClient, Deleted, ErrorInfo, Retraction};
 
+use crate::check::Check;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target};
 use crate::vendors::common::{
-    answered_404, config_error, error_from, failed_call, record_json, with_request_id,
+    answered_404, check_read, config_error, error_from, failed_call, record_json, with_request_id,
 };
 use offerkit_models::Vendor;
 use offerkit_models::ids::PublisherOfferId;
 
 const VENDOR: Vendor = Vendor::Appcharge;
+
+/// The publisher offer id [`Retract::check`] reads: one no offer is expected to have.
+const CHECK_OFFER_ID: &str = "offerkit-doctor-check";
 
 /// Why `list` is refused before anything is sent.
 const LIST_UNDOCUMENTED: &str = "appcharge does not support list: Appcharge documents GET \
@@ -100,6 +104,30 @@ impl Retract for Appcharge {
                 Details::new().with_note(format!("{id} is not among Appcharge's offers")),
             )),
         }
+    }
+
+    /// Token: none to obtain (a static publisher token). Read: `GET /v2/offer?publisherOfferIds=`
+    /// an id no one uses, the documented read, which lists nothing.
+    async fn check(&self) -> Check {
+        let probe = PublisherOfferId::new(CHECK_OFFER_ID).map_err(|e| Error::input(e.to_string()));
+        let read = match probe {
+            Ok(id) => check_read(
+                self.client.get_offers(&[id]).await,
+                |list| {
+                    format!(
+                        "read offers by id ({} listed for `{CHECK_OFFER_ID}`)",
+                        list.offers.as_ref().map_or(0, Vec::len)
+                    )
+                },
+                |e| error_from(e, None),
+            ),
+            Err(e) => Err((e, false)),
+        };
+        Check::from_read(
+            VENDOR,
+            "static publisher token: nothing to obtain (sent as x-publisher-token)",
+            read,
+        )
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {

@@ -35,6 +35,56 @@ where
     error.with_source(err)
 }
 
+/// A read made for [`crate::Retract::check`]: the note on success; on failure the facade error and
+/// whether it is the token that could not be obtained (the identity provider refused or never
+/// answered), which [`crate::Check::from_read`] reports as the token step.
+#[cfg(any(
+    feature = "adobe-offers",
+    feature = "appcharge",
+    feature = "partner-center-ingestion"
+))]
+pub(crate) fn check_read<T, E>(
+    read: Result<T, E>,
+    note: impl FnOnce(T) -> String,
+    to_error: impl FnOnce(E) -> Error,
+) -> Result<String, (Error, bool)>
+where
+    E: ErrorInfo,
+{
+    read.map(note).map_err(|e| {
+        let token = matches!(
+            e.transport_error(),
+            Some(offerkit_transport::Error::Auth(_))
+        );
+        (to_error(e), token)
+    })
+}
+
+/// The token step's note for both Partner Center vendors.
+#[cfg(any(
+    feature = "partner-center-orders",
+    feature = "partner-center-ingestion"
+))]
+pub(crate) const AZURE_TOKEN: &str = "Azure AD client-credentials token obtained";
+
+/// The token step of [`crate::Retract::check`] for a client that can authenticate on its own
+/// ([`offerkit_transport::VendorClient::authenticate`]).
+#[cfg(any(
+    feature = "partner-center-orders",
+    feature = "partner-center-ingestion"
+))]
+pub(crate) async fn check_token(
+    vendor: Vendor,
+    client: &offerkit_transport::VendorClient,
+    note: &str,
+) -> crate::check::CheckStep {
+    use crate::check::{CheckStep, Stage};
+    match client.authenticate().await {
+        Ok(()) => CheckStep::Passed(note.to_owned()),
+        Err(e) => CheckStep::failed(vendor, Stage::Token, error_from(e, None)),
+    }
+}
+
 /// The facade kind of an error, from what [`ErrorInfo`] says of it.
 pub(crate) fn kind_of(err: &dyn ErrorInfo) -> ErrorKind {
     use offerkit_transport::Error as T;
@@ -45,6 +95,9 @@ pub(crate) fn kind_of(err: &dyn ErrorInfo) -> ErrorKind {
         return ErrorKind::Auth;
     }
     match err.transport_error() {
+        // The token endpoint never answered (DNS, refused, TLS, timeout): a network failure,
+        // not a judgement of the credentials.
+        Some(T::Auth(auth)) if auth.source.is_some() => ErrorKind::Transport,
         Some(T::Auth(_)) => ErrorKind::Auth,
         Some(T::Throttled(_)) => ErrorKind::RateLimited,
         Some(e @ T::Api(_)) if e.is_not_found() => ErrorKind::NotFound,

@@ -25,12 +25,15 @@ use offerkit_partner_center_ingestion::{
     WithdrawRole as IngestionRole,
 };
 
+use crate::check::{Check, CheckStep, Stage};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, JobInfo, Outcome};
-use crate::retract::{JobHandle, Probe, Query, Retract, RetractContext};
+use crate::retract::{JobHandle, JobProgress, Probe, Query, Retract, RetractContext};
 use crate::target::{ResourceRef, Target, WithdrawRole};
-use crate::vendors::common::{config_error, error_from, to_value, with_request_id};
+use crate::vendors::common::{
+    AZURE_TOKEN, check_read, check_token, config_error, error_from, to_value, with_request_id,
+};
 
 const VENDOR: Vendor = Vendor::PartnerCenterIngestion;
 
@@ -190,6 +193,25 @@ impl Retract for PartnerCenterIngestion {
         }
     }
 
+    /// Token: Azure AD client credentials (resource `https://graph.microsoft.com/`). Read: the
+    /// private offers query with a limit of 1.
+    async fn check(&self) -> Check {
+        let token = check_token(VENDOR, self.client.vendor_client(), AZURE_TOKEN).await;
+        if !token.is_ok() {
+            return Check::new(token, CheckStep::Skipped("no token".to_owned()));
+        }
+        let read = self.client.query_private_offers().limit(1).send().await;
+        let read = check_read(
+            read,
+            |offers| format!("listed private offers (limit 1): {} read", offers.len()),
+            facade_error,
+        );
+        match read {
+            Ok(note) => Check::new(token, CheckStep::Passed(note)),
+            Err((error, _)) => Check::new(token, CheckStep::failed(VENDOR, Stage::Read, error)),
+        }
+    }
+
     async fn query(&self, query: &Query) -> Result<Details, Error> {
         let details = match query {
             Query::Get(ResourceRef::PrivateOffer(id)) => {
@@ -232,12 +254,25 @@ impl PartnerCenterIngestion {
         handle: IngestionJob,
         ctx: &RetractContext,
     ) -> Result<Retraction<ConfigureStatus, OfferGone>, ingestion::Error> {
-        self.client
+        let mut poller = self
+            .client
             .poller(handle)
             .poll_interval(ctx.poll_interval())
-            .deadline(ctx.job_deadline())
-            .wait_retraction()
-            .await
+            .deadline(ctx.job_deadline());
+        if ctx.has_job_progress() {
+            let ctx = ctx.clone();
+            poller = poller.on_progress(move |p| {
+                ctx.report_progress(&JobProgress::new(
+                    VENDOR,
+                    p.job_id.clone(),
+                    p.state.clone(),
+                    p.polls,
+                    p.waited,
+                    p.next_poll_in,
+                ));
+            });
+        }
+        poller.wait_retraction().await
     }
 }
 

@@ -29,12 +29,15 @@ use offerkit_partner_center_orders::{
     OrdersClient, Retraction, SubscriptionOutcome, SubscriptionResult,
 };
 
+use crate::check::{Check, CheckStep};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::outcome::{Details, Fallback, Outcome};
 use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::target::{IfOutsideWindow, ResourceRef, Target};
-use crate::vendors::common::{config_error, error_from, failed_call, to_value, with_request_id};
+use crate::vendors::common::{
+    AZURE_TOKEN, check_token, config_error, error_from, failed_call, to_value, with_request_id,
+};
 use offerkit_models::Vendor;
 
 const VENDOR: Vendor = Vendor::PartnerCenterOrders;
@@ -140,6 +143,19 @@ impl Retract for PartnerCenterOrders {
         } else {
             Probe::Present(details)
         })
+    }
+
+    /// Token: Azure AD client credentials (resource `https://api.partnercenter.microsoft.com`).
+    /// Read: skipped, every orders read needs a customer tenant id.
+    async fn check(&self) -> Check {
+        let token = check_token(VENDOR, self.client.vendor_client(), AZURE_TOKEN).await;
+        let read = if token.is_ok() {
+            "every Partner Center orders read needs a customer: try `offerkit orders list \
+             --customer <tenant-id>`"
+        } else {
+            "no token"
+        };
+        Check::new(token, CheckStep::Skipped(read.to_owned()))
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {
