@@ -3,9 +3,8 @@
 //! through `OFFERKIT_*` env vars.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use offerkit_sandbox::{JournalEntry, Sandbox};
 use serde_json::Value;
@@ -30,31 +29,22 @@ pub const NO_RATE_LIMITS: [&str; 8] = [
 /// Ingestion job polls every 10 ms in these tests.
 pub const POLL_MS: &str = "10";
 
-static DIRS: AtomicUsize = AtomicUsize::new(0);
-
-/// A fresh directory under the system temp dir, removed on drop.
-pub struct TempDir(PathBuf);
+/// A fresh directory under the system temp dir (a `tempfile::TempDir` named for its test), removed on drop.
+pub struct TempDir(tempfile::TempDir);
 
 impl TempDir {
-    /// Creates `offerkit-it-cli-<tag>-<pid>-<n>`.
+    /// Creates `offerkit-it-cli-<tag>-<random>`.
     pub fn new(tag: &str) -> TempDir {
-        let n = DIRS.fetch_add(1, Ordering::SeqCst);
-        let path =
-            std::env::temp_dir().join(format!("offerkit-it-cli-{tag}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create temp dir");
-        TempDir(path)
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("offerkit-it-cli-{tag}-"))
+            .tempdir()
+            .expect("create temp dir");
+        TempDir(dir)
     }
 
     /// The directory.
     pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        self.0.path()
     }
 }
 

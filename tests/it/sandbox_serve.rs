@@ -17,11 +17,11 @@ use crate::cli_support::{TempDir, command};
 /// Upper bound for anything the server should do promptly (never reached when it works).
 const PATIENCE: Duration = Duration::from_secs(30);
 
-/// A running `offerkit sandbox serve`.
-struct Served {
+/// A running `offerkit sandbox serve` (killed when dropped).
+pub(crate) struct Served {
     child: Child,
     /// `127.0.0.1:PORT`, from the banner.
-    addr: String,
+    pub(crate) addr: String,
     /// The first banner line.
     banner: String,
     /// The rest of stderr, still open.
@@ -29,7 +29,7 @@ struct Served {
 }
 
 /// Starts `offerkit sandbox serve --port 0 ARGS…` and reads the first banner line.
-async fn serve(dir: &Path, args: &[&str]) -> Served {
+pub(crate) async fn serve(dir: &Path, args: &[&str]) -> Served {
     let mut child = command(&[], dir)
         .args(["sandbox", "serve", "--port", "0"])
         .args(args)
@@ -59,7 +59,12 @@ async fn serve(dir: &Path, args: &[&str]) -> Served {
 }
 
 /// One HTTP/1.1 request on a fresh connection (`Connection: close`); returns status and body.
-async fn http(addr: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, String) {
+pub(crate) async fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> (u16, String) {
     let (addr, method, path) = (addr.to_owned(), method.to_owned(), path.to_owned());
     let body = body.map(Value::to_string).unwrap_or_default();
     tokio::task::spawn_blocking(move || {

@@ -1,11 +1,13 @@
 //! Repository automation, run as `cargo xtask <task>`.
 //!
-//! Tasks: `codegen [--check]`, `bench [--quick] [--only N] [--sizes LIST] [--help]`, `release [--dry-run] [--allow-dirty] X.Y.Z`,
-//! `man [--dir DIR]` (the CLI's man pages, default `target/man/man1`).
+//! Tasks: `codegen [--check]`, `licenses`, `bench [--quick] [--only N] [--sizes LIST] [--help]`,
+//! `release [--dry-run] [--allow-dirty] X.Y.Z`, `man [--dir DIR]` (the CLI's man pages, default
+//! `target/man/man1`).
 //! `cargo test -p xtask` also runs the repository hygiene checks in `tidy`.
 
 mod bench;
 mod codegen;
+mod licenses;
 mod man;
 mod metadata;
 mod release;
@@ -20,9 +22,10 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(args.iter().any(|a| a == "--check")),
         Some("bench") => bench::run(&args[1..]),
         Some("release") => release::run(&args[1..]),
+        Some("licenses") => licenses::run(),
         Some("man") => man::run(&args[1..]),
-        Some(other) => Err(format!("unknown task `{other}`; expected codegen, bench, release or man")),
-        None => Err("usage: cargo xtask <codegen [--check] | bench [--quick] [--only N] [--sizes LIST] | release [--dry-run] [--allow-dirty] X.Y.Z | man [--dir DIR]>".to_owned()),
+        Some(other) => Err(format!("unknown task `{other}`; expected codegen, bench, licenses, release or man")),
+        None => Err("usage: cargo xtask <codegen [--check] | licenses | bench [--quick] [--only N] [--sizes LIST] | release [--dry-run] [--allow-dirty] X.Y.Z | man [--dir DIR]>".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

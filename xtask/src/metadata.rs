@@ -15,7 +15,8 @@ use serde::Deserialize;
 /// The part of `cargo metadata --format-version 1 --no-deps` that xtask reads.
 #[derive(Debug, Deserialize)]
 pub struct Metadata {
-    /// Every workspace member (with `--no-deps`, only members are listed).
+    /// Every workspace member (with `--no-deps`, only members are listed; [`Metadata::load_resolved`] lists
+    /// every package of the resolved graph).
     pub packages: Vec<Package>,
 }
 
@@ -32,8 +33,15 @@ pub struct Package {
     pub publish: Option<Vec<String>>,
     /// `package.description`.
     pub description: Option<String>,
-    /// `package.license`.
+    /// `package.license` (an SPDX expression).
     pub license: Option<String>,
+    /// `package.license-file`, for packages whose licence has no SPDX expression.
+    #[serde(default)]
+    pub license_file: Option<PathBuf>,
+    /// Where the package comes from (`registry+...`, `git+...`); `None` for a path package such as a
+    /// workspace member.
+    #[serde(default)]
+    pub source: Option<String>,
     /// `package.repository`.
     pub repository: Option<String>,
     /// `package.readme`, as declared (relative to the package folder).
@@ -125,21 +133,29 @@ impl Package {
 impl Metadata {
     /// Runs `cargo metadata --no-deps` for the workspace whose root manifest is in `root`.
     pub fn load(root: &Path) -> Result<Self, String> {
+        Self::run(root, &["--no-deps"])
+    }
+
+    /// Runs a full `cargo metadata` (every dependency, all platforms) for the workspace at `root`, offline and
+    /// from the lockfile as it is (`--offline --locked`): what `cargo build` already downloaded is enough.
+    pub fn load_resolved(root: &Path) -> Result<Self, String> {
+        Self::run(root, &["--offline", "--locked"])
+    }
+
+    /// `cargo metadata --format-version 1 FLAGS --manifest-path ROOT/Cargo.toml`, parsed.
+    fn run(root: &Path, flags: &[&str]) -> Result<Self, String> {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let output = Command::new(cargo)
-            .args([
-                "metadata",
-                "--format-version",
-                "1",
-                "--no-deps",
-                "--manifest-path",
-            ])
+            .args(["metadata", "--format-version", "1"])
+            .args(flags)
+            .arg("--manifest-path")
             .arg(root.join("Cargo.toml"))
             .output()
             .map_err(|e| format!("could not run `cargo metadata`: {e}"))?;
         if !output.status.success() {
             return Err(format!(
-                "`cargo metadata` failed: {}",
+                "`cargo metadata {}` failed: {}",
+                flags.join(" "),
                 String::from_utf8_lossy(&output.stderr).trim()
             ));
         }

@@ -6,7 +6,12 @@
 //!   and `cargo package` all crates in order (stopping at the first failure). The real tree is never modified.
 //! - real run: set the version in the root `Cargo.toml`, then `cargo publish` each crate in order, waiting for
 //!   it to be visible before the next. The bump stays in the tree for the user to commit and tag.
+//!
+//! Both runs check API compatibility against the latest published version with cargo-semver-checks when it
+//! is installed ([`api`]): the dry run on the copy after packaging, the real run before publishing. Without the
+//! tool, or for a crate never published, it says so plainly and goes on.
 
+mod api;
 mod changelog;
 mod order;
 mod package;
@@ -132,31 +137,21 @@ fn check_lockstep(root: &Path, order: &[String], version: Version) -> Result<Met
     }
 }
 
-/// A temporary folder removed when dropped.
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The dry run: everything on a copy of the workspace, the real tree untouched.
 fn dry_run(root: &Path, order: &[String], version: Version) -> Result<(), String> {
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let copy = TempDir(
-        std::env::temp_dir().join(format!("offerkit-release-{}-{stamp}", std::process::id())),
-    );
-    let files = package::copy_workspace(root, &copy.0)?;
+    // Removed when dropped, whatever happens below.
+    let scratch = tempfile::Builder::new()
+        .prefix("offerkit-release-")
+        .tempdir()
+        .map_err(|e| format!("could not create a temporary folder: {e}"))?;
+    let copy = scratch.path().join("workspace");
+    let files = package::copy_workspace(root, &copy)?;
     eprintln!(
         "- copied {files} files to {} (the real tree is not modified)",
-        copy.0.display()
+        copy.display()
     );
-    bump(&copy.0, order, version)?;
-    let copied = check_lockstep(&copy.0, order, version)?;
+    bump(&copy, order, version)?;
+    let copied = check_lockstep(&copy, order, version)?;
     eprintln!("- every publishable crate is at {version}");
     let crates: Vec<(String, PathBuf)> = order
         .iter()
@@ -169,11 +164,12 @@ fn dry_run(root: &Path, order: &[String], version: Version) -> Result<(), String
         "- packaging in order with `cargo package` (target dir {}):",
         target_dir.display()
     );
-    match package::package_all(&copy.0, &crates, &version.to_string(), &target_dir) {
+    match package::package_all(&copy, &crates, &version.to_string(), &target_dir) {
         Ok(files) => {
             for file in files {
                 eprintln!("    packaged {}", file.display());
             }
+            api::check(&copy, order)?;
             eprintln!(
                 "dry run of {version} passed; nothing was published and the work tree was left as it was"
             );
@@ -201,6 +197,7 @@ fn release(root: &Path, order: &[String], options: Options) -> Result<(), String
     eprintln!("- setting {version} in Cargo.toml:");
     let bumped = bump(root, order, version)?;
     check_lockstep(root, order, version)?;
+    api::check(root, order)?;
     // The only uncommitted change is our own bump (the tree was checked clean), so let cargo publish with it.
     publish::publish_all(
         root,

@@ -234,3 +234,71 @@ fn unsafe_code_is_forbidden_everywhere() {
     }
     fail_on(&problems, "crates that allow unsafe code");
 }
+
+/// Every third-party package in the lockfile is under a licence of the allow-list (`xtask/src/licenses.rs`),
+/// read offline from `cargo metadata`. Advisories (RustSec) are not checked: that needs a network database.
+#[test]
+fn dependency_licences_are_allowed() {
+    let resolved = Metadata::load_resolved(&workspace_root()).expect("cargo metadata --offline");
+    let third_party = resolved
+        .packages
+        .iter()
+        .filter(|p| p.source.is_some())
+        .count();
+    assert!(
+        third_party > 50,
+        "only {third_party} third-party packages: not the resolved graph?"
+    );
+    fail_on(
+        &crate::licenses::problems(&resolved),
+        "dependencies whose licence is not allowed",
+    );
+}
+
+/// Every publishable crate ships both licence texts, identical to the root's (symlinks in the crate folder,
+/// which `cargo package` follows).
+#[test]
+fn publishable_crates_ship_both_licence_texts() {
+    let root = workspace_root();
+    let mut problems = Vec::new();
+    for name in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        let want = std::fs::read(root.join(name)).expect("root licence text");
+        for p in metadata().publishable() {
+            match std::fs::read(p.dir().join(name)) {
+                Ok(text) if text == want => {}
+                Ok(_) => problems.push(format!("{}: {name} differs from the root's", p.name)),
+                Err(e) => problems.push(format!("{}: no {name} ({e})", p.name)),
+            }
+        }
+    }
+    fail_on(&problems, "crates without the licence texts");
+}
+
+/// Links in crate READMEs work on crates.io and docs.rs (where the README is the crate page): absolute URLs,
+/// `#anchors` or files inside the crate, never a path that leaves the crate folder.
+#[test]
+fn crate_readme_links_stay_inside_the_crate() {
+    let mut problems = Vec::new();
+    for p in metadata().publishable() {
+        let readme = p
+            .dir()
+            .join(p.readme.as_deref().unwrap_or(Path::new("README.md")));
+        let Ok(text) = std::fs::read_to_string(&readme) else {
+            continue;
+        };
+        for (n, line) in text.lines().enumerate() {
+            for (at, _) in line.match_indices("](") {
+                let target = &line[at + 2..];
+                if target.starts_with("../") || target.starts_with('/') {
+                    let link: String = target.chars().take_while(|c| *c != ')').collect();
+                    problems.push(format!(
+                        "{}:{}: `{link}` leaves the crate (use https://github.com/offerkit/offerkit/blob/main/...)",
+                        readme.display(),
+                        n + 1
+                    ));
+                }
+            }
+        }
+    }
+    fail_on(&problems, "README links that break on crates.io");
+}

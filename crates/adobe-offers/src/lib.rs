@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// docs.rs builds with `--cfg docsrs` on nightly: feature-gated items get their "Available on crate feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The client, its builder and the configuration keys it reads.
 mod client;

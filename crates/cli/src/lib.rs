@@ -5,6 +5,8 @@
 //! (one module per subcommand family), [`logging`] (`-v`, `RUST_LOG`), [`batch`] (the resumable
 //! batch engine: input, journal, rate limits, reporting), [`plan_file`] (the plan `plan` writes
 //! and `apply` reads), [`exit`] (exit codes).
+// docs.rs builds with `--cfg docsrs` on nightly: feature-gated items get their "Available on crate feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// `println!` that never panics: a closed stdout (`offerkit … | head -1`) loses the line, and the
 /// command goes on to its real exit code.

@@ -8,6 +8,8 @@
 //! assert_eq!(offer.extra["future"], 1);
 //! # }
 //! ```
+// docs.rs builds with `--cfg docsrs` on nightly: feature-gated items get their "Available on crate feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Table of contents: the shared vocabulary (ids, retraction, Vendor), the lenient building
 // blocks, the generated records and one module per vendor behind its feature.

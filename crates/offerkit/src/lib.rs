@@ -11,6 +11,8 @@
 //! println!("{}: {}", target.key(), outcome.status().as_str());
 //! # });
 //! ```
+// docs.rs builds with `--cfg docsrs` on nightly: feature-gated items get their "Available on crate feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Table of contents: the target format, the one trait, outcomes (of retractions and of
 // restores) and errors, configuration, the client that holds one `Retract` impl per compiled-in

@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// docs.rs builds with `--cfg docsrs` on nightly: feature-gated items get their "Available on crate feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cancel; // what to cancel, what it did, and the already-cancelled check
 mod client; // the client, its builder and its configuration keys

@@ -20,7 +20,8 @@
 //!
 //! Modules: `vendors/` holds one slice per API family (routes, handlers, store, seeding, error
 //! dialect, credential check); beside them the generic parts, which know no vendor.
-
+// docs.rs builds with `--cfg docsrs` on nightly: feature-gated items get their "Available on crate feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![recursion_limit = "512"]
 // `Reply` (the error side of handler helpers) is a short-lived per-request value; boxing it buys nothing.
 #![allow(clippy::result_large_err)]

@@ -54,16 +54,13 @@ mod tests {
 
     #[test]
     fn round_trip_and_missing() {
-        let dir =
-            std::env::temp_dir().join(format!("offerkit-sandbox-persist-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("state.json");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
         assert!(load(&path).unwrap().is_none());
         save(&path, &serde_json::json!({"a": 1})).unwrap();
         assert_eq!(load(&path).unwrap(), Some(serde_json::json!({"a": 1})));
         assert!(!temp_path(&path).exists());
         std::fs::write(&path, b"{broken").unwrap();
         assert!(load(&path).is_err());
-        let _ = std::fs::remove_dir_all(dir);
     }
 }

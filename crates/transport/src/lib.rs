@@ -23,12 +23,15 @@
 //!     .await?;
 //! # let _ = deleted; Ok(()) }
 //! ```
+// docs.rs builds with `--cfg docsrs` on nightly: feature-gated items get their "Available on crate feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Table of contents: `pipeline` (the Transport and its attempt loop), `request` and
 // `vendor_client` (one operation, one vendor endpoint), `response`, `error` and `error_info`
 // (errors and the accessor trait), `redact` (the one scrubber of secrets in vendor text), `retry`,
 // `auth` (credentials and the token cache), `service` and `settings` (what a vendor crate declares
-// and builds from), `pacing` (the hook a batch paces every attempt with), `urls`, `secret`, `uuid`,
+// and builds from), `pacing` (the hook a batch paces every attempt with), `http_send`, `urls`,
+// `secret`,
 // `mock` (feature `test-util`).
 pub mod auth;
 mod error;
@@ -46,7 +49,6 @@ mod secret;
 mod service;
 mod settings;
 mod urls;
-mod uuid;
 mod vendor_client;
 
 pub use auth::{

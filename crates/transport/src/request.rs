@@ -14,7 +14,6 @@ use serde::de::DeserializeOwned;
 use crate::http_send::RedactedHeaders;
 use crate::pipeline::Call;
 use crate::urls::{build_url, encode_segment, resolve_link};
-use crate::uuid::new_uuid;
 use offerkit_models::retraction::{Deleted, NotFound, Retraction};
 
 use crate::{Error, GenericErrorBody, Idempotency, Response, RetryPolicy, Transport, VendorClient};
@@ -286,12 +285,18 @@ impl Request {
                 headers.insert(name.clone(), value.clone());
             }
         }
-        let request_id = service
-            .idempotency_key_header_name()
-            .map(|name| (name, self.idempotency_key.take().unwrap_or_else(new_uuid)));
-        let correlation_id = service
-            .correlation_header_name()
-            .map(|name| (name, self.correlation_id.take().unwrap_or_else(new_uuid)));
+        let request_id = service.idempotency_key_header_name().map(|name| {
+            (
+                name,
+                self.idempotency_key.take().unwrap_or_else(new_request_id),
+            )
+        });
+        let correlation_id = service.correlation_header_name().map(|name| {
+            (
+                name,
+                self.correlation_id.take().unwrap_or_else(new_request_id),
+            )
+        });
         for (name, value) in request_id.iter().chain(correlation_id.iter()) {
             let (name, value) = header_pair(name, value)?;
             headers.insert(name, value);
@@ -344,4 +349,25 @@ pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, Header
         )
     })?;
     Ok((n, v))
+}
+
+/// A random UUID v4 in its canonical (lowercase, hyphenated) text form: the `MS-RequestId` /
+/// `MS-CorrelationId` of a call that was not given one. The idempotency key of a keyed call, so it
+/// comes from the operating system's random source (`uuid`'s `v4`, through getrandom).
+fn new_request_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn request_ids_are_distinct_lowercase_v4_uuids() {
+        let a = super::new_request_id();
+        let parsed = uuid::Uuid::parse_str(&a).unwrap();
+        assert_eq!(parsed.get_version(), Some(uuid::Version::Random), "{a}");
+        assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122, "{a}");
+        assert_eq!(a.len(), 36);
+        assert_eq!(a, a.to_ascii_lowercase());
+        assert_ne!(a, super::new_request_id());
+    }
 }

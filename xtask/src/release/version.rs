@@ -224,9 +224,8 @@ serde = { version = "1", features = ["derive"] }
     fn works_on_a_copy_of_the_real_manifest() {
         let root = crate::metadata::workspace_root();
         let original = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-        let dir = std::env::temp_dir().join(format!("xtask-version-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let copy = dir.join("Cargo.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("Cargo.toml");
         std::fs::write(&copy, &original).unwrap();
 
         let crates = [
@@ -242,7 +241,6 @@ serde = { version = "1", features = ["derive"] }
         )
         .unwrap();
         std::fs::write(&copy, &text).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
 
         assert_eq!(changes[0].field, "workspace.package.version");
         // Every other change is the version of one of the named crates' workspace dependency

@@ -475,15 +475,9 @@ async fn openapi_and_health() {
 
 #[tokio::test]
 async fn state_file_survives_restart_and_seed_file_loads() {
-    let dir = std::env::temp_dir().join(format!(
-        "offerkit-sandbox-it-{}-{}",
-        std::process::id(),
-        line!()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let seed_path = dir.join("seed.json");
-    let state_path = dir.join("state.json");
-    let _ = std::fs::remove_file(&state_path);
+    let dir = tempfile::tempdir().unwrap();
+    let seed_path = dir.path().join("seed.json");
+    let state_path = dir.path().join("state.json");
     std::fs::write(
         &seed_path,
         serde_json::to_vec(&json!({"appcharge": {"offers": [offer("seeded")]}})).unwrap(),
@@ -540,7 +534,6 @@ async fn state_file_survives_restart_and_seed_file_loads() {
     .await;
     assert_eq!(s, 200, "issued tokens survive a restart");
     sb.shutdown().await.unwrap();
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// The seed route takes bodies larger than the vendor routes (its own cap), and refuses past it.
