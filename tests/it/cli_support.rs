@@ -3,7 +3,7 @@
 //! through `OFFERKIT_*` env vars.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 
 use offerkit_sandbox::{JournalEntry, Sandbox};

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use offerkit::{Error, ErrorKind, Vendor};
 
 use crate::args::ApplyArgs;
-use crate::batch::input::Input;
+use crate::batch::input::{Input, InputFormat};
 use crate::batch::journal::{self, Environment};
 use crate::batch::report::{ProgressMode, count_table};
 use crate::commands::batch::{Backend, Files, print_summary, run_input, run_options};
@@ -72,6 +72,8 @@ async fn apply(session: &Session, args: &ApplyArgs, json: bool) -> Result<Exit, 
     let input = Input::spool_named(&mut targets_text(&chosen).as_bytes(), name)?;
     let files = Files {
         input: args.plan.clone(),
+        // The plan's targets, spooled as JSONL lines.
+        format: Some(InputFormat::Jsonl),
         journal: Some(
             args.journal
                 .clone()
