@@ -242,9 +242,11 @@ impl Retract for Adobe {
     async fn inspect(&self, target: &Target) -> Result<Inspection, Error> {
         let (id, offer_type) = offer_of(target)?;
         let read = self.client.get_offer_raw(id, offer_type).await;
-        Ok(inspect_read(read.map_err(|e| error_from(e, None))?.map(|offer| offer.raw), || {
-            format!("Adobe answers 404 for {id}")
-        }))
+        Ok(inspect_read(
+            read.map_err(|e| error_from(e, None))?
+                .map(|offer| offer.raw),
+            || format!("Adobe answers 404 for {id}"),
+        ))
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {

@@ -231,9 +231,11 @@ impl Retract for Appcharge {
     async fn inspect(&self, target: &Target) -> Result<Inspection, Error> {
         let id = offer_id_of(target)?;
         let read = self.client.get_offer_raw(id).await;
-        Ok(inspect_read(read.map_err(|e| error_from(e, None))?.map(|offer| offer.raw), || {
-            format!("{id} is not among Appcharge's offers")
-        }))
+        Ok(inspect_read(
+            read.map_err(|e| error_from(e, None))?
+                .map(|offer| offer.raw),
+            || format!("{id} is not among Appcharge's offers"),
+        ))
     }
 
     async fn query(&self, query: &Query) -> Result<Details, Error> {
