@@ -11,6 +11,7 @@ mod cli_plan;
 mod cli_restore;
 mod cli_select;
 mod cli_support;
+mod cli_workflow;
 mod dockerfile;
 mod pacing;
 mod partner_center_ingestion;
