@@ -1,6 +1,8 @@
-//! The dependency tree's licences against an allow-list, offline (`cargo xtask licenses`; also a tidy test).
+//! The dependency tree's licences against an allow-list (`cargo xtask licenses`; also a tidy test).
 //!
-//! Every package `cargo metadata` resolves from the lockfile (all platforms, every dependency kind) must have
+//! Every package `cargo metadata` resolves from the lockfile (every dependency kind; all platforms for
+//! `cargo xtask licenses`, which lets cargo download what it lacks, and this machine's platform for the
+//! offline tidy test, which reads only what the build here downloaded) must have
 //! an SPDX licence expression that the allow-list satisfies: `A OR B` needs one side, `A AND B` both, and
 //! `A WITH exception` needs `A` and an allowed exception. The legacy `A/B` spelling reads as `A OR B`. A
 //! package with no expression (only a `license-file`) must be listed in [`LICENSE_FILE_ONLY`] with the
@@ -189,7 +191,7 @@ pub fn problems(resolved: &Metadata) -> Vec<String> {
 
 /// `cargo xtask licenses`: checks the tree, prints a one-line summary or every problem.
 pub fn run() -> Result<(), String> {
-    let resolved = Metadata::load_resolved(&crate::metadata::workspace_root())?;
+    let resolved = Metadata::load_resolved_all_platforms(&crate::metadata::workspace_root())?;
     let problems = problems(&resolved);
     let third_party = resolved
         .packages

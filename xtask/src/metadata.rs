@@ -136,10 +136,20 @@ impl Metadata {
         Self::run(root, &["--no-deps"])
     }
 
-    /// Runs a full `cargo metadata` (every dependency, all platforms) for the workspace at `root`, offline and
-    /// from the lockfile as it is (`--offline --locked`): what `cargo build` already downloaded is enough.
+    /// Runs a full `cargo metadata` for the workspace at `root`, offline and from the lockfile as it is
+    /// (`--offline --locked`), with the dependencies of this machine's platform (`--filter-platform HOST`):
+    /// what `cargo build` here already downloaded. Without the filter cargo wants every platform's packages
+    /// (Windows-only crates, say), which a fresh checkout that only built here does not have.
     pub fn load_resolved(root: &Path) -> Result<Self, String> {
-        Self::run(root, &["--offline", "--locked"])
+        let host = host_triple()?;
+        Self::run(root, &["--offline", "--locked", "--filter-platform", &host])
+    }
+
+    /// Runs a full `cargo metadata` for the workspace at `root` from the lockfile as it is (`--locked`), every
+    /// platform's dependencies included: cargo downloads the packages it lacks (network), so this is for
+    /// `cargo xtask licenses`, never for a test.
+    pub fn load_resolved_all_platforms(root: &Path) -> Result<Self, String> {
+        Self::run(root, &["--locked"])
     }
 
     /// `cargo metadata --format-version 1 FLAGS --manifest-path ROOT/Cargo.toml`, parsed.
@@ -238,4 +248,18 @@ mod tests {
         );
         assert_eq!(metadata.packages[1].dir(), Path::new("/w/b"));
     }
+}
+
+/// The host target triple, from `rustc -vV` (`host: x86_64-unknown-linux-gnu`).
+fn host_triple() -> Result<String, String> {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let output = Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .map_err(|e| format!("could not run `rustc -vV`: {e}"))?;
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(|h| h.trim().to_owned())
+        .ok_or_else(|| "`rustc -vV` printed no `host:` line".to_owned())
 }

@@ -57,7 +57,25 @@ impl ProfileChoice {
 /// (`$XDG_CONFIG_HOME` or `~/.config` on Linux, `~/Library/Application Support` on macOS,
 /// `%APPDATA%` on Windows); `None` when the system has none (no home directory).
 pub fn default_profile_file() -> Option<PathBuf> {
-    dirs::config_dir().map(|dir| dir.join("offerkit").join("config.toml"))
+    config_dir().map(|dir| dir.join("offerkit").join("config.toml"))
+}
+
+/// The platform's config directory, from the environment as the `dirs` crate reads it (that crate
+/// is not used: its `option-ext` dependency is MPL-2.0, outside the workspace's licence
+/// allow-list in `xtask/src/licenses.rs`). A relative value is ignored, as XDG asks.
+fn config_dir() -> Option<PathBuf> {
+    let absolute = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|path| path.is_absolute())
+    };
+    if cfg!(windows) {
+        absolute("APPDATA")
+    } else if cfg!(target_os = "macos") {
+        absolute("HOME").map(|home| home.join("Library").join("Application Support"))
+    } else {
+        absolute("XDG_CONFIG_HOME").or_else(|| absolute("HOME").map(|home| home.join(".config")))
+    }
 }
 
 /// One profile chosen from a parsed file, and whether any profile of the file holds a secret
