@@ -291,6 +291,44 @@ async fn plan_names_invalid_lines_and_exits_2() {
     assert_eq!(plan.len(), 2, "header and ac-1 once: {plan:?}");
 }
 
+#[tokio::test]
+async fn plan_reads_csv_input_as_batch_does() {
+    let sandbox = sandbox().await;
+    let dir = TempDir::new("plan-csv");
+    let path = dir.path().join("targets.csv");
+    std::fs::write(
+        &path,
+        "vendor,action,publisherOfferId,customerTenantId,orderId\n\
+         appcharge,delete,ac-1,,\n\
+         partner-center-orders,cancel,,customer-1,order-old\n\
+         appcharge,delete,gone,,\n",
+    )
+    .expect("write");
+    let out = run(&sandbox, dir.path(), &["plan", &path.display().to_string()]).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let plan = out.json_lines();
+    assert_eq!(plan.len(), 4, "header and one line per row: {plan:?}");
+    let verdicts: Vec<(u64, &str)> = plan[1..]
+        .iter()
+        .map(|l| {
+            (
+                l["line"].as_u64().expect("line"),
+                l["verdict"].as_str().expect("verdict"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        vec![
+            (2, "will-retract"),
+            (3, "blocked"),
+            (4, "already-retracted")
+        ],
+        "line numbers are the file's own lines"
+    );
+    assert_eq!(mutating(&sandbox), Vec::<String>::new());
+}
+
 /// Makes a plan of `lines` against `sandbox` in `dir`; returns its path.
 async fn make_plan(sandbox: &Sandbox, dir: &Path, lines: &[Value]) -> String {
     let input = write_lines(dir, "targets.jsonl", lines);

@@ -575,8 +575,9 @@ pub struct AuditArgs {
     /// written into the journal and every results line.
     #[arg(long, value_name = "NAME")]
     pub actor: Option<String>,
-    /// Do not ask the vendors for the resource as it was before its retraction (`snapshot` in the
-    /// results; Adobe costs one more read per offer). Without snapshots nothing can be restored.
+    /// Do not make the extra reads for `snapshot` in the results (Adobe: one GET per offer before
+    /// its delete, which `restore` needs to re-create it). What a vendor returns anyway is still
+    /// kept: Appcharge's DELETE answers the deleted offer, orders are read before their PATCH.
     #[arg(long)]
     pub no_snapshots: bool,
 }
@@ -589,8 +590,12 @@ The plan's first line is {\"plan\": {\"version\": 1, \"createdAt\", \"environmen
 \"reversible\", \"snapshot\"}; verdict is will-retract, already-retracted, blocked or unknown.
 Exit 0 when no target is unknown, 1 otherwise, 2 for invalid input lines.")]
 pub struct PlanArgs {
-    /// The targets: one JSON target per line (the `offerkit batch` format); `-` reads stdin.
+    /// The targets, as for `offerkit batch`: JSONL (one target per line) or CSV; `-` reads stdin.
     pub file: PathBuf,
+    /// The input's format (default: csv for a FILE ending in .csv, jsonl otherwise and for
+    /// stdin).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<InputFormat>,
     /// Write the plan here instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,

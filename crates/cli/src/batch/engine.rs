@@ -327,34 +327,41 @@ pub enum Event<'a> {
     Pacing(&'a [BucketStats]),
 }
 
-/// The run's pacing: fixed slots per logical call, or a [`offerkit::pacing::Pacer`] per target
-/// that the transport asks before every attempt.
-enum Pacing {
+/// A run's pacing: fixed slots per logical call, or a [`offerkit::pacing::Pacer`] per target
+/// that the transport asks before every attempt. The batch engine and `offerkit plan`'s reads
+/// use it alike.
+pub enum Pacing {
+    /// Fixed pacing: the rates stay as set.
     Fixed(RateLimiter),
+    /// Adaptive pacing: each bucket follows the vendor's 429s.
     Adaptive(AdaptivePacing),
 }
 
 impl Pacing {
-    fn new(options: &Options) -> Self {
-        match options.pacing {
-            PacingMode::Fixed => Pacing::Fixed(RateLimiter::new(options.limits.clone())),
-            PacingMode::Adaptive => Pacing::Adaptive(AdaptivePacing::new(
-                options.limits.clone(),
-                options.ceilings.clone(),
-            )),
+    /// The pacing `mode` starting from `limits`, never above `ceilings` (adaptive).
+    pub fn new(mode: PacingMode, limits: &Limits, ceilings: &Limits) -> Self {
+        match mode {
+            PacingMode::Fixed => Pacing::Fixed(RateLimiter::new(limits.clone())),
+            PacingMode::Adaptive => {
+                Pacing::Adaptive(AdaptivePacing::new(limits.clone(), ceilings.clone()))
+            }
         }
+    }
+
+    fn for_options(options: &Options) -> Self {
+        Pacing::new(options.pacing, &options.limits, &options.ceilings)
     }
 
     /// Fixed pacing: waits for `bucket`'s next slot before a logical call. Adaptive pacing
     /// waits per attempt, inside the transport.
-    async fn acquire(&self, bucket: &str) {
+    pub async fn acquire(&self, bucket: &str) {
         if let Pacing::Fixed(limiter) = self {
             limiter.acquire(bucket).await;
         }
     }
 
     /// Runs one target's work, paced per attempt when adaptive.
-    async fn run<T>(&self, bucket: &str, work: impl std::future::Future<Output = T>) -> T {
+    pub async fn run<T>(&self, bucket: &str, work: impl std::future::Future<Output = T>) -> T {
         match self {
             Pacing::Fixed(_) => work.await,
             Pacing::Adaptive(adaptive) => {
@@ -364,7 +371,7 @@ impl Pacing {
     }
 
     /// Every bucket's figures, or only those whose rate changed since the last ask.
-    fn stats(&self, changed_only: bool) -> Vec<BucketStats> {
+    pub fn stats(&self, changed_only: bool) -> Vec<BucketStats> {
         match self {
             Pacing::Fixed(_) => Vec::new(),
             Pacing::Adaptive(adaptive) => adaptive.stats(changed_only),
@@ -518,7 +525,7 @@ pub async fn run(
     mut on_event: impl FnMut(Event<'_>),
 ) -> Result<Summary, Error> {
     let mut summary = Summary::default();
-    let pacing = Pacing::new(options);
+    let pacing = Pacing::for_options(options);
     let breaker = Mutex::new(Breaker::default());
     let mut entries = Entries {
         input,

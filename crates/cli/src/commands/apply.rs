@@ -18,7 +18,6 @@
 //! `ChangedSincePlan`) and nothing is sent for it.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
 use offerkit::{Error, ErrorKind, Vendor};
@@ -164,32 +163,15 @@ fn check_environment(
 
 /// Asks on the terminal; without one, refuses (`--yes` is required).
 fn confirm(chosen: &[&Planned]) -> Result<(), Error> {
-    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    if !terminal {
-        return Err(Error::new(
-            ErrorKind::Input,
-            format!(
-                "{} target(s) would be retracted and there is no terminal to confirm on: run \
-                 again with --yes to apply the plan; nothing was sent",
-                chosen.len()
-            ),
-        ));
-    }
-    let mut text = confirmation_text(chosen);
-    text.push_str("Retract these targets? [y/N] ");
-    let mut stderr = std::io::stderr().lock();
-    let _ = stderr.write_all(text.as_bytes());
-    let _ = stderr.flush();
-    drop(stderr);
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
-        return Ok(());
-    }
-    Err(Error::new(
-        ErrorKind::Input,
-        "not confirmed; nothing was sent",
-    ))
+    crate::commands::confirm::confirm(
+        &confirmation_text(chosen),
+        "Retract these targets?",
+        format!(
+            "{} target(s) would be retracted and there is no terminal to confirm on: run again \
+             with --yes to apply the plan; nothing was sent",
+            chosen.len()
+        ),
+    )
 }
 
 /// The counts per vendor and action, and how many cannot be undone.

@@ -122,8 +122,9 @@ pub fn files(args: &BatchArgs, rehearsal: bool) -> Result<Files, Error> {
 
 /// Runs the batch command.
 pub async fn run(session: &Session, args: &BatchArgs, json: bool) -> Exit {
-    // Results lines keep what each retraction removed (`snapshot`), for `offerkit restore`.
-    let options = options(args, session.client.context().clone().with_snapshots(true));
+    // Results lines keep what each retraction removed (`snapshot`, unless `--no-snapshots`), for
+    // `offerkit restore`: `run_options` sets it.
+    let options = options(args, session.client.context().clone());
     let environment = |vendors: &[Vendor]| session.environment(vendors);
     let backend = Backend {
         client: Arc::clone(&session.client),
@@ -182,7 +183,7 @@ pub async fn prepare_input(
     refuse_clashes(files)?;
     let scan = scan::scan(&input)?;
     let vendors: Vec<Vendor> = scan.vendors.iter().copied().collect();
-    preflight(&backend.client, &vendors)?;
+    preflight(&backend.client, &vendors, "the input")?;
     let environment = (backend.environment)(&vendors);
     let (replay, journal) = match &files.journal {
         None => (Replay::new(&scan.index), None),
@@ -341,7 +342,7 @@ pub(crate) fn refuse_same_files(named: &[(&str, &Path)]) -> Result<(), Error> {
 }
 
 /// Every vendor the input uses must be usable: all problems in one error, before any call.
-fn preflight(client: &Client, vendors: &[Vendor]) -> Result<(), Error> {
+pub(crate) fn preflight(client: &Client, vendors: &[Vendor], what: &str) -> Result<(), Error> {
     let problems: Vec<String> = vendors
         .iter()
         .filter_map(|v| client.vendor(*v).err())
@@ -353,7 +354,7 @@ fn preflight(client: &Client, vendors: &[Vendor]) -> Result<(), Error> {
     Err(Error::new(
         ErrorKind::Config,
         format!(
-            "the input uses vendors that cannot be called; nothing was sent: {}",
+            "{what} uses vendors that cannot be called; nothing was sent: {}",
             problems.join("; ")
         ),
     ))

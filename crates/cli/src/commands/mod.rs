@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod batch;
 pub mod completions;
+pub mod confirm;
 pub mod demo;
 pub mod doctor;
 pub mod job_progress;

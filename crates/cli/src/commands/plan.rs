@@ -14,11 +14,11 @@ use futures::StreamExt;
 use offerkit::{Error, ErrorKind, Target, Vendor, Verdict};
 
 use crate::args::PlanArgs;
-use crate::batch::input::{Input, Parsed, is_same_file, parse_line};
+use crate::batch::engine::Pacing;
+use crate::batch::input::{Input, Parsed};
 use crate::batch::journal;
-use crate::batch::rate::RateLimiter;
 use crate::batch::report::count_table;
-use crate::commands::batch::{limits, notice, open_output};
+use crate::commands::batch::{limits, notice, open_output, refuse_same_files};
 use crate::exit::Exit;
 use crate::plan_file::{Header, HeaderBody, InputRef, LineOut, VERSION, sha256_file};
 use crate::setup::Session;
@@ -54,7 +54,7 @@ fn read_targets(input: &Input) -> Result<Read, Error> {
     let mut first_line: HashMap<String, usize> = HashMap::new();
     for raw in input.lines()? {
         let raw = raw?;
-        match parse_line(&raw) {
+        match input.parse(&raw) {
             Parsed::Skip => {}
             Parsed::Invalid(error) => read.invalid.push((raw.number, error)),
             Parsed::Target(target) => {
@@ -76,19 +76,12 @@ fn read_targets(input: &Input) -> Result<Read, Error> {
 }
 
 async fn plan(session: &Session, args: &PlanArgs, json: bool) -> Result<Exit, Error> {
-    let input = Input::open(&args.file)?;
     if let Some(output) = &args.output
         && args.file != std::path::Path::new("-")
-        && is_same_file(output, &args.file)
     {
-        return Err(Error::new(
-            ErrorKind::Input,
-            format!(
-                "the plan file {} is also the input; name another file (nothing was read)",
-                output.display()
-            ),
-        ));
+        refuse_same_files(&[("the input", &args.file), ("the plan file", output)])?;
     }
+    let input = Input::open_as(&args.file, args.format)?;
     let sha256 = sha256_file(input.path())?;
     let read = read_targets(&input)?;
     for (line, error) in &read.invalid {
@@ -132,14 +125,16 @@ async fn plan(session: &Session, args: &PlanArgs, json: bool) -> Result<Exit, Er
     };
     write_json_line(out.as_mut(), &header).map_err(write_failed)?;
 
-    // Reads keep to the starting rates (no adaptation: a plan is a few reads per target).
-    let limiter = RateLimiter::new(limits(&args.pacing).0);
+    // The reads are paced as a batch run's calls are (`--pacing`, `--rate-limit`, `--initial-rate`).
+    let (start, ceilings) = limits(&args.pacing);
+    let pacing = Pacing::new(args.pacing.mode, &start, &ceilings);
     let client = &session.client;
-    let limiter = &limiter;
+    let pacing = &pacing;
     let mut inspected = futures::stream::iter(read.entries)
         .map(|entry| async move {
-            limiter.acquire(&entry.target.rate_limit_key()).await;
-            let inspection = client.inspect(&entry.target).await;
+            let bucket = entry.target.rate_limit_key();
+            pacing.acquire(&bucket).await;
+            let inspection = pacing.run(&bucket, client.inspect(&entry.target)).await;
             (entry, inspection)
         })
         .buffered(usize::from(args.pacing.concurrency));

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
-use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use offerkit::{
@@ -26,6 +26,8 @@ use serde_json::{Map, Value};
 use crate::args::RestoreArgs;
 use crate::batch::journal::{self, EnvironmentLine, Format, Journal};
 use crate::batch::keys::KeyIndex;
+use crate::batch::report::count_table;
+use crate::commands::batch::preflight;
 use crate::exit::Exit;
 use crate::setup::Session;
 
@@ -64,7 +66,7 @@ async fn restore(session: &Session, args: &RestoreArgs, json: bool) -> Result<Ex
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    preflight(session, &vendors)?;
+    preflight(&session.client, &vendors, "the results file")?;
     confirm(&entries, args.yes)?;
 
     let mut index = KeyIndex::with_capacity(entries.len());
@@ -75,7 +77,12 @@ async fn restore(session: &Session, args: &RestoreArgs, json: bool) -> Result<Ex
     let environment = session.environment(&vendors);
     let locked = journal::lock(&journal_path)?;
     let replay = locked.replay(&index)?;
-    let input = args.file.display().to_string();
+    // The journal binds to the results file itself, however it is named (as a batch journal
+    // binds to its input): `restore ./r.jsonl` resumes `restore r.jsonl`.
+    let input = std::fs::canonicalize(&args.file)
+        .unwrap_or_else(|_| args.file.clone())
+        .display()
+        .to_string();
     let first = match replay.format {
         Format::New | Format::One => Some(EnvironmentLine {
             offerkit_journal: journal::FORMAT,
@@ -116,7 +123,8 @@ async fn restore(session: &Session, args: &RestoreArgs, json: bool) -> Result<Ex
         *counts
             .entry((entry.target.vendor(), outcome.status()))
             .or_default() += 1;
-        write_line(out.as_mut(), entry, &outcome)?;
+        write_line(out.as_mut(), entry, &outcome)
+            .map_err(|e| output_error(args.output.as_deref(), &e))?;
     }
     out.flush()
         .map_err(|e| output_error(args.output.as_deref(), &e))?;
@@ -274,25 +282,6 @@ fn select(entries: Vec<Entry>, only: &[String]) -> Result<Vec<Entry>, Error> {
         .collect())
 }
 
-/// Every vendor to call must be usable: all problems at once, before any call.
-fn preflight(session: &Session, vendors: &[Vendor]) -> Result<(), Error> {
-    let problems: Vec<String> = vendors
-        .iter()
-        .filter_map(|v| session.client.vendor(*v).err())
-        .map(|e| e.message().to_owned())
-        .collect();
-    if problems.is_empty() {
-        return Ok(());
-    }
-    Err(Error::new(
-        ErrorKind::Config,
-        format!(
-            "the results file needs vendors that cannot be called; nothing was sent: {}",
-            problems.join("; ")
-        ),
-    ))
-}
-
 /// `--yes`, or a `y` typed on a terminal after the counts per vendor; without a terminal a
 /// refusal (exit 2), before any request.
 fn confirm(entries: &[Entry], yes: bool) -> Result<(), Error> {
@@ -307,40 +296,29 @@ fn confirm(entries: &[Entry], yes: bool) -> Result<(), Error> {
         // Nothing would be created: reporting the lines needs no confirmation.
         return Ok(());
     }
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(Error::new(
-            ErrorKind::Input,
-            format!(
-                "restore would re-create {} resource(s) and there is no terminal to confirm on: \
-                 run again with --yes; nothing was sent",
-                restorable.len()
-            ),
-        ));
-    }
     let mut per_vendor: BTreeMap<Vendor, usize> = BTreeMap::new();
     for entry in &restorable {
         *per_vendor.entry(entry.target.vendor()).or_default() += 1;
     }
+    let rows: Vec<(String, Vec<usize>)> = per_vendor
+        .iter()
+        .map(|(vendor, n)| (vendor.id().to_owned(), vec![*n]))
+        .collect();
     let mut text = String::from("offerkit restore will re-create:\n");
-    for (vendor, n) in &per_vendor {
-        text.push_str(&format!("  {:<10} {n}\n", vendor.id()));
-    }
+    text.push_str(&count_table(&["to re-create"], &rows));
     let others = entries.len() - restorable.len();
     if others > 0 {
-        text.push_str(&format!("  ({others} other line(s) cannot be restored)\n"));
+        text.push_str(&format!("({others} other line(s) cannot be restored)\n"));
     }
-    text.push_str("Proceed? [y/N] ");
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
-        Ok(())
-    } else {
-        Err(Error::new(
-            ErrorKind::Input,
-            "not confirmed; nothing was sent",
-        ))
-    }
+    crate::commands::confirm::confirm(
+        &text,
+        "Proceed?",
+        format!(
+            "restore would re-create {} resource(s) and there is no terminal to confirm on: \
+             run again with --yes; nothing was sent",
+            restorable.len()
+        ),
+    )
 }
 
 /// `RESULTS.jsonl.restore.journal` beside the results file (`….restore.sandbox.journal` for
@@ -379,7 +357,7 @@ fn output_error(path: Option<&Path>, e: &std::io::Error) -> Error {
 
 /// `{"line", "key", "vendor", "status", "oldId"?, "newId"?, "requestId"?, "note"?, "reason"?,
 /// "error"?}`; a closed stdout loses the line, not the run.
-fn write_line(out: &mut dyn Write, entry: &Entry, outcome: &RestoreOutcome) -> Result<(), Error> {
+fn write_line(out: &mut dyn Write, entry: &Entry, outcome: &RestoreOutcome) -> std::io::Result<()> {
     let mut line = Map::new();
     line.insert("line".to_owned(), entry.line.into());
     line.insert("key".to_owned(), entry.key.clone().into());
@@ -390,7 +368,7 @@ fn write_line(out: &mut dyn Write, entry: &Entry, outcome: &RestoreOutcome) -> R
     let mut text = Value::Object(line).to_string();
     text.push('\n');
     match out.write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(output_error(None, &e)),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e),
         _ => Ok(()),
     }
 }
@@ -407,13 +385,29 @@ fn print_summary(counts: &BTreeMap<(Vendor, RestoreStatus), usize>, journal: &Pa
             serde_json::json!({"summary": summary, "journal": journal.display().to_string()})
         )
     } else {
-        let mut text = String::new();
+        let statuses: Vec<RestoreStatus> = counts
+            .keys()
+            .map(|(_, status)| *status)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut per_vendor: BTreeMap<Vendor, Vec<usize>> = BTreeMap::new();
         for ((vendor, status), n) in counts {
-            text.push_str(&format!(
-                "{:<26} {:<15} {n}\n",
-                vendor.id(),
-                status.as_str()
-            ));
+            let row = per_vendor
+                .entry(*vendor)
+                .or_insert_with(|| vec![0; statuses.len()]);
+            if let Some(i) = statuses.iter().position(|s| s == status) {
+                row[i] = *n;
+            }
+        }
+        let columns: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+        let rows: Vec<(String, Vec<usize>)> = per_vendor
+            .into_iter()
+            .map(|(vendor, row)| (vendor.id().to_owned(), row))
+            .collect();
+        let mut text = String::new();
+        if !counts.is_empty() {
+            text.push_str(&count_table(&columns, &rows));
         }
         if counts.is_empty() {
             text.push_str("nothing to restore: no retracted line\n");

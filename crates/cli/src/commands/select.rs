@@ -24,10 +24,21 @@ pub async fn run(client: &Client, args: &SelectArgs, json: bool) -> Exit {
             for target in &selection.targets {
                 crate::print_json_line(target);
             }
-            for note in &selection.notes {
-                errln!("note: {note}");
+            if json {
+                // `--json`: every stderr line is JSON, as for the other commands.
+                for note in &selection.notes {
+                    crate::commands::batch::notice(note, true);
+                }
+                errln!(
+                    "{}",
+                    serde_json::json!({"read": selection.read, "matched": selection.matched()})
+                );
+            } else {
+                for note in &selection.notes {
+                    errln!("note: {note}");
+                }
+                errln!("read {}, matched {}", selection.read, selection.matched());
             }
-            errln!("read {}, matched {}", selection.read, selection.matched());
             Exit::Success
         }
         Err(error) => {
