@@ -198,6 +198,20 @@ pub fn workspace_root() -> PathBuf {
     xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
 }
 
+/// The host target triple, from `rustc -vV` (`host: x86_64-unknown-linux-gnu`).
+fn host_triple() -> Result<String, String> {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let output = Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .map_err(|e| format!("could not run `rustc -vV`: {e}"))?;
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(|h| h.trim().to_owned())
+        .ok_or_else(|| "`rustc -vV` printed no `host:` line".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,18 +262,4 @@ mod tests {
         );
         assert_eq!(metadata.packages[1].dir(), Path::new("/w/b"));
     }
-}
-
-/// The host target triple, from `rustc -vV` (`host: x86_64-unknown-linux-gnu`).
-fn host_triple() -> Result<String, String> {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
-    let output = Command::new(rustc)
-        .arg("-vV")
-        .output()
-        .map_err(|e| format!("could not run `rustc -vV`: {e}"))?;
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("host: "))
-        .map(|h| h.trim().to_owned())
-        .ok_or_else(|| "`rustc -vV` printed no `host:` line".to_owned())
 }

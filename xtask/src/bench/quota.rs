@@ -8,10 +8,8 @@
 //!
 //! Four runs, each against a fresh sandbox: the start rate far too high (10x the quota) and far
 //! too low (1/4 of it), each with adaptive pacing and with fixed pacing. Fixed pacing is today's:
-//! `--rate-limit` spacing per bucket and each request honouring its own `Retry-After`. When
-//! `offerkit batch --help` lists `--pacing` and `--initial-rate` (the pacing work of issue 18), the
-//! runs pass `--pacing adaptive|fixed` and `--initial-rate`; until then the adaptive runs are
-//! `n/a` and the fixed runs are emulated with `--rate-limit` alone, which the rows say.
+//! `--pacing fixed`: `--rate-limit` spacing per bucket and each request honouring its own
+//! `Retry-After`; adaptive is `--pacing adaptive` started with `--initial-rate`.
 //!
 //! Per run: wall time (process spawn to exit), the quota-bound minimum (for each bucket, the
 //! requests it admitted beyond its burst divided by its rate; the largest), their ratio (target
@@ -19,7 +17,6 @@
 //! divides quotas and targets by 10 (so the minimum stays about 2.9 minutes). Not part of CI.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::{Map, Value, json};
 
@@ -178,38 +175,14 @@ fn measure(ctx: &Ctx) -> Result<(Vec<Row>, Value), String> {
         .arg("--seed")
         .arg(&seed);
     let mix = run_json(generate)?;
-    let pacing_flags = has_pacing_flags(ctx);
-    if !pacing_flags {
-        eprintln!(
-            "bench: figure 6: `offerkit batch --help` lists no --pacing/--initial-rate: adaptive runs are n/a, fixed pacing is emulated with --rate-limit"
-        );
-    }
     let mut rows = Vec::new();
     let mut runs = Vec::new();
     let mut raw = Vec::new();
     for start in [Start::High, Start::Low] {
         for pacing in [Pacing::Adaptive, Pacing::Fixed] {
-            let name = run_name(start, pacing, pacing_flags);
-            if pacing == Pacing::Adaptive && !pacing_flags {
-                rows.push(Row::unavailable(
-                    &name,
-                    &target_text(),
-                    "this offerkit has no --pacing (the pacing work of issue 18 is not merged)",
-                ));
-                raw.push(json!({"run": name, "error": "no --pacing"}));
-                continue;
-            }
+            let name = run_name(start, pacing);
             eprintln!("bench: figure 6, {name}...");
-            match one_run(
-                ctx,
-                &dir,
-                &setup,
-                &targets,
-                &seed,
-                start,
-                pacing,
-                pacing_flags,
-            ) {
+            match one_run(ctx, &dir, &setup, &targets, &seed, start, pacing) {
                 Ok((run, doc)) => {
                     rows.push(row(&name, &run));
                     raw.push(doc);
@@ -228,7 +201,6 @@ fn measure(ctx: &Ctx) -> Result<(Vec<Row>, Value), String> {
             "orders_quota_per_min_per_customer_tenant": setup.orders_per_min,
             "targets": setup.targets,
             "concurrency": CONCURRENCY,
-            "pacing_flags": pacing_flags,
         },
         "mix": mix,
         "runs": raw,
@@ -237,27 +209,16 @@ fn measure(ctx: &Ctx) -> Result<(Vec<Row>, Value), String> {
     Ok((rows, doc))
 }
 
-fn run_name(start: Start, pacing: Pacing, pacing_flags: bool) -> String {
-    let pacing = match (pacing, pacing_flags) {
-        (Pacing::Adaptive, _) => "adaptive",
-        (Pacing::Fixed, true) => "fixed (--pacing fixed)",
-        (Pacing::Fixed, false) => "fixed (emulated: --rate-limit only)",
+fn run_name(start: Start, pacing: Pacing) -> String {
+    let pacing = match pacing {
+        Pacing::Adaptive => "adaptive",
+        Pacing::Fixed => "fixed (--pacing fixed)",
     };
     format!("6 quota, {}, {pacing}", start.label())
 }
 
-/// Whether this CLI's `batch --help` lists the pacing flags.
-fn has_pacing_flags(ctx: &Ctx) -> bool {
-    Command::new(ctx.cli())
-        .args(["batch", "--help"])
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .is_some_and(|help| help.contains("--pacing") && help.contains("--initial-rate"))
-}
-
 /// The batch flags that set where a run starts and how it paces.
-fn pacing_args(setup: &Setup, start: Start, pacing: Pacing, pacing_flags: bool) -> Vec<String> {
+fn pacing_args(setup: &Setup, start: Start, pacing: Pacing) -> Vec<String> {
     let f = start.factor();
     let requests = |quota: u32| ((f64::from(quota) * f).round() as u64).max(1);
     let targets = |quota: u32, cost: f64| ((f64::from(quota) * f / cost).round() as u64).max(1);
@@ -275,9 +236,7 @@ fn pacing_args(setup: &Setup, start: Start, pacing: Pacing, pacing_flags: bool) 
             ));
         }
         Pacing::Fixed => {
-            if pacing_flags {
-                args.push("--pacing=fixed".to_owned());
-            }
+            args.push("--pacing=fixed".to_owned());
             // --rate-limit counts targets started per minute per bucket.
             args.push(format!(
                 "--rate-limit=appcharge={}",
@@ -292,7 +251,6 @@ fn pacing_args(setup: &Setup, start: Start, pacing: Pacing, pacing_flags: bool) 
     args
 }
 
-#[allow(clippy::too_many_arguments)]
 fn one_run(
     ctx: &Ctx,
     dir: &Path,
@@ -301,7 +259,6 @@ fn one_run(
     seed: &Path,
     start: Start,
     pacing: Pacing,
-    pacing_flags: bool,
 ) -> Result<(Run, Value), String> {
     let label = format!(
         "{}-{}",
@@ -324,7 +281,7 @@ fn one_run(
     let _ = std::fs::remove_file(&journal);
     let results = dir.join(format!("{label}-results.jsonl"));
     let mut args = batch_args(&sandbox.base(), targets, Some(&journal), &results);
-    let extra = pacing_args(setup, start, pacing, pacing_flags);
+    let extra = pacing_args(setup, start, pacing);
     args.extend(extra.iter().cloned());
     let timed = timed(
         ctx,
@@ -485,14 +442,15 @@ mod tests {
     fn start_rates_are_multiples_of_the_quota() {
         let full = Setup::new(false);
         assert_eq!(
-            pacing_args(&full, Start::High, Pacing::Fixed, false),
+            pacing_args(&full, Start::High, Pacing::Fixed),
             [
+                "--pacing=fixed",
                 "--rate-limit=appcharge=6000",
                 "--rate-limit=partner-center-orders=1500"
             ]
         );
         assert_eq!(
-            pacing_args(&full, Start::Low, Pacing::Fixed, true),
+            pacing_args(&full, Start::Low, Pacing::Fixed),
             [
                 "--pacing=fixed",
                 "--rate-limit=appcharge=150",
@@ -500,7 +458,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            pacing_args(&full, Start::Low, Pacing::Adaptive, true),
+            pacing_args(&full, Start::Low, Pacing::Adaptive),
             [
                 "--pacing=adaptive",
                 "--initial-rate=appcharge=150",
