@@ -198,6 +198,7 @@ async fn select_plan_apply_restore_as_a_user_runs_it() {
     );
 
     // 3. apply: the reviewed plan, audited.
+    let before_apply = requests(&served).await.len();
     let apply = offerkit(
         &served,
         dir.path(),
@@ -226,6 +227,14 @@ async fn select_plan_apply_restore_as_a_user_runs_it() {
         assert!(line["snapshot"].is_object(), "{line}");
     }
     assert_eq!(appcharge_offer(&served, "summer:sale").await, None);
+    let adobe_reads = requests(&served).await[before_apply..]
+        .iter()
+        .filter(|r| r.as_str() == "GET /data/core/dps/offers/perso-1")
+        .count();
+    assert_eq!(
+        adobe_reads, 2,
+        "apply's second look (also the snapshot) and the read that confirms the delete, no more"
+    );
     let remaining: Vec<Value> = adobe_offers(&served)
         .await
         .into_iter()

@@ -822,9 +822,18 @@ impl Worker<'_> {
             read = now.snapshot;
         }
         self.pacing.acquire(bucket).await;
-        let mut outcome = self.client.retract_with(&keyed.target, ctx).await;
-        // The second look read the resource right before its retraction: that is its snapshot
-        // when the vendor gave none.
+        // The second look read the resource right before its retraction: that read is its
+        // snapshot, so the vendor makes no read of its own for one (Adobe's pre-delete GET).
+        let mut outcome = match &read {
+            Some(_) if ctx.snapshots() => {
+                let without_reads = ctx.clone().with_snapshots(false);
+                self.client
+                    .retract_with(&keyed.target, &without_reads)
+                    .await
+            }
+            _ => self.client.retract_with(&keyed.target, ctx).await,
+        };
+        // The vendor's own snapshot (Appcharge's DELETE answer, the orders read) wins.
         if ctx.snapshots()
             && outcome.is_success()
             && outcome.details().snapshot.is_none()
