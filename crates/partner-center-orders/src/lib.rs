@@ -4,6 +4,7 @@
 
 mod cancel; // what to cancel, what it did, and the already-cancelled check
 mod client; // the client, its builder and its configuration keys
+mod customers; // the partner's customers (the read that needs no customer id)
 mod error; // the error, with Partner Center's codes typed
 mod orders; // reading orders and their provisioning status
 mod subscriptions; // new-commerce subscriptions: read, cancel inside the window, stop the renewal

@@ -320,6 +320,13 @@ fn paths() -> Value {
             body: None,
             responses: with(vec![("200", resp("Private offer", Some(r("PartnerCenterIngestionPrivateOffer"))))], ing_errors()),
         }.build()},
+        "/v1/customers": {
+            "get": Op {
+                summary: "List the partner's customers", tag: "orders", security: azure_sec(),
+                params: vec![query("size", false, json!({"type": "integer", "minimum": 1}), "At most this many customers.")], body: None,
+                responses: with(vec![("200", resp("Customers", Some(r("PartnerCenterOrdersCustomerCollection"))))], pc_errors()),
+            }.build(),
+        },
         "/v1/customers/{customerId}/orders": {
             "get": Op {
                 summary: "List a customer's orders", tag: "orders", security: azure_sec(),

@@ -119,6 +119,11 @@ impl Collection {
         cells.iter().map(|c| parse(&lock(c))).collect()
     }
 
+    /// Every key, in order.
+    pub(crate) fn keys(&self) -> Vec<String> {
+        read(&self.map).keys().map(|k| k.to_string()).collect()
+    }
+
     /// Copies of all resources, in key order.
     pub(crate) fn values(&self) -> Vec<Value> {
         self.values_with_prefix("")

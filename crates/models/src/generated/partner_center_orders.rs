@@ -925,6 +925,86 @@ pub struct SubscriptionCollection {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// A customer of the partner (`GET /v1/customers`, Partner Center "Get a list of customers"); the fields offerkit reads (the others are kept as extra fields).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Customer {
+    /// The customer's tenant id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The customer's commerce id.
+    #[serde(
+        rename = "commerceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub commerce_id: Option<String>,
+    /// The customer's company.
+    #[serde(
+        rename = "companyProfile",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_profile: Option<CustomerCompanyProfile>,
+    /// `reseller`, `advisor`, ... (the text as sent).
+    #[serde(
+        rename = "relationshipToPartner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub relationship_to_partner: Option<String>,
+    /// Resource attributes (`Customer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<ResourceAttributes>,
+    /// Fields this SDK does not model, kept verbatim so a value read and written back loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A customer's company profile.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CustomerCompanyProfile {
+    /// The customer's tenant id.
+    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// The customer's domain (`contoso.onmicrosoft.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// The company's name.
+    #[serde(
+        rename = "companyName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_name: Option<String>,
+    /// Fields this SDK does not model, kept verbatim so a value read and written back loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A page of the partner's customers (`GET /v1/customers?size=N`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CustomerCollection {
+    /// Number of customers on this page.
+    #[serde(
+        rename = "totalCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i64>,
+    /// The customers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<Customer>>,
+    /// Collection links (`next` when there are more).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<CollectionLinks>,
+    /// Resource attributes (`Collection`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<ResourceAttributes>,
+    /// Fields this SDK does not model, kept verbatim so a value read and written back loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// A Partner Center error: `{code, description, data, source}`, or the throttling shape `{statusCode, message}` of a 429.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrdersErrorBody {

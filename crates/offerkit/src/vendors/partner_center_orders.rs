@@ -37,7 +37,7 @@ use offerkit_partner_center_orders::{
     OrdersClient, Retraction, SubscriptionOutcome, SubscriptionResult,
 };
 
-use crate::check::{Check, CheckStep};
+use crate::check::{Check, CheckStep, Stage};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::inspect::Inspection;
@@ -46,7 +46,8 @@ use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::select::{Collector, Filter, Pick, Select, Selection, Source};
 use crate::target::{IfOutsideWindow, OrdersCancel, OrdersCancelSubscription, ResourceRef, Target};
 use crate::vendors::common::{
-    AZURE_TOKEN, check_token, config_error, error_from, failed_call, to_value, with_request_id,
+    AZURE_TOKEN, check_read, check_token, config_error, error_from, failed_call, to_value,
+    with_request_id,
 };
 use offerkit_models::Vendor;
 use offerkit_models::ids::{CustomerTenantId, OrderId, SubscriptionId};
@@ -160,16 +161,27 @@ impl Retract for PartnerCenterOrders {
     }
 
     /// Token: Azure AD client credentials (resource `https://api.partnercenter.microsoft.com`).
-    /// Read: skipped, every orders read needs a customer tenant id.
+    /// Read: the partner's customers, one (`GET /v1/customers?size=1`, the read that needs no
+    /// customer tenant id).
     async fn check(&self) -> Check {
         let token = check_token(VENDOR, self.client.vendor_client(), AZURE_TOKEN).await;
-        let read = if token.is_ok() {
-            "every Partner Center orders read needs a customer: try `offerkit orders list \
-             --customer <tenant-id>`"
-        } else {
-            "no token"
-        };
-        Check::new(token, CheckStep::Skipped(read.to_owned()))
+        if !token.is_ok() {
+            return Check::new(token, CheckStep::Skipped("no token".to_owned()));
+        }
+        let read = check_read(
+            self.client.list_customers(1).await,
+            |page| {
+                format!(
+                    "listed the partner's customers (size 1): {} read",
+                    page.items.as_ref().map_or(0, Vec::len)
+                )
+            },
+            facade_error,
+        );
+        match read {
+            Ok(note) => Check::new(token, CheckStep::Passed(note)),
+            Err((error, _)) => Check::new(token, CheckStep::failed(VENDOR, Stage::Read, error)),
+        }
     }
 
     /// Reads the order or subscription and applies Partner Center's rules to what was read: an

@@ -496,6 +496,18 @@ pub(crate) mod partner_center_orders {
     /// `SubscriptionCollection`.
     pub(crate) const SUBSCRIPTION_COLLECTION: &[&str] =
         &["totalCount", "items", "links", "attributes"];
+    /// `Customer`.
+    pub(crate) const CUSTOMER: &[&str] = &[
+        "id",
+        "commerceId",
+        "companyProfile",
+        "relationshipToPartner",
+        "attributes",
+    ];
+    /// `CustomerCompanyProfile`.
+    pub(crate) const CUSTOMER_COMPANY_PROFILE: &[&str] = &["tenantId", "domain", "companyName"];
+    /// `CustomerCollection`.
+    pub(crate) const CUSTOMER_COLLECTION: &[&str] = &["totalCount", "items", "links", "attributes"];
     /// `OrdersErrorBody`.
     pub(crate) const ORDERS_ERROR_BODY: &[&str] = &[
         "code",

@@ -24,6 +24,7 @@ pub(crate) static ORDERS: Api = Api {
     name: "orders",
     owns: |path| path.starts_with("/v1/customers"),
     routes: &[
+        Route::new("GET", "/v1/customers", customers),
         Route::new("GET", "/v1/customers/{customerId}/orders", list),
         Route::new("POST", "/v1/customers/{customerId}/orders", create),
         Route::new("GET", "/v1/customers/{customerId}/orders/{orderId}", get),
@@ -102,10 +103,12 @@ fn throttle(retry_after: u64) -> Reply {
 /// Partner Center throttles per customer tenant (the path's, case-insensitive like the store) and
 /// per partner tenant (the token's).
 fn quota_buckets(ctx: &Ctx, app: &App) -> Vec<BucketKey> {
-    vec![
-        BucketKey::new(QuotaScope::OrdersCustomer, ctx.param("customerId").to_ascii_lowercase()),
-        BucketKey::new(QuotaScope::OrdersPartner, bearer_tenant(ctx, app).to_ascii_lowercase()),
-    ]
+    let partner = BucketKey::new(QuotaScope::OrdersPartner, bearer_tenant(ctx, app).to_ascii_lowercase());
+    match ctx.param("customerId") {
+        // `GET /v1/customers` names no customer: only the partner's bucket applies.
+        "" => vec![partner],
+        customer => vec![BucketKey::new(QuotaScope::OrdersCustomer, customer.to_ascii_lowercase()), partner],
+    }
 }
 
 fn generic_error(status: StatusCode, message: &str, _: &str, _: &str) -> Reply {
@@ -412,6 +415,48 @@ fn list(ctx: &Ctx, app: &App) -> Reply {
             "totalCount": items.len(),
             "items": items,
             "links": {"self": {"uri": format!("/customers/{customer}/orders"), "method": "GET", "headers": []}},
+            "attributes": {"objectType": "Collection"},
+        })),
+    )
+}
+
+/// `GET /v1/customers[?size=N]`: the customers the sandbox knows (every customer tenant an order
+/// or a subscription is stored under), in id order, at most `size` (Partner Center "Get a list of
+/// customers": `{totalCount, items, links, attributes}`; the real API pages with a continuation
+/// token, which the sandbox does not emulate).
+fn customers(ctx: &Ctx, app: &App) -> Reply {
+    let size = match ctx.query("size").map(str::parse::<usize>) {
+        None => usize::MAX,
+        Some(Ok(n)) if n > 0 => n,
+        Some(_) => return echo(ctx, error(StatusCode::BAD_REQUEST, 800002, "size must be a positive number")),
+    };
+    let tenants: std::collections::BTreeSet<String> = app
+        .stores
+        .orders
+        .orders
+        .keys()
+        .into_iter()
+        .chain(app.stores.subscriptions.subscriptions.keys())
+        .filter_map(|key| key.split_once('/').map(|(customer, _)| customer.to_owned()))
+        .collect();
+    let items: Vec<Value> = tenants
+        .into_iter()
+        .take(size)
+        .map(|id| {
+            json!({
+                "id": id,
+                "companyProfile": {"tenantId": id, "domain": format!("{id}.onmicrosoft.com")},
+                "relationshipToPartner": "reseller",
+                "attributes": {"objectType": "Customer"},
+            })
+        })
+        .collect();
+    echo(
+        ctx,
+        Reply::ok(json!({
+            "totalCount": items.len(),
+            "items": items,
+            "links": {"self": {"uri": "/customers", "method": "GET", "headers": []}},
             "attributes": {"objectType": "Collection"},
         })),
     )

@@ -280,3 +280,35 @@ async fn request_ids_are_echoed() {
     assert_eq!(resp.headers()["ms-requestid"], "r-1");
     assert_eq!(resp.headers()["ms-correlationid"], "c-1");
 }
+
+#[tokio::test]
+async fn the_customers_list_names_every_customer_with_an_order_or_a_subscription() {
+    let env = Env::new().await;
+    let (s, empty) = env.get("/v1/customers").await;
+    assert_eq!(s, 200, "{empty}");
+    assert_eq!(empty["totalCount"], 0);
+    assert_eq!(empty["attributes"]["objectType"], "Collection");
+    create(&env, two_lines(None)).await;
+    let (s, _) = env
+        .send(
+            Method::POST,
+            "/v1/customers/Cust-2/orders",
+            Some(two_lines(None)),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (_, all) = env.get("/v1/customers").await;
+    let ids: Vec<&str> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["cust-1", "cust-2"], "each customer once, in id order");
+    assert_eq!(all["items"][0]["companyProfile"]["tenantId"], "cust-1");
+    let (_, one) = env.get("/v1/customers?size=1").await;
+    assert_eq!(one["totalCount"], 1);
+    let (s, bad) = env.get("/v1/customers?size=0").await;
+    assert_eq!(s, 400, "{bad}");
+    assert_eq!(bad["code"], 800002);
+}
