@@ -65,7 +65,7 @@ pub struct Options {
     pub audit: Option<Audit>,
     /// `offerkit apply`: inspect each target again right before its retraction
     /// ([`offerkit::Client::inspect`]); one that is no longer `will-retract` is reported as it now
-    /// is and not retracted (see [`rechecked`]).
+    /// is and not retracted (see `rechecked` in this module).
     pub recheck: bool,
 }
 
