@@ -243,9 +243,9 @@ pub fn buckets_json(buckets: &[BucketStats]) -> serde_json::Value {
         .collect()
 }
 
-/// Writes one result as a JSON line (the writer is buffered by the caller).
-pub fn write_jsonl(out: &mut dyn Write, result: &LineResult) -> std::io::Result<()> {
-    let mut line = serde_json::to_vec(result).map_err(std::io::Error::other)?;
+/// Writes one value (a results or plan line) as a JSON line (the writer is buffered by the caller).
+pub fn write_jsonl(out: &mut dyn Write, value: &impl serde::Serialize) -> std::io::Result<()> {
+    let mut line = serde_json::to_vec(value).map_err(std::io::Error::other)?;
     line.push(b'\n');
     out.write_all(&line)
 }

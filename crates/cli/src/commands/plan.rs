@@ -17,7 +17,7 @@ use crate::args::PlanArgs;
 use crate::batch::engine::Pacing;
 use crate::batch::input::{Input, Parsed};
 use crate::batch::journal;
-use crate::batch::report::count_table;
+use crate::batch::report::{count_table, write_jsonl};
 use crate::commands::batch::{limits, notice, open_output, refuse_same_files};
 use crate::exit::Exit;
 use crate::plan_file::{Header, HeaderBody, InputRef, LineOut, VERSION, sha256_file};
@@ -123,7 +123,7 @@ async fn plan(session: &Session, args: &PlanArgs, json: bool) -> Result<Exit, Er
             ),
         )
     };
-    write_json_line(out.as_mut(), &header).map_err(write_failed)?;
+    write_jsonl(out.as_mut(), &header).map_err(write_failed)?;
 
     // The reads are paced as a batch run's calls are (`--pacing`, `--rate-limit`, `--initial-rate`).
     let (start, ceilings) = limits(&args.pacing);
@@ -144,7 +144,7 @@ async fn plan(session: &Session, args: &PlanArgs, json: bool) -> Result<Exit, Er
             .entry((entry.target.vendor(), inspection.verdict))
             .or_default() += 1;
         let line = LineOut::new(entry.line, &entry.key, &entry.target, &inspection);
-        write_json_line(out.as_mut(), &line).map_err(write_failed)?;
+        write_jsonl(out.as_mut(), &line).map_err(write_failed)?;
     }
     out.flush().map_err(write_failed)?;
     print_summary(&counts, read.invalid.len(), read.duplicates.len(), json);
@@ -162,11 +162,6 @@ async fn plan(session: &Session, args: &PlanArgs, json: bool) -> Result<Exit, Er
     })
 }
 
-fn write_json_line(out: &mut dyn Write, value: &impl serde::Serialize) -> std::io::Result<()> {
-    let mut line = serde_json::to_vec(value).map_err(std::io::Error::other)?;
-    line.push(b'\n');
-    out.write_all(&line)
-}
 
 /// The table per vendor and verdict (or one JSON line) on stderr.
 fn print_summary(
