@@ -162,7 +162,6 @@ async fn plan(session: &Session, args: &PlanArgs, json: bool) -> Result<Exit, Er
     })
 }
 
-
 /// The table per vendor and verdict (or one JSON line) on stderr.
 fn print_summary(
     counts: &BTreeMap<(Vendor, Verdict), usize>,
