@@ -109,8 +109,10 @@ impl AdobeOffersClient {
     }
 
     /// The offers of `offer_type` whose `name` is exactly `name`: a listing filtered with
-    /// `property=name==<name>` (Adobe's documented list filter), checked again here, so a server
-    /// that ignores the filter still gives the right answer (at the cost of reading every page).
+    /// `property=name==<name>` (Adobe's documented list filter) when the name can be sent so
+    /// ([`is_plain_property_value`]: a name with a `,` cannot), checked again here, so a server
+    /// that ignores the filter, or a name that cannot be filtered on, still gives the right
+    /// answer (at the cost of reading every page).
     ///
     /// ```no_run
     /// use offerkit_adobe_offers::{AdobeOffersClient, OfferType};
@@ -124,7 +126,11 @@ impl AdobeOffersClient {
         offer_type: OfferType,
         name: &str,
     ) -> Result<Vec<Offer>, Error> {
-        let options = ListOptions::new().property(format!("name=={name}"));
+        let options = if crate::is_plain_property_value(name) {
+            ListOptions::new().property(format!("name=={name}"))
+        } else {
+            ListOptions::new()
+        };
         let mut pager = self.pager(offer_type, options);
         let mut found = Vec::new();
         while let Some(page) = pager.next_page().await? {
@@ -263,6 +269,31 @@ mod tests {
         });
         let found = client(&mock)
             .find_offers_named(OfferType::Personalized, "Summer")
+            .await
+            .expect("listed");
+        let ids: Vec<_> = found.iter().filter_map(|o| o.id.as_deref()).collect();
+        assert_eq!(ids, ["a"]);
+    }
+
+    #[tokio::test]
+    async fn a_name_with_a_comma_is_matched_without_the_property_filter() {
+        // `property=name==Sale, 50 %` would be split by Adobe into two filters and find nothing:
+        // a restore that resumes would then create the offer a second time.
+        let mock = MockTransport::new(|req| {
+            token(req).unwrap_or_else(|| {
+                assert!(
+                    !req.url.query().is_some_and(|q| q.contains("property")),
+                    "no property filter: {}",
+                    req.url
+                );
+                MockResponse::json(
+                    200,
+                    &json!({"results": [{"id": "a", "name": "Sale, 50 %"}, {"id": "b", "name": "Sale"}], "count": 2}),
+                )
+            })
+        });
+        let found = client(&mock)
+            .find_offers_named(OfferType::Personalized, "Sale, 50 %")
             .await
             .expect("listed");
         let ids: Vec<_> = found.iter().filter_map(|o| o.id.as_deref()).collect();

@@ -28,7 +28,7 @@ pub use offerkit_models::retraction::{Deleted, NotFound, Retraction};
 /// The accessors every offerkit error answers (`status`, `code`, `is_unauthorized`...).
 pub use offerkit_transport::ErrorInfo;
 /// List parameters and the page walker.
-pub use offers::{ListOptions, OfferPager};
+pub use offers::{ListOptions, OfferPager, is_plain_property_value};
 
 /// The Adobe models (`offerkit_models::adobe_offers`): every record type, lenient parsing.
 pub use offerkit_models::adobe_offers as models;

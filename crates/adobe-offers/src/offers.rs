@@ -269,6 +269,21 @@ pub struct ListOptions {
     pub order_by: Option<String>,
 }
 
+/// Whether `value` can go into a `property` filter as `field==value` and mean exactly that
+/// text: not empty, no `,` (Adobe splits a `property` value on commas into ANDed filters, so
+/// `name==a,b` would filter on `name==a` and a field `b`), and not `true`, `false` or `null`
+/// (which may compare as JSON literals). A value that fails this is matched client-side instead.
+///
+/// ```
+/// use offerkit_adobe_offers::is_plain_property_value;
+/// assert!(is_plain_property_value("Summer sale"));
+/// assert!(!is_plain_property_value("Sale, 50 % off"));
+/// assert!(!is_plain_property_value(""));
+/// ```
+pub fn is_plain_property_value(value: &str) -> bool {
+    !value.is_empty() && !value.contains(',') && !["true", "false", "null"].contains(&value)
+}
+
 impl ListOptions {
     /// No options (Adobe's default page size and order).
     ///

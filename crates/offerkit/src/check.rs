@@ -118,6 +118,19 @@ impl Check {
         }
     }
 
+    /// The check of a vendor whose token step ran on its own (`token`, already passed): the
+    /// read's outcome after it.
+    pub fn after_token(
+        vendor: Vendor,
+        token: CheckStep,
+        read: Result<String, (Error, bool)>,
+    ) -> Self {
+        match read {
+            Ok(note) => Check::new(token, CheckStep::Passed(note)),
+            Err((error, _)) => Check::new(token, CheckStep::failed(vendor, Stage::Read, error)),
+        }
+    }
+
     /// `true` when no step failed.
     pub fn is_ok(&self) -> bool {
         self.token.is_ok() && self.read.is_ok()

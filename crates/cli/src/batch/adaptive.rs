@@ -33,7 +33,7 @@
 //! vendors round it to whole seconds; the accepted rate measures the quota directly.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -80,6 +80,9 @@ pub struct AdaptivePacing {
     start: Limits,
     ceilings: Limits,
     buckets: Mutex<HashMap<String, Arc<Bucket>>>,
+    /// Set whenever any bucket's rate changes: [`AdaptivePacing::stats`] with `changed_only`,
+    /// asked after every result, returns at once while it is clear (no lock of every bucket).
+    any_changed: Arc<AtomicBool>,
 }
 
 impl AdaptivePacing {
@@ -89,6 +92,7 @@ impl AdaptivePacing {
             start,
             ceilings,
             buckets: Mutex::new(HashMap::new()),
+            any_changed: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -120,12 +124,20 @@ impl AdaptivePacing {
             (Some(start), Some(ceiling)) => Some(start.min(ceiling)),
             (start, ceiling) => start.or(ceiling),
         };
-        Bucket::new(name.to_owned(), rate, ceiling)
+        Bucket::new(
+            name.to_owned(),
+            rate,
+            ceiling,
+            Arc::clone(&self.any_changed),
+        )
     }
 
     /// Every bucket's figures, by name; `changed_only` keeps those whose rate changed since the
     /// last call that asked (and marks them seen).
     pub fn stats(&self, changed_only: bool) -> Vec<BucketStats> {
+        if changed_only && !self.any_changed.swap(false, Ordering::AcqRel) {
+            return Vec::new();
+        }
         let buckets = lock(&self.buckets);
         let mut stats: Vec<BucketStats> = buckets
             .values()
@@ -148,6 +160,8 @@ struct Bucket {
     name: String,
     ceiling: Option<f64>,
     state: Mutex<State>,
+    /// The pacing's [`AdaptivePacing::any_changed`].
+    any_changed: Arc<AtomicBool>,
 }
 
 #[derive(Debug)]
@@ -181,11 +195,17 @@ struct State {
 }
 
 impl Bucket {
-    fn new(name: String, rate: Option<f64>, ceiling: Option<f64>) -> Self {
+    fn new(
+        name: String,
+        rate: Option<f64>,
+        ceiling: Option<f64>,
+        any_changed: Arc<AtomicBool>,
+    ) -> Self {
         let now = Instant::now();
         Bucket {
             name,
             ceiling,
+            any_changed,
             state: Mutex::new(State {
                 rate,
                 next_free: now,
@@ -275,6 +295,7 @@ impl Bucket {
         state.saturated = false;
         state.last_retry_after = pause;
         state.changed = true;
+        self.any_changed.store(true, Ordering::Release);
     }
 
     /// An answer that was not throttling, to an attempt admitted in `epoch`.
@@ -307,6 +328,7 @@ impl Bucket {
             state.saturated = false;
             state.changed_at = now;
             state.changed = true;
+            self.any_changed.store(true, Ordering::Release);
         }
     }
 }

@@ -369,9 +369,7 @@ fn property_of(condition: &Condition) -> Option<String> {
     let plain = condition.op() == Op::Eq
         && STRING_FIELDS.contains(&field.as_str())
         && !condition.value_is_ordinal()
-        && !value.is_empty()
-        && !value.contains(',')
-        && !["true", "false", "null"].contains(&value);
+        && offerkit_adobe_offers::is_plain_property_value(value);
     plain.then(|| format!("{field}=={value}"))
 }
 

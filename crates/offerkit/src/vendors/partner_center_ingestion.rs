@@ -29,7 +29,7 @@ use offerkit_partner_center_ingestion::{
     WithdrawRole as IngestionRole,
 };
 
-use crate::check::{Check, CheckStep, Stage};
+use crate::check::{Check, CheckStep};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::inspect::Inspection;
@@ -215,10 +215,7 @@ impl Retract for PartnerCenterIngestion {
             |offers| format!("listed private offers (limit 1): {} read", offers.len()),
             facade_error,
         );
-        match read {
-            Ok(note) => Check::new(token, CheckStep::Passed(note)),
-            Err((error, _)) => Check::new(token, CheckStep::failed(VENDOR, Stage::Read, error)),
-        }
+        Check::after_token(VENDOR, token, read)
     }
 
     /// Reads the offer: 404 or retracted in the target's sense is already retracted; a delete of

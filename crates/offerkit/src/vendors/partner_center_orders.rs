@@ -37,7 +37,7 @@ use offerkit_partner_center_orders::{
     OrdersClient, Retraction, SubscriptionOutcome, SubscriptionResult,
 };
 
-use crate::check::{Check, CheckStep, Stage};
+use crate::check::{Check, CheckStep};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::inspect::Inspection;
@@ -178,10 +178,7 @@ impl Retract for PartnerCenterOrders {
             },
             facade_error,
         );
-        match read {
-            Ok(note) => Check::new(token, CheckStep::Passed(note)),
-            Err((error, _)) => Check::new(token, CheckStep::failed(VENDOR, Stage::Read, error)),
-        }
+        Check::after_token(VENDOR, token, read)
     }
 
     /// Reads the order or subscription and applies Partner Center's rules to what was read: an
