@@ -243,11 +243,10 @@ async fn cli_batch_reads_csv_and_resumes_by_physical_line() {
     ];
     jsonl.extend_from_slice(&NO_RATE_LIMITS);
     let as_jsonl = offerkit_with(&sandbox_env(&sandbox), dir.path(), &jsonl).await;
+    let lines = as_jsonl.json_lines();
+    assert!(!lines.is_empty(), "{as_jsonl:?}");
     assert!(
-        as_jsonl
-            .json_lines()
-            .iter()
-            .all(|r| r["status"] == "invalid"),
+        lines.iter().all(|r| r["status"] == "invalid"),
         "{as_jsonl:?}"
     );
     sandbox.shutdown().await.expect("shutdown");

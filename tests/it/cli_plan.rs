@@ -542,7 +542,12 @@ async fn apply_runs_the_will_retract_targets_with_the_audit_fields_and_resumes()
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(&journal_path, kept).expect("cut the journal");
-    let resumed = run(&sandbox, dir.path(), &["apply", &plan, "--yes"]).await;
+    // Without --actor: the login name, from USER.
+    let mut env = sandbox_env(&sandbox);
+    env.push(("USER".to_owned(), "it-login".to_owned()));
+    let mut args = vec!["apply", plan.as_str(), "--yes"];
+    args.extend_from_slice(&NO_RATE_LIMITS);
+    let resumed = offerkit_with(&env, dir.path(), &args).await;
     assert_eq!(resumed.code, 0, "{resumed:?}");
     let again = resumed.json_lines();
     let status = |key: &str| {
@@ -563,8 +568,10 @@ async fn apply_runs_the_will_retract_targets_with_the_audit_fields_and_resumes()
     assert_eq!(deletes.get("/v2/offer/ac-1"), Some(&1));
     assert_eq!(deletes.get("/v2/offer/ac-2"), Some(&1));
     // The default actor is the login name.
-    let user = again[0]["actor"].as_str().expect("actor");
-    assert!(!user.is_empty());
+    assert!(!again.is_empty());
+    for line in &again {
+        assert_eq!(line["actor"], "it-login", "{line}");
+    }
 }
 
 #[tokio::test]

@@ -127,7 +127,9 @@ async fn batch_results_restore_every_field_and_adobe_gets_new_ids() {
     let before_fallback = adobe_raw(&adobe, "fallback-1", OfferType::Fallback)
         .await
         .expect("seeded");
-    assert!(before_summer["offerUi"].is_null() && before_perso["description"].is_null());
+    // Sent as explicit nulls (not just absent): what "nulls kept" below is about.
+    assert_eq!(before_summer.get("offerUi"), Some(&Value::Null));
+    assert_eq!(before_perso.get("description"), Some(&Value::Null));
 
     let input = dir.path().join("targets.jsonl");
     write_lines(&input, &targets());

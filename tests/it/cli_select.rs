@@ -155,6 +155,7 @@ async fn select_adobe_pages_pushes_equalities_down_and_stops_at_the_limit() {
     );
 
     // No push-down: all 230 read over three pages; numbers compare as numbers.
+    assert_read_only(&sandbox);
     sandbox.clear_journal();
     let run = offerkit(
         &sandbox,
@@ -173,6 +174,7 @@ async fn select_adobe_pages_pushes_equalities_down_and_stops_at_the_limit() {
     assert_eq!(list_requests(&sandbox, path).len(), 3);
 
     // --limit: one page read, five targets.
+    assert_read_only(&sandbox);
     sandbox.clear_journal();
     let run = offerkit(
         &sandbox,

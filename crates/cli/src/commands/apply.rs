@@ -26,7 +26,9 @@ use crate::args::ApplyArgs;
 use crate::batch::input::{Input, InputFormat};
 use crate::batch::journal::{self, Environment};
 use crate::batch::report::{ProgressMode, count_table};
-use crate::commands::batch::{Backend, Files, print_summary, run_input, run_options};
+use crate::commands::batch::{
+    Backend, Files, preflight, print_summary, refuse_clashes, run_input, run_options,
+};
 use crate::exit::Exit;
 use crate::plan_file::{self, Plan, Planned};
 use crate::setup::Session;
@@ -61,9 +63,6 @@ async fn apply(session: &Session, args: &ApplyArgs, json: bool) -> Result<Exit, 
         crate::commands::batch::notice("the plan has no will-retract target; nothing to do", json);
         return Ok(Exit::Success);
     }
-    if !args.yes {
-        confirm(&chosen)?;
-    }
     let name = std::fs::canonicalize(&args.plan)
         .unwrap_or_else(|_| args.plan.clone())
         .display()
@@ -81,6 +80,18 @@ async fn apply(session: &Session, args: &ApplyArgs, json: bool) -> Result<Exit, 
         new_journal: false,
         output: args.output.clone(),
     };
+    // Everything that can refuse comes before the question: no "y" is asked for in vain.
+    refuse_clashes(&files)?;
+    let vendors: Vec<Vendor> = chosen
+        .iter()
+        .map(|p| p.target.vendor())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    preflight(&session.client, &vendors, "the plan")?;
+    if !args.yes {
+        confirm(&chosen)?;
+    }
     let mut options = run_options(&args.pacing, &args.audit, session.client.context().clone());
     options.recheck = true;
     let environment = |vendors: &[Vendor]| session.environment(vendors);

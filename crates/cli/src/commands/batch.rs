@@ -167,7 +167,6 @@ pub async fn prepare(
     options: &Options,
     json: bool,
 ) -> Result<Prepared, Error> {
-    refuse_clashes(files)?;
     let input = Input::open_as(&files.input, files.format)?;
     prepare_input(backend, files, options, json, input).await
 }
@@ -235,7 +234,6 @@ pub async fn run_files(
     progress: ProgressMode,
     json: bool,
 ) -> Result<Summary, Error> {
-    refuse_clashes(files)?;
     let input = Input::open_as(&files.input, files.format)?;
     run_input(backend, files, options, progress, json, input).await
 }
@@ -299,7 +297,7 @@ pub async fn run_input(
 
 /// Refuses an output file that is the input or the journal, and a journal that is the input:
 /// truncating it would destroy it.
-fn refuse_clashes(files: &Files) -> Result<(), Error> {
+pub(crate) fn refuse_clashes(files: &Files) -> Result<(), Error> {
     let stdin = files.input == Path::new("-");
     let mut named: Vec<(&str, &Path)> = Vec::new();
     if !stdin {

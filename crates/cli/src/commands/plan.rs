@@ -18,7 +18,7 @@ use crate::batch::engine::Pacing;
 use crate::batch::input::{Input, Parsed};
 use crate::batch::journal;
 use crate::batch::report::{count_table, write_jsonl};
-use crate::commands::batch::{limits, notice, open_output, refuse_same_files};
+use crate::commands::batch::{limits, notice, open_output, preflight, refuse_same_files};
 use crate::exit::Exit;
 use crate::plan_file::{Header, HeaderBody, InputRef, LineOut, VERSION, sha256_file};
 use crate::setup::Session;
@@ -100,6 +100,8 @@ async fn plan(session: &Session, args: &PlanArgs, json: bool) -> Result<Exit, Er
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    // A vendor without credentials is a setup error (exit 2), not a plan of `unknown` lines.
+    preflight(&session.client, &vendors, "the input")?;
     let header = Header {
         plan: HeaderBody {
             version: VERSION,

@@ -112,8 +112,8 @@ fn refusal(journal: &str, why: &str) -> Error {
         ErrorKind::Config,
         format!(
             "journal {journal} does not belong to this run: {why}. Nothing was sent. To start over \
-             against this environment, run again with --new-journal (the old journal is kept \
-             beside it), or name another journal with --journal FILE"
+             against this environment, name another journal with --journal FILE, or (batch) run \
+             again with --new-journal, which keeps the old journal beside it"
         ),
     )
 }

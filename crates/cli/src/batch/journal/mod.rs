@@ -70,7 +70,7 @@ pub fn lock(path: &Path) -> Result<Locked, Error> {
                 return Err(Error::new(
                     ErrorKind::Config,
                     format!(
-                        "journal {} is in use by another offerkit batch run; nothing was sent. \
+                        "journal {} is in use by another offerkit run; nothing was sent. \
                          Wait for that run to end (or stop it) and run again",
                         path.display()
                     ),
