@@ -95,8 +95,8 @@ impl OrdersClient {
         customer: &CustomerTenantId,
         order: &OrderId,
     ) -> Result<(Order, Option<String>), Error> {
-        let (read, request_id) = self.fetch_order_raw(customer, order).await?;
-        Ok((read.value, request_id))
+        self.read_order(customer, order, |r| r.json::<Order>())
+            .await
     }
 
     /// [`OrdersClient::fetch_order`], keeping the order's JSON as sent (the snapshot of a
@@ -106,13 +106,25 @@ impl OrdersClient {
         customer: &CustomerTenantId,
         order: &OrderId,
     ) -> Result<(offerkit_models::raw::WithRaw<Order>, Option<String>), Error> {
+        self.read_order(customer, order, |r| r.json_with_raw::<Order>())
+            .await
+    }
+
+    /// `GET` the order and `parse` its body once (typed, or typed and raw: only snapshot
+    /// callers pay for the second parse), with the call's request id.
+    async fn read_order<T>(
+        &self,
+        customer: &CustomerTenantId,
+        order: &OrderId,
+        parse: impl FnOnce(&offerkit_transport::Response) -> Result<T, offerkit_transport::Error>,
+    ) -> Result<(T, Option<String>), Error> {
         let span = tracing::debug_span!("offerkit.orders.get_order", customer_tenant_id = %customer, order_id = %order);
         async {
             let response = self
                 .order_request(self.vendor_client().get("get_order"), customer, order)
                 .send()
                 .await?;
-            let order = response.json_with_raw::<Order>()?;
+            let order = parse(&response)?;
             Ok((order, response.request_id().map(str::to_owned)))
         }
         .instrument(span)

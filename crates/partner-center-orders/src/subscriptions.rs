@@ -468,8 +468,8 @@ impl OrdersClient {
         customer: &CustomerTenantId,
         id: &SubscriptionId,
     ) -> Result<(Subscription, Option<String>), Error> {
-        let (read, request_id) = self.fetch_subscription_raw(customer, id).await?;
-        Ok((read.value, request_id))
+        self.read_subscription(customer, id, |r| r.json::<Subscription>())
+            .await
     }
 
     /// [`OrdersClient::fetch_subscription`], keeping the subscription's JSON as sent (the
@@ -479,13 +479,25 @@ impl OrdersClient {
         customer: &CustomerTenantId,
         id: &SubscriptionId,
     ) -> Result<(offerkit_models::raw::WithRaw<Subscription>, Option<String>), Error> {
+        self.read_subscription(customer, id, |r| r.json_with_raw::<Subscription>())
+            .await
+    }
+
+    /// `GET` the subscription and `parse` its body once (typed, or typed and raw for
+    /// snapshots), with the call's request id.
+    async fn read_subscription<T>(
+        &self,
+        customer: &CustomerTenantId,
+        id: &SubscriptionId,
+        parse: impl FnOnce(&offerkit_transport::Response) -> Result<T, offerkit_transport::Error>,
+    ) -> Result<(T, Option<String>), Error> {
         let span = tracing::debug_span!("offerkit.orders.get_subscription", customer_tenant_id = %customer, subscription_id = %id);
         async {
             let response = self
                 .subscription_request(self.vendor_client().get("get_subscription"), customer, id)
                 .send()
                 .await?;
-            let sub = response.json_with_raw::<Subscription>()?;
+            let sub = parse(&response)?;
             Ok((sub, response.request_id().map(str::to_owned)))
         }
         .instrument(span)

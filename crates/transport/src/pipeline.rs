@@ -155,6 +155,10 @@ impl Transport {
                         && c.invalidate(a).await
                     {
                         auth_retried = true;
+                        // An answer like any other for the pacer (it was admitted): not a 429.
+                        if let Some(p) = pacer.as_deref() {
+                            pacing::report(p, None, true);
+                        }
                         tracing::debug!(
                             attempt = attempts,
                             "401: token dropped, retrying once with a fresh token"

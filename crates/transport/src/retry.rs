@@ -181,18 +181,7 @@ impl Outcome {
     /// The one definition behind both "a non-idempotent call may be repeated" ([`decide`]) and
     /// "an earlier attempt of this call may have done it" ([`crate::Response::earlier_attempt_may_have_acted`]).
     pub(crate) fn may_have_acted(self) -> bool {
-        match self {
-            Outcome::Connect => false,
-            Outcome::Timeout | Outcome::Io => true,
-            Outcome::Status {
-                status,
-                retry_after,
-            } => match status.as_u16() {
-                429 => false,
-                503 => retry_after.is_none(),
-                _ => true,
-            },
-        }
+        !matches!(self, Outcome::Connect) && self.throttle().is_none()
     }
 
     /// `Some(retry_after)` when the vendor refused the attempt for its quota: a 429, or a 503
