@@ -515,7 +515,7 @@ impl QuotaState {
         let mut refusal: Option<(String, u64)> = None;
         let mut resolved = Vec::with_capacity(applicable.len());
         for (key, quota) in &applicable {
-            let slot = slot_key(&mut buckets, key, *quota, now_millis);
+            let slot = slot_key(&mut buckets, key, &quotas, &resolved, now_millis);
             let bucket = buckets
                 .entry(slot.clone())
                 .or_insert_with(|| Bucket::full(*quota, now_millis));
@@ -576,17 +576,27 @@ impl QuotaState {
 }
 
 /// The key `key` is kept under: itself, or (past [`MAX_BUCKETS`], when no full bucket can be
-/// forgotten) the overflow bucket of its scope.
+/// forgotten) the overflow bucket of its scope. A bucket is forgotten only when it is full by its
+/// own scope's quota (forgetting it changes nothing) and is not one this request already took
+/// (`keep`).
 fn slot_key(
     buckets: &mut HashMap<BucketKey, Bucket>,
     key: &BucketKey,
-    quota: Quota,
+    quotas: &Quotas,
+    keep: &[BucketKey],
     now: i64,
 ) -> BucketKey {
     if buckets.contains_key(key) || buckets.len() < MAX_BUCKETS {
         return key.clone();
     }
-    buckets.retain(|_, b| {
+    buckets.retain(|k, b| {
+        if keep.contains(k) {
+            return true;
+        }
+        // A scope without a quota any more: its buckets count for nothing.
+        let Some(quota) = quotas.get(k.scope) else {
+            return false;
+        };
         let mut b = *b;
         b.refill(quota, now);
         b.tokens < f64::from(quota.burst)

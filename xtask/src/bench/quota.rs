@@ -313,6 +313,13 @@ fn one_run(
             Some((*n as f64 - burst).max(0.0) / rate)
         })
         .fold(0.0, f64::max);
+    // No counted bucket (the journal's counts unreadable, or no quota applied): there is no
+    // minimum to compare with, and a ratio against 0 would read as a result.
+    if minimum_s <= 0.0 {
+        return Err(format!(
+            "the sandbox journal counted no admitted request per quota bucket ({label}); no quota-bound minimum"
+        ));
+    }
     let run = Run {
         start,
         pacing,
