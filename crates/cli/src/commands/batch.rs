@@ -17,7 +17,7 @@ use crate::args::{AuditArgs, BatchArgs, PacingArgs};
 use crate::batch::audit::Audit;
 use crate::batch::engine::{self, Event, Options, Summary};
 use crate::batch::input::{Input, InputFormat, is_same_file};
-use crate::batch::journal::{self, Environment, EnvironmentLine, Format, Journal, Replay};
+use crate::batch::journal::{self, Environment, Format, Journal, Replay};
 use crate::batch::rate::Limits;
 use crate::batch::report::{self, Progress, ProgressMode};
 use crate::batch::scan;
@@ -197,24 +197,9 @@ pub async fn prepare_input(
             {
                 notice(&format!("the old journal is now {}", aside.display()), json);
             }
-            let locked = journal::lock(path)?;
-            let replay = locked.replay(&scan.index)?;
-            let unseen = check_journal(path, &replay, &input, &environment)?;
-            let first = match replay.format {
-                Format::New | Format::One => Some(EnvironmentLine {
-                    offerkit_journal: journal::FORMAT,
-                    input: Some(input.name().to_owned()),
-                    environment: environment.clone(),
-                    at: journal::now(),
-                }),
-                Format::Two => unseen.map(|environment| EnvironmentLine {
-                    offerkit_journal: journal::FORMAT,
-                    input: None,
-                    environment,
-                    at: journal::now(),
-                }),
-            };
-            (replay, Some(locked.start(first.as_ref()).await?))
+            let (replay, journal) =
+                journal::open(path, &scan.index, input.name(), &environment).await?;
+            (replay, Some(journal))
         }
     };
     report_replay(files.journal.as_deref(), &replay, json);
@@ -373,7 +358,7 @@ fn check_journal(
 }
 
 /// Says once what the replay found that the user should know.
-fn report_replay(path: Option<&Path>, replay: &Replay, json: bool) {
+pub(crate) fn report_replay(path: Option<&Path>, replay: &Replay, json: bool) {
     let Some(path) = path else { return };
     let path = path.display();
     if replay.format == Format::One {

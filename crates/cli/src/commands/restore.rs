@@ -24,10 +24,10 @@ use offerkit::{
 use serde_json::{Map, Value};
 
 use crate::args::RestoreArgs;
-use crate::batch::journal::{self, EnvironmentLine, Format, Journal};
+use crate::batch::journal::{self, Journal};
 use crate::batch::keys::KeyIndex;
 use crate::batch::report::count_table;
-use crate::commands::batch::preflight;
+use crate::commands::batch::{preflight, report_replay};
 use crate::exit::Exit;
 use crate::setup::Session;
 
@@ -75,35 +75,14 @@ async fn restore(session: &Session, args: &RestoreArgs, json: bool) -> Result<Ex
     }
     index.seal();
     let environment = session.environment(&vendors);
-    let locked = journal::lock(&journal_path)?;
-    let replay = locked.replay(&index)?;
     // The journal binds to the results file itself, however it is named (as a batch journal
     // binds to its input): `restore ./r.jsonl` resumes `restore r.jsonl`.
     let input = std::fs::canonicalize(&args.file)
         .unwrap_or_else(|_| args.file.clone())
         .display()
         .to_string();
-    let first = match replay.format {
-        Format::New | Format::One => Some(EnvironmentLine {
-            offerkit_journal: journal::FORMAT,
-            input: Some(input.clone()),
-            environment: environment.clone(),
-            at: journal::now(),
-        }),
-        Format::Two => journal::check(
-            &journal_path.display().to_string(),
-            &replay.recorded,
-            &input,
-            &environment,
-        )?
-        .map(|environment| EnvironmentLine {
-            offerkit_journal: journal::FORMAT,
-            input: None,
-            environment,
-            at: journal::now(),
-        }),
-    };
-    let journal = locked.start(first.as_ref()).await?;
+    let (replay, journal) = journal::open(&journal_path, &index, &input, &environment).await?;
+    report_replay(Some(&journal_path), &replay, json);
 
     let mut out = crate::commands::batch::open_output(args.output.as_deref())?;
     let mut counts: BTreeMap<(Vendor, RestoreStatus), usize> = BTreeMap::new();

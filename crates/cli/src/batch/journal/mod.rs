@@ -188,6 +188,42 @@ impl Locked {
     }
 }
 
+/// Locks the journal at `path`, replays it against `index`, refuses it when it was written for
+/// another input or environment ([`check`]), and starts it: a new (or 0.1-format) journal first
+/// gets the line naming `input` and `environment`, a format-2 one a line naming only the vendors
+/// it had not seen. The one way `batch`, `apply` and `restore` open a journal to write.
+pub async fn open(
+    path: &Path,
+    index: &KeyIndex,
+    input: &str,
+    environment: &Environment,
+) -> Result<(Replay, Journal), Error> {
+    let locked = lock(path)?;
+    let replay = locked.replay(index)?;
+    let first = match replay.format {
+        Format::New | Format::One => Some(EnvironmentLine {
+            offerkit_journal: FORMAT,
+            input: Some(input.to_owned()),
+            environment: environment.clone(),
+            at: now(),
+        }),
+        Format::Two => check(
+            &path.display().to_string(),
+            &replay.recorded,
+            input,
+            environment,
+        )?
+        .map(|environment| EnvironmentLine {
+            offerkit_journal: FORMAT,
+            input: None,
+            environment,
+            at: now(),
+        }),
+    };
+    let journal = locked.start(first.as_ref()).await?;
+    Ok((replay, journal))
+}
+
 /// Replays the journal at `path` without locking it (a dry run changes nothing); a missing file
 /// is an empty journal.
 pub fn replay_file(path: &Path, index: &KeyIndex) -> Result<Replay, Error> {
