@@ -4,17 +4,9 @@
 use offerkit_sandbox::{ClientCredential, Sandbox, SandboxConfig};
 use serde_json::Value;
 
-use crate::cli_support::{offerkit_with, sandbox_env};
+use crate::cli_support::{ClosedPort, TempDir, offerkit_with, sandbox_env};
 
 /// A loopback port nothing listens on (bound, then released).
-async fn closed_port() -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    drop(listener);
-    port
-}
 
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
@@ -34,7 +26,8 @@ fn vendor<'a>(report: &'a Value, id: &str) -> &'a Value {
 async fn every_vendor_passes_against_the_sandbox_and_no_value_is_shown() {
     let sandbox = Sandbox::start().await.expect("sandbox");
     let vars = sandbox_env(&sandbox);
-    let dir = std::env::temp_dir();
+    let scratch = TempDir::new("doctor");
+    let dir = scratch.path().to_path_buf();
     let run = offerkit_with(&vars, &dir, &["doctor", "--json"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     let report = run.json();
@@ -66,8 +59,8 @@ async fn every_vendor_passes_against_the_sandbox_and_no_value_is_shown() {
     assert_eq!(orders["status"], "passed", "{orders}");
     assert_eq!(sandbox.count("GET", "/v1/customers"), 1);
     // The token step really fetched tokens (Azure AD twice, Adobe IMS once).
-    assert!(sandbox.count("POST", "/e2e-tenant/oauth2/token") >= 1);
-    assert!(sandbox.count("POST", "/ims/token/v3") >= 1);
+    assert_eq!(sandbox.count("POST", "/e2e-tenant/oauth2/token"), 2);
+    assert_eq!(sandbox.count("POST", "/ims/token/v3"), 1);
 
     let readable = offerkit_with(&vars, &dir, &["doctor"]).await;
     assert_eq!(readable.code, 0, "{readable:?}");
@@ -101,8 +94,8 @@ async fn every_vendor_passes_against_the_sandbox_and_no_value_is_shown() {
 
 #[tokio::test]
 async fn a_closed_port_is_named_a_network_failure_at_the_api_and_at_the_token_endpoint() {
-    let port = closed_port().await;
-    let url = format!("http://127.0.0.1:{port}");
+    let closed = ClosedPort::new();
+    let url = format!("http://127.0.0.1:{}", closed.port);
     let vars = env(&[
         ("APPCHARGE_URL", &url),
         ("APPCHARGE_PUBLISHER_TOKEN", "closed-port-publisher-token"),
@@ -111,7 +104,7 @@ async fn a_closed_port_is_named_a_network_failure_at_the_api_and_at_the_token_en
         ("ORDERS_CLIENT_ID", "c"),
         ("ORDERS_CLIENT_SECRET", "closed-port-client-secret"),
     ]);
-    let run = offerkit_with(&vars, &std::env::temp_dir(), &["doctor", "--json"]).await;
+    let run = offerkit_with(&vars, TempDir::new("doctor").path(), &["doctor", "--json"]).await;
     assert_eq!(run.code, 1, "{run:?}");
     let report = run.json();
     assert_eq!(report["ok"], false);
@@ -150,7 +143,7 @@ async fn a_closed_port_is_named_a_network_failure_at_the_api_and_at_the_token_en
     // The same chain in a single command's readable error, once.
     let single = offerkit_with(
         &vars,
-        &std::env::temp_dir(),
+        TempDir::new("doctor").path(),
         &["appcharge", "get", "--publisher-offer-id", "a:b..c"],
     )
     .await;
@@ -187,7 +180,7 @@ async fn a_wrong_secret_is_refused_at_the_token_step_with_the_secret_to_fix() {
             *value = "wrong-secret-0123456789".to_owned();
         }
     }
-    let run = offerkit_with(&vars, &std::env::temp_dir(), &["doctor", "--json"]).await;
+    let run = offerkit_with(&vars, TempDir::new("doctor").path(), &["doctor", "--json"]).await;
     assert_eq!(run.code, 1, "{run:?}");
     let report = run.json();
     for (id, key) in [
@@ -213,7 +206,8 @@ async fn a_wrong_secret_is_refused_at_the_token_step_with_the_secret_to_fix() {
 
 #[tokio::test]
 async fn missing_keys_name_the_variable_and_an_unconfigured_vendor_fails_only_when_named() {
-    let dir = std::env::temp_dir();
+    let scratch = TempDir::new("doctor");
+    let dir = scratch.path().to_path_buf();
     let vars = env(&[("ADOBE_CLIENT_ID", "only-the-id")]);
     let run = offerkit_with(&vars, &dir, &["doctor"]).await;
     assert_eq!(run.code, 2, "{run:?}");
@@ -259,7 +253,8 @@ async fn missing_keys_name_the_variable_and_an_unconfigured_vendor_fails_only_wh
 async fn verbose_runs_show_request_spans_and_never_a_secret() {
     let sandbox = Sandbox::start().await.expect("sandbox");
     let vars = sandbox_env(&sandbox);
-    let dir = std::env::temp_dir();
+    let scratch = TempDir::new("doctor");
+    let dir = scratch.path().to_path_buf();
     let secrets: Vec<String> = vars
         .iter()
         .filter(|(k, _)| k.ends_with("SECRET") || k.ends_with("TOKEN"))
@@ -320,7 +315,7 @@ async fn a_single_ingestion_command_prints_a_line_per_poll_on_stderr() {
         .expect("seed");
     let run = offerkit_with(
         &sandbox_env(&sandbox),
-        &std::env::temp_dir(),
+        TempDir::new("doctor").path(),
         &["--json", "ingestion", "delete", "--offer-id", "draft:a..b"],
     )
     .await;
@@ -363,7 +358,7 @@ async fn the_readme_and_help_name_every_key_of_the_one_table() {
         .nth(1)
         .and_then(|rest| rest.split("\n## ").next())
         .expect("a \"Using it for real\" section");
-    let help = offerkit_with(&[], &std::env::temp_dir(), &["--help"]).await;
+    let help = offerkit_with(&[], TempDir::new("doctor").path(), &["--help"]).await;
     assert_eq!(help.code, 0, "{help:?}");
     for key in offerkit::CONFIG_KEYS {
         let name = key.env_name();

@@ -11,7 +11,9 @@ use offerkit_appcharge::{AppchargeClient, PublisherOfferId};
 use offerkit_sandbox::Sandbox;
 use serde_json::{Value, json};
 
-use crate::cli_support::{NO_RATE_LIMITS, Run, TempDir, jsonl, offerkit_with, sandbox_env};
+use crate::cli_support::{
+    NO_RATE_LIMITS, Run, TempDir, jsonl, offerkit_with, sandbox_env, without_fields,
+};
 
 fn seed() -> Value {
     json!({
@@ -52,15 +54,6 @@ fn targets() -> Vec<Value> {
 
 fn env_lookup(env: &[(String, String)]) -> impl Fn(&str) -> Option<String> + '_ {
     move |key| env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
-}
-
-fn without(mut value: Value, fields: &[&str]) -> Value {
-    if let Some(object) = value.as_object_mut() {
-        for field in fields {
-            object.remove(*field);
-        }
-    }
-    value
 }
 
 async fn appcharge_raw(client: &AppchargeClient, id: &str) -> Option<Value> {
@@ -209,8 +202,8 @@ async fn batch_results_restore_every_field_and_adobe_gets_new_ids() {
     ] {
         let after = appcharge_raw(&appcharge, id).await.expect("restored");
         assert_eq!(
-            without(after.clone(), server),
-            without(before.clone(), server),
+            without_fields(after.clone(), server),
+            without_fields(before.clone(), server),
             "{id}"
         );
         assert_ne!(
@@ -245,8 +238,8 @@ async fn batch_results_restore_every_field_and_adobe_gets_new_ids() {
         );
         let after = adobe_raw(&adobe, new, kind).await.expect("the new offer");
         assert_eq!(
-            without(after, server),
-            without(before.clone(), server),
+            without_fields(after, server),
+            without_fields(before.clone(), server),
             "{key}"
         );
     }

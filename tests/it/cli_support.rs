@@ -120,6 +120,35 @@ pub fn seed_appcharge(sandbox: &Sandbox, ids: &[String]) {
         .expect("seed");
 }
 
+/// A 127.0.0.1 port that refuses connections for as long as this value lives: bound, never
+/// listening. (Binding port 0 and dropping the socket would leave a window in which a parallel
+/// test's server takes the port.)
+pub struct ClosedPort {
+    _socket: socket2::Socket,
+    /// The port.
+    pub port: u16,
+}
+
+impl ClosedPort {
+    /// Binds a fresh port without listening on it.
+    pub fn new() -> ClosedPort {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+        let any: std::net::SocketAddr = "127.0.0.1:0".parse().expect("address");
+        socket.bind(&any.into()).expect("bind");
+        let port = socket
+            .local_addr()
+            .expect("local address")
+            .as_socket()
+            .expect("an IP address")
+            .port();
+        ClosedPort {
+            _socket: socket,
+            port,
+        }
+    }
+}
+
 /// The `XDG_CONFIG_HOME` of a CLI run in `dir`: the default profile file is
 /// `config_home(dir)/offerkit/config.toml`.
 pub fn config_home(dir: &Path) -> PathBuf {
@@ -150,6 +179,17 @@ impl Run {
     }
 }
 
+/// `value` without the top-level `fields` (what a vendor assigns on a re-create), to compare a
+/// resource before and after.
+pub fn without_fields(mut value: Value, fields: &[&str]) -> Value {
+    if let Some(object) = value.as_object_mut() {
+        for field in fields {
+            object.remove(*field);
+        }
+    }
+    value
+}
+
 /// Parses JSON lines (blank lines skipped).
 pub fn jsonl(text: &str) -> Vec<Value> {
     text.lines()
@@ -160,8 +200,9 @@ pub fn jsonl(text: &str) -> Vec<Value> {
 
 /// Runs the CLI with `args` against `sandbox` and waits for it.
 pub async fn offerkit(sandbox: &Sandbox, args: &[&str]) -> Run {
-    let dir = std::env::temp_dir();
-    offerkit_with(&sandbox_env(sandbox), &dir, args).await
+    // A directory of its own: the run's default profile file (`XDG_CONFIG_HOME`) is under it.
+    let dir = TempDir::new("run");
+    offerkit_with(&sandbox_env(sandbox), dir.path(), args).await
 }
 
 /// Runs the CLI with exactly `env` (plus a clean `OFFERKIT_*` slate) in `dir`.

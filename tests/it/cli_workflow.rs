@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::cli_support::{Run, TempDir, command, jsonl};
+use crate::cli_support::{Run, TempDir, command, jsonl, without_fields};
 use crate::sandbox_serve::{Served, http, serve};
 
 /// The fields the vendors assign on create, left out of a comparison after a re-create.
@@ -34,7 +34,7 @@ fn seed() -> Value {
 }
 
 /// The CLI pointed at the served sandbox (`--sandbox-url`), run in `dir`.
-async fn offerkit(served: &Served, dir: &Path, args: &[&str]) -> Run {
+async fn offerkit_served(served: &Served, dir: &Path, args: &[&str]) -> Run {
     let root = format!("http://{}", served.addr);
     let output = command(&[], dir)
         .arg("--sandbox-url")
@@ -98,15 +98,6 @@ async fn adobe_offers(served: &Served) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-fn without(mut value: Value, fields: &[&str]) -> Value {
-    if let Some(object) = value.as_object_mut() {
-        for field in fields {
-            object.remove(*field);
-        }
-    }
-    value
-}
-
 #[tokio::test]
 async fn select_plan_apply_restore_as_a_user_runs_it() {
     let dir = TempDir::new("workflow");
@@ -118,7 +109,7 @@ async fn select_plan_apply_restore_as_a_user_runs_it() {
         .expect("seeded offer");
 
     // 1. select: each vendor's matching resources as batch target lines.
-    let appcharge = offerkit(
+    let appcharge = offerkit_served(
         &served,
         dir.path(),
         &[
@@ -141,7 +132,7 @@ async fn select_plan_apply_restore_as_a_user_runs_it() {
         "{}",
         appcharge.stderr
     );
-    let adobe = offerkit(
+    let adobe = offerkit_served(
         &served,
         dir.path(),
         &[
@@ -176,7 +167,7 @@ async fn select_plan_apply_restore_as_a_user_runs_it() {
     );
 
     // 2. plan: read-only, every target will be retracted and can be undone.
-    let plan = offerkit(
+    let plan = offerkit_served(
         &served,
         dir.path(),
         &["plan", "targets.jsonl", "--output", "plan.jsonl"],
@@ -199,7 +190,7 @@ async fn select_plan_apply_restore_as_a_user_runs_it() {
 
     // 3. apply: the reviewed plan, audited.
     let before_apply = requests(&served).await.len();
-    let apply = offerkit(
+    let apply = offerkit_served(
         &served,
         dir.path(),
         &[
@@ -251,7 +242,7 @@ async fn select_plan_apply_restore_as_a_user_runs_it() {
     );
 
     // 4. restore: both back; Appcharge under its id with every field, Adobe under a new id.
-    let restore = offerkit(
+    let restore = offerkit_served(
         &served,
         dir.path(),
         &[
@@ -275,8 +266,8 @@ async fn select_plan_apply_restore_as_a_user_runs_it() {
         .await
         .expect("the Appcharge offer is back");
     assert_eq!(
-        without(back, &APPCHARGE_ASSIGNED),
-        without(before, &APPCHARGE_ASSIGNED),
+        without_fields(back, &APPCHARGE_ASSIGNED),
+        without_fields(before, &APPCHARGE_ASSIGNED),
         "every field the user set comes back"
     );
     let adobe_line = restored

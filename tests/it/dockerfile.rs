@@ -109,11 +109,9 @@ async fn the_runtime_stage_serves_on_the_exposed_port_as_non_root_with_a_working
     );
 
     // Nothing listening: the check must fail.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let closed_port = closed.local_addr().expect("addr").port();
-    drop(closed);
+    let closed = crate::cli_support::ClosedPort::new();
     assert!(
-        !health_check(&cmd, closed_port).await,
+        !health_check(&cmd, closed.port).await,
         "the health check passes with no server"
     );
 }
