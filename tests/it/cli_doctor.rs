@@ -6,8 +6,6 @@ use serde_json::Value;
 
 use crate::cli_support::{ClosedPort, TempDir, offerkit_with, sandbox_env};
 
-/// A loopback port nothing listens on (bound, then released).
-
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
         .iter()
