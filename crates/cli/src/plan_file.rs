@@ -4,13 +4,14 @@
 //! "error"?}`.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use offerkit::{Error, ErrorKind, Inspection, Target, Verdict};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::batch::input::{Lines, RawLine};
 use crate::batch::journal::Environment;
 
 /// The plan format this version writes and reads.
@@ -151,19 +152,22 @@ pub fn parse(name: &str, reader: impl Read) -> Result<Plan, Error> {
             format!("{name}: line {line}: {why}; nothing was sent"),
         )
     };
-    let mut lines = BufReader::new(reader).lines();
+    // The batch reader: lines capped in length, a BOM and CRLF ends handled.
+    let mut lines = Lines::new(BufReader::new(reader));
+    let text = |raw: RawLine| {
+        raw.text
+            .map_err(|e| bad(raw.number, format!("cannot read: {e}")))
+    };
     let first = match lines.next() {
-        Some(Ok(text)) => text,
-        Some(Err(e)) => return Err(bad(1, format!("cannot read: {e}"))),
+        Some(raw) => text(raw?)?,
         None => return Err(bad(1, "empty file: not a plan".to_owned())),
     };
-    let header: Header =
-        serde_json::from_str(first.trim_start_matches('\u{feff}')).map_err(|e| {
-            bad(
-                1,
-                format!("not a plan header ({{\"plan\": {{\"version\": 1, …}}}}): {e}"),
-            )
-        })?;
+    let header: Header = serde_json::from_str(&first).map_err(|e| {
+        bad(
+            1,
+            format!("not a plan header ({{\"plan\": {{\"version\": 1, …}}}}): {e}"),
+        )
+    })?;
     if header.plan.version != VERSION {
         return Err(bad(
             1,
@@ -176,10 +180,11 @@ pub fn parse(name: &str, reader: impl Read) -> Result<Plan, Error> {
     let mut targets = Vec::new();
     let mut keys = HashSet::new();
     let mut lines_seen = HashSet::new();
-    for (i, text) in lines.enumerate() {
-        let number = i + 2;
-        let text = text.map_err(|e| bad(number, format!("cannot read: {e}")))?;
-        let text = text.trim();
+    for raw in lines {
+        let raw = raw?;
+        let number = raw.number;
+        let line = text(raw)?;
+        let text = line.trim();
         if text.is_empty() {
             continue;
         }

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use offerkit::{
@@ -24,6 +24,7 @@ use offerkit::{
 use serde_json::{Map, Value};
 
 use crate::args::RestoreArgs;
+use crate::batch::input::Lines;
 use crate::batch::journal::{self, Journal};
 use crate::batch::keys::KeyIndex;
 use crate::batch::report::count_table;
@@ -176,9 +177,13 @@ fn read_results(path: &Path) -> Result<Vec<Entry>, Error> {
     };
     let mut entries = Vec::new();
     let mut seen = HashSet::new();
-    for (i, text) in BufReader::new(file).lines().enumerate() {
-        let line = i + 1;
-        let text = text.map_err(|e| bad(line, format!("cannot be read ({e})")))?;
+    // The batch reader: lines capped in length, a BOM and CRLF ends handled.
+    for raw in Lines::new(BufReader::new(file)) {
+        let raw = raw?;
+        let line = raw.number;
+        let text = raw
+            .text
+            .map_err(|e| bad(line, format!("cannot be read ({e})")))?;
         let text = text.trim();
         if text.is_empty() {
             continue;

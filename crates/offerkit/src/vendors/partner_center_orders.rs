@@ -335,11 +335,11 @@ impl PartnerCenterOrders {
                     }
                     lines
                 } else {
+                    if orders::already_cancelled(&order, &[]) {
+                        return Some(Pick::skip("already cancelled"));
+                    }
                     Vec::new()
                 };
-                if orders::already_cancelled(&order, &lines) {
-                    return Some(Pick::skip("already cancelled"));
-                }
                 Some(Pick::of(OrderId::new(id), |id| {
                     Target::OrdersCancel(OrdersCancel::new(customer.clone(), id, lines))
                 }))
