@@ -170,6 +170,7 @@ impl Error {
     }
 
     /// Replaces the message (to add what the caller can do about it), keeping the rest.
+    #[cfg(feature = "appcharge")]
     pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
         self.message = message.into();
         self

@@ -7,7 +7,6 @@
 //! [`RestoreOutcome::Exists`], never overwritten.
 
 use serde::ser::SerializeMap;
-use serde_json::Value;
 
 use crate::error::Error;
 use offerkit_models::Vendor;
@@ -240,7 +239,9 @@ pub fn not_restorable_reason(vendor: Vendor) -> String {
 
 /// The snapshot as a JSON object, or why nothing can be re-created from it.
 #[cfg(any(feature = "adobe-offers", feature = "appcharge"))]
-pub(crate) fn snapshot_object(snapshot: &Value) -> Result<&serde_json::Map<String, Value>, Error> {
+pub(crate) fn snapshot_object(
+    snapshot: &serde_json::Value,
+) -> Result<&serde_json::Map<String, serde_json::Value>, Error> {
     snapshot.as_object().ok_or_else(|| {
         Error::input("the snapshot is not a JSON object; nothing can be re-created from it")
     })

@@ -16,6 +16,17 @@
 //! assert_eq!(select.vendor(), Vendor::AdobeOffers);
 //! ```
 
+// The paging helpers are used by the vendor impls: a build without any vendor has none.
+#![cfg_attr(
+    not(any(
+        feature = "adobe-offers",
+        feature = "appcharge",
+        feature = "partner-center-orders",
+        feature = "partner-center-ingestion"
+    )),
+    allow(dead_code)
+)]
+
 mod filter;
 
 pub use filter::{Condition, Filter, FilterError, Op};
@@ -189,6 +200,7 @@ impl<'a> Collector<'a> {
     }
 
     /// Adds a note.
+    #[cfg(any(feature = "adobe-offers", feature = "appcharge"))]
     pub(crate) fn note(&mut self, note: impl Into<String>) {
         self.selection.notes.push(note.into());
     }

@@ -41,7 +41,7 @@ use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::select::{Collector, Condition, Op, Pick, Select, Selection, Source};
 use crate::target::{AdobeDelete, AdobeOfferType, ResourceRef, Target};
 use crate::vendors::common::{
-    answered_404, check_read, config_error, error_from, failed_call, inspect_read, record_json,
+    answered_404, check_read, config_error, error_from, failed_from, inspect_read, record_json,
     with_request_id,
 };
 use offerkit_adobe_offers::ErrorInfo;
@@ -82,10 +82,7 @@ impl Retract for Adobe {
         let snapshot = if ctx.snapshots() {
             match self.client.get_offer_raw(id, offer_type.clone()).await {
                 Ok(read) => read.map(|r| r.raw),
-                Err(e) => {
-                    let request_id = e.request_id().map(str::to_owned);
-                    return failed_call(error_from(e, None), request_id.as_deref());
-                }
+                Err(e) => return failed_from(e, |e| error_from(e, None)),
             }
         } else {
             None
@@ -107,10 +104,7 @@ impl Retract for Adobe {
                 }
                 outcome
             }
-            Err(e) => {
-                let request_id = e.request_id().map(str::to_owned);
-                failed_call(error_from(e, None), request_id.as_deref())
-            }
+            Err(e) => failed_from(e, |e| error_from(e, None)),
         }
     }
 

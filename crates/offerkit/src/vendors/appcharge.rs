@@ -41,7 +41,7 @@ use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::select::{Collector, Pick, Select, Selection, Source};
 use crate::target::{AppchargeDelete, ResourceRef, Target};
 use crate::vendors::common::{
-    answered_404, check_read, config_error, error_from, failed_call, inspect_read, record_json,
+    answered_404, check_read, config_error, error_from, failed_from, inspect_read, record_json,
     with_request_id,
 };
 use offerkit_models::Vendor;
@@ -105,10 +105,7 @@ impl Retract for Appcharge {
             Ok(Retraction::AlreadyRetracted(gone)) => {
                 answered_404("Appcharge", &gone, "a read no longer lists the offer")
             }
-            Err(e) => {
-                let request_id = e.request_id().map(str::to_owned);
-                failed_call(error_from(e, None), request_id.as_deref())
-            }
+            Err(e) => failed_from(e, |e| error_from(e, None)),
         }
     }
 

@@ -38,11 +38,6 @@ where
 /// A read made for [`crate::Retract::check`]: the note on success; on failure the facade error and
 /// whether it is the token that could not be obtained (the identity provider refused or never
 /// answered), which [`crate::Check::from_read`] reports as the token step.
-#[cfg(any(
-    feature = "adobe-offers",
-    feature = "appcharge",
-    feature = "partner-center-ingestion"
-))]
 pub(crate) fn check_read<T, E>(
     read: Result<T, E>,
     note: impl FnOnce(T) -> String,
@@ -175,16 +170,21 @@ pub(crate) fn inspect_read(
     }
 }
 
-/// A failed call: the facade error, with the vendor's request id when it sent one.
+/// A failed call of a vendor crate: the facade error `to_error` makes of `e`, with the request id
+/// it carries when the vendor sent one.
 #[cfg(any(
     feature = "adobe-offers",
     feature = "appcharge",
     feature = "partner-center-orders"
 ))]
-pub(crate) fn failed_call(error: Error, request_id: Option<&str>) -> crate::outcome::Outcome {
+pub(crate) fn failed_from<E: ErrorInfo>(
+    e: E,
+    to_error: impl FnOnce(E) -> Error,
+) -> crate::outcome::Outcome {
+    let request_id = e.request_id().map(str::to_owned);
     crate::outcome::Outcome::Failed {
-        details: with_request_id(Details::new(), request_id),
-        error,
+        details: with_request_id(Details::new(), request_id.as_deref()),
+        error: to_error(e),
     }
 }
 

@@ -33,8 +33,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use offerkit_partner_center_orders::{
-    self as orders, AlreadyCancelled, CancelOrder, CancelResult, CancelSubscription, ErrorInfo,
-    OrdersClient, Retraction, SubscriptionOutcome, SubscriptionResult,
+    self as orders, AlreadyCancelled, CancelOrder, CancelResult, CancelSubscription, OrdersClient,
+    Retraction, SubscriptionOutcome, SubscriptionResult,
 };
 
 use crate::check::{Check, CheckStep};
@@ -46,7 +46,7 @@ use crate::retract::{Probe, Query, Retract, RetractContext};
 use crate::select::{Collector, Filter, Pick, Select, Selection, Source};
 use crate::target::{IfOutsideWindow, OrdersCancel, OrdersCancelSubscription, ResourceRef, Target};
 use crate::vendors::common::{
-    AZURE_TOKEN, check_read, check_token, config_error, error_from, failed_call, to_value,
+    AZURE_TOKEN, check_read, check_token, config_error, error_from, failed_from, to_value,
     with_request_id,
 };
 use offerkit_models::Vendor;
@@ -126,10 +126,7 @@ impl Retract for PartnerCenterOrders {
                 "already cancelled ({}); nothing was changed",
                 evidence.as_str()
             ))),
-            Err(e) => {
-                let request_id = e.request_id().map(str::to_owned);
-                failed_call(facade_error(e), request_id.as_deref())
-            }
+            Err(e) => failed_from(e, facade_error),
         }
     }
 
@@ -515,10 +512,7 @@ fn subscription_outcome(
         Ok(Retraction::AlreadyRetracted(r)) => {
             Outcome::AlreadyRetracted(subscription_details(&r, Some(already_note)))
         }
-        Err(e) => {
-            let request_id = e.request_id().map(str::to_owned);
-            failed_call(facade_error(e), request_id.as_deref())
-        }
+        Err(e) => failed_from(e, facade_error),
     }
 }
 
