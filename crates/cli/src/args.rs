@@ -329,7 +329,7 @@ pub enum Command {
     Appcharge(AppchargeCmd),
     /// Retract every target of a JSONL or CSV file, resumably.
     Batch(BatchArgs),
-    /// Read every target of a JSONL file and write what a retraction would do (changes nothing).
+    /// Read every target of a JSONL or CSV file and write what a retraction would do (changes nothing).
     Plan(PlanArgs),
     /// Retract the `will-retract` targets of a plan, after checks and a confirmation.
     Apply(ApplyArgs),

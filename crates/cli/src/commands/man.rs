@@ -9,7 +9,8 @@ use offerkit::{Error, ErrorKind};
 use crate::args::command;
 use crate::exit::Exit;
 
-/// Writes one page per command into `dir` (created if missing); returns the files written.
+/// Writes one page per command into `dir` (created if missing); returns the `offerkit*.1` pages
+/// `dir` then holds (a page left there by an older offerkit, of a command since removed, included).
 pub fn write_pages(dir: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
     let io = |e: std::io::Error| {
         Error::new(
