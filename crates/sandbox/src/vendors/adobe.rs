@@ -447,7 +447,7 @@ fn list(ctx: &Ctx, app: &App) -> Reply {
         Err(e) => return problem(Problem::Query, StatusCode::BAD_REQUEST, "BadRequestError", e),
     };
     let start = ctx.query("start").filter(|s| !s.is_empty());
-    let (page, total) = matching(store(app, kind), start, limit, &filters);
+    let (page, total, more) = matching(store(app, kind), start, limit, &filters);
     let upper = kind.to_ascii_uppercase();
     let carried: String = raw_properties
         .iter()
@@ -458,55 +458,56 @@ fn list(ctx: &Ctx, app: &App) -> Reply {
         start.map_or(String::new(), |s| format!("&start={}", encode_component(s)))
     );
     let mut links = json!({"self": {"href": self_href, "type": "application/json"}});
-    if page.len() == limit
+    if more
         && let Some((last, _)) = page.last()
+        && let Some(obj) = links.as_object_mut()
     {
-        let (more, _) = matching(store(app, kind), Some(last), 1, &filters);
-        if !more.is_empty()
-            && let Some(obj) = links.as_object_mut()
-        {
-            obj.insert(
-                "next".to_owned(),
-                json!({"href": format!("/offers?offer-type={upper}&limit={limit}{carried}&start={}", encode_component(last)), "type": "application/json"}),
-            );
-        }
+        obj.insert(
+            "next".to_owned(),
+            json!({"href": format!("/offers?offer-type={upper}&limit={limit}{carried}&start={}", encode_component(last)), "type": "application/json"}),
+        );
     }
     let results: Vec<Value> = page.into_iter().map(|(_, v)| v).collect();
     Reply::ok(json!({"results": results, "count": results.len(), "total": total, "_links": links}))
 }
 
-/// Up to `limit` offers after `after` (id order) that pass every filter, and how many pass in all.
+/// Up to `limit` offers after `after` (id order) that pass every filter, how many pass in all,
+/// and whether more pass after the page. One pass over the store, 100 offers at a time.
 fn matching(
     offers: &Collection,
     after: Option<&str>,
     limit: usize,
     filters: &[property::Property],
-) -> (Vec<(String, Value)>, usize) {
+) -> (Vec<(String, Value)>, usize, bool) {
     if filters.is_empty() {
-        return offers.page(after, limit);
+        let (mut page, total) = offers.page(after, limit.saturating_add(1));
+        let more = page.len() > limit;
+        page.truncate(limit);
+        return (page, total, more);
     }
     let passes = |offer: &Value| filters.iter().all(|f| f.matches(offer));
-    let mut kept = Vec::new();
-    let mut cursor = after.map(str::to_owned);
-    loop {
-        let (batch, _) = offers.page(cursor.as_deref(), 100);
-        let Some((last, _)) = batch.last() else { break };
-        cursor = Some(last.clone());
-        kept.extend(batch.into_iter().filter(|(_, v)| passes(v)));
-        if kept.len() > limit {
-            break;
-        }
-    }
-    kept.truncate(limit);
-    let mut count = 0;
+    let (mut page, mut total, mut more) = (Vec::new(), 0, false);
     let mut cursor: Option<String> = None;
     loop {
         let (batch, _) = offers.page(cursor.as_deref(), 100);
         let Some((last, _)) = batch.last() else { break };
         cursor = Some(last.clone());
-        count += batch.iter().filter(|(_, v)| passes(v)).count();
+        for (key, offer) in batch {
+            if !passes(&offer) {
+                continue;
+            }
+            total += 1;
+            if after.is_some_and(|a| key.as_str() <= a) {
+                continue;
+            }
+            if page.len() < limit {
+                page.push((key, offer));
+            } else {
+                more = true;
+            }
+        }
     }
-    (kept, count)
+    (page, total, more)
 }
 
 /// Applies one JSON Patch operation (add / replace / remove) to `doc`.
