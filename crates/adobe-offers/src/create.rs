@@ -110,7 +110,7 @@ impl AdobeOffersClient {
 
     /// The offers of `offer_type` whose `name` is exactly `name`: a listing filtered with
     /// `property=name==<name>` (Adobe's documented list filter) when the name can be sent so
-    /// ([`is_plain_property_value`]: a name with a `,` cannot), checked again here, so a server
+    /// ([`crate::is_plain_property_value`]: a name with a `,` cannot), checked again here, so a server
     /// that ignores the filter, or a name that cannot be filtered on, still gives the right
     /// answer (at the cost of reading every page).
     ///
